@@ -1,0 +1,1 @@
+"""Pure billing logic and values: no I/O, no clock, no database, no Rich, no pandas."""
