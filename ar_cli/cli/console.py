@@ -1,0 +1,23 @@
+"""Rich consoles: decorated on a terminal, plain text (no colour, no spinners) otherwise."""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def stdout_console():
+    from rich.console import Console
+
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, soft_wrap=False, no_color=not tty,
+                   width=None if tty else 160, force_terminal=tty or None)
+
+
+@lru_cache(maxsize=None)
+def stderr_console():
+    from rich.console import Console
+
+    tty = sys.stderr.isatty()
+    return Console(stderr=True, highlight=False, no_color=not tty, width=None if tty else 200)

@@ -1,0 +1,52 @@
+"""`ar-cli exceptions`: input held for a human — list it, settle it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, PostingDateOption
+from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.state import parse_date, state, today
+
+app = typer.Typer(help="Exceptions held for a human: list, resolve.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option(help="open (default), accepted, dismissed, applied or all.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only this kind (e.g. line_conflict, unmatched_claim).")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    include_phi: IncludePhiOption = False,
+) -> None:
+    """List exceptions (open ones unless --status says otherwise)."""
+    from ar_cli.cli.render import emit
+    from ar_cli.services.exceptions import exceptions_report
+
+    emit(exceptions_report(state(ctx).ledger(), status=status, kind=kind), fmt=fmt, output=output,
+         include_phi=include_phi)
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    exception_id: Annotated[int, typer.Argument(metavar="ID", help="Exception id (see `exceptions list`).")],
+    accept: Annotated[bool, typer.Option("--accept", help="Apply the held values as a correction.")] = False,
+    dismiss: Annotated[bool, typer.Option("--dismiss", help="Keep the ledger as it is.")] = False,
+    note: Annotated[str, typer.Option(help="Why (kept in the audit log).")] = "",
+    posting_date: PostingDateOption = None,
+) -> None:
+    """Settle an exception: --accept applies a held conflict (reversing and new entries,
+    never an overwrite); --dismiss keeps the ledger as it is."""
+    from ar_cli.domain.errors import InputError
+    from ar_cli.services.exceptions import resolve_exception
+
+    if accept == dismiss:
+        raise InputError("exceptions resolve: give exactly one of --accept or --dismiss")
+    st = state(ctx)
+    row = resolve_exception(st.ledger(), exception_id, accept=accept, note=note, actor=st.actor(),
+                            posting_date=parse_date(posting_date, "--posting-date") or today())
+    typer.echo(f"exception {exception_id} {row.status}")

@@ -1,0 +1,57 @@
+"""The `ar-cli` command: global options and the command groups.
+
+Each group lives in its own module under cli/; heavy imports (SQLAlchemy, pandas,
+Alembic) happen inside the commands so `ar-cli --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli import __version__
+from ar_cli.cli import claims, config, db, exceptions, payers
+from ar_cli.cli.boundary import LedgerCommandGroup
+from ar_cli.cli.state import CliState
+
+app = typer.Typer(
+    name="ar-cli",
+    cls=LedgerCommandGroup,
+    help="Accounts receivable for medical billing: claims, payments, remittances, aging, denials.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(claims.app, name="claims")
+app.add_typer(payers.app, name="payers")
+app.add_typer(config.app, name="config")
+app.add_typer(exceptions.app, name="exceptions")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ar-cli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db_: Annotated[Optional[str], typer.Option(
+        "--db", envvar="AR_DB", help="Ledger: a SQLite file path, or postgresql+psycopg://user@host/db. "
+        "Default: ledger.sqlite in your data directory.")] = None,
+    user: Annotated[Optional[str], typer.Option(
+        "--user", envvar="AR_USER", help="Who is acting, for the audit log (default: your OS user).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    ctx.obj = CliState(db=db_, user=user, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="ar-cli")

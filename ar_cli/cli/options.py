@@ -1,0 +1,26 @@
+"""The shared option vocabulary: one name, one meaning, everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli.cli.render import OutputFormat
+
+FormatOption = Annotated[OutputFormat, typer.Option(
+    "--format", "-f", help="table on a terminal, or csv / json for files and scripts.",
+    case_sensitive=False)]
+OutputOption = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write to this file instead of the screen (written whole or not at all).",
+    dir_okay=False)]
+IncludePhiOption = Annotated[bool, typer.Option(
+    "--include-phi", help="Write patient names, birth dates and member ids unmasked.")]
+PostingDateOption = Annotated[Optional[str], typer.Option(
+    "--posting-date", help="Date the change enters the books (YYYY-MM-DD; default today). "
+    "Must fall in an open period.")]
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Report as the ledger stood on this date (YYYY-MM-DD; default today).")]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="First date of the range (YYYY-MM-DD).")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Last date of the range (YYYY-MM-DD).")]

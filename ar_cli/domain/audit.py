@@ -1,0 +1,49 @@
+"""The audit chain's arithmetic: canonical digests of written rows and event hashes.
+
+An event's hash covers the previous event's hash, the event's own fields and a digest
+of the rows it wrote, so changing any stored row or event breaks the chain from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_default)
+
+
+class RowsDigest:
+    """Accumulates a digest of the rows one change wrote, in the order written."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def add(self, table: str, row: Mapping[str, Any]) -> None:
+        self._hash.update(canonical_json([table, row]).encode())
+        self._hash.update(b"\n")
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def event_hash(*, prev_hash: str, event_id: int, occurred_at: str, actor: str, action: str,
+               entity: str, entity_key: str, source: str, details: str, rows_digest: str) -> str:
+    body = canonical_json([prev_hash, event_id, occurred_at, actor, action, entity, entity_key,
+                           source, details, rows_digest])
+    return hashlib.sha256(body.encode()).hexdigest()

@@ -1,0 +1,278 @@
+"""`claims import`: a practice-management charge export into the ledger.
+
+One file = one transaction. Rows the ledger already holds add nothing; a claim or line
+that exists with other values is held as an exception (never overwritten) while the
+rest imports; a file with any unreadable row is refused whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ar_cli.domain.claim_intake import ClaimRowReader, check_header
+from ar_cli.domain.claims import PATIENT, ClaimIn, line_fields, line_key, stored_line_fields
+from ar_cli.domain.errors import InputError, InputProblems, Problem
+from ar_cli.services.context import Actor, Progress, no_progress
+from ar_cli.services.source_files import FileFacts, file_facts
+from ar_cli.store import claims_repo, payers_repo
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.database import Ledger
+from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.tables import (
+    ClaimLineRow,
+    ClaimRow,
+    CoverageRow,
+    ExceptionRow,
+    LedgerEntryRow,
+    PatientRow,
+    SourceFileRow,
+)
+
+
+@dataclass(kw_only=True)
+class ClaimsImportResult:
+    file: str
+    rows: int = 0
+    claims_new: int = 0
+    lines_new: int = 0
+    charges_new: int = 0
+    claims_unchanged: int = 0
+    lines_unchanged: int = 0
+    lines_added_to_existing: int = 0
+    payers_created: int = 0
+    patients_created: int = 0
+    exception_ids: list[int] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.exception_ids)
+
+
+def read_claims_file(path: Path, progress: Progress = no_progress) -> tuple[list[ClaimIn], int]:
+    """Parse the whole file, or raise InputProblems naming every bad row (up to a cap)."""
+    name = str(path)
+    reader_state = ClaimRowReader(name)
+    rows = 0
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            problems = check_header(reader.fieldnames, name)
+            if problems:
+                raise InputProblems(problems)
+            last_line = 1
+            for row in reader:
+                rows += 1
+                reader_state.add(last_line + 1, row)
+                last_line = reader.line_num
+                if rows % 5000 == 0:
+                    progress("read", rows, 0)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); export the file as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
+    if rows == 0:
+        raise InputError(f"{name}: has a header but no rows")
+    claims = reader_state.finish()
+    problems = list(reader_state.problems) + _duplicate_lines(claims, name)
+    if problems:
+        raise InputProblems(problems, more=max(0, reader_state.problem_count - len(reader_state.problems)))
+    progress("read", rows, rows)
+    return claims, rows
+
+
+def _duplicate_lines(claims: list[ClaimIn], name: str) -> list[Problem]:
+    problems = []
+    for claim in claims:
+        seen: dict[str, int] = {}
+        for line in claim.lines:
+            if not line.line_control_number:
+                continue
+            if line.line_control_number in seen:
+                problems.append(Problem(source=name, location=f"line {line.source_line}",
+                                        field="line_control_number",
+                                        message=f"claim {claim.claim_number}: repeats the line "
+                                                f"control number of line {seen[line.line_control_number]}"))
+            seen[line.line_control_number] = line.source_line
+    return problems
+
+
+def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date,
+                  progress: Progress = no_progress) -> ClaimsImportResult:
+    facts = file_facts(path)
+    claims, rows = read_claims_file(path, progress)
+    result = ClaimsImportResult(file=str(path), rows=rows)
+    with ledger.write() as session:
+        ensure_period_open(session, posting_date)
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        _Importer(session, rec, facts, actor, posting_date, result, progress).run(claims)
+        if rec.changed:
+            rec.finish(action="claims.import", entity="source_file", entity_key=facts.sha256,
+                       source=str(path), details={
+                           "claims_new": result.claims_new, "lines_new": result.lines_new,
+                           "charges_new": result.charges_new, "exceptions": result.exception_ids})
+    return result
+
+
+class _Importer:
+    def __init__(self, session, rec: ChangeRecorder, facts: FileFacts, actor: Actor,
+                 posting_date: date, result: ClaimsImportResult, progress: Progress) -> None:
+        self.session, self.rec, self.facts = session, rec, facts
+        self.actor, self.posting_date, self.result, self.progress = actor, posting_date, result, progress
+        self._source_id: int | None = None
+
+    def source_id(self) -> int:
+        if self._source_id is None:
+            self._source_id = self.rec.insert_one(SourceFileRow, {
+                "kind": "claims_csv", "name": self.facts.path.name, "sha256": self.facts.sha256,
+                "byte_size": self.facts.byte_size, "posting_date": self.posting_date,
+                "read_at": self.actor.now, "read_by": self.actor.user})
+        return self._source_id
+
+    def run(self, claims: list[ClaimIn]) -> None:
+        existing = claims_repo.claims_by_number(self.session, [c.claim_number for c in claims])
+        new_claims = [c for c in claims if c.claim_number not in existing]
+        for claim in claims:
+            stored = existing.get(claim.claim_number)
+            if stored is not None:
+                self._compare_existing(claim, stored)
+        if new_claims:
+            self._insert_new(new_claims)
+
+    # -- claims the ledger already holds ----------------------------------------------
+    def _compare_existing(self, claim: ClaimIn, stored) -> None:
+        if claim.claim_fields() != stored.claim_fields():
+            self._exception("claim_conflict", claim, f"claim {claim.claim_number}: claim-level values "
+                            "differ from the ledger", stored=stored.claim_fields(),
+                            incoming=_incoming_claim(claim))
+            return
+        stored_lines = {line_key(l.line_control_number, l.line_number): l for l in stored.lines}
+        added, conflicts = [], 0
+        for line in claim.lines:
+            key = line_key(line.line_control_number, line.line_number)
+            held = stored_lines.get(key)
+            if held is None:
+                added.append(line)
+            elif stored_line_fields(held) == line_fields(line):
+                self.result.lines_unchanged += 1
+            else:
+                conflicts += 1
+                self._exception("line_conflict", claim, f"claim {claim.claim_number} line {key}: "
+                                "differs from the ledger", stored=stored_line_fields(held),
+                                incoming={"line_key": key, **line_fields(line)},
+                                ref=f"line {line.source_line}", amount=line.charge - held.charge)
+        if added:
+            # A late charge: a line the ledger does not hold yet joins the claim.
+            start = max((l.line_number for l in stored.lines), default=0)
+            ids = self.rec.insert(ClaimLineRow, [
+                _line_row(stored.id, start + i, line) for i, line in enumerate(added, 1)],
+                returning_ids=True)
+            payer = stored.coverages[0].payer_id if stored.coverages else None
+            self._charges(stored.id, stored.first_responsibility, payer,
+                          list(zip(ids, added)), since=stored.billed_date)
+            self.result.lines_added_to_existing += len(added)
+        elif not conflicts:
+            self.result.claims_unchanged += 1
+
+    def _exception(self, kind: str, claim: ClaimIn, summary: str, *, stored, incoming,
+                   ref: str = "", amount: int = 0) -> None:
+        payload = {"claim_number": claim.claim_number, "stored": stored, "incoming": incoming}
+        exception_id = self.rec.insert_one(ExceptionRow, {
+            "kind": kind, "status": "open", "claim_number": claim.claim_number, "amount": amount,
+            "summary": summary, "payload": json.dumps(payload, sort_keys=True, default=str),
+            "source_file_id": self.source_id(), "source_ref": ref or f"line {claim.source_line}",
+            "created_at": self.actor.now})
+        self.result.exception_ids.append(exception_id)
+
+    # -- new claims, in bulk --------------------------------------------------------
+    def _insert_new(self, claims: list[ClaimIn]) -> None:
+        self.progress("post", 0, len(claims))
+        payer_ids = self._ensure_payers(claims)
+        patient_ids = self._ensure_patients(claims)
+        source_id = self.source_id()
+        claim_ids = self.rec.insert(ClaimRow, [{
+            "claim_number": c.claim_number, "patient_id": patient_ids[c.patient_account],
+            "billing_npi": c.billing_npi, "rendering_npi": c.rendering_npi,
+            "place_of_service": c.place_of_service, "frequency_code": c.frequency_code,
+            "original_claim_ref": c.original_claim_ref, "billed_date": c.billed_date,
+            "first_service_date": c.first_service_date, "status": "billed",
+            "created_at": self.actor.now, "source_file_id": source_id} for c in claims],
+            returning_ids=True)
+        self.rec.insert(CoverageRow, [
+            {"claim_id": cid, "rank": cov.rank, "payer_id": payer_ids[cov.payer_code],
+             "member_id": cov.member_id}
+            for cid, c in zip(claim_ids, claims) for cov in c.coverages])
+        line_ids = self.rec.insert(ClaimLineRow, [
+            _line_row(cid, line.line_number, line) for cid, c in zip(claim_ids, claims) for line in c.lines],
+            returning_ids=True)
+        entries, deltas, since = [], {}, {}
+        lines_iter = iter(line_ids)
+        for cid, c in zip(claim_ids, claims):
+            resp = c.coverages[0].rank if c.coverages else PATIENT
+            payer = payer_ids[c.coverages[0].payer_code] if c.coverages else None
+            for line in c.lines:
+                entries.append(self._charge_row(cid, next(lines_iter), resp, payer, line))
+            deltas[(cid, resp)] = c.total_charge
+            since[(cid, resp)] = c.billed_date
+        self.rec.insert(LedgerEntryRow, entries)
+        claims_repo.apply_balance_deltas(self.session, deltas, since=since)
+        self.result.claims_new += len(claims)
+        self.result.lines_new += len(entries)
+        self.result.charges_new += sum(e["amount"] for e in entries)
+        self.progress("post", len(claims), len(claims))
+
+    def _charges(self, claim_id: int, resp: int, payer_id: int | None, lines, *, since: date) -> None:
+        entries = [self._charge_row(claim_id, line_id, resp, payer_id, line) for line_id, line in lines]
+        self.rec.insert(LedgerEntryRow, entries)
+        total = sum(e["amount"] for e in entries)
+        claims_repo.apply_balance_deltas(self.session, {(claim_id, resp): total},
+                                         since={(claim_id, resp): since})
+        self.result.charges_new += total
+
+    def _charge_row(self, claim_id: int, line_id: int, resp: int, payer_id: int | None, line) -> dict:
+        return {"claim_id": claim_id, "line_id": line_id, "responsibility": resp, "kind": "charge",
+                "amount": line.charge, "posting_date": self.posting_date,
+                "effective_date": line.service_from, "payer_id": payer_id,
+                "source_file_id": self.source_id(), "source_ref": f"line {line.source_line}",
+                "created_by": self.actor.user}
+
+    def _ensure_payers(self, claims: list[ClaimIn]) -> dict[str, int]:
+        names = {cov.payer_code: cov.payer_name for c in claims for cov in c.coverages}
+        known = {code: row.id for code, row in payers_repo.payers_by_code(self.session, names).items()}
+        new = {code: name for code, name in names.items() if code not in known}
+        if new:
+            known.update(payers_repo.create_payers(self.rec, new, self.actor.now))
+            self.result.payers_created += len(new)
+        return known
+
+    def _ensure_patients(self, claims: list[ClaimIn]) -> dict[str, int]:
+        first_seen: dict[str, ClaimIn] = {}
+        for c in claims:
+            first_seen.setdefault(c.patient_account, c)
+        known = {acct: row.id for acct, row in
+                 payers_repo.patients_by_account(self.session, first_seen).items()}
+        new = [c for acct, c in first_seen.items() if acct not in known]
+        ids = self.rec.insert(PatientRow, [
+            {"account": c.patient_account, "last_name": c.patient_last, "first_name": c.patient_first,
+             "birth_date": c.patient_birth_date, "created_at": self.actor.now} for c in new],
+            returning_ids=True)
+        known.update({c.patient_account: i for c, i in zip(new, ids)})
+        self.result.patients_created += len(new)
+        return known
+
+
+def _line_row(claim_id: int, line_number: int, line) -> dict:
+    return {"claim_id": claim_id, "line_number": line_number,
+            "line_control_number": line.line_control_number, "procedure_code": line.procedure_code,
+            "modifiers": ":".join(line.modifiers), "units": line.units, "charge": line.charge,
+            "service_from": line.service_from, "service_to": line.service_to}
+
+
+def _incoming_claim(claim: ClaimIn) -> dict:
+    return {**claim.claim_fields(),
+            "coverages_full": [[c.rank, c.payer_code, c.payer_name, c.member_id] for c in claim.coverages],
+            "lines": [{"line_key": line_key(l.line_control_number, l.line_number), **line_fields(l)}
+                      for l in claim.lines]}

@@ -1,0 +1,104 @@
+"""Appending to the audit chain, and the bulk writer every change goes through.
+
+A `ChangeRecorder` is opened at the start of a write transaction: it locks the chain
+head (PostgreSQL `SELECT … FOR UPDATE`; on SQLite `BEGIN IMMEDIATE` already holds the
+write lock), reserves the next event id, stamps it on every row written through it and
+digests those rows; `finish()` appends the event that covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from pydantic_core import PydanticUndefined
+from sqlmodel import Session, SQLModel
+
+from ar_cli.domain.audit import RowsDigest, canonical_json, event_hash
+from ar_cli.store.tables import AuditEventRow, AuditHeadRow
+
+_BATCH = 5000
+
+
+def _field_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """The model's declared field defaults (Core inserts would not apply them)."""
+    cached = _DEFAULTS.get(model)
+    if cached is None:
+        cached = {name: info.default for name, info in model.model_fields.items()
+                  if name != "id" and info.default is not None and not info.is_required()
+                  and info.default is not PydanticUndefined}
+        _DEFAULTS[model] = cached
+    return cached
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+class ChangeRecorder:
+    def __init__(self, session: Session, *, actor: str, now: datetime) -> None:
+        self.session = session
+        self.actor = actor
+        self.now = now
+        head = session.execute(
+            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        ).scalar_one()
+        self._prev_hash = head.last_hash
+        self.event_id = (head.last_event_id or 0) + 1
+        self.digest = RowsDigest()
+        self.finished = False
+
+    def insert(self, model: type[SQLModel], rows: Sequence[dict[str, Any]], *,
+               returning_ids: bool = False) -> list[int]:
+        """Bulk-insert rows (Core executemany, in batches), digesting each one."""
+        if not rows:
+            return []
+        table = model.__table__
+        stamp = "audit_event_id" in table.c
+        defaults = _field_defaults(model)
+        ids: list[int] = []
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start:start + _BATCH]
+            if stamp:
+                batch = [{**defaults, **row, "audit_event_id": self.event_id} for row in batch]
+            elif defaults:
+                batch = [{**defaults, **row} for row in batch]
+            for row in batch:
+                self.digest.add(table.name, row)
+            if returning_ids:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids.extend(self.session.execute(stmt, batch).scalars().all())
+            else:
+                self.session.execute(insert(table), batch)
+        return ids
+
+    def insert_one(self, model: type[SQLModel], row: dict[str, Any]) -> int:
+        return self.insert(model, [row], returning_ids=True)[0]
+
+    def note_update(self, table: str, key: Any, changes: dict[str, Any]) -> None:
+        """Digest an in-place change of a descriptive (non-money) row."""
+        self.digest.add(table, {"key": key, "changes": changes})
+
+    @property
+    def changed(self) -> bool:
+        return self.digest.count > 0
+
+    def finish(self, *, action: str, entity: str = "", entity_key: str = "", source: str = "",
+               details: dict[str, Any] | None = None) -> int:
+        """Append the event covering everything written; returns its id."""
+        occurred = self.now.isoformat()
+        details_json = canonical_json(details or {})
+        rows_digest = self.digest.hexdigest()
+        digest = event_hash(prev_hash=self._prev_hash, event_id=self.event_id, occurred_at=occurred,
+                            actor=self.actor, action=action, entity=entity, entity_key=entity_key,
+                            source=source, details=details_json, rows_digest=rows_digest)
+        self.session.execute(insert(AuditEventRow.__table__), [{
+            "id": self.event_id, "occurred_at": self.now, "actor": self.actor, "action": action,
+            "entity": entity, "entity_key": entity_key, "source": source, "details": details_json,
+            "rows_digest": rows_digest, "prev_hash": self._prev_hash, "hash": digest,
+        }])
+        self.session.execute(update(AuditHeadRow.__table__).where(AuditHeadRow.__table__.c.id == 1)
+                             .values(last_event_id=self.event_id, last_hash=digest))
+        self.finished = True
+        return self.event_id

@@ -1,0 +1,45 @@
+"""Schema versions: what this code expects, and running Alembic to get there.
+
+The head revision is a constant so that ordinary commands can check the database
+without importing Alembic (it costs ~100 ms); a test keeps it equal to Alembic's head.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Connection, inspect, text
+
+# Oldest first. A database at a revision not in this list was migrated by a newer ar-cli.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_ledger",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder: top-level migrations/ in a checkout, packaged otherwise."""
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / "env.py").exists():
+        return checkout
+    return Path(str(resources.files("ar_cli.migrations")))
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def is_blank(conn: Connection) -> bool:
+    return not inspect(conn).get_table_names()
+
+
+def upgrade(conn: Connection, target: str = "head") -> None:
+    """Migrate inside the caller's connection (and so its transaction)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)

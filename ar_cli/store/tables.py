@@ -1,0 +1,34 @@
+"""Every table of the ledger, imported in one place so the metadata is complete."""
+
+from ar_cli.store.tables_audit import AuditEventRow, AuditHeadRow
+from ar_cli.store.tables_claims import ClaimLineRow, ClaimRow, CoverageRow
+from ar_cli.store.tables_ledger import (
+    ClaimBalanceRow,
+    LedgerEntryRow,
+    RemittanceRow,
+    SourceFileRow,
+    UnappliedEntryRow,
+)
+from ar_cli.store.tables_parties import (
+    PatientRow,
+    PayerAliasRow,
+    PayerAppealWindowRow,
+    PayerRow,
+    SettingRow,
+    UserRow,
+)
+from ar_cli.store.tables_work import (
+    AgingSnapshotRow,
+    ClosedPeriodRow,
+    DenialRow,
+    ExceptionRow,
+    FollowUpRow,
+    NoteRow,
+)
+
+__all__ = [
+    "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "ClaimBalanceRow", "ClaimLineRow",
+    "ClaimRow", "ClosedPeriodRow", "CoverageRow", "DenialRow", "ExceptionRow", "FollowUpRow",
+    "LedgerEntryRow", "NoteRow", "PatientRow", "PayerAliasRow", "PayerAppealWindowRow",
+    "PayerRow", "RemittanceRow", "SettingRow", "SourceFileRow", "UnappliedEntryRow", "UserRow",
+]

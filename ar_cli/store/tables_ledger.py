@@ -1,0 +1,135 @@
+"""The money: ledger entries (append-only), cached balances, unapplied money,
+remittances and the source files everything came from.
+
+Signs: an entry raises (+) or lowers (−) what its responsibility owes. Responsibility
+is a coverage rank (1 primary, 2 secondary, 3 tertiary) or 0 for the patient.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ar_cli.store.base import ID_TYPE, cents_column, id_column, ref_column
+
+
+class SourceFileRow(SQLModel, table=True):
+    """A file that was read: claims CSV, ERA, payment batch. Every posting points here."""
+
+    __tablename__ = "source_file"
+
+    id: int | None = Field(default=None, sa_column=id_column())
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    name: str = Field(sa_column=Column(String(400), nullable=False))
+    sha256: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    byte_size: int = 0
+    posting_date: date
+    read_at: datetime
+    read_by: str = Field(sa_column=Column(String(80), nullable=False))
+    summary: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class LedgerEntryRow(SQLModel, table=True):
+    """One signed movement of money on a claim. Never updated, never deleted."""
+
+    __tablename__ = "ledger_entry"
+
+    id: int | None = Field(default=None, sa_column=id_column())
+    claim_id: int = Field(sa_column=ref_column("claim.id", nullable=False))
+    line_id: int | None = Field(default=None, sa_column=ref_column("claim_line.id"))
+    responsibility: int
+    # charge | payment | contractual | transfer | denial_writeoff | writeoff | refund
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    amount: int = Field(sa_column=cents_column())
+    posting_date: date = Field(index=True)
+    effective_date: date
+    payer_id: int | None = Field(default=None, sa_column=ref_column("payer.id"))
+    adjustment_group: str = Field(default="", sa_column=Column(String(2), nullable=False))
+    reason_code: str = Field(default="", sa_column=Column(String(10), nullable=False))
+    remark_codes: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    # Where it came from: a source file and a place in it (line, trace, segment), or a user.
+    source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))
+    source_ref: str = Field(default="", sa_column=Column(String(120), nullable=False))
+    remittance_id: int | None = Field(default=None, sa_column=ref_column("remittance.id"))
+    reverses_id: int | None = Field(default=None, sa_column=ref_column("ledger_entry.id"))
+    # Both legs of a transfer share a group id (the first leg's id).
+    transfer_group: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # The audit event covering this row; no FK: the event is written last, after its rows.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True, index=True))
+    created_by: str = Field(sa_column=Column(String(80), nullable=False))
+
+
+class ClaimBalanceRow(SQLModel, table=True):
+    """Cached sum of a claim's entries for one responsibility; written with the entries
+    as `balance = balance + :delta` and checked by verify."""
+
+    __tablename__ = "claim_balance"
+    __table_args__ = (PrimaryKeyConstraint("claim_id", "responsibility"),)
+
+    claim_id: int = Field(sa_column=ref_column("claim.id", nullable=False, index=False))
+    responsibility: int
+    balance: int = Field(sa_column=cents_column(default=0))
+    # When this party became responsible (for aging by responsibility).
+    responsible_since: date
+    last_payment_date: date | None = None
+
+
+Index("ix_claim_balance_open", ClaimBalanceRow.__table__.c.responsibility,
+      ClaimBalanceRow.__table__.c.balance)
+
+
+class RemittanceRow(SQLModel, table=True):
+    """One 835 transaction (ST/SE): a check or EFT. The key makes imports idempotent."""
+
+    __tablename__ = "remittance"
+    __table_args__ = (
+        UniqueConstraint("payer_trace_id", "trace_number", "payment_date_text", "amount"),
+    )
+
+    id: int | None = Field(default=None, sa_column=id_column())
+    payer_id: int | None = Field(default=None, sa_column=ref_column("payer.id"))
+    payer_trace_id: str = Field(sa_column=Column(String(80), nullable=False))
+    trace_number: str = Field(sa_column=Column(String(80), nullable=False))
+    payment_date_text: str = Field(sa_column=Column(String(8), nullable=False))
+    amount: int = Field(sa_column=cents_column())
+    method: str = Field(default="", sa_column=Column(String(10), nullable=False))
+    payment_date: date | None = None
+    production_date: date | None = None
+    effective_date: date
+    posting_date: date
+    digest: str = Field(sa_column=Column(String(64), nullable=False))
+    # posted | rejected | forced
+    status: str = Field(sa_column=Column(String(12), nullable=False))
+    difference: int = Field(default=0, sa_column=cents_column(default=0))
+    source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))
+    segment: int = 0
+    created_at: datetime
+
+
+class UnappliedEntryRow(SQLModel, table=True):
+    """Money from a payer that belongs to no claim line (yet). Append-only: applying it
+    adds a negative entry linked to the claim payment it became."""
+
+    __tablename__ = "unapplied_entry"
+
+    id: int | None = Field(default=None, sa_column=id_column())
+    payer_id: int | None = Field(default=None, sa_column=ref_column("payer.id"))
+    amount: int = Field(sa_column=cents_column())
+    # plb_interest | plb_recoupment | plb_forward_balance | plb_other | unmatched_claim |
+    # unbalanced_claim | applied | …
+    reason: str = Field(sa_column=Column(String(30), nullable=False))
+    reference: str = Field(default="", sa_column=Column(String(120), nullable=False))
+    remittance_id: int | None = Field(default=None, sa_column=ref_column("remittance.id"))
+    exception_id: int | None = Field(default=None, sa_column=ref_column("exception_record.id"))
+    applies_id: int | None = Field(default=None, sa_column=ref_column("unapplied_entry.id"))
+    ledger_entry_id: int | None = Field(default=None, sa_column=ref_column("ledger_entry.id"))
+    claim_id: int | None = Field(default=None, sa_column=ref_column("claim.id"))
+    posting_date: date
+    effective_date: date
+    source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))
+    source_ref: str = Field(default="", sa_column=Column(String(120), nullable=False))
+    # The audit event covering this row; no FK: the event is written last, after its rows.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True, index=True))
+    created_by: str = Field(sa_column=Column(String(80), nullable=False))
