@@ -60,10 +60,12 @@ class ChangeRecorder:
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
             batch = rows[start:start + _BATCH]
+            # executemany needs the same keys in every row of a batch.
+            keys = set().union(*batch) | set(defaults)
+            base = {key: defaults.get(key) for key in keys}
             if stamp:
-                batch = [{**defaults, **row, "audit_event_id": self.event_id} for row in batch]
-            elif defaults:
-                batch = [{**defaults, **row} for row in batch]
+                base["audit_event_id"] = self.event_id
+            batch = [{**base, **row} for row in batch]
             for row in batch:
                 self.digest.add(table.name, row)
             if returning_ids:

@@ -105,6 +105,7 @@ class Ledger:
             bind = self.engine.execution_options(ar_write=True)
             with Session(bind, expire_on_commit=False) as session:
                 with session.begin():
+                    session.connection()  # BEGIN IMMEDIATE now: take the write lock up front
                     yield session
 
     @contextmanager
