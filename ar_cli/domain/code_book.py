@@ -30,11 +30,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from ar_cli.domain.code_csv import CsvRow, read_csv_rows
-from ar_cli.domain.errors import InputProblems, Problem
+from ar_cli.domain.code_csv import CsvRow, raise_if_problems, read_csv_rows
+from ar_cli.domain.errors import Problem
 
-#: Problems reported per file before the rest are only counted.
-MAX_PROBLEMS = 20
 
 
 class CodeSet(StrEnum):
@@ -70,7 +68,7 @@ def normalize_group(text: str) -> str:
 def normalize_carc(text: str) -> str:
     """' 045' → '45', 'b7' → 'B7'. Leading zeros go because some payers pad the code."""
     code = text.strip().upper()
-    if code.isdigit():
+    if code.isascii() and code.isdigit():
         return str(int(code))
     return code
 
@@ -101,7 +99,7 @@ class Explanation:
     plain: our short explanation ('' when we have none).
     official: the loaded list's wording ('' until a practice loads one).
     start_date / stop_date: when the code took effect / stopped (None when unknown).
-    source: where the text came from ('built-in', or the loaded file's name).
+    source: where `text` came from ('built-in', or the loaded list's file name).
     group: for a question like 'CO-45', the explanation of the group part.
     """
 
@@ -150,7 +148,7 @@ class CodeBook:
         return self.entry(code_set, code) is not None
 
     def codes(self, code_set: CodeSet) -> list[Explanation]:
-        """Every entry of one set, in reading order (A0 … B23, 1 … 261, M1 … N728)."""
+        """Every entry of one set, in reading order: 1 … 302, then A0 … Y3; M1 … N725."""
         found = [e for (s, _), e in self._entries.items() if s is code_set]
         return sorted(found, key=lambda e: code_sort_key(e.code))
 
@@ -233,8 +231,7 @@ class CodeBook:
                 continue
             first_line[key] = row.line
             entries[key] = parsed
-        if problems:
-            raise InputProblems(problems[:MAX_PROBLEMS], more=max(0, len(problems) - MAX_PROBLEMS))
+        raise_if_problems(problems)
         return cls(entries)
 
     def _carc_with_group(self, raw: str) -> Explanation | None:

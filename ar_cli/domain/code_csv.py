@@ -120,3 +120,16 @@ def _check_header(
                 )
     if problems:
         raise InputProblems(problems)
+
+
+def raise_if_problems(problems: list[Problem], limit: int = 20) -> None:
+    """Raise InputProblems with the problems in line order, the first `limit` in full."""
+    if not problems:
+        return
+    ordered = sorted(problems, key=_line_number)
+    raise InputProblems(ordered[:limit], more=max(0, len(ordered) - limit))
+
+
+def _line_number(problem: Problem) -> int:
+    digits = problem.location.removeprefix("line ")
+    return int(digits) if digits.isdigit() else 0

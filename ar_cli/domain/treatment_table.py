@@ -34,7 +34,7 @@ Any other column is an error: a misspelt 'catgory' would otherwise be lost in si
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ar_cli.domain.code_book import (
     GROUP_CODES,
@@ -47,12 +47,10 @@ from ar_cli.domain.code_book import (
     normalize_group,
     normalize_rarc,
 )
-from ar_cli.domain.code_csv import CsvRow, read_csv_rows
-from ar_cli.domain.errors import InputProblems, Problem
+from ar_cli.domain.code_csv import CsvRow, raise_if_problems, read_csv_rows
+from ar_cli.domain.errors import Problem
 from ar_cli.domain.treatments import DenialCategory, Treatment, TreatmentRule, fallback_rule
 
-#: Problems reported per file before the rest are only counted.
-MAX_PROBLEMS = 20
 ALL_GROUPS = ("CO", "OA", "PI", "PR")
 
 _Key = tuple[str, str, str | None]
@@ -146,8 +144,7 @@ class TreatmentTable:
                 rules.extend(row_rules)
                 if code_book is not None and row_rules:
                     warnings.extend(_unknown_codes(row, source_name, row_rules[0], code_book))
-        if problems:
-            raise InputProblems(problems[:MAX_PROBLEMS], more=max(0, len(problems) - MAX_PROBLEMS))
+        raise_if_problems(problems)
         return cls(rules), warnings
 
 
@@ -204,7 +201,8 @@ def _parse_row(row: CsvRow, source: str) -> tuple[list[TreatmentRule], list[Prob
     ], problems
 
 
-def _parse_groups(text: str, bad) -> Iterator[str]:  # noqa: ANN001 - the local reporter above
+def _parse_groups(text: str, bad: Callable[[str, str], None]) -> Iterator[str]:
+    """The groups a group cell names, in order, each once; `bad` hears of any that is wrong."""
     cells = text.upper().replace("/", " ").split()
     if not cells:
         bad("group", "is empty; expected CO, OA, PI, PR, several of them, or *")
