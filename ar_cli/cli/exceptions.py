@@ -24,7 +24,7 @@ def list_(
 ) -> None:
     """List exceptions (open ones unless --status says otherwise)."""
     from ar_cli.cli.render import emit
-    from ar_cli.services.exceptions import exceptions_report
+    from ar_cli.reports.exceptions import exceptions_report
 
     emit(exceptions_report(state(ctx).ledger(), status=status, kind=kind), fmt=fmt, output=output,
          include_phi=include_phi)

@@ -18,7 +18,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
           include_phi: IncludePhiOption = False) -> None:
     """List payers with their class, filing limit, appeal windows, ids and what they owe."""
     from ar_cli.cli.render import emit
-    from ar_cli.services.payers import payers_report
+    from ar_cli.reports.payers import payers_report
 
     emit(payers_report(state(ctx).ledger()), fmt=fmt, output=output, include_phi=include_phi)
 
