@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli import __version__
-from ar_cli.cli import claims, config, db, exceptions, payers
+from ar_cli.cli import claims, codes, config, db, era, exceptions, payers
 from ar_cli.cli.boundary import LedgerCommandGroup
 from ar_cli.cli.state import CliState
 
@@ -22,12 +22,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 app.add_typer(db.app, name="db")
 app.add_typer(claims.app, name="claims")
 app.add_typer(payers.app, name="payers")
 app.add_typer(config.app, name="config")
 app.add_typer(exceptions.app, name="exceptions")
+app.add_typer(codes.app, name="codes")
+app.add_typer(era.app, name="era")
 
 
 def _version(value: bool) -> None:

@@ -8,10 +8,13 @@ problem is collected (up to a cap) rather than stopping at the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from operator import itemgetter
 
 from ar_cli.domain.claims import ClaimIn, ClaimLineIn, CoverageIn
 from ar_cli.domain.errors import MoneyError, Problem
@@ -50,21 +53,45 @@ def check_header(columns: Iterable[str] | None, source: str) -> list[Problem]:
 
 
 @dataclass
-class _Pending:
+class _Seen:
+    """What the first pass keeps of a claim: enough to check later lines, not the lines."""
+
     first_line: int
-    claim_values: dict[str, str]
+    key: bytes
+    lines: int = 0
+    control_numbers: set[str] | None = None
+
+
+@dataclass
+class _Assembling:
     claim: dict[str, object]
     lines: list[ClaimLineIn] = field(default_factory=list)
 
 
 class ClaimRowReader:
-    """Feed rows one at a time; `finish()` returns the claims in first-seen order."""
+    """Reads a charge file's rows in two passes so memory stays flat whatever its size.
 
-    def __init__(self, source: str) -> None:
+    Pass 1, `check(line, values)` for every row: validates everything and keeps only a
+    fingerprint per claim. Pass 2, `take(line, values)` for every row of a file that passed:
+    returns each claim (ClaimIn) as soon as its last line has been seen, so claims whose
+    lines are together in the file are never held for long.
+    """
+
+    def __init__(self, source: str, header: list[str]) -> None:
         self.source = source
         self.problems: list[Problem] = []
         self.problem_count = 0
-        self._claims: dict[str, _Pending] = {}
+        self.width = len(header)
+        index = {name.strip(): i for i, name in enumerate(header)}
+        self._at = {name: index.get(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+        self._claim_at = [self._at[c] for c in CLAIM_COLUMNS]
+        present = [(name, i) for name, i in self._at.items() if i is not None]
+        self._present_names = [name for name, _ in present]
+        self._pick = _picker([i for _, i in present])
+        self._absent = {name: "" for name, i in self._at.items() if i is None}
+        self._seen: dict[str, _Seen] = {}
+        self._assembling: dict[str, _Assembling] = {}
+        self._taken: dict[str, int] = {}
 
     def _problem(self, line: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -72,46 +99,84 @@ class ClaimRowReader:
             self.problems.append(Problem(source=self.source, location=f"line {line}",
                                          field=column, message=message))
 
-    def add(self, line: int, row: Mapping[str, str | None]) -> None:
-        values = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        if None in row:
+    def _values(self, row: list[str]) -> dict[str, str]:
+        if len(row) == self.width:
+            values = dict(self._absent)
+            values.update(zip(self._present_names, map(str.strip, self._pick(row))))
+            return values
+        return {name: (row[i].strip() if i is not None and i < len(row) else "")
+                for name, i in self._at.items()}
+
+    def _claim_key(self, row: list[str]) -> bytes:
+        # One 8-byte hash per claim-level column: a claim's later lines are compared
+        # with its first without keeping the first line's text.
+        return struct.pack(f"{len(self._claim_at)}q", *[
+            hash(row[i].strip()) if i is not None and i < len(row) else 0 for i in self._claim_at])
+
+    # -- pass 1 ---------------------------------------------------------------------
+    def check(self, line: int, row: list[str]) -> None:
+        if len(row) > self.width:
             self._problem(line, "", "has more values than the header has columns")
             return
+        values = self._values(row)
         before = self.problem_count
-        claim_number = values.get("claim_number", "")
         for column in ("claim_number", "patient_account", "patient_name", "service_date",
                        "billed_date", "procedure_code", "units", "charge"):
-            if not values.get(column):
+            if not values[column]:
                 self._problem(line, column, "is empty")
         if self.problem_count > before:
             return
-        claim_values = {c: values.get(c, "") for c in CLAIM_COLUMNS}
-        pending = self._claims.get(claim_number)
-        if pending is None:
-            claim = self._claim_values(line, claim_values)
-            if claim is None:
+        number = values["claim_number"]
+        key = self._claim_key(row)
+        seen = self._seen.get(number)
+        if seen is None:
+            if self._claim_values(line, values) is None:
                 return
-            pending = _Pending(first_line=line, claim_values=claim_values, claim=claim)
-            self._claims[claim_number] = pending
-        elif pending.claim_values != claim_values:
-            differing = [c for c in CLAIM_COLUMNS if pending.claim_values[c] != claim_values[c]]
-            self._problem(line, differing[0],
-                          f"claim {claim_number}: differs from line {pending.first_line} of the "
-                          f"same claim ({', '.join(differing)})")
+            seen = self._seen[number] = _Seen(first_line=line, key=key)
+        elif seen.key != key:
+            mine = struct.unpack(f"{len(self._claim_at)}q", key)
+            theirs = struct.unpack(f"{len(self._claim_at)}q", seen.key)
+            differing = [c for c, a, b in zip(CLAIM_COLUMNS, mine, theirs) if a != b]
+            self._problem(line, differing[0], f"claim {number}: differs from line {seen.first_line} "
+                                              f"of the same claim ({', '.join(differing)})")
             return
-        claim_line = self._line(line, values, len(pending.lines) + 1)
-        if claim_line is not None:
-            pending.lines.append(claim_line)
+        if self._line(line, values, seen.lines + 1) is None:
+            return
+        control = values["line_control_number"]
+        if control:
+            if seen.control_numbers is None:
+                seen.control_numbers = set()
+            if control in seen.control_numbers:
+                self._problem(line, "line_control_number",
+                              f"claim {number}: repeats a line control number of this claim")
+                return
+            seen.control_numbers.add(control)
+        seen.lines += 1
+
+    @property
+    def claim_count(self) -> int:
+        return len(self._seen)
+
+    # -- pass 2 ---------------------------------------------------------------------
+    def take(self, line: int, row: list[str]) -> ClaimIn | None:
+        values = self._values(row)
+        number = values["claim_number"]
+        building = self._assembling.get(number)
+        if building is None:
+            building = self._assembling[number] = _Assembling(claim=self._claim_values(line, values))
+            building.claim["source_line"] = line
+        building.lines.append(self._line(line, values, len(building.lines) + 1))
+        if len(building.lines) < self._seen[number].lines:
+            return None
+        del self._assembling[number]
+        return ClaimIn(lines=tuple(building.lines), **building.claim)
 
     def _date(self, line: int, column: str, text: str) -> date | None:
-        if not _ISO_DATE.match(text):
-            self._problem(line, column, f"{text!r} is not a date (YYYY-MM-DD)")
+        parsed = _iso_date(text)
+        if isinstance(parsed, str):
+            self._problem(line, column, f"{text!r} {parsed}")
             return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self._problem(line, column, f"{text!r} is not a real date")
-            return None
+        return parsed
 
     def _claim_values(self, line: int, v: dict[str, str]) -> dict[str, object] | None:
         before = self.problem_count
@@ -149,40 +214,70 @@ class ClaimRowReader:
     def _line(self, line: int, v: dict[str, str], position: int) -> ClaimLineIn | None:
         before = self.problem_count
         start = self._date(line, "service_date", v["service_date"])
-        end = self._date(line, "service_date_to", v["service_date_to"]) if v.get("service_date_to") else start
+        end = self._date(line, "service_date_to", v["service_date_to"]) if v["service_date_to"] else start
         if start and end and end < start:
             self._problem(line, "service_date_to", "is before service_date")
-        code = v["procedure_code"].upper()
-        if not _CODE.match(code):
+        code = _procedure_code(v["procedure_code"])
+        if code is None:
             self._problem(line, "procedure_code", f"{v['procedure_code']!r} is not a procedure code")
-        modifiers = tuple(m.strip().upper() for m in v["modifiers"].split(":") if m.strip())
-        bad = [m for m in modifiers if not _MODIFIER.match(m)]
-        if bad or len(modifiers) > 4:
+        modifiers = _modifiers(v["modifiers"])
+        if modifiers is None:
             self._problem(line, "modifiers", f"{v['modifiers']!r} is not up to four "
                                              "two-character modifiers separated by ':'")
         units = _units(v["units"])
         if units is None:
             self._problem(line, "units", f"{v['units']!r} is not a positive number of units")
-        try:
-            charge = cents_from_text(v["charge"], allow_negative=False)
-        except MoneyError as exc:
-            self._problem(line, "charge", str(exc))
-            charge = 0
+        charge = _charge(v["charge"])
+        if isinstance(charge, str):
+            self._problem(line, "charge", charge)
         if self.problem_count > before:
             return None
-        return ClaimLineIn(line_number=position, line_control_number=v.get("line_control_number", ""),
-                           procedure_code=code, modifiers=modifiers, units=units or "1",
+        return ClaimLineIn(line_number=position, line_control_number=v["line_control_number"],
+                           procedure_code=code, modifiers=modifiers, units=units,
                            charge=charge, service_from=start, service_to=end, source_line=line)
 
-    def finish(self) -> list[ClaimIn]:
-        claims = []
-        for pending in self._claims.values():
-            if pending.lines:
-                claims.append(ClaimIn(lines=tuple(pending.lines), source_line=pending.first_line,
-                                      **pending.claim))
-        return claims
+
+# The parsers below are cached: a charge file repeats the same dates, codes, modifiers,
+# units and fees thousands of times.
+def _picker(indices: list[int]):
+    getter = itemgetter(*indices)
+    return getter if len(indices) > 1 else (lambda row: (getter(row),))
 
 
+@lru_cache(maxsize=8192)
+def _charge(text: str) -> int | str:
+    try:
+        return cents_from_text(text, allow_negative=False)
+    except MoneyError as exc:
+        return str(exc)
+
+
+@lru_cache(maxsize=8192)
+def _procedure_code(text: str) -> str | None:
+    code = text.upper()
+    return code if _CODE.match(code) else None
+
+
+@lru_cache(maxsize=1024)
+def _modifiers(text: str) -> tuple[str, ...] | None:
+    modifiers = tuple(m.strip().upper() for m in text.split(":") if m.strip())
+    if len(modifiers) > 4 or any(not _MODIFIER.match(m) for m in modifiers):
+        return None
+    return modifiers
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(text: str) -> date | str:
+    """A date, or what is wrong with the text (dates repeat a lot in a charge file)."""
+    if not _ISO_DATE.match(text):
+        return "is not a date (YYYY-MM-DD)"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return "is not a real date"
+
+
+@lru_cache(maxsize=1024)
 def _units(text: str) -> str | None:
     try:
         value = Decimal(text)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ar_cli.domain.claim_intake import ClaimRowReader, check_header
 from ar_cli.domain.claims import PATIENT, ClaimIn, line_fields, line_key, stored_line_fields
-from ar_cli.domain.errors import InputError, InputProblems, Problem
+from ar_cli.domain.errors import InputError, InputProblems
 from ar_cli.services.context import Actor, Progress, no_progress
 from ar_cli.services.source_files import FileFacts, file_facts
 from ar_cli.store import claims_repo, payers_repo
@@ -31,6 +32,9 @@ from ar_cli.store.tables import (
     PatientRow,
     SourceFileRow,
 )
+
+
+_CHUNK_CLAIMS = 2000
 
 
 @dataclass(kw_only=True)
@@ -52,63 +56,78 @@ class ClaimsImportResult:
         return bool(self.exception_ids)
 
 
-def read_claims_file(path: Path, progress: Progress = no_progress) -> tuple[list[ClaimIn], int]:
-    """Parse the whole file, or raise InputProblems naming every bad row (up to a cap)."""
+def _rows(path: Path):
+    """The header (as line 1), then (line number, values) for each non-blank data row."""
     name = str(path)
-    reader_state = ClaimRowReader(name)
-    rows = 0
+    line = 1
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            problems = check_header(reader.fieldnames, name)
-            if problems:
-                raise InputProblems(problems)
-            last_line = 1
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            yield 1, header
             for row in reader:
-                rows += 1
-                reader_state.add(last_line + 1, row)
-                last_line = reader.line_num
-                if rows % 5000 == 0:
-                    progress("read", rows, 0)
+                if any(cell.strip() for cell in row):
+                    yield line + 1, row
+                line = reader.line_num
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); export the file as UTF-8 CSV") from None
     except csv.Error as exc:
-        raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
-    if rows == 0:
-        raise InputError(f"{name}: has a header but no rows")
-    claims = reader_state.finish()
-    problems = list(reader_state.problems) + _duplicate_lines(claims, name)
+        raise InputError(f"{name}: line {line + 1}: not valid CSV: {exc}") from None
+
+
+def check_claims_file(path: Path, progress: Progress = no_progress) -> tuple[ClaimRowReader, int]:
+    """Pass 1: validate every row, or raise InputProblems naming each bad one (up to a cap)."""
+    name = str(path)
+    rows = _rows(path)
+    _, header = next(rows)
+    problems = check_header(header, name)
     if problems:
-        raise InputProblems(problems, more=max(0, reader_state.problem_count - len(reader_state.problems)))
-    progress("read", rows, rows)
-    return claims, rows
+        raise InputProblems(problems)
+    reader = ClaimRowReader(name, header)
+    count = 0
+    for line, row in rows:
+        reader.check(line, row)
+        count += 1
+        if count % 5000 == 0:
+            progress("check", count, 0)
+    if count == 0:
+        raise InputError(f"{name}: has a header but no rows")
+    if reader.problems:
+        raise InputProblems(reader.problems, more=reader.problem_count - len(reader.problems))
+    return reader, count
 
 
-def _duplicate_lines(claims: list[ClaimIn], name: str) -> list[Problem]:
-    problems = []
-    for claim in claims:
-        seen: dict[str, int] = {}
-        for line in claim.lines:
-            if not line.line_control_number:
-                continue
-            if line.line_control_number in seen:
-                problems.append(Problem(source=name, location=f"line {line.source_line}",
-                                        field="line_control_number",
-                                        message=f"claim {claim.claim_number}: repeats the line "
-                                                f"control number of line {seen[line.line_control_number]}"))
-            seen[line.line_control_number] = line.source_line
-    return problems
+def claims_in_chunks(path: Path, reader: ClaimRowReader, size: int) -> Iterator[list[ClaimIn]]:
+    """Pass 2: the file's claims, complete, in chunks of `size`."""
+    rows = _rows(path)
+    next(rows)
+    chunk: list[ClaimIn] = []
+    for line, row in rows:
+        claim = reader.take(line, row)
+        if claim is not None:
+            chunk.append(claim)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
 
 
 def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date,
                   progress: Progress = no_progress) -> ClaimsImportResult:
     facts = file_facts(path)
-    claims, rows = read_claims_file(path, progress)
+    reader, rows = check_claims_file(path, progress)
     result = ClaimsImportResult(file=str(path), rows=rows)
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        _Importer(session, rec, facts, actor, posting_date, result, progress).run(claims)
+        importer = _Importer(session, rec, facts, actor, posting_date, result)
+        done = 0
+        # Chunk by chunk, so a large file's rows never sit in memory all at once.
+        for chunk in claims_in_chunks(path, reader, _CHUNK_CLAIMS):
+            importer.run(chunk)
+            done += len(chunk)
+            progress("post", done, reader.claim_count)
         if rec.changed:
             rec.finish(action="claims.import", entity="source_file", entity_key=facts.sha256,
                        source=str(path), details={
@@ -119,10 +138,12 @@ def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: dat
 
 class _Importer:
     def __init__(self, session, rec: ChangeRecorder, facts: FileFacts, actor: Actor,
-                 posting_date: date, result: ClaimsImportResult, progress: Progress) -> None:
+                 posting_date: date, result: ClaimsImportResult) -> None:
         self.session, self.rec, self.facts = session, rec, facts
-        self.actor, self.posting_date, self.result, self.progress = actor, posting_date, result, progress
+        self.actor, self.posting_date, self.result = actor, posting_date, result
         self._source_id: int | None = None
+        self._payer_ids: dict[str, int] = {}
+        self._patient_ids: dict[str, int] = {}
 
     def source_id(self) -> int:
         if self._source_id is None:
@@ -189,7 +210,6 @@ class _Importer:
 
     # -- new claims, in bulk --------------------------------------------------------
     def _insert_new(self, claims: list[ClaimIn]) -> None:
-        self.progress("post", 0, len(claims))
         payer_ids = self._ensure_payers(claims)
         patient_ids = self._ensure_patients(claims)
         source_id = self.source_id()
@@ -222,7 +242,6 @@ class _Importer:
         self.result.claims_new += len(claims)
         self.result.lines_new += len(entries)
         self.result.charges_new += sum(e["amount"] for e in entries)
-        self.progress("post", len(claims), len(claims))
 
     def _charges(self, claim_id: int, resp: int, payer_id: int | None, lines, *, since: date) -> None:
         entries = [self._charge_row(claim_id, line_id, resp, payer_id, line) for line_id, line in lines]
@@ -240,20 +259,25 @@ class _Importer:
                 "created_by": self.actor.user}
 
     def _ensure_payers(self, claims: list[ClaimIn]) -> dict[str, int]:
-        names = {cov.payer_code: cov.payer_name for c in claims for cov in c.coverages}
-        known = {code: row.id for code, row in payers_repo.payers_by_code(self.session, names).items()}
-        new = {code: name for code, name in names.items() if code not in known}
-        if new:
-            known.update(payers_repo.create_payers(self.rec, new, self.actor.now))
-            self.result.payers_created += len(new)
-        return known
+        names = {cov.payer_code: cov.payer_name for c in claims for cov in c.coverages
+                 if cov.payer_code not in self._payer_ids}
+        if names:
+            known = {code: row.id for code, row in payers_repo.payers_by_code(self.session, names).items()}
+            new = {code: name for code, name in names.items() if code not in known}
+            if new:
+                known.update(payers_repo.create_payers(self.rec, new, self.actor.now))
+                self.result.payers_created += len(new)
+            self._payer_ids.update(known)
+        return self._payer_ids
 
     def _ensure_patients(self, claims: list[ClaimIn]) -> dict[str, int]:
         first_seen: dict[str, ClaimIn] = {}
         for c in claims:
-            first_seen.setdefault(c.patient_account, c)
-        known = {acct: row.id for acct, row in
-                 payers_repo.patients_by_account(self.session, first_seen).items()}
+            if c.patient_account not in self._patient_ids:
+                first_seen.setdefault(c.patient_account, c)
+        known = self._patient_ids
+        known.update({acct: row.id for acct, row in
+                      payers_repo.patients_by_account(self.session, first_seen).items()})
         new = [c for acct, c in first_seen.items() if acct not in known]
         ids = self.rec.insert(PatientRow, [
             {"account": c.patient_account, "last_name": c.patient_last, "first_name": c.patient_first,

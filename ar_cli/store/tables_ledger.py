@@ -32,28 +32,32 @@ class SourceFileRow(SQLModel, table=True):
 
 
 class LedgerEntryRow(SQLModel, table=True):
-    """One signed movement of money on a claim. Never updated, never deleted."""
+    """One signed movement of money on a claim. Never updated, never deleted.
+
+    Indexed only where queries start (claim, posting date, remittance, audit event):
+    every index costs on the bulk paths that write hundreds of thousands of entries.
+    """
 
     __tablename__ = "ledger_entry"
 
     id: int | None = Field(default=None, sa_column=id_column())
     claim_id: int = Field(sa_column=ref_column("claim.id", nullable=False))
-    line_id: int | None = Field(default=None, sa_column=ref_column("claim_line.id"))
+    line_id: int | None = Field(default=None, sa_column=ref_column("claim_line.id", index=False))
     responsibility: int
     # charge | payment | contractual | transfer | denial_writeoff | writeoff | refund
     kind: str = Field(sa_column=Column(String(20), nullable=False))
     amount: int = Field(sa_column=cents_column())
     posting_date: date = Field(index=True)
     effective_date: date
-    payer_id: int | None = Field(default=None, sa_column=ref_column("payer.id"))
+    payer_id: int | None = Field(default=None, sa_column=ref_column("payer.id", index=False))
     adjustment_group: str = Field(default="", sa_column=Column(String(2), nullable=False))
     reason_code: str = Field(default="", sa_column=Column(String(10), nullable=False))
     remark_codes: str = Field(default="", sa_column=Column(String(200), nullable=False))
     # Where it came from: a source file and a place in it (line, trace, segment), or a user.
-    source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))
+    source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id", index=False))
     source_ref: str = Field(default="", sa_column=Column(String(120), nullable=False))
     remittance_id: int | None = Field(default=None, sa_column=ref_column("remittance.id"))
-    reverses_id: int | None = Field(default=None, sa_column=ref_column("ledger_entry.id"))
+    reverses_id: int | None = Field(default=None, sa_column=ref_column("ledger_entry.id", index=False))
     # Both legs of a transfer share a group id (the first leg's id).
     transfer_group: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
     # The audit event covering this row; no FK: the event is written last, after its rows.

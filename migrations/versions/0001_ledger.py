@@ -5,7 +5,7 @@ after autogenerate; the audit chain starts at a genesis head of 64 zeros.
 
 Revision ID: 0001_ledger
 Revises: (none)
-Create Date: 2026-11-23 13:15:46.039379
+Create Date: 2026-11-23 13:36:36.869494
 """
 
 from alembic import op
@@ -369,12 +369,8 @@ def upgrade() -> None:
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_entry_audit_event_id'), ['audit_event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_claim_id'), ['claim_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_entry_line_id'), ['line_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_entry_payer_id'), ['payer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_posting_date'), ['posting_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_remittance_id'), ['remittance_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_entry_reverses_id'), ['reverses_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_entry_source_file_id'), ['source_file_id'], unique=False)
 
     op.create_table('unapplied_entry',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -431,12 +427,8 @@ def downgrade() -> None:
 
     op.drop_table('unapplied_entry')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ledger_entry_source_file_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entry_reverses_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_remittance_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_posting_date'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entry_payer_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entry_line_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_claim_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_audit_event_id'))
 

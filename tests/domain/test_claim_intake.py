@@ -9,10 +9,16 @@ BASE = {"claim_number": "C1", "patient_account": "A1", "patient_name": "DOE, JAN
 
 
 def read(*rows):
-    reader = ClaimRowReader("f.csv")
-    for number, row in enumerate(rows, start=2):
-        reader.add(number, row)
-    return reader.finish(), [str(p) for p in reader.problems]
+    """Both passes, as the service runs them: check every row, then take claims."""
+    header = list(BASE)
+    reader = ClaimRowReader("f.csv", header)
+    lists = [[row.get(column, "") for column in header] for row in rows]
+    for number, row in enumerate(lists, start=2):
+        reader.check(number, row)
+    if reader.problems:
+        return [], [str(p) for p in reader.problems]
+    claims = [c for number, row in enumerate(lists, start=2) if (c := reader.take(number, row))]
+    return claims, []
 
 
 def test_lines_group_into_claims_in_order():
@@ -65,3 +71,19 @@ def test_names_split_like_remittances_carry_them():
     assert split_patient_name("Doe, Jane Q") == ("DOE", "JANE Q")
     assert split_patient_name("Jane Doe") == ("DOE", "JANE")
     assert split_patient_name("Cher") == ("CHER", "")
+
+
+def test_lines_of_a_claim_need_not_be_together():
+    other = {**BASE, "claim_number": "C2", "patient_account": "A2"}
+    claims, problems = read(BASE, other, {**BASE, "procedure_code": "36415"})
+    assert problems == []
+    assert [(c.claim_number, len(c.lines)) for c in claims] == [("C2", 1), ("C1", 2)]
+
+
+def test_repeated_line_control_number_is_refused():
+    header = list(BASE) + ["line_control_number"]
+    reader = ClaimRowReader("f.csv", header)
+    reader.check(2, [*BASE.values(), "L1"])
+    reader.check(3, [*BASE.values(), "L1"])
+    assert [str(p) for p in reader.problems] == [
+        "f.csv: line 3: line_control_number: claim C1: repeats a line control number of this claim"]
