@@ -15,7 +15,7 @@ from ar_cli.cli.options import (
     PostingDateOption,
     ToOption,
 )
-from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
 app = typer.Typer(help="Claims: import charges, list, show.", no_args_is_help=True)

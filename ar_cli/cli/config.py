@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
-from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Team settings kept in the ledger: list, get, set.", no_args_is_help=True)

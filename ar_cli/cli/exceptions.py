@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, PostingDateOption
-from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
 app = typer.Typer(help="Exceptions held for a human: list, resolve.", no_args_is_help=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.formats import OutputFormat
 
 FormatOption = Annotated[OutputFormat, typer.Option(
     "--format", "-f", help="table on a terminal, or csv / json for files and scripts.",

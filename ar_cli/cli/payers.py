@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
-from ar_cli.cli.render import OutputFormat
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True)

@@ -15,20 +15,14 @@ import re
 import sys
 import tempfile
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text, format_money
 from ar_cli.domain.phi import mask_date, mask_name, mask_value
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.reports.report import Column, Kind, Report
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 _MONEY_MARK = "\x00money:"

@@ -1,340 +1,288 @@
 """The claim payment loop of an 835 (loops 2100 and 2110: CLP and what follows it up to
 the next CLP, LX, PLB or SE) built into ClaimPayment values.
 
-One ClaimBuilder per CLP; the remittance reader feeds it the loop's segments, already
-split into elements, and calls build() when the loop ends. Kept separate from the
-envelope logic because this is the hot path: a 100,000-claim file sends about a million
-segments through these methods, so they use slots, dict look-ups and memoised amounts.
+One ClaimBuilder per CLP. The remittance reader hands it the batch of raw segments and
+it reads the whole loop itself (consume), because this is the hot path: a 100,000-claim
+file sends well over a million segments through here. Hence lists instead of objects
+for the claim and line being collected, memoised amounts and dates, and the twin
+constructors of fast_values.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-from ar_cli.domain.errors import Problem
 from ar_cli.domain.remittance import (
     Adjustment,
     AdjustmentGroup,
     ClaimPayment,
     Person,
-    Reference,
     ServiceLine,
     SupplementalAmount,
 )
-from ar_cli.x12.errors import X12Error, problem
-from ar_cli.x12.segments import split_composite
-from ar_cli.x12.values import CENTS, parse_cents, to_date
+from ar_cli.x12.context import Context
+from ar_cli.x12.errors import X12Error
+from ar_cli.x12.fast_values import (
+    AdjustmentDraft,
+    ClaimPaymentDraft,
+    ServiceLineDraft,
+    SupplementalAmountDraft,
+    new_person,
+    new_reference,
+)
+from ar_cli.x12.values import CENTS, DATES, parse_cents
 
 _GROUPS = {group.value: group for group in AdjustmentGroup}
+# Segments that end a claim payment loop: the next claim, LX/TS3/TS2, PLB, SE, envelope.
+ENDS_CLAIM = frozenset({"CLP", "LX", "TS3", "TS2", "PLB", "SE", "ST", "GS", "GE", "IEA", "ISA"})
+NOT_A_SEGMENT = "not a segment (it does not start with a segment tag)"
 _CLAIM_STATUSES = frozenset({"1", "2", "3", "4", "5", "19", "20", "21", "22", "23", "25"})
 _REQUIRED_CLP = {1: "missing claim number", 2: "missing claim status"}
-_CACHE_LIMIT = 50_000
 
-
-class Context:
-    """What the builders of one transaction share: where we are, how composites are
-    written, the version, and the list warnings go to."""
-
-    __slots__ = ("source", "component", "is_4010", "warnings", "reported", "procedures")
-
-    def __init__(self, source: str, component: str, is_4010: bool, warnings: list[Problem]) -> None:
-        self.source = source
-        self.component = component
-        self.is_4010 = is_4010
-        self.warnings = warnings
-        self.reported: set[tuple[str, str]] = set()
-        # SVC01 texts repeat ('HC:99213'); remember how each one splits.
-        self.procedures: dict[str, tuple[str, str, tuple[str, ...], str]] = {}
-
-    def procedure(self, text: str, segment: int, element: str) -> tuple[str, str, tuple[str, ...]]:
-        """(qualifier, code, modifiers) from an SVC01/SVC06 composite."""
-        parsed = self.procedures.get(text)
-        if parsed is None:
-            parts = split_composite(text, self.component)
-            if len(parts) == 1:
-                # No separator at all: a code without its qualifier (the malformed
-                # TR3 tertiary example writes 'SVC*HC*24599…'): keep it as the code.
-                parsed = ("", text, (), "has no code qualifier (expected e.g. 'HC:99213')")
-            else:
-                note = "" if self.component in text else "uses another component separator than ISA16"
-                parsed = (parts[0], parts[1], tuple(m for m in parts[2:6] if m), note)
-            if len(self.procedures) >= _CACHE_LIMIT:
-                self.procedures.clear()
-            self.procedures[text] = parsed
-        if parsed[3]:
-            self.warn(segment, element, parsed[3])
-        return parsed[0], parsed[1], parsed[2]
-
-    def warn(self, segment: int, element: str, message: str) -> None:
-        """Record a warning, once per kind per transaction: a payer that writes every
-        line the same odd way should produce one line of warning, not 100,000."""
-        if (element, message) not in self.reported:
-            self.reported.add((element, message))
-            self.warnings.append(problem(self.source, segment, element, message))
-
-    def amount(self, text: str, segment: int, element: str, empty_is_zero: bool = False) -> int:
-        value = CENTS.get(text)
-        if value is None:
-            value = parse_cents(text, self.source, segment, element, empty_is_zero=empty_is_zero)
-        return value
-
-    def date(self, elements: list[str], segment: int) -> date | None:
-        text = elements[2] if len(elements) > 2 else ""
-        value = to_date(text)
-        if value is None and text:
-            # The date itself is PHI (a date of service): say what is wrong, not what it is.
-            self.warn(segment, "DTM02", "not a valid date (expected CCYYMMDD)")
-        return value
-
-    def group(self, code: str, segment: int) -> AdjustmentGroup:
-        """CAS01 for a code not in CO/PR/OA/PI: CR is read as CO, anything else refused."""
-        if code == "CR":
-            if not self.is_4010:
-                self.warn(segment, "CAS01", "group CR is 4010-only; read as CO")
-            return AdjustmentGroup.CONTRACTUAL_OBLIGATION
-        shown = repr(code) if code.isalnum() and len(code) <= 3 else "the value"
-        message = "missing adjustment group" if not code else f"{shown} is not an adjustment group (CO, PR, OA, PI)"
-        raise X12Error(self.source, segment, "CAS01", message)
+# The claim and the line being collected are lists in ClaimPayment's / ServiceLine's
+# field order (cheaper than an object each); these name the positions written later.
+_PATIENT, _INSURED, _CORRECTED, _ORIGINAL_REF, _CLAIM_REFS = 9, 10, 11, 12, 13
+_STATEMENT_FROM, _STATEMENT_TO, _RECEIVED = 14, 15, 16
+_CLAIM_REMARKS, _CLAIM_AMOUNTS, _CLAIM_ADJUSTMENTS, _LINES = 17, 18, 19, 20
+_FROM, _TO, _CONTROL, _REFS, _REMARKS, _AMOUNTS, _ADJUSTMENTS = 11, 12, 13, 14, 15, 16, 17
 
 
 def _person(elements: list[str]) -> Person:
     if len(elements) < 10:
         elements = elements + [""] * (10 - len(elements))
-    return Person(
-        last_name=elements[3],
-        first_name=elements[4],
-        middle_name=elements[5],
-        id_qualifier=elements[8],
-        identifier=elements[9],
-    )
+    return new_person(elements[3], elements[4], elements[5], elements[8], elements[9])
+
+
+def _is_tag(tag: str) -> bool:
+    return 2 <= len(tag) <= 3 and tag.isalnum() and tag.isascii() and tag.isupper()
 
 
 class ClaimBuilder:
     """Collects one claim payment loop; build() makes the ClaimPayment."""
 
-    __slots__ = (
-        "ctx", "segment", "claim_number", "status_code", "charge", "paid", "patient_responsibility",
-        "filing_indicator", "payer_claim_number", "facility_code", "frequency_code",
-        "patient", "insured", "corrected_patient", "original_reference", "references",
-        "statement_from", "statement_to", "received_date", "remark_codes", "amounts",
-        "adjustments", "lines", "line",
-    )  # fmt: skip
+    __slots__ = ("ctx", "claim", "line", "ending")
 
     def __init__(self, elements: list[str], segment: int, ctx: Context) -> None:
         self.ctx = ctx
-        self.segment = segment
         count = len(elements)
-        for index in (1, 2, 3, 4):
-            if index >= count or not elements[index]:
-                message = _REQUIRED_CLP.get(index, "missing; expected an amount")
-                raise X12Error(ctx.source, segment, f"CLP0{index}", message)
+        if count < 5 or not (elements[1] and elements[2] and elements[3] and elements[4]):
+            index = next(i for i in (1, 2, 3, 4) if i >= count or not elements[i])
+            raise X12Error(ctx.source, segment, f"CLP0{index}", _REQUIRED_CLP.get(index, "missing; expected an amount"))
         if count < 10:
-            elements = elements + [""] * (10 - count)
-        self.claim_number = elements[1]
-        self.status_code = elements[2]
-        if self.status_code not in _CLAIM_STATUSES:
-            shown = repr(self.status_code) if self.status_code.isalnum() and len(self.status_code) <= 3 else "the value"
+            elements.extend(("",) * (10 - count))
+        if elements[2] not in _CLAIM_STATUSES:
+            shown = repr(elements[2]) if elements[2].isalnum() and len(elements[2]) <= 3 else "the value"
             ctx.warn(segment, "CLP02", f"{shown} is not a known claim status")
-        self.charge = ctx.amount(elements[3], segment, "CLP03")
-        self.paid = ctx.amount(elements[4], segment, "CLP04")
-        self.patient_responsibility = ctx.amount(elements[5], segment, "CLP05", True)
-        self.filing_indicator = elements[6]
-        self.payer_claim_number = elements[7]
-        self.facility_code = elements[8]
-        self.frequency_code = elements[9]
-        self.patient = self.insured = self.corrected_patient = None
-        self.original_reference = ""
-        self.references: list[Reference] = []
-        self.statement_from = self.statement_to = self.received_date = None
-        self.remark_codes: list[str] = []
-        self.amounts: list[SupplementalAmount] = []
-        self.adjustments: list[Adjustment] = []
-        self.lines: list[ServiceLine] = []
-        self.line: _Line | None = None
+        charge, paid, patient = CENTS.get(elements[3]), CENTS.get(elements[4]), CENTS.get(elements[5])
+        if charge is None:
+            charge = parse_cents(elements[3], ctx.source, segment, "CLP03")
+        if paid is None:
+            paid = parse_cents(elements[4], ctx.source, segment, "CLP04")
+        if patient is None:
+            patient = parse_cents(elements[5], ctx.source, segment, "CLP05", empty_is_zero=True)
+        self.claim: list = [
+            elements[1], elements[2], charge, paid, patient, elements[6], elements[7], elements[8], elements[9],
+            None, None, None, "", None, None, None, None, None, None, [], [], segment,
+        ]  # fmt: skip
+        self.line: list | None = None
+        self.ending: list[str] = []  # the split segment that ended the loop
 
-    # Segments of the loop, most frequent first in the reader's dispatch.
+    def consume(self, segments: list[str], index: int, separator: str, first: int) -> int:
+        """Read the loop's segments from segments[index] on, where segments[i] is segment
+        number first + i. Returns the index of the first segment that ends the loop
+        (its elements are left in self.ending), or len(segments) when the batch ends
+        inside the loop. The commonest segments are handled inline rather than by a
+        method call each: nearly every segment of a large remittance passes here.
+        """
+        ctx, claim, line = self.ctx, self.claim, self.line
+        cents_of, dates_of = CENTS.get, DATES.get
+        count = len(segments)
+        while index < count:
+            elements = segments[index].split(separator)
+            tag = elements[0]
+            size = len(elements)
+            if tag == "DTM":
+                value = dates_of(elements[2]) if size > 2 else None
+                if value is None:
+                    value = ctx.date(elements, first + index)
+                qualifier = elements[1] if size > 1 else ""
+                if line is None:
+                    if qualifier == "232":
+                        claim[_STATEMENT_FROM] = value
+                    elif qualifier == "233":
+                        claim[_STATEMENT_TO] = value
+                    elif qualifier == "050":
+                        claim[_RECEIVED] = value
+                elif qualifier == "472":
+                    line[_FROM] = line[_TO] = value
+                elif qualifier == "150":
+                    line[_FROM] = value
+                elif qualifier == "151":
+                    line[_TO] = value
+            elif tag == "CAS":
+                group = _GROUPS.get(elements[1]) if size == 4 and elements[2] else None
+                amount = cents_of(elements[3]) if group is not None else None
+                if amount is None:
+                    self.adjustment(elements, first + index)
+                else:  # the usual CAS: one triplet, no quantity ('CAS*CO*45*9.00')
+                    value = AdjustmentDraft(group, elements[1], elements[2], amount, None, first + index)
+                    value.__class__ = Adjustment  # see fast_values
+                    (claim[_CLAIM_ADJUSTMENTS] if line is None else line[_ADJUSTMENTS]).append(value)
+            elif tag == "SVC":
+                line = self.service(elements, first + index)
+            elif tag == "REF":
+                if line is not None and size > 2 and elements[1] == "6R" and not line[_CONTROL]:
+                    line[_CONTROL] = elements[2]
+                else:
+                    self.reference(elements)
+            elif tag == "AMT":
+                amount = cents_of(elements[2]) if size > 2 and line is not None else None
+                if amount is None:
+                    self.supplemental_amount(elements, first + index)
+                else:
+                    value = SupplementalAmountDraft(elements[1], amount)
+                    value.__class__ = SupplementalAmount  # see fast_values
+                    if line[_AMOUNTS] is None:
+                        line[_AMOUNTS] = [value]
+                    else:
+                        line[_AMOUNTS].append(value)
+            elif tag == "NM1":
+                role = elements[1] if size > 1 else ""
+                if role == "QC":
+                    claim[_PATIENT] = _person(elements)
+                elif role == "IL":
+                    claim[_INSURED] = _person(elements)
+                elif role == "74":
+                    claim[_CORRECTED] = _person(elements)
+            elif tag == "LQ":
+                self.remark(elements)
+            elif tag == "MOA" or tag == "MIA":
+                self.adjudication(elements)
+            elif tag in ENDS_CLAIM:
+                self.ending = elements
+                return index
+            elif not _is_tag(tag):
+                raise X12Error(ctx.source, first + index, "?", NOT_A_SEGMENT)
+            index += 1  # and past QTY, PER, … that posting does not use
+        return index
 
-    def service(self, elements: list[str], segment: int) -> None:
+    def service(self, elements: list[str], segment: int) -> list:
+        """SVC: a new service line (the previous one, if any, is complete)."""
         if self.line is not None:
-            self.lines.append(self.line.build())
-        self.line = _Line(elements, segment, self.ctx)
+            self.claim[_LINES].append(_build_line(self.line))
+        ctx = self.ctx
+        count = len(elements)
+        if count < 8:
+            elements.extend(("",) * (8 - count))
+        procedure = ctx.procedures.get(elements[1])
+        if procedure is not None and not procedure[3]:
+            qualifier, code, modifiers, _ = procedure
+        elif elements[1]:
+            qualifier, code, modifiers = ctx.procedure(elements[1], segment, "SVC01")
+        else:
+            ctx.warn(segment, "SVC01", "missing procedure code")
+            qualifier, code, modifiers = "", "", ()
+        original = ctx.procedure(elements[6], segment, "SVC06") if elements[6] else ("", "", ())
+        # Empty SVC02/SVC03 count as 0 (BCBS NC sends a bundled line with neither).
+        charge = CENTS.get(elements[2])
+        if charge is None:
+            charge = parse_cents(elements[2], ctx.source, segment, "SVC02", empty_is_zero=True)
+        paid = CENTS.get(elements[3])
+        if paid is None:
+            paid = parse_cents(elements[3], ctx.source, segment, "SVC03", empty_is_zero=True)
+        self.line = [
+            qualifier, code, modifiers, original[0], original[1], original[2], charge, paid,
+            elements[4], elements[5] or None, elements[7] or None, None, None, "", None, None, None,
+            [], segment,
+        ]  # fmt: skip
+        return self.line
 
     def adjustment(self, elements: list[str], segment: int) -> None:
-        ctx = self.ctx
-        code = elements[1] if len(elements) > 1 else ""
-        group = _GROUPS.get(code) or ctx.group(code, segment)
-        target = self.line.adjustments if self.line is not None else self.adjustments
+        """CAS: up to six reason/amount/quantity triplets of one group."""
         count = len(elements)
+        code = elements[1] if count > 1 else ""
+        group = _GROUPS.get(code) or self.ctx.group(code, segment)
+        target = self.line[_ADJUSTMENTS] if self.line is not None else self.claim[_CLAIM_ADJUSTMENTS]
         for index in range(2, count, 3):
             reason = elements[index]
             amount = elements[index + 1] if index + 1 < count else ""
             quantity = elements[index + 2] if index + 2 < count else ""
             if not reason:
                 if amount or quantity:
-                    raise X12Error(ctx.source, segment, f"CAS{index:02d}", "missing adjustment reason code")
+                    raise X12Error(self.ctx.source, segment, f"CAS{index:02d}", "missing adjustment reason code")
                 continue
             cents = CENTS.get(amount)
             if cents is None:
-                cents = parse_cents(amount, ctx.source, segment, f"CAS{index + 1:02d}")
-            target.append(
-                Adjustment(
-                    group=group,
-                    group_as_sent=code,
-                    reason_code=reason,
-                    amount=cents,
-                    quantity=quantity or None,
-                    segment=segment,
-                )
-            )
+                cents = parse_cents(amount, self.ctx.source, segment, f"CAS{index + 1:02d}")
+            value = AdjustmentDraft(group, code, reason, cents, quantity or None, segment)
+            value.__class__ = Adjustment  # see fast_values
+            target.append(value)
 
-    def date(self, elements: list[str], segment: int) -> None:
-        qualifier = elements[1] if len(elements) > 1 else ""
-        line = self.line
-        if line is not None:
-            if qualifier == "472":
-                line.date_from = line.date_to = self.ctx.date(elements, segment)
-            elif qualifier == "150":
-                line.date_from = self.ctx.date(elements, segment)
-            elif qualifier == "151":
-                line.date_to = self.ctx.date(elements, segment)
-        elif qualifier == "232":
-            self.statement_from = self.ctx.date(elements, segment)
-        elif qualifier == "233":
-            self.statement_to = self.ctx.date(elements, segment)
-        elif qualifier == "050":
-            self.received_date = self.ctx.date(elements, segment)
-
-    def reference(self, elements: list[str], segment: int) -> None:
+    def reference(self, elements: list[str]) -> None:
+        """REF: the line control number (6R), the original reference (F8), or another id."""
         qualifier = elements[1] if len(elements) > 1 else ""
         value = elements[2] if len(elements) > 2 else ""
-        line = self.line
+        line, claim = self.line, self.claim
         if line is not None:
-            if qualifier == "6R" and not line.control_number:
-                line.control_number = value
+            if qualifier == "6R" and not line[_CONTROL]:
+                line[_CONTROL] = value
+            elif line[_REFS] is None:
+                line[_REFS] = [new_reference(qualifier, value)]
             else:
-                line.references.append(Reference(qualifier=qualifier, value=value))
-        elif qualifier == "F8" and not self.original_reference:
-            self.original_reference = value
+                line[_REFS].append(new_reference(qualifier, value))
+        elif qualifier == "F8" and not claim[_ORIGINAL_REF]:
+            claim[_ORIGINAL_REF] = value
+        elif claim[_CLAIM_REFS] is None:
+            claim[_CLAIM_REFS] = [new_reference(qualifier, value)]
         else:
-            self.references.append(Reference(qualifier=qualifier, value=value))
+            claim[_CLAIM_REFS].append(new_reference(qualifier, value))
 
     def supplemental_amount(self, elements: list[str], segment: int) -> None:
-        qualifier = elements[1] if len(elements) > 1 else ""
-        amount = self.ctx.amount(elements[2] if len(elements) > 2 else "", segment, "AMT02")
-        target = self.line.amounts if self.line is not None else self.amounts
-        target.append(SupplementalAmount(qualifier=qualifier, amount=amount))
-
-    def name(self, elements: list[str], segment: int) -> None:
-        role = elements[1] if len(elements) > 1 else ""
-        if role == "QC":
-            self.patient = _person(elements)
-        elif role == "IL":
-            self.insured = _person(elements)
-        elif role == "74":
-            self.corrected_patient = _person(elements)
-
-    def remark(self, elements: list[str], segment: int) -> None:
-        """LQ: a line's remark code (LQ*HE); other code lists (RX) are not RARCs."""
-        if self.line is not None and len(elements) > 2 and elements[1] == "HE" and elements[2]:
-            self.line.remark_codes.append(elements[2])
-
-    def adjudication(self, elements: list[str], segment: int) -> None:
-        """MOA (remark codes in MOA03-07) or MIA (MIA05, MIA20-23)."""
-        if elements[0] == "MOA":
-            codes = elements[3:8]
+        """AMT: an informational amount of the line, or of the claim before any line."""
+        text = elements[2] if len(elements) > 2 else ""
+        amount = CENTS.get(text)
+        if amount is None:
+            amount = parse_cents(text, self.ctx.source, segment, "AMT02")
+        value = SupplementalAmountDraft(elements[1], amount)
+        value.__class__ = SupplementalAmount  # see fast_values
+        target, at = (self.claim, _CLAIM_AMOUNTS) if self.line is None else (self.line, _AMOUNTS)
+        if target[at] is None:
+            target[at] = [value]
         else:
-            codes = elements[5:6] + elements[20:24]
-        self.remark_codes.extend(code for code in codes if code)
+            target[at].append(value)
+
+    def remark(self, elements: list[str]) -> None:
+        """LQ: a line's remark code (LQ*HE); other code lists (RX) are not RARCs."""
+        line = self.line
+        if line is not None and len(elements) > 2 and elements[1] == "HE" and elements[2]:
+            if line[_REMARKS] is None:
+                line[_REMARKS] = [elements[2]]
+            else:
+                line[_REMARKS].append(elements[2])
+
+    def adjudication(self, elements: list[str]) -> None:
+        """MOA (remark codes in MOA03-07) or MIA (MIA05, MIA20-23)."""
+        codes = elements[3:8] if elements[0] == "MOA" else elements[5:6] + elements[20:24]
+        found = [code for code in codes if code]
+        if found:
+            self.claim[_CLAIM_REMARKS] = (self.claim[_CLAIM_REMARKS] or []) + found
 
     def build(self) -> ClaimPayment:
+        claim = self.claim
         if self.line is not None:
-            self.lines.append(self.line.build())
+            claim[_LINES].append(_build_line(self.line))
             self.line = None
-        return ClaimPayment(
-            claim_number=self.claim_number,
-            status_code=self.status_code,
-            charge=self.charge,
-            paid=self.paid,
-            patient_responsibility=self.patient_responsibility,
-            filing_indicator=self.filing_indicator,
-            payer_claim_number=self.payer_claim_number,
-            facility_code=self.facility_code,
-            frequency_code=self.frequency_code,
-            patient=self.patient,
-            insured=self.insured,
-            corrected_patient=self.corrected_patient,
-            original_reference=self.original_reference,
-            references=tuple(self.references),
-            statement_from=self.statement_from,
-            statement_to=self.statement_to,
-            received_date=self.received_date,
-            remark_codes=tuple(self.remark_codes),
-            amounts=tuple(self.amounts),
-            adjustments=tuple(self.adjustments),
-            lines=tuple(self.lines),
-            segment=self.segment,
-        )
+        for at in (_CLAIM_REFS, _CLAIM_REMARKS, _CLAIM_AMOUNTS):
+            claim[at] = tuple(claim[at]) if claim[at] else ()
+        claim[_CLAIM_ADJUSTMENTS] = tuple(claim[_CLAIM_ADJUSTMENTS])
+        claim[_LINES] = tuple(claim[_LINES])
+        value = ClaimPaymentDraft(*claim)
+        value.__class__ = ClaimPayment  # see fast_values
+        return value  # type: ignore[no-any-return]
 
 
-class _Line:
-    """One service line being collected (SVC and the segments after it)."""
-
-    __slots__ = (
-        "segment", "qualifier", "code", "modifiers", "original_qualifier", "original_code",
-        "original_modifiers", "charge", "paid", "revenue_code", "units_paid", "original_units",
-        "date_from", "date_to", "control_number", "references", "remark_codes", "amounts",
-        "adjustments",
-    )  # fmt: skip
-
-    def __init__(self, elements: list[str], segment: int, ctx: Context) -> None:
-        if len(elements) < 8:
-            elements = elements + [""] * (8 - len(elements))
-        self.segment = segment
-        if elements[1]:
-            self.qualifier, self.code, self.modifiers = ctx.procedure(elements[1], segment, "SVC01")
-        else:
-            ctx.warn(segment, "SVC01", "missing procedure code")
-            self.qualifier, self.code, self.modifiers = "", "", ()
-        if elements[6]:
-            self.original_qualifier, self.original_code, self.original_modifiers = ctx.procedure(
-                elements[6], segment, "SVC06"
-            )
-        else:
-            self.original_qualifier, self.original_code, self.original_modifiers = "", "", ()
-        # Empty SVC02/SVC03 count as 0 (BCBS NC sends a bundled line with neither).
-        charge = CENTS.get(elements[2])
-        self.charge = charge if charge is not None else ctx.amount(elements[2], segment, "SVC02", True)
-        paid = CENTS.get(elements[3])
-        self.paid = paid if paid is not None else ctx.amount(elements[3], segment, "SVC03", True)
-        self.revenue_code = elements[4]
-        self.units_paid = elements[5] or None
-        self.original_units = elements[7] or None
-        self.date_from = self.date_to = None
-        self.control_number = ""
-        self.references: list[Reference] = []
-        self.remark_codes: list[str] = []
-        self.amounts: list[SupplementalAmount] = []
-        self.adjustments: list[Adjustment] = []
-
-    def build(self) -> ServiceLine:
-        return ServiceLine(
-            procedure_qualifier=self.qualifier,
-            procedure_code=self.code,
-            modifiers=self.modifiers,
-            original_procedure_qualifier=self.original_qualifier,
-            original_procedure_code=self.original_code,
-            original_modifiers=self.original_modifiers,
-            charge=self.charge,
-            paid=self.paid,
-            revenue_code=self.revenue_code,
-            units_paid=self.units_paid,
-            original_units=self.original_units,
-            service_date_from=self.date_from,
-            service_date_to=self.date_to,
-            line_control_number=self.control_number,
-            references=tuple(self.references),
-            remark_codes=tuple(self.remark_codes),
-            amounts=tuple(self.amounts),
-            adjustments=tuple(self.adjustments),
-            segment=self.segment,
-        )
+def _build_line(line: list) -> ServiceLine:
+    for at in (_REFS, _REMARKS, _AMOUNTS):
+        line[at] = tuple(line[at]) if line[at] else ()
+    line[_ADJUSTMENTS] = tuple(line[_ADJUSTMENTS])
+    value = ServiceLineDraft(*line)
+    value.__class__ = ServiceLine  # see fast_values
+    return value  # type: ignore[no-any-return]

@@ -1,0 +1,9 @@
+"""The output formats every listing command takes (kept tiny: imported at start-up)."""
+
+from enum import StrEnum
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
