@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 
@@ -12,7 +13,13 @@ def stdout_console():
 
     tty = sys.stdout.isatty()
     return Console(highlight=False, soft_wrap=False, no_color=not tty,
-                   width=None if tty else 160, force_terminal=tty or None)
+                   width=None if tty else _plain_width(), force_terminal=tty or None)
+
+
+def _plain_width() -> int:
+    """Width of plain (non-terminal) output: COLUMNS when set, else wide enough for files."""
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) >= 40 else 160
 
 
 @lru_cache(maxsize=None)

@@ -61,7 +61,7 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
     SettingSpec(key="report.ar_over_90_threshold", default="0.25", check=_ratio,
                 help="The nightly report asks for a human when AR over 90 days exceeds this share."),
     SettingSpec(key="treatments.override", default="", check=_text,
-                help="CSV text overriding the adjustment treatment table (set by `codes load`)."),
+                help="CSV text overriding the adjustment treatment table (set by `codes treatments`)."),
 )}
 
 
