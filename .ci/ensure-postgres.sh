@@ -29,8 +29,9 @@ conf=/etc/postgresql/$version/main
 if ! grep -q "ar-cli tests" "$conf/pg_hba.conf"; then
   sed -i '1i # ar-cli tests: trust on loopback\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nlocal all all trust' "$conf/pg_hba.conf"
 fi
-pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
-  || pg_ctlcluster "$version" main start
+ctl() { pg_ctlcluster --skip-systemctl-redirect "$version" main "$1" 2>/dev/null || pg_ctlcluster "$version" main "$1"; }
+# The package may have started the cluster already (with the old pg_hba): reload it then.
+if ctl status >/dev/null 2>&1; then ctl reload; else ctl start; fi
 for _ in $(seq 1 30); do
   answers && exit 0
   sleep 1
