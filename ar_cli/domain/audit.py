@@ -48,6 +48,17 @@ class RowsDigest:
             update(b"\n")
         self.count += len(rows)
 
+    def add_tuples(self, table: str, keys: list[str], rows: list[tuple]) -> None:
+        """The same digest from rows already laid out as value tuples in `keys` order,
+        with dates and times as the text the database stores (the SQLite bulk path)."""
+        update = self._hash.update
+        prefix = (table + "\x1e" + "\x1f".join(keys) + "\x1e").encode()
+        for row in rows:
+            update(prefix)
+            update(repr(row).encode())
+            update(b"\n")
+        self.count += len(rows)
+
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 

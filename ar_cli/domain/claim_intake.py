@@ -69,12 +69,14 @@ class _Assembling:
 
 
 class ClaimRowReader:
-    """Reads a charge file's rows in two passes so memory stays flat whatever its size.
+    """Reads a charge file's rows in one pass with memory flat whatever its size.
 
-    Pass 1, `check(line, values)` for every row: validates everything and keeps only a
-    fingerprint per claim. Pass 2, `take(line, values)` for every row of a file that passed:
-    returns each claim (ClaimIn) as soon as its last line has been seen, so claims whose
-    lines are together in the file are never held for long.
+    `add(line, values)` validates each row against the claim's earlier lines using a
+    fingerprint (8 bytes per claim-level column), not the earlier rows themselves;
+    `flush()` hands over the claims assembled so far, to be written in the same
+    transaction. Line positions continue across flushes, so a claim whose lines are
+    spread through the file keeps its line numbers. Any problem stops the assembling:
+    the caller refuses the whole file (and rolls back what it wrote).
     """
 
     def __init__(self, source: str, header: list[str]) -> None:
@@ -89,9 +91,11 @@ class ClaimRowReader:
         self._present_names = [name for name, _ in present]
         self._pick = _picker([i for _, i in present])
         self._absent = {name: "" for name, i in self._at.items() if i is None}
+        self._pack = struct.Struct(f"{len(self._claim_at)}q").pack
+        # Fast path when every claim-level column is present (an optional one may not be).
+        self._claim_pick = (None if None in self._claim_at else _picker(self._claim_at))
         self._seen: dict[str, _Seen] = {}
         self._assembling: dict[str, _Assembling] = {}
-        self._taken: dict[str, int] = {}
 
     def _problem(self, line: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -110,11 +114,13 @@ class ClaimRowReader:
     def _claim_key(self, row: list[str]) -> bytes:
         # One 8-byte hash per claim-level column: a claim's later lines are compared
         # with its first without keeping the first line's text.
-        return struct.pack(f"{len(self._claim_at)}q", *[
-            hash(row[i].strip()) if i is not None and i < len(row) else 0 for i in self._claim_at])
+        if self._claim_pick is not None and len(row) == self.width:
+            return self._pack(*map(hash, map(str.strip, self._claim_pick(row))))
+        return self._pack(*[hash(row[i].strip() if i is not None and i < len(row) else "")
+                            for i in self._claim_at])
 
-    # -- pass 1 ---------------------------------------------------------------------
-    def check(self, line: int, row: list[str]) -> None:
+    def add(self, line: int, row: list[str]) -> None:
+        """Validate one row; while the file is clean so far, keep its line for `flush`."""
         if len(row) > self.width:
             self._problem(line, "", "has more values than the header has columns")
             return
@@ -129,8 +135,10 @@ class ClaimRowReader:
         number = values["claim_number"]
         key = self._claim_key(row)
         seen = self._seen.get(number)
+        claim = None
         if seen is None:
-            if self._claim_values(line, values) is None:
+            claim = self._claim_values(line, values)
+            if claim is None:
                 return
             seen = self._seen[number] = _Seen(first_line=line, key=key)
         elif seen.key != key:
@@ -140,7 +148,8 @@ class ClaimRowReader:
             self._problem(line, differing[0], f"claim {number}: differs from line {seen.first_line} "
                                               f"of the same claim ({', '.join(differing)})")
             return
-        if self._line(line, values, seen.lines + 1) is None:
+        claim_line = self._line(line, values, seen.lines + 1)
+        if claim_line is None:
             return
         control = values["line_control_number"]
         if control:
@@ -152,24 +161,27 @@ class ClaimRowReader:
                 return
             seen.control_numbers.add(control)
         seen.lines += 1
+        if self.problem_count:
+            self._assembling.clear()  # the file will be refused: keep nothing
+            return
+        building = self._assembling.get(number)
+        if building is None:
+            if claim is None:  # a later line of a claim already flushed
+                claim = self._claim_values(line, values)
+            claim["source_line"] = line
+            building = self._assembling[number] = _Assembling(claim=claim)
+        building.lines.append(claim_line)
+
+    def flush(self) -> list[ClaimIn]:
+        """The claims assembled since the last flush (a claim whose lines are spread
+        through the file comes back once per flush that saw some of them)."""
+        claims = [ClaimIn(lines=tuple(b.lines), **b.claim) for b in self._assembling.values()]
+        self._assembling.clear()
+        return claims
 
     @property
     def claim_count(self) -> int:
         return len(self._seen)
-
-    # -- pass 2 ---------------------------------------------------------------------
-    def take(self, line: int, row: list[str]) -> ClaimIn | None:
-        values = self._values(row)
-        number = values["claim_number"]
-        building = self._assembling.get(number)
-        if building is None:
-            building = self._assembling[number] = _Assembling(claim=self._claim_values(line, values))
-            building.claim["source_line"] = line
-        building.lines.append(self._line(line, values, len(building.lines) + 1))
-        if len(building.lines) < self._seen[number].lines:
-            return None
-        del self._assembling[number]
-        return ClaimIn(lines=tuple(building.lines), **building.claim)
 
     def _date(self, line: int, column: str, text: str) -> date | None:
         parsed = _iso_date(text)

@@ -34,7 +34,7 @@ from ar_cli.store.tables import (
 )
 
 
-_CHUNK_CLAIMS = 2000
+_CHUNK_ROWS = 5000
 
 
 @dataclass(kw_only=True)
@@ -66,7 +66,7 @@ def _rows(path: Path):
             header = next(reader, None)
             yield 1, header
             for row in reader:
-                if any(cell.strip() for cell in row):
+                if row and (len(row) > 1 or row[0].strip()):
                     yield line + 1, row
                 line = reader.line_num
     except UnicodeDecodeError as exc:
@@ -75,8 +75,11 @@ def _rows(path: Path):
         raise InputError(f"{name}: line {line + 1}: not valid CSV: {exc}") from None
 
 
-def check_claims_file(path: Path, progress: Progress = no_progress) -> tuple[ClaimRowReader, int]:
-    """Pass 1: validate every row, or raise InputProblems naming each bad one (up to a cap)."""
+def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date,
+                  progress: Progress = no_progress) -> ClaimsImportResult:
+    """One pass, one transaction: rows are validated and written in chunks; a file with
+    any bad row raises InputProblems and the transaction rolls back (ledger unchanged)."""
+    facts = file_facts(path)
     name = str(path)
     rows = _rows(path)
     _, header = next(rows)
@@ -84,50 +87,23 @@ def check_claims_file(path: Path, progress: Progress = no_progress) -> tuple[Cla
     if problems:
         raise InputProblems(problems)
     reader = ClaimRowReader(name, header)
-    count = 0
-    for line, row in rows:
-        reader.check(line, row)
-        count += 1
-        if count % 5000 == 0:
-            progress("check", count, 0)
-    if count == 0:
-        raise InputError(f"{name}: has a header but no rows")
-    if reader.problems:
-        raise InputProblems(reader.problems, more=reader.problem_count - len(reader.problems))
-    return reader, count
-
-
-def claims_in_chunks(path: Path, reader: ClaimRowReader, size: int) -> Iterator[list[ClaimIn]]:
-    """Pass 2: the file's claims, complete, in chunks of `size`."""
-    rows = _rows(path)
-    next(rows)
-    chunk: list[ClaimIn] = []
-    for line, row in rows:
-        claim = reader.take(line, row)
-        if claim is not None:
-            chunk.append(claim)
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date,
-                  progress: Progress = no_progress) -> ClaimsImportResult:
-    facts = file_facts(path)
-    reader, rows = check_claims_file(path, progress)
-    result = ClaimsImportResult(file=str(path), rows=rows)
+    result = ClaimsImportResult(file=name)
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         importer = _Importer(session, rec, facts, actor, posting_date, result)
-        done = 0
-        # Chunk by chunk, so a large file's rows never sit in memory all at once.
-        for chunk in claims_in_chunks(path, reader, _CHUNK_CLAIMS):
-            importer.run(chunk)
-            done += len(chunk)
-            progress("post", done, reader.claim_count)
+        for line, row in rows:
+            reader.add(line, row)
+            result.rows += 1
+            if result.rows % _CHUNK_ROWS == 0 and not reader.problem_count:
+                importer.run(reader.flush())
+                progress("import", result.rows, 0)
+        if reader.problem_count:
+            raise InputProblems(reader.problems, more=reader.problem_count - len(reader.problems))
+        if result.rows == 0:
+            raise InputError(f"{name}: has a header but no rows")
+        importer.run(reader.flush())
+        progress("import", result.rows, result.rows)
         if rec.changed:
             rec.finish(action="claims.import", entity="source_file", entity_key=facts.sha256,
                        source=str(path), details={
@@ -144,6 +120,7 @@ class _Importer:
         self._source_id: int | None = None
         self._payer_ids: dict[str, int] = {}
         self._patient_ids: dict[str, int] = {}
+        self._created: set[str] = set()  # claims this file created (their later lines are new too)
 
     def source_id(self) -> int:
         if self._source_id is None:
@@ -194,8 +171,11 @@ class _Importer:
             payer = stored.coverages[0].payer_id if stored.coverages else None
             self._charges(stored.id, stored.first_responsibility, payer,
                           list(zip(ids, added)), since=stored.billed_date)
-            self.result.lines_added_to_existing += len(added)
-        elif not conflicts:
+            if claim.claim_number in self._created:
+                self.result.lines_new += len(added)
+            else:
+                self.result.lines_added_to_existing += len(added)
+        elif not conflicts and claim.claim_number not in self._created:
             self.result.claims_unchanged += 1
 
     def _exception(self, kind: str, claim: ClaimIn, summary: str, *, stored, incoming,
@@ -239,6 +219,7 @@ class _Importer:
             since[(cid, resp)] = c.billed_date
         self.rec.insert(LedgerEntryRow, entries)
         claims_repo.apply_balance_deltas(self.session, deltas, since=since)
+        self._created.update(c.claim_number for c in claims)
         self.result.claims_new += len(claims)
         self.result.lines_new += len(entries)
         self.result.charges_new += sum(e["amount"] for e in entries)

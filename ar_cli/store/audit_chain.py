@@ -60,16 +60,19 @@ def _sqlite_value(column) -> Any:
     return None
 
 
-def _sqlite_executemany(session: Session, table, rows: list[dict[str, Any]]) -> None:
-    keys = list(rows[0])
+def _sqlite_params(table, rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple]]:
+    """Rows as tuples in sorted-key order, values as SQLite stores them."""
+    keys = sorted(rows[0])
     converters = [_sqlite_value(table.c[key]) for key in keys]
-    sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + k + chr(34) for k in keys)}) '
-           f'VALUES ({", ".join("?" for _ in keys)})')
     if any(converters):
         pairs = list(zip(keys, converters))
-        params = [tuple([conv(row[k]) if conv else row[k] for k, conv in pairs]) for row in rows]
-    else:
-        params = [tuple([row[k] for k in keys]) for row in rows]
+        return keys, [tuple([conv(row[k]) if conv else row[k] for k, conv in pairs]) for row in rows]
+    return keys, [tuple([row[k] for k in keys]) for row in rows]
+
+
+def _sqlite_executemany(session: Session, table, keys: list[str], params: list[tuple]) -> None:
+    sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + k + chr(34) for k in keys)}) '
+           f'VALUES ({", ".join("?" for _ in keys)})')
     session.connection().exec_driver_sql(sql, params)
 
 
@@ -110,10 +113,13 @@ class ChangeRecorder:
                 first = self._next_id(table)
                 batch = [{**row, "id": first + n} for n, row in enumerate(batch)]
                 ids.extend(range(first, first + len(batch)))
-            self.digest.add_rows(table.name, sorted(batch[0]), batch)
             if self._sqlite:
-                _sqlite_executemany(self.session, table, batch)
-            elif returning_ids:
+                keys, params = _sqlite_params(table, batch)
+                self.digest.add_tuples(table.name, keys, params)
+                _sqlite_executemany(self.session, table, keys, params)
+                continue
+            self.digest.add_rows(table.name, sorted(batch[0]), batch)
+            if returning_ids:
                 stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 ids.extend(self.session.execute(stmt, batch).scalars().all())
             else:

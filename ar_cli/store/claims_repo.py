@@ -82,6 +82,15 @@ def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *
         return
     table = ClaimBalanceRow.__table__
     dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        # The bulk path: straight to sqlite3 (SQLAlchemy's per-row processing cost more).
+        session.connection().exec_driver_sql(
+            "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (claim_id, responsibility) "
+            "DO UPDATE SET balance = claim_balance.balance + excluded.balance",
+            [(claim_id, resp, int(delta), since[(claim_id, resp)].isoformat())
+             for (claim_id, resp), delta in sorted(deltas.items())])
+        return
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [{"claim_id": claim_id, "responsibility": resp, "balance": int(delta),
              "responsible_since": since[(claim_id, resp)]}

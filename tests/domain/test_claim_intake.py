@@ -8,17 +8,18 @@ BASE = {"claim_number": "C1", "patient_account": "A1", "patient_name": "DOE, JAN
         "modifiers": "25", "units": "1", "charge": "145.00"}
 
 
-def read(*rows):
-    """Both passes, as the service runs them: check every row, then take claims."""
+def read(*rows, flush_every=0):
+    """As the service runs it: add every row, flushing now and then."""
     header = list(BASE)
     reader = ClaimRowReader("f.csv", header)
-    lists = [[row.get(column, "") for column in header] for row in rows]
-    for number, row in enumerate(lists, start=2):
-        reader.check(number, row)
+    claims = []
+    for number, row in enumerate(rows, start=2):
+        reader.add(number, [row.get(column, "") for column in header])
+        if flush_every and (number - 1) % flush_every == 0:
+            claims += reader.flush()
     if reader.problems:
         return [], [str(p) for p in reader.problems]
-    claims = [c for number, row in enumerate(lists, start=2) if (c := reader.take(number, row))]
-    return claims, []
+    return claims + reader.flush(), []
 
 
 def test_lines_group_into_claims_in_order():
@@ -77,13 +78,20 @@ def test_lines_of_a_claim_need_not_be_together():
     other = {**BASE, "claim_number": "C2", "patient_account": "A2"}
     claims, problems = read(BASE, other, {**BASE, "procedure_code": "36415"})
     assert problems == []
-    assert [(c.claim_number, len(c.lines)) for c in claims] == [("C2", 1), ("C1", 2)]
+    assert [(c.claim_number, len(c.lines)) for c in claims] == [("C1", 2), ("C2", 1)]
+
+
+def test_line_positions_continue_across_flushes():
+    claims, problems = read(BASE, {**BASE, "procedure_code": "36415"}, {**BASE, "procedure_code": "93000"},
+                            flush_every=2)
+    assert problems == []
+    assert [(c.claim_number, [l.line_number for l in c.lines]) for c in claims] == [("C1", [1, 2]), ("C1", [3])]
 
 
 def test_repeated_line_control_number_is_refused():
     header = list(BASE) + ["line_control_number"]
     reader = ClaimRowReader("f.csv", header)
-    reader.check(2, [*BASE.values(), "L1"])
-    reader.check(3, [*BASE.values(), "L1"])
+    reader.add(2, [*BASE.values(), "L1"])
+    reader.add(3, [*BASE.values(), "L1"])
     assert [str(p) for p in reader.problems] == [
         "f.csv: line 3: line_control_number: claim C1: repeats a line control number of this claim"]

@@ -152,3 +152,29 @@ def test_any_sequence_of_imports_keeps_balances_equal_to_entries(sqlite_url, act
         assert_balances_equal_entries(session)
         assert_audit_chain_intact(session)
     ledger.dispose()
+
+
+def test_claim_spread_through_a_large_file_keeps_its_lines(ledger, actor, tmp_path):
+    """Lines of one claim far apart (beyond a write chunk) still make one claim, and a
+    bad row at the very end refuses the file after chunks were written: rolled back."""
+    from ar_cli.services import claims_import
+
+    rows = [ROW_1.replace("C1-1", "C1-A")]
+    rows += [ROW_3.replace("C2,", f"D{i},").replace("A2,", f"B{i},") for i in range(claims_import._CHUNK_ROWS + 5)]
+    rows.append(ROW_1.replace("C1-1", "C1-B").replace("99213", "36415"))
+    result = import_claims(ledger, write_csv(tmp_path / "big.csv", CLAIMS_HEADER, *rows), actor=actor,
+                           posting_date=POSTING)
+    assert result.claims_new == claims_import._CHUNK_ROWS + 6
+    assert result.lines_new == len(rows) and result.lines_added_to_existing == 0
+    with ledger.read() as session:
+        from ar_cli.store.claims_repo import get_claim
+
+        assert [(l.line_number, l.procedure_code) for l in get_claim(session, "C1").lines] == [(1, "99213"), (2, "36415")]
+        assert_balances_equal_entries(session)
+    bad = rows[:-1] + [ROW_1.replace("C1-1", "C1-C").replace("145.00", "oops")]
+    with pytest.raises(InputProblems):
+        import_claims(ledger, write_csv(tmp_path / "bad.csv", CLAIMS_HEADER, *[r.replace("D", "E") for r in bad]),
+                      actor=actor, posting_date=POSTING)
+    with ledger.read() as session:
+        assert _count(session, ClaimRow) == claims_import._CHUNK_ROWS + 6
+        assert _count(session, AuditEventRow) == 1
