@@ -27,9 +27,11 @@ demo: $(STAMP)
 	@echo "== ar-cli demo: the sample practice, as of $(ANCHOR) =="
 	$(AR) claims import sample_data/claims.csv --posting-date $(ANCHOR) $(OK1)
 	$(AR) payers list
-	$(AR) claims list --from 2026-06-20 --limit 12
 	$(AR) era show sample_data/eras/02_acme_20260515.835 --format csv --output $(DEMO_DIR)/era02.csv
-	@head -n 8 $(DEMO_DIR)/era02.csv
+	@head -n 6 $(DEMO_DIR)/era02.csv
+	$(AR) post era sample_data/eras --posting-date $(ANCHOR) $(OK1)
+	$(AR) exceptions list
+	$(AR) claims list --from 2026-04-20 --to 2026-04-30
 	@echo "Ledger: $(DEMO_DB)  (try: $(BIN)/ar-cli --db $(DEMO_DB) claims list)"
 
 test: $(STAMP)

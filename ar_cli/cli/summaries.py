@@ -32,3 +32,52 @@ def print_claims_import(result) -> None:
                       "see `ar-cli exceptions list`")
     elif result.claims_new == 0 and result.lines_added_to_existing == 0:
         console.print("Nothing new: every row is already in the ledger.")
+
+
+def print_era_results(results) -> None:
+    """One row per remittance transaction: what happened and where the money went."""
+    from rich.table import Table
+
+    from ar_cli.cli.boundary import say_error
+    from ar_cli.cli.console import stdout_console
+
+    table = Table(title="Remittances" + (" (dry run: nothing was posted)" if any(r.dry_run for r in results) else ""),
+                  title_justify="left")
+    for title in ("File", "Trace", "Payer", "Status", "Amount", "Claims", "Paid", "Written down",
+                  "To patient", "To next payer", "Left denied", "Interest", "Unapplied"):
+        right = title not in ("File", "Trace", "Payer", "Status", "Claims")
+        table.add_column(title, justify="right" if right else "left")
+    for result in results:
+        name = result.file.rsplit("/", 1)[-1]
+        for r in result.remittances:
+            table.add_row(name, r.trace_number, r.payer, r.status, format_money(r.amount), _outcomes(r),
+                          format_money(r.money_paid), format_money(r.money_written_down),
+                          format_money(r.money_to_patient), format_money(r.money_to_next_payer),
+                          format_money(r.money_denied), format_money(r.money_interest),
+                          format_money(r.money_unapplied))
+    console = stdout_console()
+    console.print(table)
+    for result in results:
+        if result.error:
+            say_error(result.error)
+        for r in result.remittances:
+            if r.status == "rejected":
+                console.print(f"{result.file}: trace {r.trace_number}: rejected, does not balance by "
+                              f"{format_money(r.difference)}; see `ar-cli exceptions list`")
+            elif r.status == "skipped":
+                console.print(f"{result.file}: trace {r.trace_number}: already posted; skipped")
+            elif r.status == "conflict":
+                console.print(f"{result.file}: trace {r.trace_number}: posted before with other content; held")
+            if r.exception_ids:
+                console.print(f"{result.file}: trace {r.trace_number}: {len(r.exception_ids)} exception(s) to work: "
+                              "`ar-cli exceptions list`")
+
+
+def _outcomes(r) -> str:
+    parts = [f"{r.claims}"]
+    for count, label in ((r.paid_in_full, "paid"), (r.partially_paid, "partial"), (r.denied, "denied"),
+                         (r.reversed, "reversed"), (r.crossed_over, "crossover"), (r.unmatched, "unmatched"),
+                         (r.parked - r.unmatched, "held")):
+        if count:
+            parts.append(f"{count} {label}")
+    return parts[0] + (" (" + ", ".join(parts[1:]) + ")" if len(parts) > 1 else "")

@@ -59,6 +59,13 @@ class RowsDigest:
             update(b"\n")
         self.count += len(rows)
 
+    def checkpoint(self) -> tuple:
+        """The digest as it is now, to restore when a savepoint rolls back."""
+        return (self._hash.copy(), self.count)
+
+    def restore(self, mark: tuple) -> None:
+        self._hash, self.count = mark[0].copy(), mark[1]
+
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 

@@ -151,7 +151,7 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
             .outerjoin(PayerRow, PayerRow.id == LedgerEntryRow.payer_id)
             .outerjoin(SourceFileRow, SourceFileRow.id == LedgerEntryRow.source_file_id)
             .where(LedgerEntryRow.claim_id == claim.id).order_by(LedgerEntryRow.id)):
-        code = f"{entry.adjustment_group}-{entry.reason_code}" if entry.reason_code else ""
+        code = "-".join(p for p in (entry.adjustment_group, entry.reason_code) if p)
         entry_rows.append({
             "id": str(entry.id), "posted": entry.posting_date, "effective": entry.effective_date,
             "line": line_numbers.get(entry.line_id), "owed_by": responsibility_name(entry.responsibility),

@@ -67,7 +67,8 @@ class Envelope:
         faults = []
         said = _element(elements, 1)
         if not (said.isdigit() and int(said) == self.transactions):
-            faults.append(self._fault(segment, "GE01", f"says {shown(said)} transactions, the group has {self.transactions}"))
+            message = f"says {shown(said)} transactions, the group has {self.transactions}"
+            faults.append(self._fault(segment, "GE01", message))
         if _element(elements, 2) != self.group_control:
             faults.append(
                 self._fault(
@@ -85,7 +86,8 @@ class Envelope:
         faults = self._close_group(segment)
         said = _element(elements, 1)
         if not (said.isdigit() and int(said) == self.groups):
-            faults.append(self._fault(segment, "IEA01", f"says {shown(said)} groups, the interchange has {self.groups}"))
+            message = f"says {shown(said)} groups, the interchange has {self.groups}"
+            faults.append(self._fault(segment, "IEA01", message))
         if _element(elements, 2) != self.interchange_control:
             faults.append(
                 self._fault(

@@ -140,7 +140,8 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
             elif tag == "IEA":
                 faults = envelope.interchange_end(elements, number)
             else:
-                raise X12Error(source, number, _check_tag(tag, source, number), "outside a transaction (no ST before it)")
+                tag = _check_tag(tag, source, number)
+                raise X12Error(source, number, tag, "outside a transaction (no ST before it)")
             if pending is not None and tag in ("GE", "IEA"):
                 pending.warnings.extend(faults)
             else:

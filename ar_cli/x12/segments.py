@@ -242,7 +242,8 @@ class _Scanner:
         if not (_is_separator(terminator) or terminator in "\r\n") or terminator in (sep, component):
             raise self.error("ISA16", "damaged interchange header (no segment terminator after ISA16)")
         if terminator in body:
-            raise self.error("ISA", "damaged interchange header (a segment terminator inside it: an element is missing)")
+            message = "damaged interchange header (a segment terminator inside it: an element is missing)"
+            raise self.error("ISA", message)
         if any(c in body for c in "\r\n"):
             raise self.error("ISA", "damaged interchange header (a line break inside it)")
         elements = body.split(sep)

@@ -48,7 +48,9 @@ def mutate(data: bytes, change: tuple) -> bytes:
     kind = change[0]
     if kind == "swap":
         _, old, new = change
-        return data.replace(old, b"\x00MARK\x00").replace(new, old).replace(b"\x00MARK\x00", new) if new else data.replace(old, new)
+        if not new:
+            return data.replace(old, new)
+        return data.replace(old, b"\x00MARK\x00").replace(new, old).replace(b"\x00MARK\x00", new)
     at = int(change[1] * len(data))
     if kind == "delete":
         return data[:at] + data[at + change[2] :]

@@ -1,0 +1,313 @@
+"""Aging: open balances in age buckets, grouped by payer, class, patient, provider or claim.
+
+What is aged is each (claim, responsibility) balance. Grouping and bucketing run in the
+database, in one statement, the same on SQLite and PostgreSQL:
+
+1. open balances: the cached `claim_balance` rows when nothing was posted after the
+   as-of date (they are then exactly the sums), else the sums of the `ledger_entry`
+   rows posted on or before it — so a month-end aging run later ties to the ledger as
+   it stood;
+2. each balance gets its bucket by comparing its basis date with cut-off dates computed
+   here (age <= 30 exactly when date >= as_of − 30 days): no date arithmetic in SQL. A
+   credit (negative balance) gets bucket −1 and never enters a bucket;
+3. GROUP BY (party, group key, bucket), then the group's labels are joined: a handful
+   of rows per group come back, which `aging_report` only pivots.
+
+By payer, an insurance balance sits under the payer of the claim's coverage at that
+responsibility's rank (today's coverages, also for a past date); patient balances make
+the 'Patient' row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, literal, null, select
+from sqlmodel import Session
+
+from ar_cli.domain.aging import (
+    CREDIT_BUCKET,
+    OVER_DAYS,
+    AgedSum,
+    AgingLine,
+    Basis,
+    BucketEdges,
+    GroupBy,
+    Party,
+    parse_edges,
+    pivot,
+    share,
+    total_line,
+)
+from ar_cli.domain.money import format_money
+from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.services.settings import get_setting
+from ar_cli.store.payers_repo import find_payer
+from ar_cli.store.tables import (
+    ClaimBalanceRow,
+    ClaimRow,
+    CoverageRow,
+    LedgerEntryRow,
+    PatientRow,
+    PayerRow,
+)
+
+INSURANCE, PATIENT = 1, 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgingQuery:
+    as_of: date
+    edges: BucketEdges | None = None  # None: the team's `aging.buckets` setting
+    basis: Basis = Basis.SERVICE
+    group_by: GroupBy = GroupBy.PAYER
+    party: Party = Party.ALL
+    payer: str | None = None            # code, alias or name: balances that payer owes
+    financial_class: str | None = None  # balances owed by payers of this class
+    min_balance: int = 0                # cents: smaller balances (either sign) are left out
+
+
+@dataclass(kw_only=True)
+class Aging:
+    """The report, and what a renderer needs to dress it."""
+
+    query: AgingQuery
+    edges: BucketEdges
+    report: Report
+    label_keys: list[str]   # the columns that name a row (the rest are numbers)
+    total: AgingLine
+    from_entries: bool      # True: summed from entries posted on or before as_of
+
+
+BASIS_WORDS = {Basis.SERVICE: "date of service", Basis.BILLED: "billed date",
+               Basis.RESPONSIBILITY: "the day the party owing became responsible",
+               Basis.LAST_PAYMENT: "last payment (else billed date)"}
+_LABELS: dict[GroupBy, list[Column]] = {
+    GroupBy.PAYER: [Column(key="payer", title="Payer", kind=Kind.ID), Column(key="payer_name", title="Name")],
+    GroupBy.FINANCIAL_CLASS: [Column(key="financial_class", title="Financial class")],
+    GroupBy.PATIENT: [Column(key="patient_account", title="Account", kind=Kind.ID),
+                      Column(key="patient_name", title="Patient", phi=True)],
+    GroupBy.PROVIDER: [Column(key="provider_npi", title="Provider NPI", kind=Kind.ID)],
+    GroupBy.CLAIM: [Column(key="claim_number", title="Claim", kind=Kind.ID),
+                    Column(key="patient_account", title="Account", kind=Kind.ID),
+                    Column(key="patient_name", title="Patient", phi=True)],
+}
+
+
+def aging_report(session: Session, query: AgingQuery) -> Aging:
+    edges = resolve_edges(session, query.edges)
+    sums, from_entries = aging_sums(session, query, edges)
+    lines = sorted(pivot(sums, edges.count), key=lambda line: _sort_key(query.group_by, line))
+    total = total_line(lines, edges.count)
+    label_columns = _LABELS[query.group_by]
+    columns = [Column(key="kind", title="Kind"), *label_columns]
+    for i in range(edges.count):
+        columns += [Column(key=edges.key(i), title=edges.label(i), kind=Kind.MONEY),
+                    Column(key=f"{edges.key(i)}_count", title="#", kind=Kind.INT)]
+    columns += [Column(key="total", title="Total", kind=Kind.MONEY),
+                Column(key="count", title="Balances", kind=Kind.INT),
+                Column(key="share", title="Share", kind=Kind.PERCENT),
+                Column(key="over_90", title=f"Over {OVER_DAYS}", kind=Kind.MONEY),
+                Column(key="over_90_share", title=f"% over {OVER_DAYS}", kind=Kind.PERCENT),
+                Column(key="credits", title="Credits", kind=Kind.MONEY),
+                Column(key="credit_count", title="Credit #", kind=Kind.INT)]
+    rows = [_row(line, edges, total.total, _labels(query.group_by, line)) for line in lines]
+    totals = _row(total, edges, total.total, {"kind": "total", label_columns[0].key: "Total"})
+    notes = [f"As of {query.as_of.isoformat()} · age from {BASIS_WORDS[query.basis]} · "
+             f"{query.party.value} balances · buckets {edges.text()} days"]
+    over = share(total.over, total.total)
+    notes.append(f"AR over {OVER_DAYS} days: {format_money(total.over)} of {format_money(total.total)}"
+                 + (f" ({over * 100:.1f}%)" if over is not None else ""))
+    if total.credit_count:
+        notes.append(f"Credits, not in any bucket (owed back): {format_money(total.credits)} "
+                     f"in {total.credit_count} balance{'s' if total.credit_count != 1 else ''}")
+    report = Report(name="aging", title=f"Aging by {query.group_by.value} as of {query.as_of.isoformat()}",
+                    columns=columns, rows=rows, totals=totals, notes=notes)
+    return Aging(query=query, edges=edges, report=report, label_keys=[c.key for c in label_columns],
+                 total=total, from_entries=from_entries)
+
+
+def _row(line: AgingLine, edges: BucketEdges, grand_total: int, labels: dict) -> dict:
+    row = dict(labels)
+    for i in range(edges.count):
+        row[edges.key(i)] = line.amounts[i]
+        row[f"{edges.key(i)}_count"] = line.counts[i]
+    row.update(total=line.total, count=line.count, share=share(line.total, grand_total),
+               over_90=line.over, over_90_share=share(line.over, line.total),
+               credits=line.credits, credit_count=line.credit_count)
+    return row
+
+
+def _labels(group_by: GroupBy, line: AgingLine) -> dict:
+    values = line.labels
+    if group_by == GroupBy.PAYER:
+        if line.party == PATIENT:
+            return {"kind": "patient", "payer": "Patient", "payer_name": "patient balances"}
+        if line.key is None:
+            return {"kind": "unassigned", "payer": "(none)", "payer_name": "no coverage at that rank"}
+        return {"kind": "payer", "payer": values[0], "payer_name": values[1]}
+    if group_by == GroupBy.FINANCIAL_CLASS:
+        if line.party == PATIENT:
+            return {"kind": "patient", "financial_class": "Patient"}
+        return {"kind": "financial_class", "financial_class": line.key or "(no coverage)"}
+    if group_by == GroupBy.PATIENT:
+        return {"kind": "patient", "patient_account": values[0], "patient_name": _name(*values[1:])}
+    if group_by == GroupBy.PROVIDER:
+        return {"kind": "provider", "provider_npi": line.key or "(none)"}
+    return {"kind": "claim", "claim_number": values[0], "patient_account": values[1],
+            "patient_name": _name(*values[2:])}
+
+
+def _name(last: str, first: str) -> str:
+    return f"{last}, {first}" if first else last
+
+
+def _sort_key(group_by: GroupBy, line: AgingLine) -> tuple:
+    if group_by == GroupBy.PAYER:
+        return (line.party == PATIENT, line.key is None, line.labels[0] or "")
+    if group_by == GroupBy.FINANCIAL_CLASS:
+        return (line.party == PATIENT, line.key is None, line.key or "")
+    if group_by == GroupBy.PROVIDER:
+        return (line.key or "",)
+    return (line.labels[0],)
+
+
+def resolve_edges(session: Session, edges: BucketEdges | None) -> BucketEdges:
+    if edges is not None:
+        return edges
+    return parse_edges(get_setting(session, "aging.buckets"), option="config aging.buckets")
+
+
+def needs_entries(session: Session, as_of: date) -> bool:
+    """True when something was posted after `as_of`: cached balances are not its sums."""
+    latest = session.execute(select(func.max(LedgerEntryRow.posting_date))).scalar()
+    if isinstance(latest, str):  # SQLite hands a bare aggregate of a date back as text
+        latest = date.fromisoformat(latest)
+    return latest is not None and latest > as_of
+
+
+def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple[list[AgedSum], bool]:
+    """Sums and counts per (party, group, bucket), with the group's labels; and whether
+    the balances were summed from entries (a past date) rather than read from the cache."""
+    from_entries = needs_entries(session, query.as_of)
+    balances = _open_balances(query, from_entries)
+    claim, cov, payer = ClaimRow.__table__, CoverageRow.__table__, PayerRow.__table__
+    by_payer = query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)
+    needs_cov = by_payer or bool(query.payer or query.financial_class)
+    needs_payer = query.group_by == GroupBy.FINANCIAL_CLASS or bool(query.financial_class)
+    needs_claim = query.basis != Basis.RESPONSIBILITY or query.group_by in (GroupBy.PATIENT, GroupBy.PROVIDER)
+
+    source = balances
+    if needs_claim:
+        source = source.join(claim, claim.c.id == balances.c.claim_id)
+    if needs_cov:
+        source = source.outerjoin(cov, and_(cov.c.claim_id == balances.c.claim_id,
+                                            cov.c.rank == balances.c.responsibility))
+    if needs_payer:
+        source = source.outerjoin(payer, payer.c.id == cov.c.payer_id)
+    if query.basis == Basis.LAST_PAYMENT:
+        paid = _last_payments(query.as_of)
+        source = source.outerjoin(paid, and_(paid.c.claim_id == balances.c.claim_id,
+                                             paid.c.responsibility == balances.c.responsibility))
+        when = func.coalesce(paid.c.paid_on, claim.c.billed_date)
+    elif query.basis == Basis.RESPONSIBILITY:
+        when = balances.c.since
+    else:
+        when = claim.c.first_service_date if query.basis == Basis.SERVICE else claim.c.billed_date
+
+    bucket = case((balances.c.balance < 0, CREDIT_BUCKET),
+                  *[(when >= cut, i) for i, cut in enumerate(edges.cutoffs(query.as_of))],
+                  else_=edges.count - 1)
+    old = case((and_(balances.c.balance > 0, when < query.as_of - timedelta(days=OVER_DAYS)), 1), else_=0)
+    insurance = balances.c.responsibility > 0
+    party = case((insurance, INSURANCE), else_=PATIENT) if by_payer else literal(INSURANCE)
+    key = {
+        GroupBy.PAYER: lambda: case((insurance, cov.c.payer_id), else_=null()),
+        GroupBy.FINANCIAL_CLASS: lambda: case((insurance, payer.c.financial_class), else_=null()),
+        GroupBy.PATIENT: lambda: claim.c.patient_id,
+        GroupBy.PROVIDER: lambda: case((claim.c.rendering_npi != "", claim.c.rendering_npi),
+                                       else_=claim.c.billing_npi),
+        GroupBy.CLAIM: lambda: balances.c.claim_id,
+    }[query.group_by]()
+    per_balance = select(party.label("party"), key.label("key"), bucket.label("bucket"),
+                         balances.c.balance.label("balance"), old.label("old")).select_from(source)
+    if query.payer:
+        per_balance = per_balance.where(cov.c.payer_id == find_payer(session, query.payer).id)
+    if query.financial_class:
+        per_balance = per_balance.where(payer.c.financial_class == query.financial_class)
+    aged = per_balance.subquery("aged")
+    grouped = (select(aged.c.party, aged.c.key, aged.c.bucket, func.sum(aged.c.balance).label("amount"),
+                      func.count().label("n"),
+                      func.sum(case((aged.c.old == 1, aged.c.balance), else_=0)).label("over"))
+               .group_by(aged.c.party, aged.c.key, aged.c.bucket).subquery("grouped"))
+    stmt = _with_labels(grouped, query.group_by)
+    sums = [AgedSum(party=int(p), key=k, bucket=int(b), amount=int(a), count=int(n), over=int(o or 0),
+                    labels=tuple(labels))
+            for p, k, b, a, n, o, *labels in session.execute(stmt)]
+    return sums, from_entries
+
+
+def _with_labels(grouped, group_by: GroupBy):
+    """The grouped sums joined to what names each group (few rows: cheap)."""
+    cols = [grouped.c.party, grouped.c.key, grouped.c.bucket, grouped.c.amount, grouped.c.n, grouped.c.over]
+    if group_by == GroupBy.PAYER:
+        payer = PayerRow.__table__
+        return (select(*cols, payer.c.code, payer.c.name)
+                .select_from(grouped.outerjoin(payer, payer.c.id == grouped.c.key)))
+    if group_by == GroupBy.PATIENT:
+        patient = PatientRow.__table__
+        return (select(*cols, patient.c.account, patient.c.last_name, patient.c.first_name)
+                .select_from(grouped.join(patient, patient.c.id == grouped.c.key)))
+    if group_by == GroupBy.CLAIM:
+        claim, patient = ClaimRow.__table__, PatientRow.__table__
+        return (select(*cols, claim.c.claim_number, patient.c.account, patient.c.last_name,
+                       patient.c.first_name)
+                .select_from(grouped.join(claim, claim.c.id == grouped.c.key)
+                             .join(patient, patient.c.id == claim.c.patient_id)))
+    return select(*cols)
+
+
+def _open_balances(query: AgingQuery, from_entries: bool):
+    """(claim_id, responsibility, balance, since) of every non-zero balance on as_of."""
+    cb, le = ClaimBalanceRow.__table__, LedgerEntryRow.__table__
+    if not from_entries:
+        stmt = select(cb.c.claim_id, cb.c.responsibility, cb.c.balance,
+                      cb.c.responsible_since.label("since")).where(cb.c.balance != 0)
+        stmt = _party_filter(stmt, cb.c.responsibility, query.party)
+        if query.min_balance:
+            stmt = stmt.where(func.abs(cb.c.balance) >= query.min_balance)
+        return stmt.subquery("balances")
+    total = func.sum(le.c.amount)
+    sums = (select(le.c.claim_id, le.c.responsibility, total.label("balance"))
+            .where(le.c.posting_date <= query.as_of)
+            .group_by(le.c.claim_id, le.c.responsibility).having(total != 0))
+    sums = _party_filter(sums, le.c.responsibility, query.party)
+    if query.min_balance:
+        sums = sums.having(func.abs(total) >= query.min_balance)
+    if query.basis != Basis.RESPONSIBILITY:
+        return sums.subquery("balances")
+    # The day a party became responsible is a fact of its balance row, whatever date is asked.
+    sums = sums.subquery("sums")
+    return (select(sums.c.claim_id, sums.c.responsibility, sums.c.balance,
+                   cb.c.responsible_since.label("since"))
+            .join(cb, and_(cb.c.claim_id == sums.c.claim_id, cb.c.responsibility == sums.c.responsibility))
+            .subquery("balances"))
+
+
+def _party_filter(stmt, column, party: Party):
+    if party == Party.INSURANCE:
+        return stmt.where(column > 0)
+    if party == Party.PATIENT:
+        return stmt.where(column == 0)
+    return stmt
+
+
+def _last_payments(as_of: date):
+    """Each (claim, responsibility)'s latest payment — its effective date, the check or
+    EFT date — among entries posted on or before as_of. A reversal is not a payment."""
+    le = LedgerEntryRow.__table__
+    return (select(le.c.claim_id, le.c.responsibility, func.max(le.c.effective_date).label("paid_on"))
+            .where(le.c.kind == "payment", le.c.amount < 0, le.c.reverses_id.is_(None),
+                   le.c.posting_date <= as_of)
+            .group_by(le.c.claim_id, le.c.responsibility).subquery("paid"))

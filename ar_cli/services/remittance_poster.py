@@ -1,0 +1,354 @@
+"""Posting one 835 transaction (ST/SE) inside its file's database transaction.
+
+Claim payments are planned by the pure domain (domain/posting.py) in batches, so
+claims and balances are read a batch at a time; the plan is written as entries,
+denials, follow-ups, unapplied money and exceptions. The transaction runs in a
+savepoint: when BPR02 does not tie to its claims and PLBs it is rolled back and kept
+as a rejected remittance with the difference (unless --force).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from ar_cli.domain import posting
+from ar_cli.domain.claim_status import derive_status
+from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceHeader
+from ar_cli.services.context import Actor
+from ar_cli.services.claims_from_era import create_claims_from_payments
+from ar_cli.services.era_results import RemittanceResult
+from ar_cli.store import claims_repo, remittances_repo
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.tables import (
+    ClaimRow,
+    DenialRow,
+    ExceptionRow,
+    FollowUpRow,
+    LedgerEntryRow,
+    PayerAliasRow,
+    PayerRow,
+    RemittanceRow,
+    UnappliedEntryRow,
+)
+
+BATCH = 500
+_TRANSFER_GROUP_BASE = 1_000_000_000
+
+
+class RemittancePoster:
+    def __init__(self, session, rec: ChangeRecorder, *, actor: Actor, posting_date: date,
+                 source_id: int, table, force: bool, create_claims: bool) -> None:
+        self.session, self.rec, self.actor = session, rec, actor
+        self.posting_date, self.source_id, self.table = posting_date, source_id, table
+        self.force, self.create_claims = force, create_claims
+        self._transfer_counter = 0
+
+    # -- start ----------------------------------------------------------------------
+    def start(self, header: RemittanceHeader) -> RemittanceResult:
+        self.header = header
+        self.payer = self._payer(header)
+        self.effective = header.payment_date or header.production_date or self.actor.today
+        self.result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
+                                       payer=self.payer.code, amount=header.payment_amount)
+        self.claim_paid_total = 0
+        self.pending: list[ClaimPayment] = []
+        self.used_lines: dict[int, set[int]] = {}
+        existing = remittances_repo.remittance_by_key(
+            self.session, payer_trace_id=header.payer_identifier, trace_number=header.trace_number,
+            payment_date_text=header.payment_date_text, amount=header.payment_amount)
+        self.seen_before = existing
+        if existing is None:
+            self.remittance_id = self.rec.insert_one(RemittanceRow, {
+                "payer_id": self.payer.id, "payer_trace_id": header.payer_identifier,
+                "trace_number": header.trace_number, "payment_date_text": header.payment_date_text,
+                "amount": header.payment_amount, "method": header.payment_method,
+                "payment_date": header.payment_date, "production_date": header.production_date,
+                "effective_date": self.effective, "posting_date": self.posting_date, "digest": "",
+                "status": "posting", "source_file_id": self.source_id, "segment": header.segment,
+                "created_at": self.actor.now})
+            self.savepoint = self.session.begin_nested()
+            self.digest_mark = self.rec.digest.checkpoint()
+        return self.result
+
+    def _payer(self, header: RemittanceHeader) -> PayerRow:
+        payer = remittances_repo.payer_by_remittance_ids(self.session, header.payer_ids)
+        if payer is not None:
+            return payer
+        code = (header.payer_id or header.payer_identifier or header.payer_name or "UNKNOWN").upper()[:80]
+        payer_id = self.rec.insert_one(PayerRow, {"code": code, "name": header.payer_name or code,
+                                                  "financial_class": "other", "created_at": self.actor.now})
+        ids = sorted({i.strip().upper() for i in (*header.payer_ids, code) if i and i.strip()})
+        self.rec.insert(PayerAliasRow, [{"payer_id": payer_id, "alias": i, "kind": "remittance"} for i in ids])
+        return self.session.get(PayerRow, payer_id)
+
+    # -- claims -----------------------------------------------------------------------
+    def claim(self, payment: ClaimPayment) -> None:
+        self.result.claims += 1
+        self.claim_paid_total += payment.paid
+        if self.seen_before is not None:
+            return  # a repeat: nothing posts; the digest decides skip or conflict at the end
+        self.pending.append(payment)
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        payments, self.pending = self.pending, []
+        claims = claims_repo.claims_by_number(self.session, [p.claim_number for p in payments])
+        if self.create_claims:
+            missing = [p for p in payments if p.claim_number not in claims and p.status_code.lstrip("0") != "22"]
+            if missing:
+                create_claims_from_payments(self.session, self.rec, missing, payer=self.payer,
+                                            effective=self.effective, actor=self.actor,
+                                            posting_date=self.posting_date, source_id=self.source_id)
+                claims = claims_repo.claims_by_number(self.session, [p.claim_number for p in payments])
+        ids = [c.id for c in claims.values()]
+        balances = remittances_repo.balances_by_claim(self.session, ids)
+        lines = remittances_repo.line_balances(self.session, ids)
+        for payment in payments:
+            claim = claims.get(payment.claim_number)
+            if claim is None:
+                self._unmatched(payment)
+                continue
+            plan = posting.plan_claim_payment(
+                claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
+                line_balances=lines[claim.id], used_line_ids=self.used_lines.get(claim.id, set()))
+            self._write_plan(claim, payment, plan)
+            balances[claim.id] = posting.balances_after(balances[claim.id], plan)
+            lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
+            self.used_lines.setdefault(claim.id, set()).update(plan.line_ids_used)
+
+    def _unmatched(self, payment: ClaimPayment) -> None:
+        self.result.unmatched += 1
+        self._park(payment, "unmatched_claim",
+                   f"claim {payment.claim_number}: not in the ledger (segment {payment.segment}); "
+                   f"{cents_to_text(payment.paid)} held in unapplied")
+
+    def _park(self, payment: ClaimPayment, kind: str, summary: str, claim_id: int | None = None) -> None:
+        exception_id = self.rec.insert_one(ExceptionRow, {
+            "kind": kind, "status": "open", "claim_number": payment.claim_number, "payer_id": self.payer.id,
+            "amount": payment.paid, "summary": summary[:400], "payload": _payload(payment),
+            "source_file_id": self.source_id, "source_ref": f"segment {payment.segment}",
+            "created_at": self.actor.now})
+        self.result.exception_ids.append(exception_id)
+        self.result.parked += 1
+        if payment.paid:
+            self._unapplied(payment.paid, kind, payment.claim_number, exception_id=exception_id,
+                            claim_id=claim_id, ref=f"segment {payment.segment}")
+
+    def _unapplied(self, amount: int, reason: str, reference: str, *, exception_id: int | None = None,
+                   claim_id: int | None = None, ref: str = "", ledger_entry_id: int | None = None) -> int:
+        self.result.money_unapplied += amount
+        return self.rec.insert_one(UnappliedEntryRow, {
+            "payer_id": self.payer.id, "amount": amount, "reason": reason, "reference": reference[:120],
+            "remittance_id": self.remittance_id, "exception_id": exception_id, "claim_id": claim_id,
+            "ledger_entry_id": ledger_entry_id, "posting_date": self.posting_date,
+            "effective_date": self.effective, "source_file_id": self.source_id, "source_ref": ref,
+            "created_by": self.actor.user})
+
+    def _write_plan(self, claim, payment: ClaimPayment, plan) -> None:
+        result = self.result
+        if plan.disposition is not posting.Disposition.POST:
+            blocking = [p for p in plan.problems if p.blocks]
+            if plan.disposition is posting.Disposition.PARK:
+                kind = blocking[0].kind.value if blocking else "not_posted"
+                self._park(payment, kind, "; ".join(p.message for p in blocking) or "not posted",
+                           claim_id=claim.id)
+            elif payment.paid or any(p.severity is not posting.Severity.WARNING for p in plan.problems):
+                self._park(payment, plan.problems[0].kind.value, plan.problems[0].message, claim_id=claim.id)
+            result.warnings.extend(p.message for p in plan.problems if not p.blocks)
+            return
+        self._entries(claim, plan)
+        self._denials(claim, plan)
+        self._follow_ups(claim, plan)
+        totals = plan.totals
+        result.money_paid += totals.paid
+        result.money_written_down += totals.contractual
+        result.money_to_patient += totals.to_patient
+        result.money_to_next_payer += totals.to_next_payer
+        result.money_denied += totals.denied_open
+        result.reversed += plan.is_reversal
+        result.crossed_over += plan.crossover
+        if plan.claim_denied or (totals.paid == 0 and plan.denials):
+            result.denied += 1
+        elif not plan.is_reversal:
+            owed = claims_repo.balances_of(self.session, claim.id).get(plan.payer_rank, 0)
+            result.paid_in_full += owed == 0
+            result.partially_paid += owed != 0
+        exceptions = [p for p in plan.problems if p.severity is posting.Severity.EXCEPTION]
+        for problem in exceptions:
+            self.result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
+                "kind": problem.kind.value, "status": "open", "claim_number": claim.claim_number,
+                "payer_id": self.payer.id, "amount": problem.amount, "summary": problem.message[:400],
+                "payload": "{}", "source_file_id": self.source_id, "source_ref": f"segment {problem.segment}",
+                "created_at": self.actor.now}))
+        result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
+        self._update_status(claim)
+
+    def _entries(self, claim, plan) -> None:
+        rows, deltas, since, groups = [], {}, {}, {}
+        for entry in plan.entries:
+            group = None
+            if entry.transfer_key is not None:
+                if entry.transfer_key not in groups:
+                    self._transfer_counter += 1
+                    groups[entry.transfer_key] = self.source_id * _TRANSFER_GROUP_BASE + self._transfer_counter
+                group = groups[entry.transfer_key]
+            rows.append({"claim_id": claim.id, "line_id": entry.claim_line_id,
+                         "responsibility": entry.responsibility, "kind": entry.kind.value,
+                         "amount": entry.amount, "posting_date": self.posting_date,
+                         "effective_date": self.effective, "payer_id": self.payer.id,
+                         "adjustment_group": entry.group, "reason_code": entry.reason_code,
+                         "remark_codes": ":".join(entry.remark_codes), "source_file_id": self.source_id,
+                         "source_ref": f"trace {self.header.trace_number} segment {entry.segment}",
+                         "remittance_id": self.remittance_id, "transfer_group": group,
+                         "created_by": self.actor.user})
+            key = (claim.id, entry.responsibility)
+            deltas[key] = deltas.get(key, 0) + entry.amount
+            since[key] = self.effective
+        self.rec.insert(LedgerEntryRow, rows)
+        claims_repo.apply_balance_deltas(self.session, deltas, since=since)
+
+    def _denials(self, claim, plan) -> None:
+        if not plan.denials:
+            return
+        deadline = self.effective + timedelta(days=180)
+        self.rec.insert(DenialRow, [{
+            "claim_id": claim.id, "line_id": d.claim_line_id, "responsibility": d.responsibility,
+            "payer_id": self.payer.id, "remittance_id": self.remittance_id, "adjustment_group": d.group,
+            "reason_code": d.reason_code, "remark_codes": ":".join(d.remark_codes),
+            "category": d.category.value, "amount": d.amount, "status": "open", "level": 0,
+            "denied_on": self.effective, "appeal_deadline": deadline, "created_at": self.actor.now}
+            for d in plan.denials if d.amount > 0])
+
+    def _follow_ups(self, claim, plan) -> None:
+        if not plan.follow_ups:
+            return
+        self.rec.insert(FollowUpRow, [{
+            "claim_id": claim.id, "due_on": self.effective + timedelta(days=f.days),
+            "action": (f"crossover: confirm the next payer received the claim (do not rebill)"
+                       if f.kind is posting.FollowUpKind.CROSSOVER
+                       else f"pending {f.group}-{f.reason_code}: ask the payer about the held amount"),
+            "status": "open", "created_at": self.actor.now, "created_by": self.actor.user}
+            for f in plan.follow_ups])
+
+    def _update_status(self, claim) -> None:
+        from sqlalchemy import func, select
+
+        balances = claims_repo.balances_of(self.session, claim.id)
+        open_denials, appealed = self.session.execute(select(
+            func.count().filter(DenialRow.status == "open"),
+            func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
+        status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
+                               remitted=True, paid_any=True)
+        if status != claim.status:
+            row = self.session.get(ClaimRow, claim.id)
+            row.status = status
+            self.session.add(row)
+
+    # -- end --------------------------------------------------------------------------
+    def end(self, ended: RemittanceEnded) -> RemittanceResult:
+        result = self.result
+        result.warnings.extend(str(w) for w in ended.warnings)
+        if self.seen_before is not None:
+            same = self.seen_before.digest == ended.digest
+            result.status = "skipped" if same else "conflict"
+            if not same:
+                result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
+                    "kind": "remittance_conflict", "status": "open", "payer_id": self.payer.id,
+                    "amount": self.header.payment_amount,
+                    "summary": f"trace {self.header.trace_number}: posted before with other content; "
+                               "not posted again", "source_file_id": self.source_id,
+                    "source_ref": f"segment {self.header.segment}", "created_at": self.actor.now}))
+            return result
+        if self.pending:
+            self._flush()
+        plb_total = posting.provider_adjustment_total(ended.provider_adjustments)
+        difference = posting.check_remittance_balance(self.header.payment_amount, self.claim_paid_total, plb_total)
+        if difference and not self.force:
+            self.savepoint.rollback()
+            self.rec.digest.restore(self.digest_mark)
+            result = self.result = RemittanceResult(
+                control_number=result.control_number, trace_number=result.trace_number, payer=result.payer,
+                amount=result.amount, claims=result.claims, status="rejected", difference=difference,
+                warnings=result.warnings)
+            self._set_remittance(ended, "rejected", difference)
+            result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
+                "kind": "unbalanced_remittance", "status": "open", "payer_id": self.payer.id,
+                "amount": difference, "summary": (
+                    f"trace {self.header.trace_number}: BPR02 {cents_to_text(self.header.payment_amount)} ≠ "
+                    f"claim payments {cents_to_text(self.claim_paid_total)} − PLB {cents_to_text(plb_total)} "
+                    f"(difference {cents_to_text(difference)}); nothing posted"),
+                "source_file_id": self.source_id, "source_ref": f"segment {self.header.segment}",
+                "created_at": self.actor.now}))
+            return result
+        self._provider_adjustments(ended)
+        self.savepoint.commit()
+        self._set_remittance(ended, "forced" if difference else "posted", difference)
+        result.status, result.difference = ("forced" if difference else "posted"), difference
+        return result
+
+    def _provider_adjustments(self, ended: RemittanceEnded) -> None:
+        for plan in posting.plan_provider_adjustments(ended.provider_adjustments):
+            if not plan.amount:
+                continue
+            ref = f"segment {plan.segment}"
+            if plan.income:
+                # Interest is income, closed at once: it is nobody's work.
+                opened = self._unapplied(plan.amount, "plb_interest", plan.reference, ref=ref)
+                self.rec.insert(UnappliedEntryRow, [{
+                    "payer_id": self.payer.id, "amount": -plan.amount, "reason": "interest_income",
+                    "reference": plan.reference[:120], "remittance_id": self.remittance_id,
+                    "applies_id": opened, "posting_date": self.posting_date, "effective_date": self.effective,
+                    "source_file_id": self.source_id, "source_ref": ref, "created_by": self.actor.user}])
+                self.result.money_unapplied -= plan.amount
+                self.result.money_interest += plan.amount
+                continue
+            opened = self._unapplied(plan.amount, f"plb_{plan.kind.value}", plan.reference, ref=ref)
+            if plan.claim_reference:
+                self._apply_to_named_claim(plan, opened, ref)
+
+    def _apply_to_named_claim(self, plan, opened: int, ref: str) -> None:
+        """A recoupment or forward balance whose reference is exactly a claim number:
+        the claim's payment from this payer is reduced by it (the payer is owed again),
+        and the same amount comes back out of unapplied, linked to that entry."""
+        claim = claims_repo.claims_by_number(self.session, [plan.claim_reference]).get(plan.claim_reference)
+        rank = next((c.rank for c in claim.coverages if c.payer_id == self.payer.id), None) if claim else None
+        if rank is None:
+            return  # stays in unapplied for a person: `unapplied apply`
+        entry_id = self.rec.insert_one(LedgerEntryRow, {
+            "claim_id": claim.id, "line_id": None, "responsibility": rank, "kind": "payment",
+            "amount": -plan.amount, "posting_date": self.posting_date, "effective_date": self.effective,
+            "payer_id": self.payer.id, "adjustment_group": "", "reason_code": plan.reason_code,
+            "source_file_id": self.source_id, "source_ref": f"trace {self.header.trace_number} {ref}",
+            "remittance_id": self.remittance_id, "created_by": self.actor.user})
+        claims_repo.apply_balance_deltas(self.session, {(claim.id, rank): -plan.amount},
+                                         since={(claim.id, rank): self.effective})
+        self.rec.insert(UnappliedEntryRow, [{
+            "payer_id": self.payer.id, "amount": -plan.amount, "reason": "applied", "reference": claim.claim_number,
+            "remittance_id": self.remittance_id, "applies_id": opened, "ledger_entry_id": entry_id,
+            "claim_id": claim.id, "posting_date": self.posting_date, "effective_date": self.effective,
+            "source_file_id": self.source_id, "source_ref": ref, "created_by": self.actor.user}])
+        self.result.money_unapplied -= plan.amount
+        self.result.money_paid += plan.amount
+        self._update_status(claim)
+
+    def _set_remittance(self, ended: RemittanceEnded, status: str, difference: int) -> None:
+        row = self.session.get(RemittanceRow, self.remittance_id)
+        row.digest, row.status, row.difference = ended.digest, status, difference
+        self.session.add(row)
+        self.rec.note_update("remittance", self.remittance_id, {"status": status, "digest": ended.digest})
+
+
+def _payload(payment: ClaimPayment) -> str:
+    """Enough of a parked claim payment to apply it later (no patient names: PHI)."""
+    return json.dumps({
+        "claim_number": payment.claim_number, "status": payment.status_code, "charge": payment.charge,
+        "paid": payment.paid, "patient_responsibility": payment.patient_responsibility,
+        "payer_claim_number": payment.payer_claim_number, "segment": payment.segment,
+        "lines": [{"procedure": l.procedure_code, "modifiers": list(l.modifiers), "charge": l.charge,
+                   "paid": l.paid, "control": l.line_control_number,
+                   "adjustments": [[a.group, a.reason_code, a.amount] for a in l.adjustments]}
+                  for l in payment.lines],
+        "adjustments": [[a.group, a.reason_code, a.amount] for a in payment.adjustments]}, sort_keys=True)

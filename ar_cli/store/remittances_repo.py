@@ -1,0 +1,58 @@
+"""Remittances, payer ids as remittances send them, and per-line balances. Never commits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ar_cli.store.payers_repo import chunks
+from ar_cli.store.tables import LedgerEntryRow, PayerAliasRow, PayerRow, RemittanceRow
+
+
+def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | None:
+    """The payer any of these ids (TRN03, N1*PR04, REF*2U …) names, first id first."""
+    wanted = [i.strip().upper() for i in ids if i and i.strip()]
+    if not wanted:
+        return None
+    rows = dict(session.execute(select(PayerAliasRow.alias, PayerAliasRow.payer_id)
+                                .where(PayerAliasRow.alias.in_(wanted))).all())
+    for candidate in wanted:
+        if candidate in rows:
+            return session.get(PayerRow, rows[candidate])
+    return None
+
+
+def remittance_by_key(session: Session, *, payer_trace_id: str, trace_number: str,
+                      payment_date_text: str, amount: int) -> RemittanceRow | None:
+    return session.execute(select(RemittanceRow).where(
+        RemittanceRow.payer_trace_id == payer_trace_id, RemittanceRow.trace_number == trace_number,
+        RemittanceRow.payment_date_text == payment_date_text, RemittanceRow.amount == amount,
+        RemittanceRow.status != "rejected")).scalars().first()
+
+
+def line_balances(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[tuple[int | None, int], int]]:
+    """Per claim: what each (claim line or None, responsibility) holds, from the entries."""
+    found: dict[int, dict[tuple[int | None, int], int]] = defaultdict(dict)
+    for part in chunks(sorted(set(claim_ids))):
+        for claim_id, line_id, resp, total in session.execute(
+                select(LedgerEntryRow.claim_id, LedgerEntryRow.line_id, LedgerEntryRow.responsibility,
+                       func.sum(LedgerEntryRow.amount))
+                .where(LedgerEntryRow.claim_id.in_(part))
+                .group_by(LedgerEntryRow.claim_id, LedgerEntryRow.line_id, LedgerEntryRow.responsibility)):
+            found[claim_id][(line_id, resp)] = int(total)
+    return found
+
+
+def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    from ar_cli.store.tables import ClaimBalanceRow
+
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    for part in chunks(sorted(set(claim_ids))):
+        for claim_id, resp, bal in session.execute(
+                select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
+                .where(ClaimBalanceRow.claim_id.in_(part))):
+            found[claim_id][resp] = int(bal)
+    return found
