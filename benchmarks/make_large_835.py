@@ -21,7 +21,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-PAYER_ID = "87726"
+PAYER_ID = "1987654321"  # 10 characters: TRN03 is at least 10 long
 PAYER_NAME = "BENCHMARK HEALTH PLAN"
 PAYEE_NAME = "BENCHMARK MEDICAL GROUP"
 PAYEE_NPI = "1234567893"
@@ -121,7 +121,8 @@ def generate(claims: int, out: Path, seed: int = 835) -> tuple[Path, Path]:
             claim_charge = sum(line[3] for line in lines)
             claim_paid = sum(line[4] for line in lines)
             patient_share = sum(a[2] for line in lines for a in line[5] if a[0] == "PR")
-            status = "4" if claim_paid == 0 and all(line[5] and line[5][0][1] in ("97", "16") for line in lines) else "1"
+            denied = all(line[5] and line[5][0][1] in ("97", "16") for line in lines)
+            status = "4" if claim_paid == 0 and denied else "1"
             total_paid += claim_paid
             body.append(
                 f"CLP*{claim_number}*{status}*{money(claim_charge)}*{money(claim_paid)}*"
