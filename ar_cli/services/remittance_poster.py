@@ -33,7 +33,7 @@ from ar_cli.store.tables import (
     UnappliedEntryRow,
 )
 
-BATCH = 500
+BATCH = 1000
 
 
 class _Batch:
