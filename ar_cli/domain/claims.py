@@ -69,19 +69,26 @@ class ClaimIn:
 
     def claim_fields(self) -> dict[str, object]:
         """The claim-level values a later import is compared with (conflict detection)."""
-        return {
-            "patient_account": self.patient_account,
-            "billed_date": self.billed_date.isoformat(),
-            "coverages": [[c.rank, c.payer_code, c.member_id] for c in self.coverages],
-            "billing_npi": self.billing_npi,
-            "rendering_npi": self.rendering_npi,
-            "place_of_service": self.place_of_service,
-            "frequency_code": self.frequency_code,
-            "original_claim_ref": self.original_claim_ref,
-        }
+        return claim_level_fields(self)
 
 
-def line_fields(line: ClaimLineIn) -> dict[str, object]:
+def claim_level_fields(claim: ClaimIn | Claim) -> dict[str, object]:
+    """Claim-level values as a charge file states them: the same for a claim as billed
+    and as stored, so the two compare directly."""
+    return {
+        "patient_account": claim.patient_account,
+        "billed_date": claim.billed_date.isoformat(),
+        "coverages": [[c.rank, c.payer_code, c.member_id] for c in claim.coverages],
+        "billing_npi": claim.billing_npi,
+        "rendering_npi": claim.rendering_npi,
+        "place_of_service": claim.place_of_service,
+        "frequency_code": claim.frequency_code,
+        "original_claim_ref": claim.original_claim_ref,
+    }
+
+
+def line_fields(line: ClaimLineIn | ClaimLine) -> dict[str, object]:
+    """A line's values as a charge file states them (billed or stored alike)."""
     return {
         "line_control_number": line.line_control_number,
         "procedure_code": line.procedure_code,
@@ -141,16 +148,7 @@ class Claim:
     lines: tuple[ClaimLine, ...]
 
     def claim_fields(self) -> dict[str, object]:
-        return {
-            "patient_account": self.patient_account,
-            "billed_date": self.billed_date.isoformat(),
-            "coverages": [[c.rank, c.payer_code, c.member_id] for c in self.coverages],
-            "billing_npi": self.billing_npi,
-            "rendering_npi": self.rendering_npi,
-            "place_of_service": self.place_of_service,
-            "frequency_code": self.frequency_code,
-            "original_claim_ref": self.original_claim_ref,
-        }
+        return claim_level_fields(self)
 
     def coverage(self, rank: int) -> Coverage | None:
         return next((c for c in self.coverages if c.rank == rank), None)
@@ -165,14 +163,3 @@ def line_key(line_control_number: str, line_number: int) -> str:
     """How a charge file identifies a line: its control number, else its position."""
     return line_control_number or f"#{line_number}"
 
-
-def stored_line_fields(line: ClaimLine) -> dict[str, object]:
-    return {
-        "line_control_number": line.line_control_number,
-        "procedure_code": line.procedure_code,
-        "modifiers": ":".join(line.modifiers),
-        "units": line.units,
-        "charge": line.charge,
-        "service_from": line.service_from.isoformat(),
-        "service_to": line.service_to.isoformat(),
-    }

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ar_cli.domain.claims import Claim, line_key, stored_line_fields
+from ar_cli.domain.claims import Claim, line_fields, line_key
 from ar_cli.domain.errors import InputError
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo, payers_repo
@@ -113,7 +113,7 @@ def correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *,
     rec.note_update("claim", claim.id, changes)
     session.flush()
     refreshed = claims_repo.get_claim(session, claim.claim_number)
-    stored = {line_key(l.line_control_number, l.line_number): stored_line_fields(l) for l in refreshed.lines}
+    stored = {line_key(l.line_control_number, l.line_number): line_fields(l) for l in refreshed.lines}
     for line in incoming["lines"]:
         held = stored.get(line["line_key"])
         if held is None or any(str(held[k]) != str(line[k]) for k in held):

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ar_cli.domain.claim_intake import ClaimRowReader, check_header
-from ar_cli.domain.claims import PATIENT, ClaimIn, line_fields, line_key, stored_line_fields
+from ar_cli.domain.claims import PATIENT, ClaimIn, line_fields, line_key
 from ar_cli.domain.errors import InputError, InputProblems
 from ar_cli.services.context import Actor, Progress, no_progress
 from ar_cli.services.source_files import FileFacts, file_facts
@@ -154,12 +154,12 @@ class _Importer:
             held = stored_lines.get(key)
             if held is None:
                 added.append(line)
-            elif stored_line_fields(held) == line_fields(line):
+            elif line_fields(held) == line_fields(line):
                 self.result.lines_unchanged += 1
             else:
                 conflicts += 1
                 self._exception("line_conflict", claim, f"claim {claim.claim_number} line {key}: "
-                                "differs from the ledger", stored=stored_line_fields(held),
+                                "differs from the ledger", stored=line_fields(held),
                                 incoming={"line_key": key, **line_fields(line)},
                                 ref=f"line {line.source_line}", amount=line.charge - held.charge)
         if added:
