@@ -33,6 +33,7 @@ demo: $(STAMP)
 	$(AR) exceptions list
 	$(AR) claims list --from 2026-04-20 --to 2026-04-30
 	@echo "Ledger: $(DEMO_DB)  (try: $(BIN)/ar-cli --db $(DEMO_DB) claims list)"
+	$(AR) aging --as-of $(ANCHOR)
 
 test: $(STAMP)
 	bash .ci/ensure-postgres.sh

@@ -10,7 +10,7 @@ database, in one statement, the same on SQLite and PostgreSQL:
 2. each balance gets its bucket by comparing its basis date with cut-off dates computed
    here (age <= 30 exactly when date >= as_of − 30 days): no date arithmetic in SQL. A
    credit (negative balance) gets bucket −1 and never enters a bucket;
-3. GROUP BY (party, group key, bucket), then the group's labels are joined: a handful
+3. GROUP BY (group key, bucket), then the group's labels are joined: a handful
    of rows per group come back, which `aging_report` only pivots.
 
 By payer, an insurance balance sits under the payer of the claim's coverage at that
@@ -188,7 +188,7 @@ def needs_entries(session: Session, as_of: date) -> bool:
 
 
 def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple[list[AgedSum], bool]:
-    """Sums and counts per (party, group, bucket), with the group's labels; and whether
+    """Sums and counts per (group, bucket), with the group's labels; and whether
     the balances were summed from entries (a past date) rather than read from the cache."""
     from_entries = needs_entries(session, query.as_of)
     balances = _open_balances(query, from_entries)
@@ -200,7 +200,10 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
 
     source = balances
     if needs_claim:
-        source = source.join(claim, claim.c.id == balances.c.claim_id)
+        # "+ 0" keeps SQLite from driving the join from claim's date index and probing the
+        # balances at random (10× slower on a large ledger): balances are scanned in order
+        # and each claim is found by its rowid. PostgreSQL plans a hash join either way.
+        source = source.join(claim, claim.c.id == balances.c.claim_id + 0)
     if needs_cov:
         source = source.outerjoin(cov, and_(cov.c.claim_id == balances.c.claim_id,
                                             cov.c.rank == balances.c.responsibility))
@@ -219,38 +222,56 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
     bucket = case((balances.c.balance < 0, CREDIT_BUCKET),
                   *[(when >= cut, i) for i, cut in enumerate(edges.cutoffs(query.as_of))],
                   else_=edges.count - 1)
-    old = case((and_(balances.c.balance > 0, when < query.as_of - timedelta(days=OVER_DAYS)), 1), else_=0)
     insurance = balances.c.responsibility > 0
-    party = case((insurance, INSURANCE), else_=PATIENT) if by_payer else literal(INSURANCE)
+    # Two grouping columns, not three (every sort column costs on a million balances): by
+    # payer, the patient is key -1 and an insurance balance with no coverage at its rank 0;
+    # by class, the patient is NULL and no coverage ''.
     key = {
-        GroupBy.PAYER: lambda: case((insurance, cov.c.payer_id), else_=null()),
-        GroupBy.FINANCIAL_CLASS: lambda: case((insurance, payer.c.financial_class), else_=null()),
+        GroupBy.PAYER: lambda: case((insurance, func.coalesce(cov.c.payer_id, 0)), else_=-1),
+        GroupBy.FINANCIAL_CLASS: lambda: case((insurance, func.coalesce(payer.c.financial_class, "")),
+                                              else_=null()),
         GroupBy.PATIENT: lambda: claim.c.patient_id,
         GroupBy.PROVIDER: lambda: case((claim.c.rendering_npi != "", claim.c.rendering_npi),
                                        else_=claim.c.billing_npi),
         GroupBy.CLAIM: lambda: balances.c.claim_id,
     }[query.group_by]()
-    per_balance = select(party.label("party"), key.label("key"), bucket.label("bucket"),
-                         balances.c.balance.label("balance"), old.label("old")).select_from(source)
+    # Over 90 days is a sum of whole buckets when 90 is an edge; else one more column.
+    over_buckets = edges.over(OVER_DAYS)
+    old = None if over_buckets else case(
+        (and_(balances.c.balance > 0, when < query.as_of - timedelta(days=OVER_DAYS)), balances.c.balance),
+        else_=0)
+    per_balance = select(key.label("key"), bucket.label("bucket"), balances.c.balance.label("balance"),
+                         *([old.label("old")] if old is not None else [])).select_from(source)
     if query.payer:
         per_balance = per_balance.where(cov.c.payer_id == find_payer(session, query.payer).id)
     if query.financial_class:
         per_balance = per_balance.where(payer.c.financial_class == query.financial_class)
     aged = per_balance.subquery("aged")
-    grouped = (select(aged.c.party, aged.c.key, aged.c.bucket, func.sum(aged.c.balance).label("amount"),
-                      func.count().label("n"),
-                      func.sum(case((aged.c.old == 1, aged.c.balance), else_=0)).label("over"))
-               .group_by(aged.c.party, aged.c.key, aged.c.bucket).subquery("grouped"))
-    stmt = _with_labels(grouped, query.group_by)
-    sums = [AgedSum(party=int(p), key=k, bucket=int(b), amount=int(a), count=int(n), over=int(o or 0),
-                    labels=tuple(labels))
-            for p, k, b, a, n, o, *labels in session.execute(stmt)]
+    over = func.sum(aged.c.old) if old is not None else literal(0)
+    grouped = (select(aged.c.key, aged.c.bucket, func.sum(aged.c.balance).label("amount"),
+                      func.count().label("n"), over.label("over"))
+               .group_by(aged.c.key, aged.c.bucket).subquery("grouped"))
+    sums = []
+    for key_value, b, amount, n, o, *labels in session.execute(_with_labels(grouped, query.group_by)):
+        party, key_value = _party_and_key(query.group_by, key_value)
+        amount = int(amount)
+        sums.append(AgedSum(party=party, key=key_value, bucket=int(b), amount=amount, count=int(n),
+                            over=amount if int(b) in over_buckets else int(o or 0), labels=tuple(labels)))
     return sums, from_entries
+
+
+def _party_and_key(group_by: GroupBy, key):
+    """Undo the sentinels of the grouping key (see aging_sums)."""
+    if group_by == GroupBy.PAYER:
+        return (PATIENT, None) if key == -1 else (INSURANCE, key or None)
+    if group_by == GroupBy.FINANCIAL_CLASS:
+        return (PATIENT, None) if key is None else (INSURANCE, key or None)
+    return INSURANCE, key
 
 
 def _with_labels(grouped, group_by: GroupBy):
     """The grouped sums joined to what names each group (few rows: cheap)."""
-    cols = [grouped.c.party, grouped.c.key, grouped.c.bucket, grouped.c.amount, grouped.c.n, grouped.c.over]
+    cols = [grouped.c.key, grouped.c.bucket, grouped.c.amount, grouped.c.n, grouped.c.over]
     if group_by == GroupBy.PAYER:
         payer = PayerRow.__table__
         return (select(*cols, payer.c.code, payer.c.name)
@@ -311,3 +332,8 @@ def _last_payments(as_of: date):
             .where(le.c.kind == "payment", le.c.amount < 0, le.c.reverses_id.is_(None),
                    le.c.posting_date <= as_of)
             .group_by(le.c.claim_id, le.c.responsibility).subquery("paid"))
+
+
+def snapshot_measure(session: Session, as_of: date, edges: BucketEdges) -> list[AgedSum]:
+    """What `aging snapshot` stores: every balance by payer, aged from the date of service."""
+    return aging_sums(session, AgingQuery(as_of=as_of, edges=edges), edges)[0]

@@ -1,0 +1,358 @@
+"""`ar-cli aging`: open balances in age buckets (the group runs the report when no
+subcommand is given); `aging snapshot` stores a date's buckets per payer; `aging trend`
+shows how they moved across snapshots, as a table and a terminal chart."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, ToOption
+from ar_cli.cli.state import parse_date, state, today
+
+
+class AgingFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+AgingFormatOption = Annotated[AgingFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="table on a terminal, or csv / json / xlsx for files and scripts (xlsx needs --output).")]
+BucketsOption = Annotated[Optional[str], typer.Option(
+    "--buckets", help="Upper edges of the buckets in days, strictly increasing, e.g. 30,60,90,120,180 "
+    "(default: the aging.buckets setting).")]
+PayerOption = Annotated[Optional[str], typer.Option(
+    "--payer", help="Only balances this payer owes (code, alias or name).")]
+# Older buckets are warmer; the palette is stretched over however many buckets there are.
+WARMTH = ("green", "chartreuse3", "yellow3", "orange1", "dark_orange", "red", "bold red")
+GLYPHS = "█▓▒░#=+*%@"
+
+app = typer.Typer(help="Aging: open balances in age buckets (without a command: the report, with the "
+                  "options below); `snapshot` stores a date's buckets, `trend` shows how they moved.",
+                  invoke_without_command=True)
+
+
+@app.callback()
+def aging(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    buckets: BucketsOption = None,
+    basis: Annotated[str, typer.Option(
+        help="Count age from: service (date of service), billed, responsibility (the day the party "
+        "now owing became responsible) or last-payment (else the billed date).")] = "service",
+    by: Annotated[str, typer.Option(
+        help="One row per payer, financial-class, patient, provider (rendering NPI) or claim.")] = "payer",
+    responsibility: Annotated[str, typer.Option(
+        help="Age insurance, patient or all balances.")] = "all",
+    payer: PayerOption = None,
+    financial_class: Annotated[Optional[str], typer.Option(
+        help="Only balances owed by payers of this class (medicare, medicaid, commercial, self-pay, other).")] = None,
+    min_balance: Annotated[Optional[str], typer.Option(
+        help="Leave out balances smaller than this amount, credits by their size (e.g. 10.00).")] = None,
+    fmt: AgingFormatOption = AgingFormat.table,
+    output: OutputOption = None,
+    include_phi: IncludePhiOption = False,
+) -> None:
+    """Open balances in age buckets: amount and count per bucket, total, share, AR over 90 days.
+
+    Each claim's balance per responsibility is aged; credits are shown apart, never in a
+    bucket. As of a past date, balances are the entries posted on or before it.
+    """
+    from ar_cli.domain.aging import Basis, GroupBy, Party, parse_choice, parse_edges
+    from ar_cli.domain.errors import InputError
+
+    if ctx.invoked_subcommand is not None:
+        given = [param.opts[0] for param in ctx.command.params
+                 if ctx.get_parameter_source(param.name).name != "DEFAULT"]
+        if given:
+            raise InputError(f"{', '.join(given)}: put the options after `aging {ctx.invoked_subcommand}`")
+        return
+    from ar_cli.reports.aging import AgingQuery, aging_report
+
+    query = AgingQuery(
+        as_of=parse_date(as_of, "--as-of") or today(),
+        edges=parse_edges(buckets) if buckets is not None else None,
+        basis=parse_choice(Basis, basis, "--basis"), group_by=parse_choice(GroupBy, by, "--by"),
+        party=parse_choice(Party, responsibility, "--responsibility"), payer=payer,
+        financial_class=_financial_class(financial_class), min_balance=_cents(min_balance, "--min-balance"))
+    fmt = _format_for(fmt, output)
+    with state(ctx).ledger().read() as session:
+        result = aging_report(session, query)
+    if fmt == AgingFormat.table and output is None:
+        from ar_cli.cli.console import stdout_console
+
+        console = stdout_console()
+        _print_whole(console, _aging_table(result))
+        for note in result.report.notes:
+            console.print(note)
+        return
+    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi)
+
+
+@app.command("snapshot")
+def snapshot(ctx: typer.Context, as_of: AsOfOption = None, buckets: BucketsOption = None) -> None:
+    """Store the date's aging per payer (ages from the date of service), for `aging trend`.
+
+    Taking the same date again replaces its snapshot; audited.
+    """
+    from ar_cli.domain.aging import parse_edges
+    from ar_cli.domain.money import format_money
+    from ar_cli.reports.aging import snapshot_measure
+    from ar_cli.services.aging_snapshot import take_snapshot
+
+    when = parse_date(as_of, "--as-of") or today()
+    edges = parse_edges(buckets) if buckets is not None else None
+    st = state(ctx)
+    done = take_snapshot(st.ledger(), as_of=when, edges=edges, actor=st.actor(), measure=snapshot_measure)
+    replaced = f"; replaced the earlier snapshot of that date ({done.replaced} rows)" if done.replaced else ""
+    typer.echo(f"aging snapshot {when.isoformat()}: {format_money(done.total)} in buckets "
+               f"{done.edges.text()} across {done.payers} payer(s) and the patient, credits "
+               f"{format_money(done.credits)}; {done.rows} rows stored{replaced}")
+
+
+@app.command("trend")
+def trend(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="One point per week or month (its latest snapshot).")] = "month",
+    from_: FromOption = None,
+    to: ToOption = None,
+    payer: PayerOption = None,
+    buckets: Annotated[Optional[str], typer.Option(
+        "--buckets", help="Use snapshots taken with these edges (default: those of the newest snapshot).")] = None,
+    fmt: AgingFormatOption = AgingFormat.table,
+    output: OutputOption = None,
+    include_phi: IncludePhiOption = False,
+) -> None:
+    """How each aging bucket moved across snapshots: a table and a bar chart per period."""
+    from ar_cli.domain.aging import parse_choice, parse_edges
+    from ar_cli.reports.aging_trend import Period, TrendQuery, aging_trend
+
+    query = TrendQuery(period=parse_choice(Period, period, "--period"), start=parse_date(from_, "--from"),
+                       end=parse_date(to, "--to"), payer=payer,
+                       edges=parse_edges(buckets) if buckets is not None else None)
+    fmt = _format_for(fmt, output)
+    with state(ctx).ledger().read() as session:
+        result = aging_trend(session, query)
+    if fmt == AgingFormat.table and output is None:
+        from ar_cli.cli.console import stdout_console
+
+        console = stdout_console()
+        if result.points:
+            _print_whole(console, _trend_table(result))
+            console.print(_trend_chart(result))
+        for note in result.report.notes:
+            console.print(note)
+        return
+    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi)
+
+
+def _financial_class(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from ar_cli.domain.aging import parse_choice
+    from ar_cli.domain.payers import FinancialClass
+
+    return parse_choice(FinancialClass, text, "--financial-class").value
+
+
+def _cents(text: str | None, option: str) -> int:
+    if text is None:
+        return 0
+    from ar_cli.domain.errors import InputError, MoneyError
+    from ar_cli.domain.money import cents_from_text
+
+    try:
+        return cents_from_text(text, allow_negative=False)
+    except MoneyError as exc:
+        raise InputError(f"{option}: {exc}") from None
+
+
+def _format_for(fmt: AgingFormat, output: Path | None) -> AgingFormat:
+    """A file named *.xlsx is a workbook unless another format was asked for."""
+    if fmt == AgingFormat.table and output is not None and output.suffix.lower() == ".xlsx":
+        return AgingFormat.xlsx
+    if fmt == AgingFormat.xlsx and output is None:
+        from ar_cli.domain.errors import InputError
+
+        raise InputError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    return fmt
+
+
+def _emit(report, *, fmt: AgingFormat, output: Path | None, include_phi: bool) -> None:
+    """CSV and workbooks carry the totals as their last row (kind 'total'); JSON as `totals`."""
+    from dataclasses import replace
+
+    from ar_cli.cli.formats import OutputFormat
+    from ar_cli.cli.render import emit
+
+    if fmt == AgingFormat.json:
+        emit(report, fmt=OutputFormat.json, output=output, include_phi=include_phi)
+        return
+    flat = replace(report, rows=report.rows + ([report.totals] if report.totals else []), totals=None)
+    if fmt == AgingFormat.xlsx:
+        _write_xlsx(flat, output, include_phi=include_phi)
+        return
+    emit(flat, fmt=OutputFormat.csv, output=output, include_phi=include_phi)
+
+
+def _write_xlsx(report, path: Path, *, include_phi: bool) -> None:
+    """One sheet: money and shares as numbers with Excel formats; PHI masked unless asked."""
+    import os
+    import tempfile
+
+    import pandas as pd
+
+    from ar_cli.cli.render import mask_cell
+    from ar_cli.domain.errors import InputError
+    from ar_cli.reports.report import Kind
+
+    target = path.expanduser()
+    if target.is_dir():
+        raise InputError(f"--output {path}: is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise InputError(f"--output {path}: folder {target.parent} does not exist")
+    money = {c.key for c in report.columns if c.kind == Kind.MONEY}
+    data = [{c.key: (int(row[c.key]) / 100 if c.key in money and row.get(c.key) is not None
+                     else (row.get(c.key) if include_phi else mask_cell(c, row.get(c.key))))
+             for c in report.columns} for row in report.rows]
+    frame = pd.DataFrame(data, columns=[c.key for c in report.columns])
+    formats = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.0%", Kind.INT: "#,##0", Kind.DATE: "yyyy-mm-dd"}
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name=report.name, index=False)
+            sheet = writer.sheets[report.name]
+            for number, column in enumerate(report.columns, 1):
+                style = formats.get(column.kind)
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                    if style:
+                        cell.number_format = style
+        os.chmod(tmp, 0o600 if include_phi else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print_whole(console, table) -> None:
+    """Never cut an amount to fit the screen: a table narrower than its numbers is printed
+    as wide as they need (the terminal wraps it; a file or pipe gets it whole)."""
+    from rich.measure import Measurement
+
+    needed = Measurement.get(console, console.options.update_width(1000), table).maximum
+    width = console.width
+    console.width = max(width, needed)
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
+def _warmth(count: int) -> list[str]:
+    if count == 1:
+        return [WARMTH[0]]
+    return [WARMTH[round(i * (len(WARMTH) - 1) / (count - 1))] for i in range(count)]
+
+
+def _bucket_table(title: str, first: str, edges, extra: list[str]):
+    """A Rich table: the row's name, one column per bucket (older ones warmer), then `extra`."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column(first, min_width=10, max_width=18)
+    for i, colour in enumerate(_warmth(edges.count)):
+        table.add_column(Text(edges.label(i), style=f"bold {colour}"), justify="right", no_wrap=True)
+    for name in extra:
+        table.add_column(name, justify="right", no_wrap=True)
+    return table
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _aging_table(result):
+    """Each bucket cell is its amount over its count of balances; credits only when any."""
+    from rich.text import Text
+
+    from ar_cli.domain.aging import OVER_DAYS
+    from ar_cli.domain.money import format_money
+
+    edges, report = result.edges, result.report
+    colours = _warmth(edges.count)
+    credits = result.total.credit_count > 0
+    labels = [c for c in report.columns if c.key in result.label_keys]
+    table = _bucket_table(f"{report.title} · age in days", labels[0].title, edges,
+                          ["Total", "Share", f"> {OVER_DAYS} days"] + (["Credits"] if credits else []))
+
+    def cell(amount: int, count: int, style: str) -> Text:
+        if not count:
+            return Text("-", style="dim")
+        return Text.assemble((format_money(amount), style), "\n", (f"{count:,} bal.", "dim"))
+
+    for row in [*report.rows, report.totals]:
+        if row is report.totals:
+            table.add_section()
+        # The row's name over its detail (payer code over payer name), two lines like the cells.
+        detail = " · ".join(str(row[c.key]) for c in labels[1:] if row.get(c.key))
+        cells = [Text.assemble(str(row.get(labels[0].key, "")), *(("\n", (detail, "dim")) if detail else ()))]
+        cells += [cell(row[edges.key(i)], row[f"{edges.key(i)}_count"], colours[i]) for i in range(edges.count)]
+        cells += [cell(row["total"], row["count"], "bold"), _percent(row["share"]), _percent(row["over_90_share"])]
+        if credits:
+            cells.append(cell(row["credits"], row["credit_count"], "cyan"))
+        table.add_row(*cells, style="bold" if row is report.totals else None)
+    return table
+
+
+def _trend_table(result):
+    """One row per period (its latest snapshot): bucket amounts, total, change, % over 90."""
+    from ar_cli.domain.aging import OVER_DAYS
+    from ar_cli.domain.money import format_money
+
+    edges, report = result.edges, result.report
+    over = bool(edges.over(OVER_DAYS))
+    credits = any(p.credits for p in result.points)
+    table = _bucket_table(f"{report.title} · latest snapshot of each", "Snapshot", edges,
+                          ["Total", "Change"] + ([f"> {OVER_DAYS} days"] if over else [])
+                          + (["Credits"] if credits else []))
+    for row in report.rows:
+        change = row["change"]
+        cells = [row["as_of"].isoformat()] + [format_money(row[edges.key(i)]) for i in range(edges.count)]
+        cells += [format_money(row["total"]),
+                  "" if change is None else ("+" if change > 0 else "") + format_money(change)]
+        if over:
+            cells.append(_percent(row["over_90_share"]))
+        if credits:
+            cells.append(format_money(row["credits"]))
+        table.add_row(*cells)
+    return table
+
+
+def _trend_chart(result):
+    """One stacked bar per period, bucket by bucket (a glyph each, and colour on a terminal)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from ar_cli.domain.money import format_money
+
+    edges, points, width = result.edges, result.points, 48
+    colours, top = _warmth(edges.count), max((p.total for p in points), default=0) or 1
+    lines = [Text("Open AR by bucket", style="bold")]
+    for point in points:
+        line = Text(f"{point.period:<9} ")
+        for i, amount in enumerate(point.amounts):
+            line.append(GLYPHS[i % len(GLYPHS)] * round(amount * width / top), style=colours[i])
+        line.append(f" {format_money(point.total)}")
+        lines.append(line)
+    legend = Text("          ")
+    for i in range(edges.count):
+        legend.append(f"{GLYPHS[i % len(GLYPHS)]} {edges.label(i)}  ", style=colours[i])
+    return Group(*lines, legend)
