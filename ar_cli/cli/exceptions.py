@@ -10,7 +10,7 @@ from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, Pos
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
-app = typer.Typer(help="Exceptions held for a human: list, resolve.", no_args_is_help=True)
+app = typer.Typer(help="Exceptions held for a human: list, resolve, apply.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -50,3 +50,23 @@ def resolve(
     row = resolve_exception(st.ledger(), exception_id, accept=accept, note=note, actor=st.actor(),
                             posting_date=parse_date(posting_date, "--posting-date") or today())
     typer.echo(f"exception {exception_id} {row.status}")
+
+
+@app.command("apply")
+def apply(
+    ctx: typer.Context,
+    exception_id: Annotated[int, typer.Argument(metavar="ID", help="Exception id of a parked ERA claim payment.")],
+    claim: Annotated[str, typer.Option("--claim", help="Claim number (now in the ledger) the payment belongs to.")],
+    posting_date: PostingDateOption = None,
+) -> None:
+    """Apply a parked ERA claim payment (unmatched claim, payer or patient mismatch …) to
+    its claim: its money leaves unapplied as a payment on that payer's coverage, and the
+    exception is marked applied. The payment's adjustments are not posted by this command."""
+    from ar_cli.domain.money import cents_to_text
+    from ar_cli.services.unapplied import apply_exception
+
+    st = state(ctx)
+    done = apply_exception(st.ledger(), exception_id, claim_number=claim, actor=st.actor(),
+                           posting_date=parse_date(posting_date, "--posting-date") or today())
+    typer.echo(f"exception {exception_id} applied: {cents_to_text(done.amount)} from {done.payer} to claim "
+               f"{done.claim_number} (coverage {done.rank})")

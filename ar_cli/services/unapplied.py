@@ -1,0 +1,221 @@
+"""Unapplied money: applying what a payer paid (or took back) to one of its claims.
+
+An *opened* entry is money that arrived without a claim line (reason other than
+'applied' or 'interest_income'); what is still open on it is its amount plus the
+amounts of the entries that point at it (`applies_id`). Applying X of it (X has the
+opened entry's sign) writes, in one audited transaction:
+
+- a payment entry on the claim, on the payer's coverage rank, of −X: a payment
+  (X > 0) lowers what the payer owes; a recoupment (X < 0) makes the payer owed again;
+- an UnappliedEntryRow of −X, reason 'applied', pointing at the opened entry and at
+  the claim entry, so the payer's unapplied account drops by the same amount.
+
+Per remittance, claim payments + unapplied still equal BPR02 afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ar_cli.domain.claim_status import derive_status
+from ar_cli.domain.claims import Claim
+from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.domain.money import cents_to_text
+from ar_cli.services.context import Actor
+from ar_cli.store import claims_repo
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.database import Ledger
+from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.tables import (
+    ClaimRow,
+    DenialRow,
+    ExceptionRow,
+    LedgerEntryRow,
+    PayerRow,
+    RemittanceRow,
+    UnappliedEntryRow,
+)
+
+CLOSING_REASONS = ("applied", "interest_income")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Applied:
+    unapplied_id: int
+    claim_number: str
+    payer: str
+    rank: int
+    amount: int          # taken out of unapplied (the opened entry's sign)
+    claim_entry_id: int
+    open_after: int
+    exception_id: int | None = None
+
+
+def open_amounts(session: Session, ids: list[int] | None = None) -> dict[int, int]:
+    """Sum of the entries pointing at each opened entry (what has been applied/closed)."""
+    stmt = (select(UnappliedEntryRow.applies_id, func.sum(UnappliedEntryRow.amount))
+            .where(UnappliedEntryRow.applies_id.is_not(None)).group_by(UnappliedEntryRow.applies_id))
+    if ids is not None:
+        stmt = stmt.where(UnappliedEntryRow.applies_id.in_(ids))
+    return {int(i): int(s) for i, s in session.execute(stmt)}
+
+
+def apply_unapplied(ledger: Ledger, unapplied_id: int, *, claim_number: str, amount: int | None,
+                    actor: Actor, posting_date: date) -> Applied:
+    """Apply all (amount None) or `amount` (cents, > 0: a size; the entry decides the sign)."""
+    if amount is not None and amount <= 0:
+        raise InputError(f"--amount must be more than 0 (got {cents_to_text(amount)})")
+    with ledger.write() as session:
+        ensure_period_open(session, posting_date)
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        opened = _opened(session, unapplied_id)
+        claim = claims_repo.get_claim(session, claim_number)
+        result = _apply(session, rec, opened, claim, size=amount, actor=actor, posting_date=posting_date)
+        rec.finish(action="unapplied.apply", entity="unapplied_entry", entity_key=str(unapplied_id),
+                   details={"claim": claim.claim_number, "amount": result.amount,
+                            "claim_entry_id": result.claim_entry_id})
+        return result
+
+
+def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, actor: Actor,
+                    posting_date: date) -> Applied:
+    """A parked ERA claim payment whose claim now exists: its money in unapplied goes to
+    that claim (the payment amount only; its adjustments are not posted here), and the
+    exception is marked applied."""
+    with ledger.write() as session:
+        ensure_period_open(session, posting_date)
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        row = session.get(ExceptionRow, exception_id)
+        if row is None:
+            raise NotFoundError(f"exception {exception_id} does not exist")
+        if row.status != "open":
+            raise InputError(f"exception {exception_id} is already {row.status}")
+        opened = session.execute(
+            select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
+                                            UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+            .order_by(UnappliedEntryRow.id)).scalars().first()
+        if opened is None:
+            raise InputError(f"exception {exception_id} ({row.kind}) holds no money in unapplied; "
+                             "nothing to apply (resolve it with `ar-cli exceptions resolve`)")
+        claim = claims_repo.get_claim(session, claim_number)
+        result = _apply(session, rec, opened, claim, size=None, actor=actor, posting_date=posting_date,
+                        exception_id=exception_id)
+        payload_claim = _payload_claim(row.payload)
+        note = f"applied {cents_to_text(result.amount)} to claim {claim.claim_number} (unapplied entry {opened.id})"
+        if payload_claim and payload_claim != claim.claim_number:
+            note += f"; the remittance named claim {payload_claim}"
+        row.status, row.resolved_at, row.resolved_by, row.resolution_note = "applied", actor.now, actor.user, note
+        session.add(row)
+        rec.note_update("exception_record", exception_id, {"status": ["open", "applied"]})
+        session.flush()
+        rec.finish(action="exceptions.apply", entity="exception", entity_key=str(exception_id),
+                   details={"kind": row.kind, "claim": claim.claim_number, "amount": result.amount,
+                            "unapplied_id": opened.id, "claim_entry_id": result.claim_entry_id})
+        return Applied(**{**result.__dict__, "exception_id": exception_id})
+
+
+def _payload_claim(payload: str) -> str:
+    try:
+        return str(json.loads(payload or "{}").get("claim_number") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _opened(session: Session, unapplied_id: int) -> UnappliedEntryRow:
+    row = session.get(UnappliedEntryRow, unapplied_id)
+    if row is None:
+        raise NotFoundError(f"unapplied entry {unapplied_id} does not exist")
+    if row.reason in CLOSING_REASONS:
+        raise InputError(f"unapplied entry {unapplied_id} is an {row.reason} entry, not money held; "
+                         f"see entry {row.applies_id}")
+    return row
+
+
+def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, claim: Claim, *,
+           size: int | None, actor: Actor, posting_date: date,
+           exception_id: int | None = None) -> Applied:
+    open_now = opened.amount + open_amounts(session, [opened.id]).get(opened.id, 0)
+    if open_now == 0:
+        raise InputError(f"unapplied entry {opened.id} is already fully applied")
+    sign = 1 if open_now > 0 else -1
+    if size is not None and size > abs(open_now):
+        raise InputError(f"--amount {cents_to_text(size)} is more than the {cents_to_text(abs(open_now))} "
+                         f"still open on unapplied entry {opened.id}")
+    applied = open_now if size is None else sign * size
+    payer_code = session.execute(select(PayerRow.code).where(PayerRow.id == opened.payer_id)).scalar_one_or_none()
+    rank = next((c.rank for c in claim.coverages if c.payer_id == opened.payer_id), None)
+    if rank is None:
+        raise InputError(f"claim {claim.claim_number} has no coverage with payer {payer_code or '(none)'}; "
+                         f"unapplied money from {payer_code or '(no payer)'} applies only to that payer's claims")
+    trace = ""
+    if opened.remittance_id is not None:
+        trace = session.execute(select(RemittanceRow.trace_number)
+                                .where(RemittanceRow.id == opened.remittance_id)).scalar_one_or_none() or ""
+    ref = f"unapplied {opened.id}" + (f" exception {exception_id}" if exception_id else "")
+    effective = opened.effective_date
+    entry_id = rec.insert_one(LedgerEntryRow, {
+        "claim_id": claim.id, "line_id": None, "responsibility": rank, "kind": "payment",
+        "amount": -applied, "posting_date": posting_date, "effective_date": effective,
+        "payer_id": opened.payer_id, "adjustment_group": "", "reason_code": "",
+        "source_file_id": opened.source_file_id,
+        "source_ref": (f"trace {trace} {ref}" if trace else ref)[:120],
+        "remittance_id": opened.remittance_id, "created_by": actor.user})
+    claims_repo.apply_balance_deltas(session, {(claim.id, rank): -applied},
+                                     since={(claim.id, rank): effective})
+    rec.insert(UnappliedEntryRow, [{
+        "payer_id": opened.payer_id, "amount": -applied, "reason": "applied",
+        "reference": claim.claim_number[:120], "remittance_id": opened.remittance_id,
+        "exception_id": exception_id if exception_id is not None else opened.exception_id,
+        "applies_id": opened.id, "ledger_entry_id": entry_id, "claim_id": claim.id,
+        "posting_date": posting_date, "effective_date": effective, "source_file_id": opened.source_file_id,
+        "source_ref": ref, "created_by": actor.user}])
+    _update_status(session, rec, claim)
+    return Applied(unapplied_id=opened.id, claim_number=claim.claim_number, payer=payer_code or "",
+                   rank=rank, amount=applied, claim_entry_id=entry_id, open_after=open_now - applied)
+
+
+def _update_status(session: Session, rec: ChangeRecorder, claim: Claim) -> None:
+    balances = claims_repo.balances_of(session, claim.id)
+    open_denials, appealed = session.execute(select(
+        func.count().filter(DenialRow.status == "open"),
+        func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
+    status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
+                           remitted=True, paid_any=True)
+    if status != claim.status:
+        row = session.get(ClaimRow, claim.id)
+        row.status = status
+        session.add(row)
+        rec.note_update("claim", claim.id, {"status": status})
+
+
+def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool) -> list[dict]:
+    """One row per opened entry, with what is still open on it."""
+    stmt = (select(UnappliedEntryRow, PayerRow.code, RemittanceRow.trace_number)
+            .outerjoin(PayerRow, PayerRow.id == UnappliedEntryRow.payer_id)
+            .outerjoin(RemittanceRow, RemittanceRow.id == UnappliedEntryRow.remittance_id)
+            .where(UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+            .order_by(UnappliedEntryRow.id))
+    if payer:
+        code = payer.strip().upper()
+        if session.execute(select(PayerRow.id).where(PayerRow.code == code)).first() is None:
+            raise NotFoundError(f"--payer: payer {payer.strip()!r} is not in the ledger")
+        stmt = stmt.where(PayerRow.code == code)
+    entries = session.execute(stmt).all()
+    closed: dict[int, int] = defaultdict(int, open_amounts(session))
+    rows = []
+    for entry, code, trace in entries:
+        open_amount = entry.amount + closed[entry.id]
+        if open_amount == 0 and not include_closed:
+            continue
+        rows.append({"id": str(entry.id), "payer": code or "", "reason": entry.reason,
+                     "reference": entry.reference, "trace": trace or "",
+                     "exception": str(entry.exception_id) if entry.exception_id else "",
+                     "date": entry.effective_date, "amount": entry.amount,
+                     "applied": -closed[entry.id], "open": open_amount})
+    return rows
