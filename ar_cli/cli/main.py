@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli import __version__
-from ar_cli.cli import claims, codes, config, db, era, exceptions, payers, post
+from ar_cli.cli import aging, claims, codes, config, db, era, exceptions, payers, post, unapplied
 from ar_cli.cli.boundary import LedgerCommandGroup
 from ar_cli.cli.state import CliState
 
@@ -31,7 +31,9 @@ app.add_typer(config.app, name="config")
 app.add_typer(exceptions.app, name="exceptions")
 app.add_typer(codes.app, name="codes")
 app.add_typer(era.app, name="era")
+app.add_typer(aging.app, name="aging")
 app.add_typer(post.app, name="post")
+app.add_typer(unapplied.app, name="unapplied")
 
 
 def _version(value: bool) -> None:

@@ -1,17 +1,17 @@
-"""`ar-cli post`: post money — remittances (835 ERAs) now; payments by hand and deposit
-batches next."""
+"""`ar-cli post`: post money — remittances (835 ERAs), payments by hand and deposit
+batches."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from ar_cli.cli.options import PostingDateOption
 from ar_cli.cli.state import parse_date, state, today
 
-app = typer.Typer(help="Post payments: 835 remittances (ERA).", no_args_is_help=True)
+app = typer.Typer(help="Post payments: 835 remittances (ERA), payments by hand, deposit batches.", no_args_is_help=True)
 
 
 @app.command("era")
@@ -46,3 +46,92 @@ def era(
         raise InputError("\n".join(r.error for r in results))
     if any(r.needs_attention for r in results):
         raise typer.Exit(1)
+
+
+@app.command("payment")
+def payment(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="The claim number the payment is for.")],
+    amount: Annotated[str, typer.Option("--amount", help="Amount paid (e.g. 40.00; 0 for an EOB with "
+                                        "adjustments only).")],
+    method: Annotated[str, typer.Option("--method", help="How it was paid: check, eft, card or cash.")],
+    reference: Annotated[str, typer.Option("--reference", help="Check number, EFT trace or receipt number.")],
+    paid_on: Annotated[str, typer.Option("--date", help="Date of the check, EFT or payment (YYYY-MM-DD): "
+                                         "the entries' effective date.")],
+    payer: Annotated[Optional[str], typer.Option("--payer", help="The paying payer (code, alias or name); "
+                                                 "it must be a coverage on the claim.")] = None,
+    patient: Annotated[bool, typer.Option("--patient", help="The patient paid (instead of --payer).")] = False,
+    line: Annotated[Optional[int], typer.Option("--line", help="The claim line number the payment is for.")] = None,
+    adjust: Annotated[Optional[list[str]], typer.Option(
+        "--adjust", help="An adjustment from the EOB, GROUP-CARC=AMOUNT (CO-45=12.50); repeat for more. "
+        "Applied through the treatment table.")] = None,
+    posting_date: PostingDateOption = None,
+) -> None:
+    """Post a payment by hand: a paper EOB (--payer) or a patient payment (--patient).
+
+    The payment lowers what that payer (or the patient) owes; each --adjust is applied
+    as the treatment table says (CO-45 written down, PR-2 moved to the next coverage or
+    the patient, a denial left open). A payment plus adjustments larger than what is
+    owed is refused. A repeat (same claim, payer, reference, date and amount) is skipped.
+    Bad input changes nothing (exit 2).
+    """
+    from ar_cli.domain.errors import InputError
+    from ar_cli.domain.manual_payment import parse_adjustment, parse_amount, parse_method
+    from ar_cli.services.manual_posting import ManualPayment, describe, post_payment
+
+    if patient == (payer is not None):
+        raise InputError("give exactly one of --payer PAYER or --patient")
+
+    def _opt(option: str, parse, text: str):
+        try:
+            return parse(text)
+        except InputError as exc:
+            raise InputError(f"{option}: {exc}") from None
+
+    cents = _opt("--amount", parse_amount, amount)
+    how = _opt("--method", parse_method, method)
+    adjustments = tuple(_opt("--adjust", parse_adjustment, a) for a in adjust or ())
+    if line is not None and line < 1:
+        raise InputError(f"--line: {line} is not a line number")
+    day = parse_date(paid_on, "--date")
+    st = state(ctx)
+    when = parse_date(posting_date, "--posting-date") or today()
+    result = post_payment(st.ledger(), ManualPayment(
+        claim_number=claim, amount=cents, payer=payer, method=how, reference=reference, paid_on=day,
+        line=line, adjustments=adjustments), actor=st.actor(), posting_date=when)
+    typer.echo(describe(result))
+
+
+@app.command("batch")
+def batch(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV: claim_number, amount, payer (empty: patient), method, "
+                                         "reference, date[, line, adjustments].")],
+    deposit_total: Annotated[str, typer.Option("--deposit-total", help="The deposit's total: the rows must "
+                                               "add up to it.")],
+    posting_date: PostingDateOption = None,
+) -> None:
+    """Post a deposit of many payments from a CSV: all or nothing.
+
+    Every bad row is named with its line number and nothing posts (exit 2); so too when
+    the rows do not add up to --deposit-total. Rows already posted (same claim, payer,
+    reference, date and amount) are skipped and counted.
+    """
+    from ar_cli.domain.errors import InputError
+    from ar_cli.domain.manual_payment import parse_amount
+    from ar_cli.domain.money import cents_to_text
+    from ar_cli.services.batch_posting import post_batch
+    from ar_cli.services.manual_posting import describe
+
+    try:
+        total = parse_amount(deposit_total)
+    except InputError as exc:
+        raise InputError(f"--deposit-total: {exc}") from None
+    st = state(ctx)
+    when = parse_date(posting_date, "--posting-date") or today()
+    result = post_batch(st.ledger(), file, deposit_total=total, actor=st.actor(), posting_date=when)
+    for posted in result.payments:
+        typer.echo(describe(posted))
+    typer.echo(f"{file.name}: {result.rows} rows, deposit {cents_to_text(result.total)}: {result.posted} posted, "
+               f"{result.skipped} already posted (skipped); paid {cents_to_text(result.paid)}, written down "
+               f"{cents_to_text(result.written_down)}, moved {cents_to_text(result.transferred)}")

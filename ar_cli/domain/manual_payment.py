@@ -1,0 +1,177 @@
+"""A payment posted by hand (a paper EOB, a patient at the desk, a row of a deposit
+batch): its adjustments read from text, and the ledger entries it makes, planned
+through the same treatment table the ERA posting reads (DESIGN.md, "The money model").
+
+Pure: no storage. The service looks the claim, payer and balances up and writes the
+plan; `plan_manual_payment` refuses what must not post.
+
+What each treatment does here, on the coverage that paid (rank `rank`):
+
+- contractual: a contractual entry (−amount) on that coverage;
+- patient: a transfer (−amount on that coverage, +amount on `next_responsibility`);
+- denial: no entry (the amount stays open on that coverage). Opening the denial record
+  is left to the denials work: the plan lists it in `denied` so the caller can say so;
+- pending, informational: no entry.
+
+Refused: a negative payment or adjustment (a reversal is not a payment by hand), an
+adjustment on a patient payment, nothing to post at all, and a payment plus the
+adjustments that lower the balance (contractual, patient) larger than what that
+responsibility owes. A credit balance can still arise from a reversal or a recoupment,
+and is shown; a hand-typed overpayment is far more often a typo or the wrong claim, so
+it is refused and nothing changes (refund or apply it elsewhere instead).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ar_cli.domain.claims import PATIENT, Claim, responsibility_name
+from ar_cli.domain.code_book import normalize_carc, normalize_group
+from ar_cli.domain.errors import InputError, MoneyError
+from ar_cli.domain.money import cents_from_text, cents_to_text
+from ar_cli.domain.posting_checks import next_responsibility
+from ar_cli.domain.treatments import Treatment, effective_treatment
+
+METHODS = ("check", "eft", "card", "cash")
+_ADJUSTMENT = re.compile(r"^(CO|OA|PI|PR|CR)-?([A-Z0-9]{1,5})=(.*)$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Adjustment:
+    """One adjustment typed by hand: CAS group, CARC, amount in cents (positive)."""
+
+    group: str
+    carc: str
+    amount: int
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.carc}={cents_to_text(self.amount)}"
+
+
+def parse_adjustment(text: str) -> Adjustment:
+    """'CO-45=12.50' → Adjustment(CO, 45, 1250). Raises InputError naming the text."""
+    code, equals, amount_part = text.strip().partition("=")
+    found = _ADJUSTMENT.match(code.strip().upper().replace(" ", "") + equals + amount_part.strip())
+    if not found:
+        raise InputError(f"{text.strip()!r} is not an adjustment like CO-45=12.50 (group CO, OA, PI or PR)")
+    group, carc, amount_text = found.groups()
+    try:
+        amount = cents_from_text(amount_text, allow_negative=False)
+    except MoneyError as exc:
+        raise InputError(f"{text.strip()!r}: the amount {exc}") from None
+    if amount == 0:
+        raise InputError(f"{text.strip()!r}: the amount is zero")
+    return Adjustment(group=normalize_group(group), carc=normalize_carc(carc), amount=amount)
+
+
+def parse_adjustments(text: str) -> tuple[Adjustment, ...]:
+    """A batch cell: 'CO-45=12.50;PR-2=5.00' (empty → none)."""
+    return tuple(parse_adjustment(part) for part in text.split(";") if part.strip())
+
+
+def parse_method(text: str) -> str:
+    method = text.strip().lower()
+    if method not in METHODS:
+        raise InputError(f"{text.strip()!r} is not one of {', '.join(METHODS)}")
+    return method
+
+
+def parse_amount(text: str) -> int:
+    """The payment amount: exact cents, not negative."""
+    try:
+        return cents_from_text(text, allow_negative=False)
+    except MoneyError as exc:
+        raise InputError(str(exc)) from None
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text.strip()!r} is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PlannedEntry:
+    """One ledger entry to write. `transfer` names the transfer both legs belong to
+    (0, 1, …, within one plan) or is None."""
+
+    responsibility: int
+    kind: str  # payment | contractual | transfer
+    amount: int
+    group: str = ""
+    reason_code: str = ""
+    transfer: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentPlan:
+    rank: int
+    entries: tuple[PlannedEntry, ...]
+    paid: int
+    written_down: int
+    transferred: int
+    transferred_to: int | None
+    denied: tuple[Adjustment, ...] = ()
+    not_posted: tuple[Adjustment, ...] = field(default=())  # pending, informational
+
+    def deltas(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for entry in self.entries:
+            out[entry.responsibility] = out.get(entry.responsibility, 0) + entry.amount
+        return out
+
+
+def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
+                        table, balances: Mapping[int, int]) -> PaymentPlan:
+    """The entries of a payment of `amount` cents by responsibility `rank` (a coverage
+    rank, or PATIENT) with its adjustments; raises InputError when it must not post.
+
+    `table` answers lookup(group, carc, rarcs) → TreatmentRule; `balances` is what each
+    responsibility owes now.
+    """
+    if amount < 0 or any(a.amount < 0 for a in adjustments):
+        raise InputError("a payment by hand is not negative: reverse a payment by other means")
+    if rank == PATIENT and adjustments:
+        raise InputError("adjustments belong to a payer's payment, not to a patient payment")
+    if amount == 0 and not adjustments:
+        raise InputError("nothing to post: the amount is 0.00 and there are no adjustments")
+    entries: list[PlannedEntry] = []
+    if amount:
+        entries.append(PlannedEntry(responsibility=rank, kind="payment", amount=-amount))
+    written = moved = 0
+    target = next_responsibility(claim, rank) if rank != PATIENT else None
+    denied: list[Adjustment] = []
+    not_posted: list[Adjustment] = []
+    transfers = 0
+    for adj in adjustments:
+        treatment = effective_treatment(table.lookup(adj.group, adj.carc, ()), adj.amount)
+        if treatment is Treatment.CONTRACTUAL:
+            written += adj.amount
+            entries.append(PlannedEntry(responsibility=rank, kind="contractual", amount=-adj.amount,
+                                        group=adj.group, reason_code=adj.carc))
+        elif treatment is Treatment.PATIENT:
+            moved += adj.amount
+            entries.append(PlannedEntry(responsibility=rank, kind="transfer", amount=-adj.amount,
+                                        group=adj.group, reason_code=adj.carc, transfer=transfers))
+            entries.append(PlannedEntry(responsibility=target, kind="transfer", amount=adj.amount,
+                                        group=adj.group, reason_code=adj.carc, transfer=transfers))
+            transfers += 1
+        elif treatment is Treatment.DENIAL:
+            denied.append(adj)
+        else:
+            not_posted.append(adj)
+    owed = balances.get(rank, 0)
+    lowered = amount + written + moved
+    if lowered > owed:
+        who = responsibility_name(rank)
+        raise InputError(
+            f"claim {claim.claim_number}: payment {cents_to_text(amount)} + adjustments "
+            f"{cents_to_text(written + moved)} = {cents_to_text(lowered)} is more than the {who} owes "
+            f"({cents_to_text(owed)}); nothing posted")
+    return PaymentPlan(rank=rank, entries=tuple(entries), paid=amount, written_down=written, transferred=moved,
+                       transferred_to=target if moved else None, denied=tuple(denied),
+                       not_posted=tuple(not_posted))

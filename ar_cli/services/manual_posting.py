@@ -1,0 +1,238 @@
+"""`post payment`: one payment by hand (a paper EOB or a patient payment), one
+transaction, audited. The shared `ManualPoster` also posts each row of a deposit
+batch (batch_posting.py).
+
+Entries carry source_ref '<method> <reference>' ('check 12345'), the payment date as
+their effective date and the user as created_by. A payment already posted (same claim,
+payer, reference, date and amount) is skipped, not posted twice.
+
+Transfers: both legs share a transfer_group one above the largest in the ledger,
+taken under the write lock (ERA posting numbers its groups from source_id × 10⁹, so
+the two do not meet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ar_cli.domain.claim_status import derive_status
+from ar_cli.domain.claims import PATIENT, Claim, responsibility_name
+from ar_cli.domain.errors import InputError
+from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_manual_payment
+from ar_cli.domain.money import cents_to_text
+from ar_cli.services.context import Actor
+from ar_cli.store import claims_repo
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.database import Ledger
+from ar_cli.store.payers_repo import find_payer
+from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.tables import ClaimRow, DenialRow, LedgerEntryRow
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManualPayment:
+    """A payment as typed: payer None means the patient paid."""
+
+    claim_number: str
+    amount: int
+    payer: str | None
+    method: str
+    reference: str
+    paid_on: date
+    line: int | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@dataclass(kw_only=True)
+class PostedPayment:
+    claim_number: str
+    payer: str  # payer code, or 'patient'
+    responsibility: str
+    reference: str
+    paid: int = 0
+    written_down: int = 0
+    transferred: int = 0
+    transferred_to: str = ""
+    denied: list[str] = field(default_factory=list)
+    not_posted: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+
+@dataclass
+class _Prepared:
+    payment: ManualPayment
+    claim: Claim
+    payer_id: int | None
+    payer_code: str
+    line_id: int | None
+    rank: int
+    plan: PaymentPlan | None  # None: a repeat, skipped
+
+
+class ManualPoster:
+    """Checks and writes payments by hand inside one write transaction. `prepare` raises
+    InputError (one line, no location) and keeps balances in memory, so several payments
+    on one claim in a batch are checked against what the earlier ones left."""
+
+    def __init__(self, session, rec: ChangeRecorder, *, actor: Actor, posting_date: date, table,
+                 source_file_id: int | None = None) -> None:
+        self.session, self.rec, self.actor = session, rec, actor
+        self.posting_date, self.table, self.source_file_id = posting_date, table, source_file_id
+        self._claims: dict[str, Claim] = {}
+        self._balances: dict[int, dict[int, int]] = {}
+        self._seen: dict[tuple, str] = {}
+        self._next_group: int | None = None
+
+    def prepare(self, payment: ManualPayment, *, where: str = "") -> _Prepared:
+        if payment.method not in METHODS:
+            raise InputError(f"{payment.method!r} is not one of {', '.join(METHODS)}")
+        reference = payment.reference.strip()
+        if not reference:
+            raise InputError("the reference (check number, EFT trace, receipt) is empty")
+        if len(reference) > 100:
+            raise InputError("the reference is longer than 100 characters")
+        claim = self._claim(payment.claim_number)
+        payer_id, payer_code, rank = None, "patient", PATIENT
+        if payment.payer is not None:
+            payer = find_payer(self.session, payment.payer)
+            ranks = [c.rank for c in claim.coverages if c.payer_id == payer.id]
+            if not ranks:
+                held = ", ".join(c.payer_code for c in claim.coverages) or "none: self-pay"
+                raise InputError(f"payer {payer.code} is not a coverage on claim {claim.claim_number} "
+                                 f"(its coverages: {held})")
+            payer_id, payer_code, rank = payer.id, payer.code, min(ranks)
+        line_id = None
+        if payment.line is not None:
+            line = next((ln for ln in claim.lines if ln.line_number == payment.line), None)
+            if line is None:
+                numbers = ", ".join(str(ln.line_number) for ln in claim.lines)
+                raise InputError(f"claim {claim.claim_number} has no line {payment.line} (its lines: {numbers})")
+            line_id = line.id
+        key = (claim.id, payer_id, reference, payment.paid_on, payment.amount)
+        if key in self._seen:
+            raise InputError(f"same claim, payer, reference, date and amount as {self._seen[key]}")
+        self._seen[key] = where or "an earlier payment"
+        if self._already_posted(claim.id, payer_id, rank, reference, payment):
+            return _Prepared(payment, claim, payer_id, payer_code, line_id, rank, None)
+        balances = self._balances[claim.id]
+        plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
+                                   table=self.table, balances=balances)
+        for resp, delta in plan.deltas().items():
+            balances[resp] = balances.get(resp, 0) + delta
+        return _Prepared(payment, claim, payer_id, payer_code, line_id, rank, plan)
+
+    def _claim(self, number: str) -> Claim:
+        number = number.strip()
+        if number not in self._claims:
+            claim = claims_repo.get_claim(self.session, number)
+            self._claims[number] = claim
+            self._balances[claim.id] = claims_repo.balances_of(self.session, claim.id)
+        return self._claims[number]
+
+    def _already_posted(self, claim_id: int, payer_id: int | None, rank: int, reference: str,
+                        payment: ManualPayment) -> bool:
+        if payment.amount == 0:
+            return False  # an adjustments-only EOB leaves no payment entry to recognize
+        e = LedgerEntryRow
+        query = select(e.id).where(
+            e.claim_id == claim_id, e.kind == "payment", e.responsibility == rank,
+            e.effective_date == payment.paid_on, e.amount == -payment.amount,
+            e.source_ref.in_([f"{m} {reference}" for m in METHODS]))
+        query = query.where(e.payer_id.is_(None) if payer_id is None else e.payer_id == payer_id)
+        return self.session.execute(query.limit(1)).first() is not None
+
+    def write(self, prepared: _Prepared) -> PostedPayment:
+        payment, claim, plan = prepared.payment, prepared.claim, prepared.plan
+        result = PostedPayment(claim_number=claim.claim_number, payer=prepared.payer_code,
+                               responsibility=responsibility_name(prepared.rank),
+                               reference=f"{payment.method} {payment.reference.strip()}")
+        if plan is None:
+            result.skipped = True
+            return result
+        groups: dict[int, int] = {}
+        rows, deltas, since = [], {}, {}
+        for entry in plan.entries:
+            group = None
+            if entry.transfer is not None:
+                if entry.transfer not in groups:
+                    groups[entry.transfer] = self._transfer_group()
+                group = groups[entry.transfer]
+            rows.append({
+                "claim_id": claim.id, "line_id": prepared.line_id, "responsibility": entry.responsibility,
+                "kind": entry.kind, "amount": entry.amount, "posting_date": self.posting_date,
+                "effective_date": payment.paid_on, "payer_id": prepared.payer_id,
+                "adjustment_group": entry.group, "reason_code": entry.reason_code, "remark_codes": "",
+                "source_file_id": self.source_file_id, "source_ref": result.reference,
+                "transfer_group": group, "created_by": self.actor.user})
+            key = (claim.id, entry.responsibility)
+            deltas[key] = deltas.get(key, 0) + entry.amount
+            since[key] = payment.paid_on
+        self.rec.insert(LedgerEntryRow, rows)
+        claims_repo.apply_balance_deltas(self.session, deltas, since=since)
+        self._update_status(claim, paid_by_payer=prepared.payer_id is not None)
+        result.paid, result.written_down, result.transferred = plan.paid, plan.written_down, plan.transferred
+        if plan.transferred_to is not None:
+            result.transferred_to = responsibility_name(plan.transferred_to)
+        result.denied = [str(a) for a in plan.denied]
+        result.not_posted = [str(a) for a in plan.not_posted]
+        return result
+
+    def _transfer_group(self) -> int:
+        if self._next_group is None:
+            top = self.session.execute(select(func.coalesce(func.max(LedgerEntryRow.transfer_group), 0))).scalar_one()
+            self._next_group = int(top) + 1
+        group, self._next_group = self._next_group, self._next_group + 1
+        return group
+
+    def _update_status(self, claim: Claim, *, paid_by_payer: bool) -> None:
+        row = self.session.get(ClaimRow, claim.id)
+        balances = claims_repo.balances_of(self.session, claim.id)
+        open_denials, appealed = self.session.execute(select(
+            func.count().filter(DenialRow.status == "open"),
+            func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
+        remitted = paid_by_payer or row.status != "billed"
+        status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
+                               remitted=remitted, paid_any=remitted)
+        if status != row.status:
+            row.status = status
+            self.session.add(row)
+            self.rec.note_update("claim", claim.id, {"status": status})
+
+
+def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, posting_date: date) -> PostedPayment:
+    """Post one payment by hand in its own transaction (nothing changes on any error)."""
+    from ar_cli.services.codes import load_code_knowledge
+
+    with ledger.write() as session:
+        ensure_period_open(session, posting_date)
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        poster = ManualPoster(session, rec, actor=actor, posting_date=posting_date,
+                              table=load_code_knowledge(session))
+        result = poster.write(poster.prepare(payment))
+        if rec.changed:
+            rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
+                       source=result.reference, details={
+                           "payer": result.payer, "paid": result.paid, "written_down": result.written_down,
+                           "transferred": result.transferred, "date": payment.paid_on.isoformat()})
+    return result
+
+
+def describe(result: PostedPayment) -> str:
+    """One line for people (no PHI)."""
+    if result.skipped:
+        return (f"claim {result.claim_number}: {result.reference} from {result.payer}: "
+                "already posted; skipped")
+    parts = [f"claim {result.claim_number}: {result.reference} from {result.payer}: "
+             f"paid {cents_to_text(result.paid)} on the {result.responsibility}"]
+    if result.written_down:
+        parts.append(f"written down {cents_to_text(result.written_down)}")
+    if result.transferred:
+        parts.append(f"moved {cents_to_text(result.transferred)} to the {result.transferred_to}")
+    if result.denied:
+        parts.append(f"left open as denied {' '.join(result.denied)} (no denial record: work it by hand)")
+    if result.not_posted:
+        parts.append(f"no entry for {' '.join(result.not_posted)}")
+    return "; ".join(parts)
