@@ -17,6 +17,7 @@ from ar_cli.store.tables_parties import (
     SettingRow,
     UserRow,
 )
+from ar_cli.store.tables_payments import ClaimPaymentRow
 from ar_cli.store.tables_work import (
     AgingSnapshotRow,
     ClosedPeriodRow,
@@ -27,7 +28,7 @@ from ar_cli.store.tables_work import (
 )
 
 __all__ = [
-    "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "ClaimBalanceRow", "ClaimLineRow",
+    "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "ClaimBalanceRow", "ClaimLineRow", "ClaimPaymentRow",
     "ClaimRow", "ClosedPeriodRow", "CoverageRow", "DenialRow", "ExceptionRow", "FollowUpRow",
     "LedgerEntryRow", "NoteRow", "PatientRow", "PayerAliasRow", "PayerAppealWindowRow",
     "PayerRow", "RemittanceRow", "SettingRow", "SourceFileRow", "UnappliedEntryRow", "UserRow",

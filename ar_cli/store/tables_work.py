@@ -55,6 +55,12 @@ class DenialRow(SQLModel, table=True):
     resolution: str = Field(default="", sa_column=Column(String(30), nullable=False))
     resolved_on: date | None = None
     created_at: datetime
+    # The claim payment that opened it (revision 0002; None for denials posted before).
+    claim_payment_id: int | None = Field(default=None, sa_column=ref_column("claim_payment.id"))
+    # What the same payer paid on the line afterwards: at stake = amount − overturned_amount.
+    overturned_amount: int = Field(default=0, sa_column=cents_column(default=0))
+    # The last appeal or resolution step (for "no action after N days").
+    last_action_on: date | None = None
 
 
 class FollowUpRow(SQLModel, table=True):
