@@ -44,6 +44,7 @@ from ar_cli.domain.posting_checks import (
     line_difference,
     next_responsibility,
     patient_matches,
+    payment_signature,
 )
 from ar_cli.domain.posting_denials import LineBalances
 from ar_cli.domain.posting_match import billed_procedure, match_lines
@@ -125,6 +126,7 @@ __all__ = [
     "match_lines",
     "next_responsibility",
     "patient_matches",
+    "payment_signature",
     "plan_claim_payment",
     "plan_provider_adjustments",
     "provider_adjustment_total",

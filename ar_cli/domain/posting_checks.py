@@ -191,23 +191,37 @@ def check_claim(claim: Claim, payment: ClaimPayment, status: str) -> list[Postin
     return found
 
 
-def check_reversal(reversal: ClaimPayment, original: ClaimPayment) -> list[PostingProblem]:
+def payment_signature(payment: ClaimPayment, sign: int = 1) -> str:
+    """Every amount of a claim payment as one canonical text, multiplied by `sign`: the
+    claim (charge, paid, patient share), each line (charge, paid) and each adjustment
+    (group, reason, amount), ';'-separated in file order. Stored with each posted payment
+    so a later reversal can be compared with it (`check_reversal`) without the file."""
+    parts = [f"c,{payment.charge * sign},{payment.paid * sign},{payment.patient_responsibility * sign}"]
+    for a in payment.adjustments:
+        parts.append(f"a,{a.group.value},{normalize_carc(a.reason_code)},{a.amount * sign}")
+    for line in payment.lines:
+        parts.append(f"l,{line.charge * sign},{line.paid * sign}")
+        for a in line.adjustments:
+            parts.append(f"a,{a.group.value},{normalize_carc(a.reason_code)},{a.amount * sign}")
+    return ";".join(parts)
+
+
+def check_reversal(reversal: ClaimPayment, original: ClaimPayment | str,
+                   original_paid: int | None = None) -> list[PostingProblem]:
     """reversal_differs when a reversal (22) is not the exact negation of the original
     the service paired it with: charge, paid, patient share, or any line's charge and
-    paid, or any adjustment (group, reason, amount) in any order. It still posts its own
-    amounts (DESIGN.md); the exception asks a person to look at the difference."""
-    def amounts(payment: ClaimPayment, sign: int) -> Counter:
-        found = Counter({("claim", payment.charge * sign, payment.paid * sign,
-                          payment.patient_responsibility * sign): 1})
-        found.update((s.charge * sign, s.paid * sign) for s in payment.lines)
-        found.update((a.group.value, normalize_carc(a.reason_code), a.amount * sign)
-                     for a in (*payment.adjustments, *(a for s in payment.lines for a in s.adjustments)))
-        return found
-
-    if amounts(reversal, -1) == amounts(original, 1):
+    paid, or any adjustment (group, reason, amount) in any order. `original` is the
+    payment itself or its stored `payment_signature` (then `original_paid` is its CLP04).
+    The reversal still posts its own amounts (DESIGN.md); the exception asks a person to
+    look at the difference."""
+    if isinstance(original, str):
+        signature, paid = original, original_paid or 0
+    else:
+        signature, paid = payment_signature(original), original.paid
+    if Counter(payment_signature(reversal, -1).split(";")) == Counter(signature.split(";")):
         return []
     return [PostingProblem(
-        kind=ProblemKind.REVERSAL_DIFFERS, segment=reversal.segment, amount=reversal.paid + original.paid,
+        kind=ProblemKind.REVERSAL_DIFFERS, segment=reversal.segment, amount=reversal.paid + paid,
         message=f"claim {reversal.claim_number}: segment {reversal.segment}: the reversal is not the exact "
                 f"negation of the original payment it reverses (paid {cents_to_text(-reversal.paid)} "
-                f"reversed against {cents_to_text(original.paid)})")]
+                f"reversed against {cents_to_text(paid)})")]

@@ -48,6 +48,7 @@ class ProblemKind(StrEnum):
     OVER_ADJUSTED = "over_adjusted"  # would lower the coverage below zero
     REVERSAL_SIGN = "reversal_sign"  # a 22 whose charge is positive: not a negation
     REVERSAL_DIFFERS = "reversal_differs"  # a 22 that is not the exact negation of its original
+    REVERSAL_UNPAIRED = "reversal_unpaired"  # a 22 whose original payment is not in the ledger
     UNMATCHED_LINE = "unmatched_line"  # a service line matched no claim line: posts at claim level
     STATUS_RANK_MISMATCH = "status_rank_mismatch"  # CLP02's position ≠ the payer's rank: the payer decides
     PATIENT_RESPONSIBILITY_DIFFERS = "patient_responsibility_differs"  # Σ PR ≠ CLP05
@@ -68,6 +69,7 @@ _SEVERITY = {
         ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED, ProblemKind.REVERSAL_SIGN)},
     ProblemKind.UNMATCHED_LINE: Severity.EXCEPTION,
     ProblemKind.REVERSAL_DIFFERS: Severity.EXCEPTION,
+    ProblemKind.REVERSAL_UNPAIRED: Severity.EXCEPTION,
 }
 
 

@@ -5,6 +5,15 @@ claims and balances are read a batch at a time; the plan is written as entries,
 denials, follow-ups, unapplied money and exceptions. The transaction runs in a
 savepoint: when BPR02 does not tie to its claims and PLBs it is rolled back and kept
 as a rejected remittance with the difference (unless --force).
+
+Every posted claim payment is kept (claim_payment, with all its amounts) so that:
+- a reversal (CLP02 22) is paired with the payment it reverses (same payer and claim,
+  payer claim number CLP07 else REF*F8), in an earlier file or earlier in this one;
+  `check_reversal` compares them (a difference is an exception, the reversal still
+  posts), its entries point at the original's (`reverses_id`), and the denials the
+  original opened are superseded;
+- a later payment of more than zero by the same payer on a denied line (never a
+  reversal) overturns that line's denials for the amount paid.
 """
 
 from __future__ import annotations
@@ -13,15 +22,18 @@ import json
 from datetime import date, timedelta
 
 from ar_cli.domain import posting
+from ar_cli.domain.appeals import appeal_windows, level_deadline, remittance_start
 from ar_cli.domain.claim_status import derive_status
+from ar_cli.domain.denials import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceHeader
 from ar_cli.services.context import Actor
 from ar_cli.services.claims_from_era import create_claims_from_payments
 from ar_cli.services.era_results import RemittanceResult
-from ar_cli.store import claims_repo, remittances_repo
+from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.tables import (
+    ClaimPaymentRow,
     ClaimRow,
     DenialRow,
     ExceptionRow,
@@ -46,6 +58,10 @@ class _Batch:
         self.denials: list[dict] = []
         self.follow_ups: list[dict] = []
         self.statuses: dict[int, str] = {}
+        self.payments: list[dict] = []  # claim_payment rows
+        self.denial_payment: list[int] = []  # per denial row: its payment's index in `payments`
+        self.denial_updates: dict[int, dict] = {}  # stored denials overturned: id → new values
+        self.numbers: set[str] = set()  # claim numbers with a payment in this batch
 _TRANSFER_GROUP_BASE = 1_000_000_000
 
 
@@ -62,6 +78,10 @@ class RemittancePoster:
         self.header = header
         self.payer = self._payer(header)
         self.effective = header.payment_date or header.production_date or self.actor.today
+        windows = appeal_windows(self.payer.financial_class,
+                                 denials_repo.configured_windows(self.session, self.payer.id))
+        self.appeal_deadline = level_deadline(
+            windows, 1, remittance_start(header.payment_date, header.production_date) or self.effective)
         self.result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
                                        payer=self.payer.code, amount=header.payment_amount)
         self.claim_paid_total = 0
@@ -119,19 +139,28 @@ class RemittancePoster:
         balances = remittances_repo.balances_by_claim(self.session, ids)
         lines = remittances_repo.line_balances(self.session, ids)
         self._denial_counts = remittances_repo.denial_counts(self.session, ids)
+        self._batch_ids = ids
+        self._overturnable = denials_repo.overturnable(self.session, ids, self.payer.id)
         self._batch = _Batch()
         for payment in payments:
             claim = claims.get(payment.claim_number)
             if claim is None:
                 self._unmatched(payment)
                 continue
+            # A reversal undoes an earlier payment: it matches the lines that payment used,
+            # and frees them for the correction that follows.
+            reversal = payment.status_code.lstrip("0") == "22"
             plan = posting.plan_claim_payment(
                 claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
-                line_balances=lines[claim.id], used_line_ids=self.used_lines.get(claim.id, set()))
+                line_balances=lines[claim.id],
+                used_line_ids=frozenset() if reversal else self.used_lines.get(claim.id, set()))
             balances[claim.id] = posting.balances_after(balances[claim.id], plan)
             lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
             self._write_plan(claim, payment, plan, balances[claim.id])
-            self.used_lines.setdefault(claim.id, set()).update(plan.line_ids_used)
+            if reversal:
+                self.used_lines.pop(claim.id, None)
+            else:
+                self.used_lines.setdefault(claim.id, set()).update(plan.line_ids_used)
         self._write_batch()
 
     def _write_batch(self) -> None:
@@ -139,7 +168,13 @@ class RemittancePoster:
         batch = self._batch
         self.rec.insert(LedgerEntryRow, batch.entries)
         claims_repo.apply_balance_deltas(self.session, batch.deltas, since=batch.since)
+        payment_ids = self.rec.insert(ClaimPaymentRow, batch.payments, returning_ids=True)
+        for row, index in zip(batch.denials, batch.denial_payment):
+            row["claim_payment_id"] = payment_ids[index]
         self.rec.insert(DenialRow, batch.denials)
+        denials_repo.write_overturns(self.session, batch.denial_updates)
+        for denial_id, changes in sorted(batch.denial_updates.items()):
+            self.rec.note_update("denial", denial_id, {k: changes[k] for k in ("overturned_amount", "status")})
         self.rec.insert(FollowUpRow, batch.follow_ups)
         if batch.statuses:
             from sqlalchemy import bindparam, update
@@ -191,9 +226,15 @@ class RemittancePoster:
                 self._park(payment, plan.problems[0].kind.value, plan.problems[0].message, claim_id=claim.id)
             result.warnings.extend(p.message for p in plan.problems if not p.blocks)
             return
+        original = self._pair_reversal(claim, payment) if plan.is_reversal else None
         self._entries(claim, plan)
+        if original is not None:
+            self._link_reversed_entries(original, len(plan.entries))
+        else:
+            self._overturn(claim, plan)
         self._denials(claim, plan)
         self._follow_ups(claim, plan)
+        self._payment_row(claim, payment, plan, original)
         totals = plan.totals
         result.money_paid += totals.paid
         result.money_written_down += totals.contractual
@@ -253,14 +294,114 @@ class RemittancePoster:
     def _denials(self, claim, plan) -> None:
         if not plan.denials:
             return
-        deadline = self.effective + timedelta(days=180)
-        self._batch.denials.extend([{
+        rows = [{
             "claim_id": claim.id, "line_id": d.claim_line_id, "responsibility": d.responsibility,
             "payer_id": self.payer.id, "remittance_id": self.remittance_id, "adjustment_group": d.group,
             "reason_code": d.reason_code, "remark_codes": ":".join(d.remark_codes),
             "category": d.category.value, "amount": d.amount, "status": "open", "level": 0,
-            "denied_on": self.effective, "appeal_deadline": deadline, "created_at": self.actor.now}
-            for d in plan.denials if d.amount > 0])
+            "denied_on": self.effective, "appeal_deadline": self.appeal_deadline, "created_at": self.actor.now,
+            "overturned_amount": 0, "resolution": "", "resolved_on": None}
+            for d in plan.denials if d.amount > 0]
+        batch = self._batch
+        batch.denials.extend(rows)
+        batch.denial_payment.extend([len(batch.payments)] * len(rows))
+        # A later payment of this claim in the same batch may overturn them.
+        self._overturnable.setdefault(claim.id, []).extend(rows)
+
+    def _payment_row(self, claim, payment: ClaimPayment, plan, original) -> None:
+        self._batch.payments.append({
+            "remittance_id": self.remittance_id, "claim_id": claim.id, "payer_id": self.payer.id,
+            "claim_number": payment.claim_number[:80],
+            "payer_claim_number": (payment.payer_claim_number or payment.original_reference)[:80],
+            "status_code": plan.status_code[:3], "responsibility": plan.payer_rank, "charge": payment.charge,
+            "paid": payment.paid, "patient_responsibility": payment.patient_responsibility,
+            "amounts": posting.payment_signature(payment), "segment": payment.segment,
+            "reverses_id": original.id if original is not None else None})
+        self._batch.numbers.add(claim.claim_number)
+
+    # -- reversals and overturns ------------------------------------------------------
+    def _pair_reversal(self, claim, payment: ClaimPayment):
+        """The posted payment this reversal reverses, its denials superseded; None (and
+        an exception) when the ledger has none."""
+        if claim.claim_number in self._batch.numbers:
+            # The original may be among the rows not written yet: write them first.
+            self._write_batch()
+            self._batch = _Batch()
+            self._overturnable = denials_repo.overturnable(self.session, self._batch_ids, self.payer.id)
+        key = payment.payer_claim_number or payment.original_reference
+        original = claim_payments_repo.original_for_reversal(
+            self.session, payer_id=self.payer.id, claim_id=claim.id, payer_claim_number=key)
+        if original is None:
+            self._exception(claim, posting.PostingProblem(
+                kind=posting.ProblemKind.REVERSAL_UNPAIRED, segment=payment.segment, amount=payment.paid,
+                message=f"claim {claim.claim_number}: segment {payment.segment}: a reversal of payer claim "
+                        f"{key or '(none)'}, but no payment it reverses is in the ledger; posted as sent"))
+            return None
+        for problem in posting.check_reversal(payment, original.amounts, original.paid):
+            self._exception(claim, problem)
+        superseded = denials_repo.supersede(self.session, original.id, on=self.effective)
+        open_denials, appealed = self._denial_counts.get(claim.id, (0, 0))
+        for denial_id, before in superseded:
+            self.rec.note_update("denial", denial_id, {"status": [before, DenialStatus.SUPERSEDED.value],
+                                                       "reversed_by_segment": payment.segment})
+            open_denials -= before == DenialStatus.OPEN
+            appealed -= before == DenialStatus.APPEALED
+        self._denial_counts[claim.id] = (open_denials, appealed)
+        if claim.id in self._overturnable:
+            self._overturnable[claim.id] = [r for r in self._overturnable[claim.id]
+                                            if r.get("claim_payment_id") != original.id]
+        return original
+
+    def _link_reversed_entries(self, original, count: int) -> None:
+        """Point each entry the reversal posts at the original's entry it negates."""
+        if not count:
+            return
+        waiting: dict[tuple, list[int]] = {}
+        for e in claim_payments_repo.entries_of_payment(self.session, original):
+            key = (e.line_id, e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount)
+            waiting.setdefault(key, []).append(e.id)
+        for row in self._batch.entries[-count:]:
+            key = (row["line_id"], row["responsibility"], row["kind"], row["adjustment_group"],
+                   row["reason_code"], -row["amount"])
+            if waiting.get(key):
+                row["reverses_id"] = waiting[key].pop(0)
+
+    def _overturn(self, claim, plan) -> None:
+        """Denials of this payer on the lines this payment paid are overturned, each
+        recording what it recovered; they leave the candidates."""
+        candidates = self._overturnable.get(claim.id)
+        if not candidates:
+            return
+        paid: dict[int | None, int] = {}
+        for e in plan.entries:
+            if e.kind is posting.EntryKind.PAYMENT and e.amount < 0:
+                paid[e.claim_line_id] = paid.get(e.claim_line_id, 0) - e.amount
+        if not paid:
+            return
+        open_denials, appealed = self._denial_counts.get(claim.id, (0, 0))
+        for n, add in allocate_overturn(
+                [OverturnCandidate(key=n, line_id=r["line_id"], at_stake=r["amount"] - r["overturned_amount"])
+                 for n, r in enumerate(candidates)], paid):
+            row = candidates[n]
+            before = row["status"]
+            row["overturned_amount"] += add
+            row["status"], row["resolution"], row["resolved_on"] = (
+                DenialStatus.OVERTURNED.value, Resolution.PAID.value, self.effective)
+            open_denials -= before == DenialStatus.OPEN
+            appealed -= before == DenialStatus.APPEALED
+            if row.get("id") is not None:
+                self._batch.denial_updates[row["id"]] = {
+                    "overturned_amount": row["overturned_amount"], "status": row["status"],
+                    "resolution": row.get("resolution") or "", "resolved_on": row.get("resolved_on")}
+        self._overturnable[claim.id] = [r for r in candidates if r["status"] != DenialStatus.OVERTURNED.value]
+        self._denial_counts[claim.id] = (open_denials, appealed)
+
+    def _exception(self, claim, problem) -> None:
+        self.result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
+            "kind": problem.kind.value, "status": "open", "claim_number": claim.claim_number,
+            "payer_id": self.payer.id, "amount": problem.amount, "summary": problem.message[:400],
+            "payload": "{}", "source_file_id": self.source_id, "source_ref": f"segment {problem.segment}",
+            "created_at": self.actor.now}))
 
     def _follow_ups(self, claim, plan) -> None:
         if not plan.follow_ups:

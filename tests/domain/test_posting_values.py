@@ -56,4 +56,4 @@ def test_every_problem_kind_has_a_severity():
                         ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED,
                         ProblemKind.REVERSAL_SIGN}
     assert {k for k in ProblemKind if k.severity is Severity.EXCEPTION} == {
-        ProblemKind.UNMATCHED_LINE, ProblemKind.REVERSAL_DIFFERS}
+        ProblemKind.UNMATCHED_LINE, ProblemKind.REVERSAL_DIFFERS, ProblemKind.REVERSAL_UNPAIRED}
