@@ -13,6 +13,11 @@ database, in one statement, the same on SQLite and PostgreSQL:
 3. GROUP BY (group key, bucket), then the group's labels are joined: a handful
    of rows per group come back, which `aging_report` only pivots.
 
+As of today by payer or financial class, from the date of service or billing, the
+balances are not read one by one: `open_balance_summary` (store/balance_summary.py)
+holds them summed per owner and dates, kept exact by every posting, and steps 2–3 run
+over its few thousand rows (`summary_serves`).
+
 By payer, an insurance balance sits under the payer of the claim's coverage at that
 responsibility's rank (today's coverages, also for a past date); patient balances make
 the 'Patient' row.
@@ -49,6 +54,7 @@ from ar_cli.store.tables import (
     ClaimRow,
     CoverageRow,
     LedgerEntryRow,
+    OpenBalanceSummaryRow,
     PatientRow,
     PayerRow,
 )
@@ -191,6 +197,8 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
     """Sums and counts per (group, bucket), with the group's labels; and whether
     the balances were summed from entries (a past date) rather than read from the cache."""
     from_entries = needs_entries(session, query.as_of)
+    if not from_entries and summary_serves(query):
+        return _collect(session, _summary_grouped(session, query, edges), query, edges), False
     balances = _open_balances(query, from_entries)
     claim, cov, payer = ClaimRow.__table__, CoverageRow.__table__, PayerRow.__table__
     by_payer = query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)
@@ -251,13 +259,55 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
     grouped = (select(aged.c.key, aged.c.bucket, func.sum(aged.c.balance).label("amount"),
                       func.count().label("n"), over.label("over"))
                .group_by(aged.c.key, aged.c.bucket).subquery("grouped"))
+    return _collect(session, grouped, query, edges), from_entries
+
+
+def summary_serves(query: AgingQuery) -> bool:
+    """Whether the open-balance summary holds what this aging needs (as of today): it
+    keeps balances per owner and dates, not each balance, its start of responsibility
+    or its last payment."""
+    return (query.basis in (Basis.SERVICE, Basis.BILLED)
+            and query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS) and not query.min_balance)
+
+
+def _summary_grouped(session: Session, query: AgingQuery, edges: BucketEdges):
+    """The same (key, bucket, amount, n, over) rows as aging_sums, from the summary: a few
+    thousand rows (owners × dates) instead of every balance. Its owner key already uses
+    aging's sentinels: −1 the patient, 0 no coverage at that rank."""
+    s, payer = OpenBalanceSummaryRow.__table__, PayerRow.__table__
+    when = s.c.service_date if query.basis == Basis.SERVICE else s.c.billed_date
+    patient = s.c.owner_key == -1
+    bucket = case((s.c.sign < 0, CREDIT_BUCKET),
+                  *[(when >= cut, i) for i, cut in enumerate(edges.cutoffs(query.as_of))],
+                  else_=edges.count - 1)
+    key = s.c.owner_key if query.group_by == GroupBy.PAYER else \
+        case((patient, null()), else_=func.coalesce(payer.c.financial_class, ""))
+    old_cut = query.as_of - timedelta(days=OVER_DAYS)
+    over = func.sum(case((and_(s.c.sign > 0, when < old_cut), s.c.amount), else_=0))
+    stmt = select(key.label("key"), bucket.label("bucket"), func.sum(s.c.amount).label("amount"),
+                  func.sum(s.c.balance_count).label("n"), over.label("over"))
+    if query.group_by == GroupBy.FINANCIAL_CLASS or query.financial_class:
+        stmt = stmt.select_from(s.outerjoin(payer, payer.c.id == s.c.owner_key))
+    if query.party == Party.INSURANCE:
+        stmt = stmt.where(~patient)
+    elif query.party == Party.PATIENT:
+        stmt = stmt.where(patient)
+    if query.payer:
+        stmt = stmt.where(s.c.owner_key == find_payer(session, query.payer).id)
+    if query.financial_class:
+        stmt = stmt.where(payer.c.financial_class == query.financial_class)
+    return stmt.group_by(key, bucket).subquery("grouped")
+
+
+def _collect(session: Session, grouped, query: AgingQuery, edges: BucketEdges) -> list[AgedSum]:
+    over_buckets = edges.over(OVER_DAYS)
     sums = []
     for key_value, b, amount, n, o, *labels in session.execute(_with_labels(grouped, query.group_by)):
         party, key_value = _party_and_key(query.group_by, key_value)
         amount = int(amount)
         sums.append(AgedSum(party=party, key=key_value, bucket=int(b), amount=amount, count=int(n),
                             over=amount if int(b) in over_buckets else int(o or 0), labels=tuple(labels)))
-    return sums, from_entries
+    return sums
 
 
 def _party_and_key(group_by: GroupBy, key):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ar_cli.domain.claims import Claim, line_fields, line_key
 from ar_cli.domain.errors import InputError
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo, payers_repo
 from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.balance_summary import restating
 from ar_cli.store.tables import ClaimLineRow, ClaimRow, CoverageRow, LedgerEntryRow
 
 _LINE_FIELDS = ("line_control_number", "procedure_code", "modifiers", "units", "service_from", "service_to")
@@ -23,6 +24,13 @@ _LINE_FIELDS = ("line_control_number", "procedure_code", "modifiers", "units", "
 
 def correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
                  posting_date: date, source: str) -> None:
+    with restating(session, [claim.id]):
+        _correct_line(session, rec, claim, incoming, actor=actor, posting_date=posting_date, source=source)
+        _refresh_first_service_date(session, rec, claim.id)
+
+
+def _correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
+                  posting_date: date, source: str) -> None:
     key = incoming["line_key"]
     line = next((l for l in claim.lines if line_key(l.line_control_number, l.line_number) == key), None)
     if line is None:
@@ -96,6 +104,30 @@ def _add_line(session, rec, claim: Claim, incoming: dict, *, actor: Actor, posti
 
 def correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
                   posting_date: date, source: str) -> None:
+    # Dates and coverages file balances in the aging summary: restate it around the change.
+    with restating(session, [claim.id]):
+        _correct_claim(session, rec, claim, incoming, actor=actor, posting_date=posting_date, source=source)
+        _refresh_first_service_date(session, rec, claim.id)
+
+
+def _refresh_first_service_date(session, rec: ChangeRecorder, claim_id: int) -> None:
+    """The claim's earliest line date (what aging by service counts from) after its lines changed."""
+    session.flush()
+    earliest = session.execute(select(func.min(ClaimLineRow.service_from))
+                               .where(ClaimLineRow.claim_id == claim_id)).scalar()
+    if isinstance(earliest, str):
+        earliest = date.fromisoformat(earliest)
+    row = session.get(ClaimRow, claim_id)
+    if earliest is not None and row.first_service_date != earliest:
+        rec.note_update("claim", claim_id, {"first_service_date": [row.first_service_date.isoformat(),
+                                                                   earliest.isoformat()]})
+        row.first_service_date = earliest
+        session.add(row)
+        session.flush()
+
+
+def _correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
+                   posting_date: date, source: str) -> None:
     row = session.get(ClaimRow, claim.id)
     changes: dict[str, list] = {}
     for field in ("billing_npi", "rendering_npi", "place_of_service", "frequency_code", "original_claim_ref"):

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.claims import Claim, ClaimLine, Coverage
 from ar_cli.domain.errors import NotFoundError
+from ar_cli.store.balance_summary import restating
 from ar_cli.store.payers_repo import chunks
 from ar_cli.store.tables import (
     ClaimBalanceRow,
@@ -88,6 +89,11 @@ def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *
     the row when the responsibility is new. Same transaction as the entries."""
     if not deltas:
         return
+    with restating(session, [claim_id for claim_id, _ in deltas]):
+        _upsert_balances(session, deltas, since)
+
+
+def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
     table = ClaimBalanceRow.__table__
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":

@@ -5,6 +5,7 @@ from ar_cli.store.tables_claims import ClaimLineRow, ClaimRow, CoverageRow
 from ar_cli.store.tables_ledger import (
     ClaimBalanceRow,
     LedgerEntryRow,
+    OpenBalanceSummaryRow,
     RemittanceRow,
     SourceFileRow,
     UnappliedEntryRow,
@@ -30,6 +31,6 @@ from ar_cli.store.tables_work import (
 __all__ = [
     "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "ClaimBalanceRow", "ClaimLineRow", "ClaimPaymentRow",
     "ClaimRow", "ClosedPeriodRow", "CoverageRow", "DenialRow", "ExceptionRow", "FollowUpRow",
-    "LedgerEntryRow", "NoteRow", "PatientRow", "PayerAliasRow", "PayerAppealWindowRow",
+    "LedgerEntryRow", "NoteRow", "OpenBalanceSummaryRow", "PatientRow", "PayerAliasRow", "PayerAppealWindowRow",
     "PayerRow", "RemittanceRow", "SettingRow", "SourceFileRow", "UnappliedEntryRow", "UserRow",
 ]

@@ -137,3 +137,23 @@ class UnappliedEntryRow(SQLModel, table=True):
     # The audit event covering this row; no FK: the event is written last, after its rows.
     audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True, index=True))
     created_by: str = Field(sa_column=Column(String(80), nullable=False))
+
+
+class OpenBalanceSummaryRow(SQLModel, table=True):
+    """Open balances summed per owner and dates: what `aging` as of today reads instead
+    of a million balance rows. Kept by store/balance_summary.py in the same transaction
+    as every balance change; `audit verify` compares it with a fresh grouping.
+
+    owner_key: −1 the patient, 0 an insurance rank with no coverage, else the payer id.
+    sign: +1 money owed, −1 a credit balance (the two are never netted).
+    """
+
+    __tablename__ = "open_balance_summary"
+    __table_args__ = (PrimaryKeyConstraint("owner_key", "service_date", "billed_date", "sign"),)
+
+    owner_key: int = Field(sa_column=Column(ID_TYPE, nullable=False))
+    service_date: date
+    billed_date: date
+    sign: int
+    amount: int = Field(sa_column=cents_column(default=0))
+    balance_count: int = 0
