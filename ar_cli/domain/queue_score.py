@@ -210,7 +210,8 @@ def why(facts: QueueFacts, weights: QueueWeights, *, detail: str = "") -> str:
         words.append(f"no response in {_days(facts.days_without_response or 0)}")
     words.append(whole_dollars(facts.amount))
     words.append(_days(facts.age_days))
-    if parts["untouched"] * 2 >= weights.points["untouched"] and facts.untouched_days != facts.age_days:
+    # Worth saying only when it differs from the age: touched once, then left alone.
+    if parts["untouched"] * 2 >= weights.points["untouched"] and facts.untouched_days <= facts.age_days - 14:
         words.append(f"untouched {_days(facts.untouched_days)}")
     if parts["payer"]:
         words.append(f"{facts.payer_code or facts.financial_class} {parts['payer']:+d}")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.claims import responsibility_name
 from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.reports.timeline import claim_timeline
 from ar_cli.store import claims_repo
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.tables import (
@@ -109,9 +110,12 @@ class ClaimDetail:
     entries: Report
     balances: Report
     notes: Report
+    timeline: Report | None = None
 
     def parts(self) -> list[Report]:
-        return [self.header, self.coverages, self.lines, self.entries, self.balances, self.notes]
+        # The timeline holds the notes too: shown instead of them when there is one.
+        last = [self.timeline] if self.timeline is not None else [self.notes]
+        return [self.header, self.coverages, self.lines, self.entries, self.balances, *last]
 
 
 def claim_detail(session: Session, number: str) -> ClaimDetail:
@@ -178,4 +182,4 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
               for n in session.execute(select(NoteRow).where(NoteRow.claim_id == claim.id)
                                        .order_by(NoteRow.id)).scalars()])
     return ClaimDetail(header=header, coverages=coverages, lines=lines, entries=entries,
-                       balances=balances, notes=notes)
+                       balances=balances, notes=notes, timeline=claim_timeline(session, claim.id))

@@ -1,0 +1,58 @@
+"""`ar-cli queue`: what to work next and why — open claims ranked by priority, with
+remittance exceptions, unapplied money and credit balances as their own rows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.options import AsOfOption, FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.state import parse_date, state, today
+
+
+def queue(
+    ctx: typer.Context,
+    payer: Annotated[Optional[str], typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
+    financial_class: Annotated[Optional[str], typer.Option(
+        help="Only payers of this class: medicare, medicaid, commercial, self-pay (the patient), other.")] = None,
+    bucket: Annotated[Optional[str], typer.Option(
+        help="Only this aging bucket by date of service, as labelled by aging (e.g. 91-120 or 121+).")] = None,
+    category: Annotated[Optional[str], typer.Option(
+        help="Only claims with an open denial of this category (e.g. missing_info, coding).")] = None,
+    assignee: Annotated[Optional[str], typer.Option(help="Only claims assigned to this user.")] = None,
+    min_balance: Annotated[Optional[str], typer.Option(help="Leave out items smaller than this amount (e.g. 25.00).")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only items of this kind: claim, credit, exception, unapplied.")] = None,
+    limit: Annotated[int, typer.Option(help="Show the top N items (0: every item).", min=0)] = 50,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Include claims waiting on a future follow-up date.")] = False,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    include_phi: IncludePhiOption = False,
+) -> None:
+    """Rank the work: open claims by a priority score, with a short why on every row.
+
+    The score adds points for money at stake, age, an open denial and its category, an
+    appeal deadline or filing limit within 30 days, no payer response, the payer, and
+    days since anyone touched the claim (weights: `ar-cli config list`, keys queue.*).
+    A claim with a follow-up date in the future waits until then, unless a deadline
+    comes first.
+    """
+    from ar_cli.cli.render import emit
+    from ar_cli.domain.errors import InputError, MoneyError
+    from ar_cli.domain.money import cents_from_text
+    from ar_cli.reports.queue import queue_report
+    from ar_cli.services.queue import QueueFilter
+
+    cents = None
+    if min_balance is not None:
+        try:
+            cents = cents_from_text(min_balance, allow_negative=False)
+        except MoneyError as exc:
+            raise InputError(f"--min-balance: {exc}") from None
+    flt = QueueFilter(payer=payer, financial_class=financial_class, bucket=bucket, category=category,
+                      assignee=assignee, min_amount=cents, kind=kind, limit=limit or None, include_hidden=all_)
+    report = queue_report(state(ctx).ledger(), flt, as_of=parse_date(as_of, "--as-of") or today())
+    emit(report, fmt=fmt, output=output, include_phi=include_phi)

@@ -1,0 +1,44 @@
+"""`ar-cli users`: the people claims are assigned to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.state import state
+
+app = typer.Typer(help="Users claims are assigned to: add, list.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Short user name, e.g. maria (letters, digits, . _ @ -).")],
+    full_name: Annotated[str, typer.Option(help="The person's full name, for lists.")] = "",
+) -> None:
+    """Add a user (audited)."""
+    from ar_cli.services.work_notes import add_user
+
+    st = state(ctx)
+    add_user(st.ledger(), name, full_name=full_name, actor=st.actor())
+    typer.echo(f"user {name.strip()} added")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
+          include_phi: IncludePhiOption = False) -> None:
+    """List users with how many claims each has assigned."""
+    from ar_cli.cli.render import emit
+    from ar_cli.reports.report import Column, Kind, Report
+    from ar_cli.services.work_notes import list_users
+
+    with state(ctx).ledger().read() as session:
+        rows = list_users(session)
+    emit(Report(name="users", title="Users", columns=[
+        Column(key="name", title="User"), Column(key="full_name", title="Name"),
+        Column(key="active", title="Active"), Column(key="claims", title="Claims", kind=Kind.INT),
+        Column(key="since", title="Since", kind=Kind.DATE)], rows=rows),
+        fmt=fmt, output=output, include_phi=include_phi)

@@ -1,0 +1,380 @@
+"""The collection work queue: what to touch next and why, read in one transaction.
+
+Items: each claim responsibility that owes money (scored in the database, see
+services/queue_sql.py), open remittance exceptions, unapplied money no exception holds,
+and credit balances (scored here with the same pure functions: there are few).
+
+Finding the top N of a million claims without scoring each one. A claim row's score is
+at most money(balance) + age + no_response + untouched + payer (their full points) —
+unless it has an open denial or a filing limit near, and those rows are few and are
+always scored. So:
+1. score the few rows that could be near the top: rows with an open denial, billed
+   claims whose filing limit may be near, the largest balances and the oldest open
+   claims; with the other kinds, that gives the N-th best score T;
+2. any other row reaching T needs money(balance) >= T − (the rest at full), i.e. a
+   balance of at least B: the balance index finds those, and they are scored too.
+When T is low (a young ledger, narrow filters) B is 0 and every row is scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ar_cli.domain.aging import parse_edges
+from ar_cli.domain.claims import responsibility_name
+from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.domain.payers import FinancialClass, TimelyFiling
+from ar_cli.domain.queue_score import DeadlineKind, ItemKind, QueueFacts, QueueWeights, score, why
+from ar_cli.domain.queue_settings import weights_from_settings
+from ar_cli.domain.treatments import DenialCategory
+from ar_cli.services import queue_sql
+from ar_cli.services.queue_sql import ClaimFilters, Dialect, PayerFacts
+from ar_cli.services.settings import current_settings
+from ar_cli.store.payers_repo import find_payer
+from ar_cli.store.tables import (
+    ClaimBalanceRow,
+    ClaimRow,
+    CoverageRow,
+    ExceptionRow,
+    FollowUpRow,
+    PatientRow,
+    PayerRow,
+    UnappliedEntryRow,
+    UserRow,
+)
+
+KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
+_CANDIDATES_PER_SOURCE = 4  # × the limit: largest balances, oldest claims
+_CLOSING_REASONS = ("applied", "interest_income")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueFilter:
+    payer: str | None = None
+    financial_class: str | None = None
+    bucket: str | None = None
+    category: str | None = None
+    assignee: str | None = None
+    min_amount: int | None = None
+    kind: str | None = None
+    limit: int | None = 50
+    include_hidden: bool = False  # --all: claims waiting on a future follow-up too
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueItem:
+    kind: ItemKind
+    ref: str               # claim number, 'exception 3', 'unapplied 7'
+    claim_number: str
+    responsibility: int | None
+    payer: str
+    amount: int
+    score: int
+    why: str
+    facts: QueueFacts
+    claim_id: int | None = None
+    user_id: int | None = None
+    follow_up_in: int | None = None
+    extra: dict = field(default_factory=dict)  # filled for shown rows: patient, assignee, follow-up
+
+    @property
+    def owed_by(self) -> str:
+        return "" if self.responsibility is None else responsibility_name(self.responsibility)
+
+    def sort_key(self) -> tuple:
+        return (-self.score, -self.amount, KIND_ORDER[self.kind], self.claim_number or self.ref,
+                self.responsibility or 0, self.ref)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Queue:
+    items: list[QueueItem]
+    as_of: date
+    weights: QueueWeights
+    scored_rows: int  # claim rows the database scored (how much of the ledger was read)
+
+
+def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
+    settings = current_settings(session)
+    weights = weights_from_settings(settings)
+    payers = _payers(session)
+    by_id = {p.id: p for p in payers}
+    filters, kinds = _resolve(session, flt, as_of, settings, payers)
+    d = Dialect(session.get_bind().dialect.name)
+    params = {**d.params(as_of), "category": filters.category, "user_id": filters.user_id,
+              "min_amount": filters.min_amount}
+    for key in ("service_from", "service_to"):
+        value = getattr(filters, key)
+        params[key] = None if value is None else d.date_param(value)
+    others = _other_items(session, flt, filters, kinds, as_of, weights, by_id)
+    if ItemKind.CLAIM not in kinds:
+        return Queue(items=_top(others, flt.limit), as_of=as_of, weights=weights, scored_rows=0)
+
+    def scored(candidates: str, extra: dict | None = None) -> list[QueueItem]:
+        sql = queue_sql.scored_claims_sql(d, weights, payers, candidates=candidates, filters=filters,
+                                          include_hidden=flt.include_hidden, limit=flt.limit)
+        rows = queue_sql.run(session, sql, {**params, **(extra or {})})
+        return [_claim_item(row, weights, by_id) for row in rows]
+
+    everything = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
+    if flt.limit is None:
+        claims = scored(everything)
+        return Queue(items=_top(claims + others, None), as_of=as_of, weights=weights, scored_rows=len(claims))
+    k = flt.limit * _CANDIDATES_PER_SOURCE
+    first, extra = _likely_top(d, weights, payers, as_of, k)
+    found = {(i.claim_id, i.responsibility): i for i in scored(first, extra)}
+    ranked = _top(list(found.values()) + others, flt.limit)
+    threshold = ranked[-1].score if len(ranked) >= flt.limit else None
+    least = _least_balance(weights, payers, threshold)
+    if least is not None:
+        rest = ("SELECT claim_id, responsibility FROM claim_balance "
+                "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance")
+        if least <= 1:
+            rest = everything
+        for item in scored(rest, {"least_balance": least}):
+            found[(item.claim_id, item.responsibility)] = item
+    return Queue(items=_top(list(found.values()) + others, flt.limit), as_of=as_of, weights=weights,
+                 scored_rows=len(found))
+
+
+def _likely_top(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
+                k: int) -> tuple[str, dict]:
+    parts = ["SELECT claim_id, responsibility FROM denial WHERE status = 'open'"]
+    extra: dict = {}
+    span = queue_sql.filing_candidate_range(payers, as_of, weights.window)
+    if span is not None:
+        parts.append("SELECT b.claim_id, b.responsibility FROM claim c "
+                     "JOIN claim_balance b ON b.claim_id = c.id "
+                     "WHERE c.first_service_date BETWEEN :filing_from AND :filing_to "
+                     "AND c.status = 'billed' AND b.responsibility > 0")
+        extra = {"filing_from": d.date_param(span[0]), "filing_to": d.date_param(span[1])}
+    for resp in (0, 1, 2, 3):
+        parts.append(f"SELECT * FROM (SELECT claim_id, responsibility FROM claim_balance "
+                     f"WHERE responsibility = {resp} AND balance > 0 ORDER BY balance DESC LIMIT {k}) big{resp}")
+    parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status <> 'closed' "
+                 f"ORDER BY first_service_date LIMIT {k}) old JOIN claim_balance b ON b.claim_id = old.id")
+    return " UNION ".join(parts), extra
+
+
+def _least_balance(weights: QueueWeights, payers: list[PayerFacts], threshold: int | None) -> int | None:
+    """The smallest balance a row without denial or near filing limit needs to reach the
+    threshold; None when no such row can (1: every row may)."""
+    if threshold is None:
+        return 1
+    p = weights.points
+    top_payer = max([weights.payer_points(x.code, x.financial_class) for x in payers]
+                    + [weights.payer_points("", "self-pay"), 0])
+    need = threshold - (p["age"] + p["no_response"] + p["untouched"] + top_payer)
+    if need <= 0:
+        return 1
+    if need > p["money"]:
+        return None
+    full = weights.money_full_cents
+    return max(1, -(-need * full // p["money"]))
+
+
+def _top(items: list[QueueItem], limit: int | None) -> list[QueueItem]:
+    items = sorted(items, key=QueueItem.sort_key)
+    return items if limit is None else items[:limit]
+
+
+def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> QueueItem:
+    (claim_id, number, resp, amount, payer_id, user_id, age, untouched, no_resp, filing_left,
+     appeal_left, appeal_passed, catrank, due_in, sql_score) = row
+    payer = payers.get(payer_id)
+    code = payer.code if payer else ""
+    klass = payer.financial_class if payer else ("self-pay" if payer_id == 0 else "")
+    ahead = [(v, kind) for v, kind in ((appeal_left, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
+             if v is not None and v >= 0]
+    passed = [(v, kind) for v, kind in ((appeal_passed, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
+              if v is not None and v < 0]
+    deadline = min(ahead, key=lambda x: (x[0], x[1] != DeadlineKind.APPEAL)) if ahead else \
+        (max(passed, key=lambda x: x[0]) if passed else (None, DeadlineKind.APPEAL))
+    facts = QueueFacts(kind=ItemKind.CLAIM, amount=int(amount), age_days=int(age), payer_code=code,
+                       financial_class=klass,
+                       denial_category=queue_sql.decode_category(catrank, queue_sql.category_codes(weights)),
+                       deadline_days=deadline[0], deadline_kind=deadline[1],
+                       days_without_response=None if no_resp is None else int(no_resp),
+                       untouched_days=int(untouched))
+    return QueueItem(kind=ItemKind.CLAIM, ref=number, claim_number=number, responsibility=int(resp),
+                     payer=code or ("patient" if resp == 0 else ""), amount=int(amount), score=int(sql_score),
+                     why=why(facts, weights), facts=facts, claim_id=int(claim_id), user_id=user_id,
+                     follow_up_in=None if due_in is None else int(due_in))
+
+
+# -- the other kinds, scored here -------------------------------------------------------
+
+def _other_items(session: Session, flt: QueueFilter, filters: ClaimFilters, kinds: set[ItemKind], as_of: date,
+                 weights: QueueWeights, payers: dict[int, PayerFacts]) -> list[QueueItem]:
+    items: list[QueueItem] = []
+    if filters.category is not None:
+        return items
+    if ItemKind.CREDIT in kinds:
+        items.extend(_credits(session, filters, as_of, weights, payers))
+    if filters.user_id is not None:
+        return items  # exceptions and unapplied money are nobody's yet
+    if ItemKind.EXCEPTION in kinds:
+        for row in session.execute(select(ExceptionRow).where(ExceptionRow.status == "open")).scalars():
+            age = (as_of - row.created_at.date()).days
+            items.append(_plain_item(ItemKind.EXCEPTION, f"exception {row.id}", row.claim_number, row.payer_id,
+                                     abs(row.amount), age, weights, payers, detail=row.kind.replace("_", " ")))
+    if ItemKind.UNAPPLIED in kinds:
+        items.extend(_unapplied(session, as_of, weights, payers))
+    return [i for i in items if _passes(i, filters, as_of)]
+
+
+def _plain_item(kind: ItemKind, ref: str, claim_number: str, payer_id: int | None, amount: int, age: int,
+                weights: QueueWeights, payers: dict[int, PayerFacts], *, detail: str = "",
+                untouched: int | None = None, responsibility: int | None = None,
+                claim_id: int | None = None, user_id: int | None = None) -> QueueItem:
+    payer = payers.get(payer_id) if payer_id else None
+    facts = QueueFacts(kind=kind, amount=amount, age_days=age, payer_code=payer.code if payer else "",
+                       financial_class=payer.financial_class if payer else
+                       ("self-pay" if responsibility == 0 else ""),
+                       untouched_days=age if untouched is None else untouched)
+    return QueueItem(kind=kind, ref=ref, claim_number=claim_number, responsibility=responsibility,
+                     payer=payer.code if payer else ("patient" if responsibility == 0 else ""), amount=amount,
+                     score=score(facts, weights), why=why(facts, weights, detail=detail), facts=facts,
+                     claim_id=claim_id, user_id=user_id, extra={"payer_id": payer_id})
+
+
+def _unapplied(session: Session, as_of: date, weights: QueueWeights,
+               payers: dict[int, PayerFacts]) -> list[QueueItem]:
+    from ar_cli.services.unapplied import open_amounts
+
+    open_exceptions = {i for (i,) in session.execute(select(ExceptionRow.id).where(ExceptionRow.status == "open"))}
+    opened = session.execute(select(UnappliedEntryRow).where(
+        UnappliedEntryRow.reason.not_in(_CLOSING_REASONS))).scalars().all()
+    closed = open_amounts(session, [row.id for row in opened]) if opened else {}
+    items = []
+    for row in opened:
+        left = row.amount + closed.get(row.id, 0)
+        if left == 0 or row.exception_id in open_exceptions:
+            continue  # the open exception is the work item for that money
+        age = (as_of - row.effective_date).days
+        items.append(_plain_item(ItemKind.UNAPPLIED, f"unapplied {row.id}", row.reference, row.payer_id,
+                                 abs(left), age, weights, payers, detail=row.reason.replace("_", " ")))
+    return items
+
+
+def _credits(session: Session, filters: ClaimFilters, as_of: date, weights: QueueWeights,
+             payers: dict[int, PayerFacts]) -> list[QueueItem]:
+    stmt = (select(ClaimRow.id, ClaimRow.claim_number, ClaimRow.first_service_date, ClaimRow.assigned_user_id,
+                   ClaimBalanceRow.responsibility, ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since,
+                   CoverageRow.payer_id)
+            .join(ClaimRow, ClaimRow.id == ClaimBalanceRow.claim_id)
+            .outerjoin(CoverageRow, (CoverageRow.claim_id == ClaimBalanceRow.claim_id)
+                       & (CoverageRow.rank == ClaimBalanceRow.responsibility))
+            .where(ClaimBalanceRow.responsibility.in_((0, 1, 2, 3)), ClaimBalanceRow.balance < 0))
+    if filters.user_id is not None:
+        stmt = stmt.where(ClaimRow.assigned_user_id == filters.user_id)
+    items = []
+    for claim_id, number, service, user_id, resp, balance, since, payer_id in session.execute(stmt):
+        items.append(_plain_item(ItemKind.CREDIT, number, number, payer_id if resp else None, -int(balance),
+                                 (as_of - service).days, weights, payers, untouched=(as_of - since).days,
+                                 responsibility=resp, claim_id=claim_id, user_id=user_id))
+    return items
+
+
+def _passes(item: QueueItem, filters: ClaimFilters, as_of: date) -> bool:
+    if filters.payer_ids is not None:
+        payer_id = item.extra.get("payer_id") or (0 if item.responsibility == 0 else None)
+        if payer_id not in filters.payer_ids:
+            return False
+    if filters.min_amount is not None and item.amount < filters.min_amount:
+        return False
+    if filters.service_from is not None or filters.service_to is not None:
+        start = as_of.toordinal() - item.facts.age_days
+        if filters.service_from is not None and start < filters.service_from.toordinal():
+            return False
+        if filters.service_to is not None and start > filters.service_to.toordinal():
+            return False
+    return True
+
+
+# -- inputs -----------------------------------------------------------------------------
+
+def _payers(session: Session) -> list[PayerFacts]:
+    return [PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
+            for i, code, klass, count, unit in session.execute(
+                select(PayerRow.id, PayerRow.code, PayerRow.financial_class, PayerRow.timely_filing_count,
+                       PayerRow.timely_filing_unit).order_by(PayerRow.id))]
+
+
+def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str, str],
+             payers: list[PayerFacts]) -> tuple[ClaimFilters, set[ItemKind]]:
+    kinds = set(ItemKind)
+    if flt.kind:
+        try:
+            kinds = {ItemKind(flt.kind.strip().lower())}
+        except ValueError:
+            raise InputError(f"--kind: {flt.kind!r} is not one of {', '.join(k.value for k in ItemKind)}") from None
+    payer_ids: set[int] | None = None
+    if flt.payer:
+        payer_ids = {find_payer(session, flt.payer).id}
+    if flt.financial_class:
+        wanted = flt.financial_class.strip().lower()
+        if wanted not in {c.value for c in FinancialClass}:
+            raise InputError(f"--financial-class: {flt.financial_class!r} is not one of "
+                             f"{', '.join(c.value for c in FinancialClass)}")
+        ids = {p.id for p in payers if p.financial_class == wanted} | ({0} if wanted == "self-pay" else set())
+        payer_ids = ids if payer_ids is None else payer_ids & ids
+    service_from = service_to = None
+    if flt.bucket:
+        edges = parse_edges(settings["aging.buckets"], option="config aging.buckets")
+        labels = edges.labels()
+        if flt.bucket.strip() not in labels:
+            raise InputError(f"--bucket: {flt.bucket!r} is not one of {', '.join(labels)}")
+        index = labels.index(flt.bucket.strip())
+        service_to = date.fromordinal(as_of.toordinal() - edges.lower(index))
+        if index < len(edges.edges):
+            service_from = date.fromordinal(as_of.toordinal() - edges.edges[index])
+    category = None
+    if flt.category:
+        category = flt.category.strip().lower()
+        if category not in {c.value for c in DenialCategory}:
+            raise InputError(f"--category: {flt.category!r} is not one of "
+                             f"{', '.join(c.value for c in DenialCategory)}")
+        kinds &= {ItemKind.CLAIM}
+    user_id = None
+    if flt.assignee:
+        user_id = session.execute(select(UserRow.id).where(UserRow.name == flt.assignee.strip())).scalar()
+        if user_id is None:
+            raise NotFoundError(f"--assignee: user {flt.assignee.strip()!r} does not exist (see `ar-cli users list`)")
+    if flt.min_amount is not None and flt.min_amount < 0:
+        raise InputError("--min-balance must not be negative")
+    filters = ClaimFilters(payer_ids=None if payer_ids is None else tuple(sorted(payer_ids)),
+                           service_from=service_from, service_to=service_to, category=category,
+                           user_id=user_id, min_amount=flt.min_amount)
+    return filters, kinds
+
+
+def add_details(session: Session, items: list[QueueItem], as_of: date) -> None:
+    """Patient, assignee and the next follow-up of the rows about to be shown."""
+    claim_ids = sorted({i.claim_id for i in items if i.claim_id is not None})
+    if not claim_ids:
+        return
+    people = {cid: (last, first, user) for cid, last, first, user in session.execute(
+        select(ClaimRow.id, PatientRow.last_name, PatientRow.first_name, UserRow.name)
+        .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
+        .outerjoin(UserRow, UserRow.id == ClaimRow.assigned_user_id)
+        .where(ClaimRow.id.in_(claim_ids)))}
+    follow: dict[int, tuple[date, str]] = {}
+    for cid, due, action in session.execute(
+            select(FollowUpRow.claim_id, FollowUpRow.due_on, FollowUpRow.action)
+            .where(FollowUpRow.claim_id.in_(claim_ids), FollowUpRow.status == "open")
+            .order_by(FollowUpRow.due_on, FollowUpRow.id)):
+        follow.setdefault(cid, (due, action))
+    for item in items:
+        if item.claim_id is None:
+            continue
+        last, first, user = people.get(item.claim_id, ("", "", None))
+        item.extra.update({"patient_name": f"{last}, {first}" if first else last, "assignee": user or "",
+                           "follow_up": follow.get(item.claim_id, (None, ""))[0],
+                           "follow_up_action": follow.get(item.claim_id, (None, ""))[1]})
+
+

@@ -1,0 +1,155 @@
+"""Working a claim: notes, follow-up dates, users and assignment. Each is one audited
+transaction; bad input (unknown claim or user, an empty note, a follow-up date in the
+past) raises before anything is written.
+
+A new follow-up replaces the claim's open ones (they are marked `replaced`): a claim
+waits on one date at a time, the one a person set last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.services.context import Actor
+from ar_cli.store import claims_repo
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.database import Ledger
+from ar_cli.store.tables import ClaimRow, FollowUpRow, NoteRow, UserRow
+
+MAX_NOTE = 4000
+MAX_ACTION = 400
+_USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,79}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpSet:
+    claim_number: str
+    due_on: date
+    action: str
+    replaced: int  # open follow-ups this one replaced
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assignment:
+    claim_number: str
+    user: str
+    previous: str  # '' when nobody had it
+
+
+def add_note(ledger: Ledger, claim_number: str, text: str, *, actor: Actor) -> int:
+    body = text.strip()
+    if not body:
+        raise InputError("note: the text is empty; write what was done or learned")
+    if len(body) > MAX_NOTE:
+        raise InputError(f"note: the text is {len(body)} characters; at most {MAX_NOTE}")
+    with ledger.write() as session:
+        claim = claims_repo.get_claim(session, claim_number)
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        note_id = rec.insert_one(NoteRow, {"claim_id": claim.id, "text": body, "created_at": actor.now,
+                                           "created_by": actor.user})
+        rec.finish(action="note.add", entity="claim", entity_key=claim.claim_number, details={"note_id": note_id})
+    return note_id
+
+
+def add_follow_up(ledger: Ledger, claim_number: str, *, due_on: date, action: str, actor: Actor,
+                  today: date, user: str | None = None) -> FollowUpSet:
+    what = action.strip()
+    if not what:
+        raise InputError("--action: say what to do on that date (e.g. \"call payer\")")
+    if len(what) > MAX_ACTION:
+        raise InputError(f"--action: {len(what)} characters; at most {MAX_ACTION}")
+    if due_on < today:
+        raise InputError(f"--on: {due_on.isoformat()} is in the past (today is {today.isoformat()})")
+    with ledger.write() as session:
+        claim = claims_repo.get_claim(session, claim_number)
+        user_id = _user_id(session, user) if user else None
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        open_ids = list(session.execute(select(FollowUpRow.id).where(
+            FollowUpRow.claim_id == claim.id, FollowUpRow.status == "open").order_by(FollowUpRow.id)).scalars())
+        if open_ids:
+            session.execute(update(FollowUpRow).where(FollowUpRow.id.in_(open_ids))
+                            .values(status="replaced", done_at=actor.now))
+            for fid in open_ids:
+                rec.note_update("follow_up", fid, {"status": ["open", "replaced"]})
+        follow_id = rec.insert_one(FollowUpRow, {
+            "claim_id": claim.id, "due_on": due_on, "action": what, "assigned_user_id": user_id,
+            "status": "open", "created_at": actor.now, "created_by": actor.user})
+        rec.finish(action="follow_up.set", entity="claim", entity_key=claim.claim_number,
+                   details={"follow_up_id": follow_id, "due_on": due_on, "replaced": open_ids})
+    return FollowUpSet(claim_number=claim.claim_number, due_on=due_on, action=what, replaced=len(open_ids))
+
+
+def add_user(ledger: Ledger, name: str, *, full_name: str, actor: Actor) -> None:
+    clean = name.strip()
+    if not _USER_NAME.match(clean):
+        raise InputError(f"users add: {name!r} is not a user name (letters, digits and . _ @ -, "
+                         "up to 80, no spaces)")
+    with ledger.write() as session:
+        if session.execute(select(UserRow.id).where(UserRow.name == clean)).first() is not None:
+            raise InputError(f"users add: user {clean!r} already exists")
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        rec.insert_one(UserRow, {"name": clean, "full_name": full_name.strip()[:200], "active": True,
+                                 "created_at": actor.now})
+        rec.finish(action="users.add", entity="user", entity_key=clean)
+
+
+def list_users(session: Session) -> list[dict]:
+    counts = dict(session.execute(select(ClaimRow.assigned_user_id, _count())
+                                  .where(ClaimRow.assigned_user_id.is_not(None))
+                                  .group_by(ClaimRow.assigned_user_id)).all())
+    return [{"name": u.name, "full_name": u.full_name, "active": "yes" if u.active else "no",
+             "claims": int(counts.get(u.id, 0)), "since": u.created_at.date()}
+            for u in session.execute(select(UserRow).order_by(UserRow.name)).scalars()]
+
+
+def _count():
+    from sqlalchemy import func
+
+    return func.count()
+
+
+def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor) -> list[Assignment]:
+    """Assign the claims, in the order given, to the users in turn (one user: all of them)."""
+    if not users:
+        raise InputError("--to: name at least one user")
+    if not claim_numbers:
+        raise InputError("assign: no claim to assign (name one, or widen the filters)")
+    done: list[Assignment] = []
+    with ledger.write() as session:
+        ids = [_user_id(session, name) for name in users]
+        names = dict(session.execute(select(UserRow.id, UserRow.name)).all())
+        claims = claims_repo.claims_by_number(session, claim_numbers)
+        missing = [n for n in claim_numbers if n.strip() not in claims]
+        if missing:
+            raise NotFoundError(f"claim {missing[0]!r} is not in the ledger")
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        for n, number in enumerate(dict.fromkeys(c.strip() for c in claim_numbers)):
+            claim_id = claims[number].id
+            row = session.get(ClaimRow, claim_id)
+            new = ids[n % len(ids)]
+            previous = row.assigned_user_id
+            done.append(Assignment(claim_number=number, user=names[new], previous=names.get(previous, "")))
+            if previous == new:
+                continue
+            row.assigned_user_id = new
+            session.add(row)
+            rec.note_update("claim", claim_id, {"assigned_user_id": [previous, new]})
+        session.flush()
+        rec.finish(action="claims.assign", entity="claim",
+                   entity_key=done[0].claim_number if len(done) == 1 else f"{len(done)} claims",
+                   details={"users": [names[i] for i in ids], "claims": [a.claim_number for a in done][:1000]})
+    return done
+
+
+def _user_id(session: Session, name: str) -> int:
+    user_id = session.execute(select(UserRow.id).where(UserRow.name == name.strip(),
+                                                       UserRow.active.is_(True))).scalar()
+    if user_id is None:
+        raise NotFoundError(f"user {name.strip()!r} does not exist (add them with `ar-cli users add`)")
+    return int(user_id)
