@@ -109,10 +109,19 @@ def stage_export(table: ExportTable, request: ExportRequest, target: Path, *, cr
     return staged
 
 
+def money_totals(totals: dict[str, str]) -> dict[str, str]:
+    """Totals ('123.45' text) marked to be written as JSON numbers by `json_with_money`."""
+    return {key: _MONEY_MARK + value for key, value in totals.items()}
+
+
+def json_with_money(body: Any) -> str:
+    """JSON in which marked amounts are numbers with two decimals (`123.45`, as every
+    amount we write; a float would drop the trailing zero)."""
+    return _MONEY_RE.sub(r"\1", json.dumps(body, indent=2, ensure_ascii=False)) + "\n"
+
+
 def manifest_json(body: dict[str, Any]) -> str:
-    """JSON with the totals as numbers with two decimals (as every money amount we write)."""
-    marked = {**body, "totals": {k: _MONEY_MARK + v for k, v in body.get("totals", {}).items()}}
-    return _MONEY_RE.sub(r"\1", json.dumps(marked, indent=2, ensure_ascii=False)) + "\n"
+    return json_with_money({**body, "totals": money_totals(body.get("totals", {}))})
 
 
 def _temp(target: Path) -> Path:
@@ -151,6 +160,8 @@ def csv_cell(column: Column, value: Any) -> str:
         return cents_to_text(int(value))
     if column.kind == Kind.INT:
         return str(int(value))
+    if column.kind == Kind.PERCENT:
+        return f"{float(value):.4f}"
     if isinstance(value, date):
         return value.isoformat()
     if column.kind == Kind.ID:

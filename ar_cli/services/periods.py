@@ -1,0 +1,124 @@
+"""Accounting periods: close a month (nothing may post into it after), list, reopen.
+
+Closing is one audited write transaction. The close pack (that month's aging, ledger
+and remittance exports with their manifest) is built by the caller's `pack` inside it,
+after the chain head is taken: on PostgreSQL every writer waits on that head and on
+SQLite `BEGIN IMMEDIATE` holds the write lock, so no posting can slip into the month
+between the pack and the close. The pack's hashes go into the close's audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from ar_cli.domain.errors import InputError
+from ar_cli.services.context import Actor
+from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.database import Ledger
+from ar_cli.store.periods_repo import closed_row, period_history
+from ar_cli.store.tables import ClosedPeriodRow
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+# pack(session, period, first day, last day) → what the pack holds, for the audit event.
+Pack = Callable[[Session, str, date, date], dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Period:
+    """A month's text and its first and last days."""
+
+    text: str
+    first: date
+    last: date
+
+
+def parse_period(text: str) -> Period:
+    match = _PERIOD.match(text.strip())
+    month = int(match.group(2)) if match else 0
+    if not match or not 1 <= month <= 12:
+        raise InputError(f"period {text.strip()!r} is not a month (YYYY-MM, e.g. 2026-06)")
+    year = int(match.group(1))
+    return Period(text=f"{year:04d}-{month:02d}", first=date(year, month, 1),
+                  last=date(year, month, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeriodState:
+    period: str
+    status: str            # closed | reopened
+    closed_at: datetime
+    closed_by: str
+    reopened_at: datetime | None
+    reopened_by: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Closed:
+    period: Period
+    audit_event_id: int
+    pack: dict[str, Any]
+
+
+def check_can_close(ledger: Ledger, period: Period, *, actor: Actor) -> None:
+    """Refuse early (before a pack folder is made) what `close_period` would refuse."""
+    with ledger.read() as session:
+        _closable(session, period, actor)
+
+
+def _closable(session: Session, period: Period, actor: Actor) -> None:
+    if period.first > actor.today:
+        raise InputError(f"period {period.text} has not begun; only a month that has begun can be closed")
+    standing = closed_row(session, period.text)
+    if standing is not None:
+        raise InputError(f"period {period.text} is already closed (on {standing.closed_at.date().isoformat()} "
+                         f"by {standing.closed_by}); `ar-cli period reopen` it first to close it again")
+
+
+def close_period(ledger: Ledger, period: Period, *, actor: Actor, pack: Pack | None = None) -> Closed:
+    with ledger.write() as session:
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        _closable(session, period, actor)
+        contents = pack(session, period.text, period.first, period.last) if pack is not None else {}
+        rec.insert(ClosedPeriodRow, [{"period": period.text, "closed_at": actor.now, "closed_by": actor.user,
+                                      "reopened_at": None, "reopened_by": "", "reopen_reason": ""}])
+        event = rec.finish(action="period.close", entity="period", entity_key=period.text,
+                           details={"pack": contents})
+    return Closed(period=period, audit_event_id=event, pack=contents)
+
+
+def reopen_period(ledger: Ledger, period: Period, *, reason: str, actor: Actor) -> int:
+    """Reopen a closed month; `reason` is required and kept with the period and the audit."""
+    why = " ".join(reason.split())
+    if not why:
+        raise InputError("period reopen: --reason is empty; say why the month is reopened")
+    with ledger.write() as session:
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        row = closed_row(session, period.text)
+        if row is None:
+            raise InputError(f"period {period.text} is not closed")
+        row.reopened_at, row.reopened_by, row.reopen_reason = actor.now, actor.user, why
+        session.add(row)
+        rec.note_update("closed_period", row.id, {"reopened_at": actor.now.isoformat(),
+                                                  "reopened_by": actor.user, "reopen_reason": why})
+        session.flush()
+        return rec.finish(action="period.reopen", entity="period", entity_key=period.text,
+                          details={"reason": why, "closed_at": row.closed_at.isoformat(),
+                                   "closed_by": row.closed_by})
+
+
+def list_periods(ledger: Ledger) -> list[PeriodState]:
+    """Every close, oldest month first; a reopened close stays in the list as reopened."""
+    with ledger.read() as session:
+        return [PeriodState(period=row.period, status="reopened" if row.reopened_at else "closed",
+                            closed_at=row.closed_at, closed_by=row.closed_by, reopened_at=row.reopened_at,
+                            reopened_by=row.reopened_by, reason=row.reopen_reason)
+                for row in period_history(session)]
