@@ -22,7 +22,8 @@ from ar_cli.domain.denials import WORKABLE, DenialStatus
 from ar_cli.domain.payers import TimelyFiling
 from ar_cli.domain.treatments import DenialCategory
 from ar_cli.store.tables import (
-    ClaimBalanceRow, ClaimLineRow, ClaimRow, CoverageRow, DenialRow, LedgerEntryRow, NoteRow, PayerRow,
+    ClaimBalanceRow, ClaimLineRow, ClaimPaymentRow, ClaimRow, CoverageRow, DenialRow, NoteRow, PayerRow,
+    RemittanceRow,
 )
 
 _WORKABLE = [s.value for s in WORKABLE]
@@ -88,9 +89,12 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
         .where(ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance > 0))}
     if not holding:
         return []
+    # A payer answered when one of its claim payments posted (a full denial pays nothing
+    # and may post no entry at all).
     answered = {(c, p): d for c, p, d in session.execute(
-        select(LedgerEntryRow.claim_id, LedgerEntryRow.payer_id, func.min(LedgerEntryRow.effective_date))
-        .where(LedgerEntryRow.remittance_id.is_not(None)).group_by(LedgerEntryRow.claim_id, LedgerEntryRow.payer_id))}
+        select(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id, func.min(RemittanceRow.effective_date))
+        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
+        .group_by(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id))}
     resubmit = defaultdict(list)
     for row, claim, payer, line in _denials(session, DenialRow.status.in_(_WORKABLE),
                                             DenialRow.category.in_(_RESUBMIT)):

@@ -126,12 +126,15 @@ def claim_denials(session: Session, claim_number: str, as_of: date) -> tuple[dic
 
 
 def first_adjudications(session: Session, *, start: date | None, end: date | None) -> list[dict]:
-    """Per (claim, payer): the first claim payment that was not a reversal, with its
+    """Per (claim, payer): the first claim payment that was neither a reversal nor
+    reversed later (reversals are left out on both sides), with its
     remittance date, payer and whether it opened denials (and of which categories).
     Patient-responsibility-only zero pays (paid 0, no denial, every adjustment PR) are
     left out: nothing was denied and nothing was owed by the payer."""
     cp = ClaimPaymentRow
-    first = (select(func.min(cp.id)).where(cp.status_code != "22").group_by(cp.claim_id, cp.payer_id))
+    reversed_ids = select(cp.reverses_id).where(cp.reverses_id.is_not(None))
+    first = (select(func.min(cp.id)).where(cp.status_code != "22", cp.id.not_in(reversed_ids))
+             .group_by(cp.claim_id, cp.payer_id))
     payments = session.execute(
         select(cp.id, cp.claim_id, cp.paid, cp.amounts, RemittanceRow.effective_date, PayerRow.code)
         .join(RemittanceRow, RemittanceRow.id == cp.remittance_id).join(PayerRow, PayerRow.id == cp.payer_id)
