@@ -50,7 +50,11 @@ def list_(
     flt = DenialFilter(category=parse_category(category), payer=payer, status=parse_status(status),
                        older_than=older_than, min_amount=_cents(min_amount, "--min-amount"),
                        as_of=parse_date(as_of, "--as-of") or today())
-    report = (category_report if by_category else list_report)(state(ctx).ledger(), flt)
+    if by_category:
+        report = category_report(state(ctx).ledger(), flt)
+    else:
+        on_screen = fmt == OutputFormat.table and output is None
+        report = list_report(state(ctx).ledger(), flt, next_action_column=not on_screen)
     emit(report, fmt=fmt, output=output, include_phi=include_phi)
 
 

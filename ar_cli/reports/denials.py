@@ -22,13 +22,27 @@ _LIST_COLUMNS = [
     Column(key="deadline", title="Appeal by", kind=Kind.DATE), Column(key="next_action", title="Next action")]
 
 
-def list_report(ledger: Ledger, flt: DenialFilter) -> Report:
+#: In files (CSV, JSON) the list carries the rest of each denial too.
+_FILE_COLUMNS = [
+    Column(key="coverage", title="Coverage", kind=Kind.INT), Column(key="amount", title="Denied", kind=Kind.MONEY),
+    Column(key="overturned", title="Paid since", kind=Kind.MONEY), Column(key="resolution", title="Resolution"),
+    Column(key="resolved_on", title="Resolved", kind=Kind.DATE), Column(key="trace", title="Remittance", kind=Kind.ID)]
+
+
+def list_report(ledger: Ledger, flt: DenialFilter, *, next_action_column: bool = True) -> Report:
+    """The work list. On a terminal the next action (a sentence) does not fit beside the
+    other columns: `next_action_column=False` leaves it to the rows (JSON keeps it) and
+    a note points at the summary by category."""
     with ledger.read() as session:
         rows = denial_rows(session, flt)
     totals = {"id": "Total", "at_stake": sum(r["at_stake"] for r in rows)}
     title = "Denials" if flt.status == "all" else f"Denials ({flt.status}) as of {flt.as_of}"
-    return Report(name="denials", title=title, columns=_LIST_COLUMNS, rows=rows, totals=totals,
-                  notes=[f"{len(rows)} denials; sorted by money at stake."])
+    notes = [f"{len(rows)} denials; sorted by money at stake."]
+    columns = [*_LIST_COLUMNS, *_FILE_COLUMNS]
+    if not next_action_column:
+        columns = _LIST_COLUMNS[:-1]
+        notes.append("Next actions: `ar-cli denials list --by-category`, or `ar-cli denials show CLAIM`.")
+    return Report(name="denials", title=title, columns=columns, rows=rows, totals=totals, notes=notes)
 
 
 def category_report(ledger: Ledger, flt: DenialFilter) -> Report:
@@ -58,22 +72,26 @@ def category_report(ledger: Ledger, flt: DenialFilter) -> Report:
 
 
 def claim_report(ledger: Ledger, claim_number: str, as_of: date) -> Report:
+    """Every denial on one claim; each workable one's next action is a note below."""
     with ledger.read() as session:
         facts, rows = claim_denials(session, claim_number, as_of)
     balances = ", ".join(f"{'patient' if r == 0 else f'coverage {r}'} {v / 100:,.2f}"
                          for r, v in sorted(facts["balances"].items()) if v)
+    notes = [f"Open balances: {balances or 'none'}"]
+    notes += [f"Denial {r['id']}: {r['next_action']}" for r in rows if r["next_action"]]
     return Report(name="denials", title=f"Denials on claim {facts['claim']} (claim status {facts['status']})",
-                  columns=[*_LIST_COLUMNS[:9],
+                  columns=[Column(key="id", title="Id", kind=Kind.ID), Column(key="line", title="Line", kind=Kind.INT),
+                           Column(key="payer", title="Payer"), Column(key="code", title="Code"),
+                           Column(key="remarks", title="Remarks"), Column(key="category", title="Category"),
                            Column(key="amount", title="Denied", kind=Kind.MONEY),
                            Column(key="overturned", title="Paid since", kind=Kind.MONEY),
-                           Column(key="level", title="Level", kind=Kind.INT),
+                           Column(key="at_stake", title="At stake", kind=Kind.MONEY),
+                           Column(key="status", title="Status"), Column(key="level", title="Level", kind=Kind.INT),
                            Column(key="resolution", title="Resolution"),
-                           Column(key="denied_on", title="Denied", kind=Kind.DATE),
+                           Column(key="denied_on", title="Denied on", kind=Kind.DATE),
                            Column(key="deadline", title="Appeal by", kind=Kind.DATE),
-                           Column(key="next_level", title="Next level"),
-                           Column(key="trace", title="Remittance", kind=Kind.ID),
-                           Column(key="next_action", title="Next action")],
-                  rows=rows, notes=[f"Open balances: {balances or 'none'}"])
+                           Column(key="next_level", title="Next level")],
+                  rows=rows, notes=notes)
 
 
 _BY = {"category": "category", "payer": "payer", "month": "month"}
