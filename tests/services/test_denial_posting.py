@@ -156,3 +156,23 @@ def test_a_reversal_with_no_original_is_an_exception_and_posts(practice, actor, 
     with practice.read() as session:
         assert session.execute(select(ExceptionRow.kind)).scalars().all() == ["reversal_unpaired"]
         assert session.execute(select(ClaimPaymentRow.reverses_id)).scalars().all() == [None]
+
+
+def test_sample_practice_reversal_pairs_with_the_earlier_file(ledger, actor):
+    """05_medicare reverses CLM100157's payment from 01_medicare (CLP07 1126098886050)
+    and corrects it in the same file."""
+    from conftest import REPO
+    from ar_cli.services.era_posting import post_era_files
+
+    import_claims(ledger, REPO / "sample_data" / "claims.csv", actor=actor, posting_date=POSTING)
+    post_era_files(ledger, [REPO / "sample_data" / "eras"], actor=actor, posting_date=POSTING)
+    with ledger.read() as session:
+        (reversal,) = session.execute(select(ClaimPaymentRow).where(ClaimPaymentRow.status_code == "22")).scalars().all()
+        original = session.get(ClaimPaymentRow, reversal.reverses_id)
+        assert (original.claim_number, original.payer_claim_number, original.paid) == (
+            "CLM100157", "1126098886050", 4475)
+        assert reversal.paid == -original.paid
+        kinds = session.execute(select(ExceptionRow.kind)).scalars().all()
+        assert "reversal_differs" not in kinds and "reversal_unpaired" not in kinds
+        linked = session.execute(select(LedgerEntryRow).where(LedgerEntryRow.reverses_id.is_not(None))).scalars().all()
+        assert linked and all(session.get(LedgerEntryRow, e.reverses_id).amount == -e.amount for e in linked)
