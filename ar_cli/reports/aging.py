@@ -4,9 +4,9 @@ What is aged is each (claim, responsibility) balance. Grouping and bucketing run
 database, in one statement, the same on SQLite and PostgreSQL:
 
 1. open balances: the cached `claim_balance` rows when nothing was posted after the
-   as-of date (they are then exactly the sums), else the sums of the `ledger_entry`
-   rows posted on or before it — so a month-end aging run later ties to the ledger as
-   it stood;
+   as-of date (they are then exactly the sums), else those rows less the `ledger_entry`
+   rows posted after it (= the entries posted on or before it) — so a month-end aging
+   run later ties to the ledger as it stood;
 2. each balance gets its bucket by comparing its basis date with cut-off dates computed
    here (age <= 30 exactly when date >= as_of − 30 days): no date arithmetic in SQL. A
    credit (negative balance) gets bucket −1 and never enters a bucket;
@@ -349,21 +349,22 @@ def _open_balances(query: AgingQuery, from_entries: bool):
         if query.min_balance:
             stmt = stmt.where(func.abs(cb.c.balance) >= query.min_balance)
         return stmt.subquery("balances")
-    total = func.sum(le.c.amount)
-    sums = (select(le.c.claim_id, le.c.responsibility, total.label("balance"))
-            .where(le.c.posting_date <= query.as_of)
-            .group_by(le.c.claim_id, le.c.responsibility).having(total != 0))
-    sums = _party_filter(sums, le.c.responsibility, query.party)
-    if query.min_balance:
-        sums = sums.having(func.abs(total) >= query.min_balance)
-    if query.basis != Basis.RESPONSIBILITY:
-        return sums.subquery("balances")
-    # The day a party became responsible is a fact of its balance row, whatever date is asked.
-    sums = sums.subquery("sums")
-    return (select(sums.c.claim_id, sums.c.responsibility, sums.c.balance,
+    # As it stood on as_of = today's cached balance less what was posted after as_of:
+    # a past month-end reads the month's few entries, not the whole ledger. Every
+    # (claim, responsibility) that ever had an entry has a balance row (zero or not).
+    later = (select(le.c.claim_id, le.c.responsibility, func.sum(le.c.amount).label("amount"))
+             .where(le.c.posting_date > query.as_of)
+             .group_by(le.c.claim_id, le.c.responsibility).subquery("later"))
+    balance = cb.c.balance - func.coalesce(later.c.amount, 0)
+    stmt = (select(cb.c.claim_id, cb.c.responsibility, balance.label("balance"),
                    cb.c.responsible_since.label("since"))
-            .join(cb, and_(cb.c.claim_id == sums.c.claim_id, cb.c.responsibility == sums.c.responsibility))
-            .subquery("balances"))
+            .select_from(cb.outerjoin(later, and_(later.c.claim_id == cb.c.claim_id,
+                                                  later.c.responsibility == cb.c.responsibility)))
+            .where(balance != 0))
+    stmt = _party_filter(stmt, cb.c.responsibility, query.party)
+    if query.min_balance:
+        stmt = stmt.where(func.abs(balance) >= query.min_balance)
+    return stmt.subquery("balances")
 
 
 def _party_filter(stmt, column, party: Party):
