@@ -59,6 +59,9 @@ class Resolution(StrEnum):
         return self in (Resolution.BILLED_OTHER_PAYER, Resolution.TO_PATIENT, Resolution.WRITTEN_OFF)
 
 
+#: Denials the practice absorbs: billing the patient for them is never right.
+NEVER_THE_PATIENT = frozenset({DenialCategory.TIMELY_FILING, DenialCategory.BUNDLING})
+
 #: What `denials resolve` accepts (the automatic ones happen on posting).
 MANUAL_RESOLUTIONS = (Resolution.OVERTURNED, Resolution.UPHELD, Resolution.CORRECTED_CLAIM_SENT,
                       Resolution.BILLED_OTHER_PAYER, Resolution.TO_PATIENT, Resolution.WRITTEN_OFF)
@@ -105,6 +108,9 @@ def check_resolution(denial: DenialState, resolution: Resolution) -> DenialStatu
         return DenialStatus.UPHELD
     if resolution is Resolution.OVERTURNED:
         return DenialStatus.OVERTURNED
+    if resolution is Resolution.TO_PATIENT and denial.category in NEVER_THE_PATIENT:
+        raise InputError(f"denial {denial.id} ({denial.category.label}) cannot be moved to the patient: "
+                         f"{denial.category.next_action}")
     if resolution in (Resolution.PAID, Resolution.REVERSED):
         raise InputError(f"{resolution.value} is set by posting, not by hand")
     return DenialStatus.RESOLVED

@@ -79,6 +79,8 @@ def claim_report(ledger: Ledger, claim_number: str, as_of: date) -> Report:
                          for r, v in sorted(facts["balances"].items()) if v)
     notes = [f"Open balances: {balances or 'none'}"]
     notes += [f"Denial {r['id']}: {r['next_action']}" for r in rows if r["next_action"]]
+    for r in rows:
+        r["state"] = r["status"] if r["resolution"] in ("", r["status"]) else f"{r['status']} ({r['resolution']})"
     return Report(name="denials", title=f"Denials on claim {facts['claim']} (claim status {facts['status']})",
                   columns=[Column(key="id", title="Id", kind=Kind.ID), Column(key="line", title="Line", kind=Kind.INT),
                            Column(key="payer", title="Payer"), Column(key="code", title="Code"),
@@ -86,8 +88,7 @@ def claim_report(ledger: Ledger, claim_number: str, as_of: date) -> Report:
                            Column(key="amount", title="Denied", kind=Kind.MONEY),
                            Column(key="overturned", title="Paid since", kind=Kind.MONEY),
                            Column(key="at_stake", title="At stake", kind=Kind.MONEY),
-                           Column(key="status", title="Status"), Column(key="level", title="Level", kind=Kind.INT),
-                           Column(key="resolution", title="Resolution"),
+                           Column(key="state", title="Status"), Column(key="level", title="Level", kind=Kind.INT),
                            Column(key="denied_on", title="Denied on", kind=Kind.DATE),
                            Column(key="deadline", title="Appeal by", kind=Kind.DATE),
                            Column(key="next_level", title="Next level")],

@@ -91,8 +91,8 @@ def test_appeal_then_upheld_opens_the_next_level(denied):
                                      "next level deadline 2027-01-28")
     assert denied("denials", "appeal", "D3", "--note", "to the QIC", "--date", "2026-08-05").stdout.strip() == (
         "claim D3: 1 denial(s) of MCR01 (coverage 1) appealed at level 2; deadline 2027-01-28")
-    (shown,) = rows(denied("denials", "show", "D3", "--format", "csv"))
-    assert (shown["status"], shown["level"], shown["deadline"]) == ("appealed", "2", "2027-01-28")
+    (shown,) = json.loads(denied("denials", "show", "D3", "--format", "json").stdout)["denials"]
+    assert (shown["status"], shown["level"], shown["deadline"]) == ("appealed", 2, "2027-01-28")
     ledger = opened(denied)
     with ledger.read() as session:
         notes = session.execute(select(NoteRow.text).order_by(NoteRow.id)).scalars().all()
@@ -101,26 +101,34 @@ def test_appeal_then_upheld_opens_the_next_level(denied):
     checked(denied)
 
 
-@pytest.mark.parametrize("option,receiver,kinds", [
-    ("--to-patient", 0, ["transfer", "transfer"]),
-    ("--billed-other-payer", 2, ["transfer", "transfer"]),
-    ("--written-off", None, ["denial_writeoff"]),
+@pytest.mark.parametrize("number,option,receiver,kinds,amount,code", [
+    ("D2", "--to-patient", 0, ["transfer", "transfer"], 20000, "197"),
+    ("D1", "--billed-other-payer", 2, ["transfer", "transfer"], 2500, "97"),
+    ("D1", "--written-off", None, ["denial_writeoff"], 2500, "97"),
 ])
-def test_money_resolutions_move_the_denied_amount(denied, option, receiver, kinds):
-    result = denied("denials", "resolve", "D1", option, "--date", "2026-06-30", "--posting-date", "2026-06-30")
+def test_money_resolutions_move_the_denied_amount(denied, number, option, receiver, kinds, amount, code):
+    result = denied("denials", "resolve", number, option, "--date", "2026-06-30", "--posting-date", "2026-06-30")
     assert result.exit_code == 0, result.output
     ledger = opened(denied)
     with ledger.read() as session:
         moved = session.execute(select(LedgerEntryRow.kind, LedgerEntryRow.responsibility, LedgerEntryRow.amount)
                                 .where(LedgerEntryRow.source_ref.like("denial %")).order_by(LedgerEntryRow.id)).all()
-        status = session.execute(select(DenialRow.status, DenialRow.resolution).where(DenialRow.reason_code == "97")).one()
+        status = session.execute(select(DenialRow.status, DenialRow.resolution).where(DenialRow.reason_code == code)).one()
     ledger.dispose()
     assert [m.kind for m in moved] == kinds
-    assert (moved[0].responsibility, moved[0].amount) == (1, -2500)
+    assert (moved[0].responsibility, moved[0].amount) == (1, -amount)
     if receiver is not None:
-        assert (moved[1].responsibility, moved[1].amount) == (receiver, 2500)
+        assert (moved[1].responsibility, moved[1].amount) == (receiver, amount)
     assert tuple(status) == ("resolved", option.lstrip("-").replace("-", "_"))
     checked(denied)
+
+
+def test_a_bundling_denial_is_never_moved_to_the_patient(denied):
+    before = snapshot(denied)
+    result = denied("denials", "resolve", "D1", "--to-patient", "--posting-date", "2026-06-30")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: denial 1 (bundling) cannot be moved to the patient: Check the edit")
+    assert snapshot(denied) == before
 
 
 def test_overturned_waits_for_the_payment_and_the_payment_records_it(denied, tmp_path):
@@ -128,8 +136,9 @@ def test_overturned_waits_for_the_payment_and_the_payment_records_it(denied, tmp
     paid = era(tmp_path / "e2.835", "ACME1", "T2", "20260625",
                claim("D2", "1", 20000, 15000, "PCN-D2-B", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))]))
     assert denied("post", "era", str(paid), "--posting-date", "2026-06-30").exit_code == 0
-    (shown,) = rows(denied("denials", "show", "D2", "--format", "csv"))
-    assert (shown["status"], shown["resolution"], shown["overturned"]) == ("overturned", "paid", "150.00")
+    (shown,) = json.loads(denied("denials", "show", "D2", "--format", "json").stdout)["denials"]
+    assert (shown["status"], shown["resolution"], shown["overturned"]) == ("overturned", "paid", 150.0)
+    assert rows(denied("denials", "show", "D2", "--format", "csv"))[0]["state"] == "overturned (paid)"
     checked(denied)
 
 

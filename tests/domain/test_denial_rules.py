@@ -71,3 +71,10 @@ def test_overturn_never_recovers_more_than_paid_or_at_stake(denials, paid):
 
 def test_take_in_order():
     assert take_in_order([300, 300, 300], 500) == [300, 200, 0]
+
+
+@pytest.mark.parametrize("category", [DenialCategory.TIMELY_FILING, DenialCategory.BUNDLING])
+def test_timely_filing_and_bundling_never_go_to_the_patient(category):
+    with pytest.raises(InputError, match="cannot be moved to the patient"):
+        check_resolution(state(category=category), Resolution.TO_PATIENT)
+    assert check_resolution(state(category=category), Resolution.WRITTEN_OFF) is DenialStatus.RESOLVED
