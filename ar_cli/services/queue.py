@@ -18,7 +18,7 @@ When T is low (a young ledger, narrow filters) B is 0 and every row is scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -49,7 +49,9 @@ from ar_cli.store.tables import (
 
 KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
 _CANDIDATES_PER_SOURCE = 4  # × the limit: largest balances, oldest claims
+_NEAR_DEADLINE_CANDIDATES = 20  # × the limit: nearest appeal deadlines and filing limits (they score most)
 _CLOSING_REASONS = ("applied", "interest_income")
+OPEN_STATUSES = ("billed", "partially_paid", "paid", "denied", "appealed", "credit")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,8 +76,9 @@ class QueueItem:
     payer: str
     amount: int
     score: int
-    why: str
     facts: QueueFacts
+    why: str = ""  # said for the rows shown (see _top)
+    detail: str = ""  # what a non-claim item is, for its why
     claim_id: int | None = None
     user_id: int | None = None
     follow_up_in: int | None = None
@@ -111,8 +114,23 @@ def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
         value = getattr(filters, key)
         params[key] = None if value is None else d.date_param(value)
     others = _other_items(session, flt, filters, kinds, as_of, weights, by_id)
+
+    def with_credits(items: list[QueueItem]) -> list[QueueItem]:
+        """Credits that can reach the N-th best score so far (all of them without a limit)."""
+        if ItemKind.CREDIT not in kinds or filters.category is not None:
+            return items
+        ranked = _top(items, flt.limit)
+        least = 1
+        if flt.limit is not None and len(ranked) >= flt.limit:
+            least = _least_credit(weights, payers, ranked[-1].score)
+        if least is None:
+            return items
+        credits = [c for c in _credits(session, filters, as_of, weights, by_id, least) if _passes(c, filters, as_of)]
+        return items + credits
+
     if ItemKind.CLAIM not in kinds:
-        return Queue(items=_top(others, flt.limit), as_of=as_of, weights=weights, scored_rows=0)
+        return Queue(items=_top(with_credits(others), flt.limit, weights), as_of=as_of, weights=weights,
+                     scored_rows=0)
 
     def scored(candidates: str, extra: dict | None = None) -> list[QueueItem]:
         sql = queue_sql.scored_claims_sql(d, weights, payers, candidates=candidates, filters=filters,
@@ -123,63 +141,124 @@ def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
     everything = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
     if flt.limit is None:
         claims = scored(everything)
-        return Queue(items=_top(claims + others, None), as_of=as_of, weights=weights, scored_rows=len(claims))
-    k = flt.limit * _CANDIDATES_PER_SOURCE
-    first, extra = _likely_top(d, weights, payers, as_of, k)
-    found = {(i.claim_id, i.responsibility): i for i in scored(first, extra)}
+        return Queue(items=_top(with_credits(claims + others), None, weights), as_of=as_of, weights=weights, scored_rows=len(claims))
+    seed, extra = _seed(d, weights, payers, as_of, flt.limit * _CANDIDATES_PER_SOURCE,
+                        flt.limit * _NEAR_DEADLINE_CANDIDATES)
+    found = {(i.claim_id, i.responsibility): i for i in scored(seed, extra)}
     ranked = _top(list(found.values()) + others, flt.limit)
     threshold = ranked[-1].score if len(ranked) >= flt.limit else None
-    least = _least_balance(weights, payers, threshold)
-    if least is not None:
-        rest = ("SELECT claim_id, responsibility FROM claim_balance "
-                "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance")
-        if least <= 1:
-            rest = everything
-        for item in scored(rest, {"least_balance": least}):
+    rest, extra = _reach(d, weights, payers, as_of, threshold)
+    if rest:
+        for item in scored(rest, extra):
             found[(item.claim_id, item.responsibility)] = item
-    return Queue(items=_top(list(found.values()) + others, flt.limit), as_of=as_of, weights=weights,
+    return Queue(items=_top(with_credits(list(found.values()) + others), flt.limit, weights), as_of=as_of,
+                 weights=weights,
                  scored_rows=len(found))
 
 
-def _likely_top(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
-                k: int) -> tuple[str, dict]:
-    parts = ["SELECT claim_id, responsibility FROM denial WHERE status = 'open'"]
+def _seed(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
+          k: int, near: int) -> tuple[str, dict]:
+    """A few rows likely near the top, k from each source: the largest balances, the
+    oldest claims of each open status, the nearest appeal deadlines and filing limits."""
+    parts = [f"SELECT * FROM (SELECT claim_id, responsibility FROM denial WHERE status = 'open' "
+             f"AND appeal_deadline >= :as_of ORDER BY appeal_deadline LIMIT {near}) near_appeal"]
     extra: dict = {}
     span = queue_sql.filing_candidate_range(payers, as_of, weights.window)
     if span is not None:
-        parts.append("SELECT b.claim_id, b.responsibility FROM claim c "
-                     "JOIN claim_balance b ON b.claim_id = c.id "
-                     "WHERE c.first_service_date BETWEEN :filing_from AND :filing_to "
-                     "AND c.status = 'billed' AND b.responsibility > 0")
+        parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = 'billed' "
+                     f"AND first_service_date BETWEEN :filing_from AND :filing_to ORDER BY first_service_date "
+                     f"LIMIT {near}) near_limit JOIN claim_balance b ON b.claim_id = near_limit.id "
+                     f"AND b.responsibility > 0")
         extra = {"filing_from": d.date_param(span[0]), "filing_to": d.date_param(span[1])}
     for resp in (0, 1, 2, 3):
         parts.append(f"SELECT * FROM (SELECT claim_id, responsibility FROM claim_balance "
                      f"WHERE responsibility = {resp} AND balance > 0 ORDER BY balance DESC LIMIT {k}) big{resp}")
-    parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status <> 'closed' "
-                 f"ORDER BY first_service_date LIMIT {k}) old JOIN claim_balance b ON b.claim_id = old.id")
+    # The oldest claims of each status that can owe money (index claim(status, first_service_date)).
+    for status in OPEN_STATUSES:
+        parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = '{status}' "
+                     f"ORDER BY first_service_date LIMIT {k}) old_{status} "
+                     f"JOIN claim_balance b ON b.claim_id = old_{status}.id")
     return " UNION ".join(parts), extra
 
 
-def _least_balance(weights: QueueWeights, payers: list[PayerFacts], threshold: int | None) -> int | None:
-    """The smallest balance a row without denial or near filing limit needs to reach the
-    threshold; None when no such row can (1: every row may)."""
+def _reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
+           threshold: int | None) -> tuple[str | None, dict]:
+    """Every row not ruled out from reaching `threshold` (None: every row).
+
+    A row scores at most money(balance) + deadline + denial + C, C being age, no response,
+    untouched and payer at full points. So with N = threshold − C it can reach only if
+    - it has no open denial and no deadline near: money(balance) >= N, a balance bound;
+    - it has an open denial: money(balance) + its appeal deadline's points reach
+      N − denial (or its claim is still billed, so a filing limit may count instead);
+    - it is a billed claim (no open denial: that would make it `denied`) where
+      money(balance) + its filing limit's points reach N.
+    """
+    everything = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
     if threshold is None:
-        return 1
+        return everything, {}
     p = weights.points
     top_payer = max([weights.payer_points(x.code, x.financial_class) for x in payers]
                     + [weights.payer_points("", "self-pay"), 0])
     need = threshold - (p["age"] + p["no_response"] + p["untouched"] + top_payer)
     if need <= 0:
-        return 1
-    if need > p["money"]:
+        return everything, {}
+    parts, extra = [], {}
+    if need <= p["money"]:
+        parts.append("SELECT claim_id, responsibility FROM claim_balance "
+                     "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance")
+        extra["least_balance"] = max(1, -(-need * weights.money_full_cents // p["money"]))
+    denial = p["denial"] + max([weights.category_points(c) for c in weights.category] + [0])
+    if need - denial <= 0:
+        parts.append("SELECT claim_id, responsibility FROM denial WHERE status = 'open'")
+    elif need - denial <= p["money"] + p["deadline"]:
+        # money(balance) + its appeal deadline's points must reach need − denial (or the
+        # claim is still billed, where a filing limit may give the points instead).
+        money = f"{p['money']} * {d.least('b.balance', str(weights.money_full_cents))} / {weights.money_full_cents}"
+        left = d.days_until("dn.appeal_deadline")
+        window = weights.window
+        points = (f"CASE WHEN dn.appeal_deadline >= :as_of AND {left} <= {window} "
+                  f"THEN {p['deadline']} * ({window} - {left}) / {window} ELSE 0 END")
+        parts.append("SELECT dn.claim_id, dn.responsibility FROM denial dn JOIN claim_balance b "
+                     "ON b.claim_id = dn.claim_id AND b.responsibility = dn.responsibility "
+                     f"WHERE dn.status = 'open' AND b.balance > 0 AND ({money} + {points} >= {need - denial} "
+                     "OR EXISTS (SELECT 1 FROM claim c WHERE c.id = dn.claim_id AND c.status = 'billed'))")
+    filing_days = _days_for(weights, need - p["money"])
+    span = queue_sql.filing_candidate_range(payers, as_of, weights.window if filing_days is None or filing_days < 0
+                                            else filing_days)
+    if filing_days is not None and span is not None:
+        # money(balance) + the filing limit's points must reach need.
+        money = f"{p['money']} * {d.least('bal', str(weights.money_full_cents))} / {weights.money_full_cents}"
+        window = weights.window
+        points = f"CASE WHEN fl BETWEEN 0 AND {window} THEN {p['deadline']} * ({window} - fl) / {window} ELSE 0 END"
+        parts.append("SELECT claim_id, responsibility FROM ("
+                     "SELECT b.claim_id, b.responsibility, b.balance AS bal, "
+                     f"{queue_sql.filing_left_sql(d, payers)} AS fl "
+                     "FROM claim c JOIN claim_balance b ON b.claim_id = c.id AND b.responsibility > 0 "
+                     "JOIN coverage cov ON cov.claim_id = c.id AND cov.rank = b.responsibility "
+                     "WHERE c.status = 'billed' AND c.first_service_date BETWEEN :reach_from AND :reach_to "
+                     f"AND b.balance > 0) near_limit WHERE {money} + {points} >= {need}")
+        extra.update({"reach_from": d.date_param(span[0]), "reach_to": d.date_param(span[1])})
+    return (" UNION ".join(parts) or None), extra
+
+
+def _days_for(weights: QueueWeights, points: int) -> int | None:
+    """The most days before a deadline that still give `points` deadline points: -1 for
+    any row (points <= 0), None when no deadline gives that many."""
+    full, window = weights.points["deadline"], weights.window
+    if points <= 0:
+        return -1
+    if points > full:
         return None
-    full = weights.money_full_cents
-    return max(1, -(-need * full // p["money"]))
+    return window - (-(-points * window // full))
 
 
-def _top(items: list[QueueItem], limit: int | None) -> list[QueueItem]:
+def _top(items: list[QueueItem], limit: int | None, weights: QueueWeights | None = None) -> list[QueueItem]:
+    """Best first; with weights, the rows kept also get their why (only they are shown)."""
     items = sorted(items, key=QueueItem.sort_key)
-    return items if limit is None else items[:limit]
+    kept = items if limit is None else items[:limit]
+    if weights is None:
+        return kept
+    return [replace(i, why=why(i.facts, weights, detail=i.detail)) for i in kept]
 
 
 def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> QueueItem:
@@ -202,7 +281,7 @@ def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> Qu
                        untouched_days=int(untouched))
     return QueueItem(kind=ItemKind.CLAIM, ref=number, claim_number=number, responsibility=int(resp),
                      payer=code or ("patient" if resp == 0 else ""), amount=int(amount), score=int(sql_score),
-                     why=why(facts, weights), facts=facts, claim_id=int(claim_id), user_id=user_id,
+                     facts=facts, claim_id=int(claim_id), user_id=user_id,
                      follow_up_in=None if due_in is None else int(due_in))
 
 
@@ -213,8 +292,6 @@ def _other_items(session: Session, flt: QueueFilter, filters: ClaimFilters, kind
     items: list[QueueItem] = []
     if filters.category is not None:
         return items
-    if ItemKind.CREDIT in kinds:
-        items.extend(_credits(session, filters, as_of, weights, payers))
     if filters.user_id is not None:
         return items  # exceptions and unapplied money are nobody's yet
     if ItemKind.EXCEPTION in kinds:
@@ -238,7 +315,7 @@ def _plain_item(kind: ItemKind, ref: str, claim_number: str, payer_id: int | Non
                        untouched_days=age if untouched is None else untouched)
     return QueueItem(kind=kind, ref=ref, claim_number=claim_number, responsibility=responsibility,
                      payer=payer.code if payer else ("patient" if responsibility == 0 else ""), amount=amount,
-                     score=score(facts, weights), why=why(facts, weights, detail=detail), facts=facts,
+                     score=score(facts, weights), detail=detail, facts=facts,
                      claim_id=claim_id, user_id=user_id, extra={"payer_id": payer_id})
 
 
@@ -261,15 +338,28 @@ def _unapplied(session: Session, as_of: date, weights: QueueWeights,
     return items
 
 
+def _least_credit(weights: QueueWeights, payers: list[PayerFacts], threshold: int) -> int | None:
+    """The smallest credit (cents) that can score `threshold`; None: no credit can."""
+    p = weights.points
+    top_payer = max([weights.payer_points(x.code, x.financial_class) for x in payers]
+                    + [weights.payer_points("", "self-pay"), 0])
+    need = threshold - (p["credit"] + p["age"] + p["untouched"] + top_payer)
+    if need <= 0:
+        return 1
+    if need > p["money"]:
+        return None
+    return max(1, -(-need * weights.money_full_cents // p["money"]))
+
+
 def _credits(session: Session, filters: ClaimFilters, as_of: date, weights: QueueWeights,
-             payers: dict[int, PayerFacts]) -> list[QueueItem]:
+             payers: dict[int, PayerFacts], least: int) -> list[QueueItem]:
     stmt = (select(ClaimRow.id, ClaimRow.claim_number, ClaimRow.first_service_date, ClaimRow.assigned_user_id,
                    ClaimBalanceRow.responsibility, ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since,
                    CoverageRow.payer_id)
             .join(ClaimRow, ClaimRow.id == ClaimBalanceRow.claim_id)
             .outerjoin(CoverageRow, (CoverageRow.claim_id == ClaimBalanceRow.claim_id)
                        & (CoverageRow.rank == ClaimBalanceRow.responsibility))
-            .where(ClaimBalanceRow.responsibility.in_((0, 1, 2, 3)), ClaimBalanceRow.balance < 0))
+            .where(ClaimBalanceRow.responsibility.in_((0, 1, 2, 3)), ClaimBalanceRow.balance <= -least))
     if filters.user_id is not None:
         stmt = stmt.where(ClaimRow.assigned_user_id == filters.user_id)
     items = []

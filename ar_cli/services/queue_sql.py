@@ -120,7 +120,7 @@ def _payer_points_sql(weights: QueueWeights, payers: list[PayerFacts]) -> str:
     return f"CASE payer_id {' '.join(whens)} ELSE 0 END" if whens else "0"
 
 
-def _filing_left_sql(d: Dialect, payers: list[PayerFacts]) -> str:
+def filing_left_sql(d: Dialect, payers: list[PayerFacts]) -> str:
     """Days to the filing limit from the date of service, per payer (NULL: no payer)."""
     by_limit: dict[tuple[int, str], list[int]] = {}
     for p in payers:
@@ -199,7 +199,7 @@ facts AS (
          {d.days_since('c.first_service_date')} AS age,
          {d.days_since(touched)} AS untouched,
          CASE WHEN {billed_payer} THEN {d.days_since('c.billed_date')} END AS no_resp,
-         CASE WHEN {billed_payer} THEN {_filing_left_sql(d, payers)} END AS filing_left,
+         CASE WHEN {billed_payer} THEN {filing_left_sql(d, payers)} END AS filing_left,
          {d.days_until('den.next_dl')} AS appeal_left,
          {d.days_until('den.last_dl')} AS appeal_passed,
          den.catrank AS catrank,

@@ -67,3 +67,5 @@ class ClaimLineRow(SQLModel, table=True):
 
 
 Index("ix_claim_line_control", ClaimLineRow.__table__.c.line_control_number)
+# The work queue's way into old open claims (revision 0004).
+Index("ix_claim_status_service", ClaimRow.__table__.c.status, ClaimRow.__table__.c.first_service_date)
