@@ -95,3 +95,9 @@ def test_bad_input_is_one_line_exit_2(sample_cli, args, message):
     with ledger.read() as session:
         assert session.execute(select(func.count()).select_from(AuditEventRow)).scalar_one() == before
     ledger.dispose()
+
+
+def test_work_refuses_bad_filters_before_the_screen_takes_over(cli):
+    result = cli("work", "--payer", "NOPE")
+    assert result.exit_code == 2
+    assert result.stderr == "error: payer 'NOPE' is not in the ledger (see `ar-cli payers list`)\n"

@@ -1,0 +1,1 @@
+"""The interactive terminal app (Textual): imported only by `ar-cli work`."""
