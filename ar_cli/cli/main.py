@@ -11,7 +11,13 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli import __version__
-from ar_cli.cli import aging, claims, codes, config, db, era, exceptions, payers, post, unapplied
+from ar_cli.cli import aging, audit, claims, codes, config, db, era, exceptions, payers, post, unapplied
+from ar_cli.cli import denials as denials_cmd
+from ar_cli.cli import export as export_cmd
+from ar_cli.cli import period, report
+from ar_cli.cli.kpis import kpis as kpis_command
+from ar_cli.cli import queue as queue_cmd
+from ar_cli.cli import users, work, work_notes
 from ar_cli.cli.boundary import LedgerCommandGroup
 from ar_cli.cli.state import CliState
 
@@ -34,6 +40,18 @@ app.add_typer(era.app, name="era")
 app.add_typer(aging.app, name="aging")
 app.add_typer(post.app, name="post")
 app.add_typer(unapplied.app, name="unapplied")
+app.add_typer(denials_cmd.app, name="denials")
+app.add_typer(audit.app, name="audit")
+app.command("export")(export_cmd.export)
+app.add_typer(period.app, name="period")
+app.add_typer(report.app, name="report")
+app.command("kpis")(kpis_command)
+app.command("queue")(queue_cmd.queue)
+app.command("note")(work_notes.note)
+app.command("follow-up")(work_notes.follow_up)
+app.command("assign")(work_notes.assign)
+app.add_typer(users.app, name="users")
+app.command("work")(work.work)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,118 @@
+"""`ar-cli report nightly`: the cron job's folder of files, one line of log, and an
+exit code that says whether a human is needed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ar_cli.cli.options import AsOfOption
+from ar_cli.cli.state import parse_date, state, today
+
+app = typer.Typer(help="Reports written to files for cron and supervisors: nightly.", no_args_is_help=True)
+
+
+@app.command("nightly")
+def nightly(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", help="Folder to write into; the run goes in a sub-folder "
+                                         "named by the as-of date (a re-run replaces it).")],
+    as_of: AsOfOption = None,
+    log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
+                                                "file.")] = None,
+    queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
+) -> None:
+    """Write aging, denials, the work queue, exceptions, cash per week, denial rates and
+    risk flags as CSV, kpis.json and a self-contained report.html into OUTPUT/DATE; take
+    that night's aging snapshot; remember the run.
+
+    Exit 1 when something new needs a human since the last run (a new remittance
+    exception, an appeal or filing limit newly coming due, AR over 90 days above
+    `config report.ar_over_90_threshold`), else 0. On a terminal it lists the files; in
+    cron it prints one line to stderr and nothing else.
+    """
+    from ar_cli.cli.nightly_html import render_page
+    from ar_cli.cli.render import to_csv, to_json
+    from ar_cli.domain.errors import InputError
+    from ar_cli.reports.aging import snapshot_measure
+    from ar_cli.reports.nightly import gather_nightly, summary_line
+    from ar_cli.services.aging_snapshot import take_snapshot
+    from ar_cli.services.nightly_runs import record_run
+
+    if queue_limit < 1:
+        raise InputError(f"--queue-limit: {queue_limit} is not a number of rows above 0")
+    day = parse_date(as_of, "--as-of") or today()
+    if log is not None:
+        _append_log(log, "")  # an unwritable log is bad input before anything runs
+    base = output.expanduser()
+    if not base.is_dir():
+        raise InputError(f"--output {output}: folder does not exist")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.", dir=base))
+    except OSError as exc:
+        raise InputError(f"--output {output}: cannot write there: {exc.strerror}") from None
+    target = base / day.isoformat()
+    try:
+        st = state(ctx)
+        ledger = st.ledger()
+        night = gather_nightly(ledger, as_of=day, queue_limit=queue_limit)
+        for name, report in night.csv_reports().items():
+            # As `aging --format csv` does: the totals are the file's last row.
+            flat = replace(report, rows=report.rows + ([report.totals] if report.totals else []), totals=None)
+            (staging / name).write_text(to_csv(flat, include_phi=False), encoding="utf-8")
+        (staging / "kpis.json").write_text(to_json(night.kpis.report, include_phi=False), encoding="utf-8")
+        (staging / "report.html").write_text(render_page(night), encoding="utf-8")
+        for path in staging.iterdir():
+            os.chmod(path, 0o644)
+        os.chmod(staging, 0o755)
+        # The ledger remembers the run only once every file is written.
+        take_snapshot(ledger, as_of=day, edges=None, actor=st.actor(), measure=snapshot_measure)
+        record_run(ledger, as_of=day, folder=str(target), seen=night.seen, new=night.new,
+                   ar=night.aging.total.total, ar_over_90=night.aging.total.over, actor=st.actor())
+        _replace_folder(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    line = summary_line(night, str(target))
+    if log is not None:
+        _append_log(log, line)
+    if sys.stdout.isatty():
+        typer.echo(f"Wrote {target}:")
+        for path in sorted(target.iterdir()):
+            typer.echo(f"  {path.name}")
+        typer.echo(line)
+    else:
+        typer.echo(line, err=True)
+    if night.new:
+        raise typer.Exit(1)
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Put the new folder in place of a previous run's for the same date."""
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+
+
+def _append_log(log: Path, line: str) -> None:
+    from ar_cli.domain.errors import InputError
+
+    try:
+        with log.expanduser().open("a", encoding="utf-8") as handle:
+            if line:
+                handle.write(f"{datetime.now().isoformat(timespec='seconds')} {line}\n")
+    except OSError as exc:
+        raise InputError(f"--log {log}: cannot append: {exc.strerror}") from None
