@@ -189,9 +189,11 @@ def _reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: d
     untouched and payer at full points. So with N = threshold − C it can reach only if
     - it has no open denial and no deadline near: money(balance) >= N, a balance bound;
     - it has an open denial: money(balance) + its appeal deadline's points reach
-      N − denial (or its claim is still billed, so a filing limit may count instead);
-    - it is a billed claim (no open denial: that would make it `denied`) where
-      money(balance) + its filing limit's points reach N.
+      N − denial;
+    - it is a billed claim where money(balance) + its filing limit's points reach N.
+    A claim with an open denial is `denied`, never `billed` (its status is derived in
+    the transaction that opens the denial), so no row needs both a denial's points and
+    a filing limit's.
     """
     everything = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
     if threshold is None:
@@ -208,37 +210,46 @@ def _reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: d
                      "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance")
         extra["least_balance"] = max(1, -(-need * weights.money_full_cents // p["money"]))
     denial = p["denial"] + max([weights.category_points(c) for c in weights.category] + [0])
+    money = f"{p['money']} * {d.least('b.balance', str(weights.money_full_cents))} / {weights.money_full_cents}"
+    window = weights.window
     if need - denial <= 0:
         parts.append("SELECT claim_id, responsibility FROM denial WHERE status = 'open'")
     elif need - denial <= p["money"] + p["deadline"]:
-        # money(balance) + its appeal deadline's points must reach need − denial (or the
-        # claim is still billed, where a filing limit may give the points instead).
-        money = f"{p['money']} * {d.least('b.balance', str(weights.money_full_cents))} / {weights.money_full_cents}"
+        # money(balance) + its appeal deadline's points must reach need − denial; the
+        # balance alone is checked first (cheap), the deadline's points after.
         left = d.days_until("dn.appeal_deadline")
-        window = weights.window
         points = (f"CASE WHEN dn.appeal_deadline >= :as_of AND {left} <= {window} "
                   f"THEN {p['deadline']} * ({window} - {left}) / {window} ELSE 0 END")
         parts.append("SELECT dn.claim_id, dn.responsibility FROM denial dn JOIN claim_balance b "
                      "ON b.claim_id = dn.claim_id AND b.responsibility = dn.responsibility "
-                     f"WHERE dn.status = 'open' AND b.balance > 0 AND ({money} + {points} >= {need - denial} "
-                     "OR EXISTS (SELECT 1 FROM claim c WHERE c.id = dn.claim_id AND c.status = 'billed'))")
+                     f"WHERE dn.status = 'open' AND b.balance >= :denial_least "
+                     f"AND {money} + {points} >= {need - denial}")
+        extra["denial_least"] = _least_for(weights, need - denial - p["deadline"])
     filing_days = _days_for(weights, need - p["money"])
     span = queue_sql.filing_candidate_range(payers, as_of, weights.window if filing_days is None or filing_days < 0
                                             else filing_days)
     if filing_days is not None and span is not None:
-        # money(balance) + the filing limit's points must reach need.
-        money = f"{p['money']} * {d.least('bal', str(weights.money_full_cents))} / {weights.money_full_cents}"
-        window = weights.window
+        # money(balance) + the filing limit's points must reach need: the balance alone
+        # first (before the coverage is read), the limit's points after.
         points = f"CASE WHEN fl BETWEEN 0 AND {window} THEN {p['deadline']} * ({window} - fl) / {window} ELSE 0 END"
         parts.append("SELECT claim_id, responsibility FROM ("
-                     "SELECT b.claim_id, b.responsibility, b.balance AS bal, "
+                     "SELECT b.claim_id, b.responsibility, b.balance AS balance, "
                      f"{queue_sql.filing_left_sql(d, payers)} AS fl "
                      "FROM claim c JOIN claim_balance b ON b.claim_id = c.id AND b.responsibility > 0 "
                      "JOIN coverage cov ON cov.claim_id = c.id AND cov.rank = b.responsibility "
                      "WHERE c.status = 'billed' AND c.first_service_date BETWEEN :reach_from AND :reach_to "
-                     f"AND b.balance > 0) near_limit WHERE {money} + {points} >= {need}")
-        extra.update({"reach_from": d.date_param(span[0]), "reach_to": d.date_param(span[1])})
+                     f"AND b.balance >= :filing_least) b WHERE {money} + {points} >= {need}")
+        extra.update({"reach_from": d.date_param(span[0]), "reach_to": d.date_param(span[1]),
+                      "filing_least": _least_for(weights, need - p["deadline"])})
     return (" UNION ".join(parts) or None), extra
+
+
+def _least_for(weights: QueueWeights, points: int) -> int:
+    """The smallest balance (cents, at least 1) whose money points reach `points`."""
+    p = weights.points["money"]
+    if points <= 0 or p <= 0:
+        return 1
+    return max(1, -(-min(points, p) * weights.money_full_cents // p))
 
 
 def _days_for(weights: QueueWeights, points: int) -> int | None:

@@ -130,7 +130,8 @@ def test_database_facts_and_scores_agree_with_the_pure_functions(sample, actor):
 
 
 @pytest.mark.parametrize("weights", ["", "money=200,age=0,untouched=0,no_response=0,denial=0,deadline=0",
-                                     "money=1,age=0,untouched=0,no_response=0"])
+                                     "money=1,age=0,untouched=0,no_response=0",
+                                     "deadline=200,money=5,age=5,untouched=5,no_response=5,denial=5"])
 def test_the_top_n_is_the_top_of_the_full_ranking(sample, actor, weights):
     _worked(sample, actor)
     set_setting(sample, "queue.weights", weights, actor=actor)
