@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.audit import GENESIS_HASH, event_hash
 from ar_cli.domain.money import cents_to_text
+from ar_cli.store import balance_summary
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
     AuditEventRow,
@@ -153,7 +154,8 @@ _RANKS = {0: "patient", 1: "primary", 2: "secondary", 3: "tertiary"}
 
 
 def check_balances(session: Session) -> tuple[int, list[Finding]]:
-    """Every (claim, responsibility): cached balance = sum of entries (summed in SQL)."""
+    """Every (claim, responsibility): cached balance = sum of entries (summed in SQL);
+    and the open-balance summary = those balances grouped."""
     e = LedgerEntryRow.__table__
     sums = {(int(c), int(r)): int(s) for c, r, s in session.execute(
         select(e.c.claim_id, e.c.responsibility, func.sum(e.c.amount)).group_by(e.c.claim_id, e.c.responsibility))}
@@ -176,6 +178,9 @@ def check_balances(session: Session) -> tuple[int, list[Finding]]:
             message = (f"cached balance {cents_to_text(cached[(claim_id, resp)])} but the entries sum to "
                        f"{cents_to_text(sums.get((claim_id, resp), 0))}")
         findings.append(Finding(check="balance", ref=ref, message=message))
+    # The open-balance summary aging reads must equal a fresh grouping of the balances.
+    for problem in balance_summary.drift(session):
+        findings.append(Finding(check="summary", ref="open_balance_summary", message=problem))
     return len(set(sums) | set(cached)), findings
 
 

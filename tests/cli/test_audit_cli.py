@@ -41,8 +41,8 @@ def test_tampered_ledger_exits_1_and_names_each_break(sample_cli):
     assert result.exit_code == 1
     assert "event 5" in result.stdout and "hash does not match its content" in result.stdout
     assert "claim CLM100001 primary" in result.stdout
-    assert result.stdout.endswith(": 2 break(s)\n")
+    assert result.stdout.endswith(": 3 break(s)\n")
     as_json = sample_cli("audit", "verify", "--format", "json")
     assert as_json.exit_code == 1
     assert [(f["check"], f["ref"]) for f in json.loads(as_json.stdout)["findings"]] == [
-        ("chain", "event 5"), ("balance", "claim CLM100001 primary")]
+        ("chain", "event 5"), ("balance", "claim CLM100001 primary"), ("summary", "open_balance_summary")]
