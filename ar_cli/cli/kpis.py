@@ -70,7 +70,9 @@ def _print(result) -> None:
     for name, right in (("KPI", False), ("Value", True), ("Numerator", True), ("Denominator", True),
                         ("Formula", False)):
         table.add_column(name, justify="right" if right else "left", no_wrap=right)
+    previous = ""
     for kpi in result.kpis:
+        formula, previous = ("(as above)" if kpi.formula == previous else kpi.formula), kpi.formula
         if kpi.value is None:
             value = "n/a"
         elif kpi.unit == Unit.RATIO:
@@ -78,7 +80,7 @@ def _print(result) -> None:
         else:
             value = f"{kpi.value} days"
         table.add_row(kpi.name, value, part(kpi.numerator, kpi.numerator_measure),
-                      part(kpi.denominator, kpi.denominator_measure), kpi.formula)
+                      part(kpi.denominator, kpi.denominator_measure), formula)
     console = stdout_console()
     console.print(table)
     if result.rows is not None:

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import tempfile
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from ar_cli.reports.report import Column, Kind
 
 _MONEY_MARK = "\x00money:"
 _MONEY_RE = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
+_ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 XLSX_FORMATS = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.0%", Kind.INT: "0", Kind.DATE: "yyyy-mm-dd"}
 
 
@@ -154,48 +156,60 @@ def _masked(column: Column, value: Any) -> Any:
 
 def csv_cell(column: Column, value: Any) -> str:
     """One CSV cell, Excel-safe. Money and counts are numbers and never neutralised."""
-    if value is None:
-        return ""
+    return "" if value is None else csv_formatter(column)(value)
+
+
+def csv_formatter(column: Column):
+    """The function that writes a (non-empty) value of this column: chosen once per
+    column, not per cell (a ledger export writes millions of cells); text is cached, as
+    most text columns repeat a few values (kind, payer, source file)."""
     if column.kind == Kind.MONEY:
-        return cents_to_text(int(value))
+        return cents_to_text
     if column.kind == Kind.INT:
-        return str(int(value))
+        return str
     if column.kind == Kind.PERCENT:
-        return f"{float(value):.4f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if column.kind == Kind.ID:
-        return identifier_cell(str(value))
-    return neutralise(str(value))
+        return lambda value: f"{float(value):.4f}"
+    if column.kind == Kind.DATE:
+        return lambda value: value.isoformat() if isinstance(value, date) else str(value)
+    safe = identifier_cell if column.kind == Kind.ID else neutralise
+    return lru_cache(maxsize=4096)(lambda value: value.isoformat() if isinstance(value, date) else safe(str(value)))
 
 
 def _rows(table: ExportTable, request: ExportRequest):
-    """Rows with PHI masked as asked, counting and totalling as they pass."""
-    phi = [c for c in table.columns if c.phi] if not request.include_phi else []
+    """Rows with PHI masked as asked."""
+    phi = [(i, c) for i, c in enumerate(table.columns) if c.phi] if not request.include_phi else []
+    if not phi:
+        yield from table.rows
+        return
+    masks = [(i, lru_cache(maxsize=65536)(lambda value, column=column: _masked(column, value))) for i, column in phi]
     for row in table.rows:
-        for column in phi:
-            row[column.key] = _masked(column, row.get(column.key))
+        row = list(row)
+        for i, mask in masks:
+            row[i] = mask(row[i])
         yield row
 
 
 def _write_csv(path: Path, table: ExportTable, request: ExportRequest) -> tuple[int, dict[str, int]]:
-    totals = {key: 0 for key in table.money_keys}
+    money = [(key, table.index(key)) for key in table.money_keys]
+    totals = [0] * len(money)
     count = 0
+    writers = [csv_formatter(c) for c in table.columns]
     with path.open("w", encoding="utf-8-sig" if request.bom else "utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([c.key for c in table.columns])
         for row in _rows(table, request):
-            writer.writerow([csv_cell(c, row.get(c.key)) for c in table.columns])
-            for key in totals:
-                totals[key] += int(row[key] or 0)
+            writer.writerow(["" if value is None else write(value) for write, value in zip(writers, row)])
+            for n, (_, i) in enumerate(money):
+                totals[n] += row[i] or 0
             count += 1
-    return count, totals
+    return count, {key: total for (key, _), total in zip(money, totals)}
 
 
 def _write_xlsx(path: Path, table: ExportTable, request: ExportRequest) -> tuple[int, dict[str, int]]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    money = [(key, table.index(key)) for key in table.money_keys]
     totals = {key: 0 for key in table.money_keys}
     count = 0
     book = Workbook(write_only=True)
@@ -203,8 +217,7 @@ def _write_xlsx(path: Path, table: ExportTable, request: ExportRequest) -> tuple
     sheet.append([c.key for c in table.columns])
     for row in _rows(table, request):
         cells = []
-        for column in table.columns:
-            value = row.get(column.key)
+        for column, value in zip(table.columns, row):
             if value is None or value == "":
                 cells.append(None)
                 continue
@@ -212,8 +225,8 @@ def _write_xlsx(path: Path, table: ExportTable, request: ExportRequest) -> tuple
                 cell = WriteOnlyCell(sheet, value=int(value) / 100)  # display only; totals stay in cents
             elif column.kind == Kind.INT:
                 cell = WriteOnlyCell(sheet, value=int(value))
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
+            elif column.kind == Kind.DATE and (isinstance(value, date) or _ISO_DAY.match(str(value))):
+                cell = WriteOnlyCell(sheet, value=value if isinstance(value, date) else date.fromisoformat(value))
             else:
                 cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
                 cell.data_type = "s"
@@ -221,8 +234,8 @@ def _write_xlsx(path: Path, table: ExportTable, request: ExportRequest) -> tuple
                 cell.number_format = XLSX_FORMATS[column.kind]
             cells.append(cell)
         sheet.append(cells)
-        for key in totals:
-            totals[key] += int(row[key] or 0)
+        for key, i in money:
+            totals[key] += int(row[i] or 0)
         count += 1
     book.save(path)
     return count, totals
