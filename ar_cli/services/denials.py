@@ -100,7 +100,9 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
     """Resolve the workable denials of the claim's current coverage (or one line)."""
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        claim, rows = _selected(session, claim_number, line, statuses=tuple(WORKABLE), resolving=True)
+        # Upheld answers an appeal: it concerns the appealed denials only.
+        statuses = (DenialStatus.APPEALED,) if resolution is Resolution.UPHELD else tuple(WORKABLE)
+        claim, rows = _selected(session, claim_number, line, statuses=statuses, resolving=True)
         for row in rows:
             check_resolution(_state(row), resolution)
         rank = rows[0].responsibility
@@ -163,6 +165,8 @@ def _selected(session: Session, claim_number: str, line: int | None, *, statuses
     wanted = [r for r in chosen if r.status in statuses]
     if not wanted:
         row = chosen[0]
+        if statuses == (DenialStatus.APPEALED,):
+            raise InputError(f"denial {row.id} is {row.status}, not appealed: only an appeal can be upheld")
         raise InputError(f"{where}: denial {row.id} is {row.status}; only an open or upheld denial can be "
                          "appealed")
     return claim, wanted
