@@ -185,3 +185,20 @@ def test_denials_never_exceed_what_the_line_still_holds(case):
         if line_id is not None:  # a claim-level denial may take from any line: checked below
             assert amount <= max(after.get((line_id, rank), 0), 0) + pool
     assert sum(denied.values()) <= max(balances_after({rank: total}, result)[rank], 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(remitted(), st.integers(1, 10_000))
+def test_a_stored_signature_pairs_the_exact_negation_and_nothing_else(case, off):
+    """What posting stores for a payment (payment_signature) accepts its exact reversal,
+    and any other amount on the reversal is a reversal_differs problem."""
+    from dataclasses import replace
+
+    from ar_cli.domain.posting import check_reversal, payment_signature
+
+    _, the_payment, _, _, _ = case
+    stored = payment_signature(the_payment)
+    reversal = negated(the_payment)
+    assert check_reversal(reversal, stored, the_payment.paid) == []
+    (problem,) = check_reversal(replace(reversal, paid=reversal.paid - off), stored, the_payment.paid)
+    assert problem.kind is ProblemKind.REVERSAL_DIFFERS
