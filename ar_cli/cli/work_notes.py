@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.options import AsOfOption
 from ar_cli.cli.state import parse_date, state, today
 
 
@@ -51,6 +52,7 @@ def assign(
     category: Annotated[Optional[str], typer.Option(help="Filter: an open denial of this category.")] = None,
     min_balance: Annotated[Optional[str], typer.Option(help="Filter: at least this amount owed (e.g. 100.00).")] = None,
     limit: Annotated[int, typer.Option(help="Filter: the top N claims of the queue (0: every match).", min=0)] = 0,
+    as_of: AsOfOption = None,
 ) -> None:
     """Assign a claim to a user, or split the queue's claims matching the filters evenly
     among several users (round robin, best first). Audited."""
@@ -80,7 +82,8 @@ def assign(
                 raise InputError(f"--min-balance: {exc}") from None
         queue = load_queue(st.ledger(), QueueFilter(
             payer=payer, financial_class=financial_class, bucket=bucket, category=category, min_amount=cents,
-            kind="claim", limit=limit or None, include_hidden=True), as_of=today())
+            kind="claim", limit=limit or None, include_hidden=True),
+            as_of=parse_date(as_of, "--as-of") or today())
         numbers = list(dict.fromkeys(item.claim_number for item in queue.items))
     done = assign_claims(st.ledger(), numbers, to, actor=st.actor())
     if len(done) == 1:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from ar_cli.domain.aging import parse_edges
@@ -33,19 +33,7 @@ from ar_cli.domain.queue_settings import weights_from_settings
 from ar_cli.domain.treatments import DenialCategory
 from ar_cli.services import queue_sql
 from ar_cli.services.queue_sql import ClaimFilters, Dialect, PayerFacts
-from ar_cli.services.settings import current_settings
-from ar_cli.store.payers_repo import find_payer
-from ar_cli.store.tables import (
-    ClaimBalanceRow,
-    ClaimRow,
-    CoverageRow,
-    ExceptionRow,
-    FollowUpRow,
-    PatientRow,
-    PayerRow,
-    UnappliedEntryRow,
-    UserRow,
-)
+from ar_cli.domain.settings import SETTINGS
 
 KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
 _CANDIDATES_PER_SOURCE = 4  # × the limit: largest balances, oldest claims
@@ -102,7 +90,7 @@ class Queue:
 
 
 def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
-    settings = current_settings(session)
+    settings = _settings(session)
     weights = weights_from_settings(settings)
     payers = _payers(session)
     by_id = {p.id: p for p in payers}
@@ -306,10 +294,12 @@ def _other_items(session: Session, flt: QueueFilter, filters: ClaimFilters, kind
     if filters.user_id is not None:
         return items  # exceptions and unapplied money are nobody's yet
     if ItemKind.EXCEPTION in kinds:
-        for row in session.execute(select(ExceptionRow).where(ExceptionRow.status == "open")).scalars():
-            age = (as_of - row.created_at.date()).days
-            items.append(_plain_item(ItemKind.EXCEPTION, f"exception {row.id}", row.claim_number, row.payer_id,
-                                     abs(row.amount), age, weights, payers, detail=row.kind.replace("_", " ")))
+        for ex_id, kind, number, payer_id, amount, created in session.execute(text(
+                "SELECT id, kind, claim_number, payer_id, amount, created_at FROM exception_record "
+                "WHERE status = 'open' ORDER BY id")):
+            age = max(0, (as_of - _day(created)).days)  # held after an as-of in the past: new
+            items.append(_plain_item(ItemKind.EXCEPTION, f"exception {ex_id}", number, payer_id,
+                                     abs(int(amount)), age, weights, payers, detail=kind.replace("_", " ")))
     if ItemKind.UNAPPLIED in kinds:
         items.extend(_unapplied(session, as_of, weights, payers))
     return [i for i in items if _passes(i, filters, as_of)]
@@ -332,20 +322,23 @@ def _plain_item(kind: ItemKind, ref: str, claim_number: str, payer_id: int | Non
 
 def _unapplied(session: Session, as_of: date, weights: QueueWeights,
                payers: dict[int, PayerFacts]) -> list[QueueItem]:
-    from ar_cli.services.unapplied import open_amounts
-
-    open_exceptions = {i for (i,) in session.execute(select(ExceptionRow.id).where(ExceptionRow.status == "open"))}
-    opened = session.execute(select(UnappliedEntryRow).where(
-        UnappliedEntryRow.reason.not_in(_CLOSING_REASONS))).scalars().all()
-    closed = open_amounts(session, [row.id for row in opened]) if opened else {}
+    """Opened unapplied entries with money still open, except those an open exception
+    holds (the exception is the work item for that money)."""
+    closing = ", ".join(f"'{r}'" for r in _CLOSING_REASONS)
+    rows = session.execute(text(
+        "SELECT u.id, u.payer_id, u.amount + COALESCE(a.applied, 0), u.reason, u.reference, u.effective_date "
+        "FROM unapplied_entry u "
+        "LEFT JOIN (SELECT applies_id, SUM(amount) AS applied FROM unapplied_entry "
+        "           WHERE applies_id IS NOT NULL GROUP BY applies_id) a ON a.applies_id = u.id "
+        f"WHERE u.reason NOT IN ({closing}) AND (u.exception_id IS NULL OR u.exception_id NOT IN "
+        "(SELECT id FROM exception_record WHERE status = 'open')) ORDER BY u.id")).all()
     items = []
-    for row in opened:
-        left = row.amount + closed.get(row.id, 0)
-        if left == 0 or row.exception_id in open_exceptions:
-            continue  # the open exception is the work item for that money
-        age = (as_of - row.effective_date).days
-        items.append(_plain_item(ItemKind.UNAPPLIED, f"unapplied {row.id}", row.reference, row.payer_id,
-                                 abs(left), age, weights, payers, detail=row.reason.replace("_", " ")))
+    for entry_id, payer_id, left, reason, reference, effective in rows:
+        if int(left) == 0:
+            continue
+        age = max(0, (as_of - _day(effective)).days)
+        items.append(_plain_item(ItemKind.UNAPPLIED, f"unapplied {entry_id}", reference, payer_id,
+                                 abs(int(left)), age, weights, payers, detail=reason.replace("_", " ")))
     return items
 
 
@@ -364,19 +357,18 @@ def _least_credit(weights: QueueWeights, payers: list[PayerFacts], threshold: in
 
 def _credits(session: Session, filters: ClaimFilters, as_of: date, weights: QueueWeights,
              payers: dict[int, PayerFacts], least: int) -> list[QueueItem]:
-    stmt = (select(ClaimRow.id, ClaimRow.claim_number, ClaimRow.first_service_date, ClaimRow.assigned_user_id,
-                   ClaimBalanceRow.responsibility, ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since,
-                   CoverageRow.payer_id)
-            .join(ClaimRow, ClaimRow.id == ClaimBalanceRow.claim_id)
-            .outerjoin(CoverageRow, (CoverageRow.claim_id == ClaimBalanceRow.claim_id)
-                       & (CoverageRow.rank == ClaimBalanceRow.responsibility))
-            .where(ClaimBalanceRow.responsibility.in_((0, 1, 2, 3)), ClaimBalanceRow.balance <= -least))
+    sql = ("SELECT c.id, c.claim_number, c.first_service_date, c.assigned_user_id, b.responsibility, b.balance, "
+           "b.responsible_since, cov.payer_id FROM claim_balance b JOIN claim c ON c.id = b.claim_id "
+           "LEFT JOIN coverage cov ON cov.claim_id = b.claim_id AND cov.rank = b.responsibility "
+           "WHERE b.responsibility IN (0, 1, 2, 3) AND b.balance <= :least")
+    params: dict = {"least": -least}
     if filters.user_id is not None:
-        stmt = stmt.where(ClaimRow.assigned_user_id == filters.user_id)
+        sql += " AND c.assigned_user_id = :user_id"
+        params["user_id"] = filters.user_id
     items = []
-    for claim_id, number, service, user_id, resp, balance, since, payer_id in session.execute(stmt):
+    for claim_id, number, service, user_id, resp, balance, since, payer_id in session.execute(text(sql), params):
         items.append(_plain_item(ItemKind.CREDIT, number, number, payer_id if resp else None, -int(balance),
-                                 (as_of - service).days, weights, payers, untouched=(as_of - since).days,
+                                 (as_of - _day(service)).days, weights, payers, untouched=(as_of - _day(since)).days,
                                  responsibility=resp, claim_id=claim_id, user_id=user_id))
     return items
 
@@ -401,9 +393,8 @@ def _passes(item: QueueItem, filters: ClaimFilters, as_of: date) -> bool:
 
 def _payers(session: Session) -> list[PayerFacts]:
     return [PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
-            for i, code, klass, count, unit in session.execute(
-                select(PayerRow.id, PayerRow.code, PayerRow.financial_class, PayerRow.timely_filing_count,
-                       PayerRow.timely_filing_unit).order_by(PayerRow.id))]
+            for i, code, klass, count, unit in session.execute(text(
+                "SELECT id, code, financial_class, timely_filing_count, timely_filing_unit FROM payer ORDER BY id"))]
 
 
 def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str, str],
@@ -416,7 +407,7 @@ def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str
             raise InputError(f"--kind: {flt.kind!r} is not one of {', '.join(k.value for k in ItemKind)}") from None
     payer_ids: set[int] | None = None
     if flt.payer:
-        payer_ids = {find_payer(session, flt.payer).id}
+        payer_ids = {_find_payer(session, flt.payer)}
     if flt.financial_class:
         wanted = flt.financial_class.strip().lower()
         if wanted not in {c.value for c in FinancialClass}:
@@ -443,7 +434,8 @@ def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str
         kinds &= {ItemKind.CLAIM}
     user_id = None
     if flt.assignee:
-        user_id = session.execute(select(UserRow.id).where(UserRow.name == flt.assignee.strip())).scalar()
+        user_id = session.execute(text("SELECT id FROM app_user WHERE name = :name"),
+                                  {"name": flt.assignee.strip()}).scalar()
         if user_id is None:
             raise NotFoundError(f"--assignee: user {flt.assignee.strip()!r} does not exist (see `ar-cli users list`)")
     if flt.min_amount is not None and flt.min_amount < 0:
@@ -459,17 +451,15 @@ def add_details(session: Session, items: list[QueueItem], as_of: date) -> None:
     claim_ids = sorted({i.claim_id for i in items if i.claim_id is not None})
     if not claim_ids:
         return
-    people = {cid: (last, first, user) for cid, last, first, user in session.execute(
-        select(ClaimRow.id, PatientRow.last_name, PatientRow.first_name, UserRow.name)
-        .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
-        .outerjoin(UserRow, UserRow.id == ClaimRow.assigned_user_id)
-        .where(ClaimRow.id.in_(claim_ids)))}
+    people = {cid: (last, first, user) for cid, last, first, user in session.execute(text(
+        "SELECT c.id, p.last_name, p.first_name, u.name FROM claim c JOIN patient p ON p.id = c.patient_id "
+        "LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id IN :ids")
+        .bindparams(bindparam("ids", expanding=True)), {"ids": claim_ids})}
     follow: dict[int, tuple[date, str]] = {}
-    for cid, due, action in session.execute(
-            select(FollowUpRow.claim_id, FollowUpRow.due_on, FollowUpRow.action)
-            .where(FollowUpRow.claim_id.in_(claim_ids), FollowUpRow.status == "open")
-            .order_by(FollowUpRow.due_on, FollowUpRow.id)):
-        follow.setdefault(cid, (due, action))
+    for cid, due, action in session.execute(text(
+            "SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id IN :ids "
+            "ORDER BY due_on, id").bindparams(bindparam("ids", expanding=True)), {"ids": claim_ids}):
+        follow.setdefault(cid, (_day(due), action))
     for item in items:
         if item.claim_id is None:
             continue
@@ -479,3 +469,31 @@ def add_details(session: Session, items: list[QueueItem], as_of: date) -> None:
                            "follow_up_action": follow.get(item.claim_id, (None, ""))[1]})
 
 
+
+
+def _day(value) -> date:
+    """A date or timestamp as the driver returns it (SQLite: text; PostgreSQL: values)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    return value
+
+
+def _settings(session: Session) -> dict[str, str]:
+    """The team's settings (services/settings.py's view, read without the ORM tables:
+    `ar-cli queue` imports only what it needs to start fast)."""
+    stored = dict(session.execute(text("SELECT key, value FROM setting")).all())
+    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+
+
+def _find_payer(session: Session, key: str) -> int:
+    """A payer id by code, exact name (any case) or alias (payers_repo.find_payer's rule)."""
+    upper = key.strip().upper()
+    found = session.execute(text("SELECT id FROM payer WHERE code = :k OR upper(name) = :k ORDER BY id"),
+                            {"k": upper}).scalar()
+    if found is None:
+        found = session.execute(text("SELECT payer_id FROM payer_alias WHERE alias = :k"), {"k": upper}).scalar()
+    if found is None:
+        raise NotFoundError(f"payer {key!r} is not in the ledger (see `ar-cli payers list`)")
+    return int(found)

@@ -130,7 +130,7 @@ def filing_left_sql(d: Dialect, payers: list[PayerFacts]) -> str:
         days = (f"{count} - {d.days_since('c.first_service_date')}" if unit == "d"
                 else d.days_until(d.plus_months("c.first_service_date", count)))
         whens.append(f"WHEN cov.payer_id IN ({', '.join(str(i) for i in ids)}) THEN {days}")
-    return f"CASE {' '.join(whens)} END" if whens else "NULL"
+    return f"CASE {' '.join(whens)} END" if whens else "CAST(NULL AS INTEGER)"
 
 
 def filing_candidate_range(payers: list[PayerFacts], as_of: date, window: int) -> tuple[date, date] | None:
