@@ -90,5 +90,9 @@ def summary_line(night: Nightly, folder: str) -> str:
     """The one line a cron log gets."""
     state = "needs a human: " + "; ".join(night.new) if night.new else "nothing new"
     return (f"ar-cli report nightly {night.as_of.isoformat()}: wrote {folder} · AR "
-            f"{format_money(night.aging.total.total)} · {len(night.exceptions.rows)} open exceptions · "
-            f"{len(night.denials.rows)} open denials · {state}")
+            f"{format_money(night.aging.total.total)} · {_count(len(night.exceptions.rows), 'open exception')} · "
+            f"{_count(len(night.denials.rows), 'open denial')} · {state}")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
