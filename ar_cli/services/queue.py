@@ -127,6 +127,10 @@ def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
         return [_claim_item(row, weights, by_id) for row in rows]
 
     everything = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
+    if filters.category is not None:  # the denials of that category are every candidate
+        claims = scored("SELECT claim_id, responsibility FROM denial WHERE status = 'open' AND category = :category")
+        return Queue(items=_top(with_credits(claims + others), flt.limit, weights), as_of=as_of, weights=weights,
+                     scored_rows=len(claims))
     if flt.limit is None:
         claims = scored(everything)
         return Queue(items=_top(with_credits(claims + others), None, weights), as_of=as_of, weights=weights, scored_rows=len(claims))

@@ -179,7 +179,7 @@ def scored_claims_sql(d: Dialect, weights: QueueWeights, payers: list[PayerFacts
     hidden = ("due_in IS NULL OR due_in <= 0 OR (dl <= due_in)")
     order = f"score DESC, amount DESC, {d.binary('claim_number')}, resp"
     return f"""
-WITH cand AS ({candidates}),
+WITH cand AS (SELECT DISTINCT claim_id, responsibility FROM ({candidates}) given),
 den AS (
   SELECT claim_id, responsibility, MAX({_category_rank_sql(weights, names)}) AS catrank,
          MIN(CASE WHEN appeal_deadline >= :as_of THEN appeal_deadline END) AS next_dl,

@@ -192,6 +192,8 @@ def test_other_kinds_filters_and_bad_filters(sample, actor):
         assert {i.payer for i in items(financial_class="self-pay")} == {"patient"}
         assert all(i.facts.denial_category == "bundling" for i in items(category="bundling"))
         assert items(category="bundling")
+        # Two open denials on one claim's primary: still one row.
+        assert [i.ref for i in items(category="authorization")].count("CLM100182") == 1
         assert all(i.amount >= 50_000 for i in items(min_amount=50_000))
         assert all(91 <= i.facts.age_days <= 120 for i in items(bucket="91-120"))
         assert all(i.facts.age_days >= 121 for i in items(bucket="121+"))
