@@ -34,6 +34,11 @@ demo: $(STAMP)
 	$(AR) claims list --from 2026-04-20 --to 2026-04-30
 	@echo "Ledger: $(DEMO_DB)  (try: $(BIN)/ar-cli --db $(DEMO_DB) claims list)"
 	$(AR) aging --as-of $(ANCHOR)
+	$(AR) denials list --by-category --as-of $(ANCHOR)
+	mkdir -p $(DEMO_DIR)/reports
+	$(AR) report nightly --output $(DEMO_DIR)/reports --as-of $(ANCHOR) $(OK1)
+	@echo "Nightly report: $(DEMO_DIR)/reports/$(ANCHOR)/report.html"
+	$(AR) queue --limit 10 --as-of $(ANCHOR)
 
 test: $(STAMP)
 	bash .ci/ensure-postgres.sh
