@@ -108,3 +108,13 @@ def cli(ledger_url) -> Cli:
 @pytest.fixture
 def sqlite_cli(sqlite_url) -> Cli:
     return Cli(sqlite_url)
+
+
+@pytest.fixture
+def sample_cli(cli) -> Cli:
+    """The sample practice (sample_data/) imported and its ERAs posted, as `make demo`
+    does: one open exception, so posting exits 1."""
+    sample = REPO / "sample_data"
+    assert cli("claims", "import", str(sample / "claims.csv"), "--posting-date", "2026-06-30").exit_code == 0
+    assert cli("post", "era", str(sample / "eras"), "--posting-date", "2026-06-30").exit_code == 1
+    return cli

@@ -7,7 +7,6 @@ import io
 import json
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,17 +15,9 @@ from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location
 from ar_cli.store.tables import AgingSnapshotRow, AuditEventRow, ClaimBalanceRow
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 DAY = "2026-06-30"
 FILES = {"aging.csv", "denials.csv", "queue.csv", "exceptions.csv", "cash_by_week.csv", "denial_rates.csv",
          "flags.csv", "kpis.json", "report.html"}
-
-
-@pytest.fixture
-def practice(cli):
-    cli("claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", DAY)
-    cli("post", "era", str(SAMPLE / "eras"), "--posting-date", DAY)
-    return cli
 
 
 def _count(url, stmt):
@@ -48,10 +39,10 @@ class _Page(HTMLParser):
         self.urls += [v for k, v in attrs if k in ("src", "href") and v]
 
 
-def test_nightly_writes_the_folder_and_says_what_is_new(practice, ledger_url, tmp_path):
+def test_nightly_writes_the_folder_and_says_what_is_new(sample_cli, ledger_url, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
-    first = practice("report", "nightly", "--output", str(out), "--as-of", DAY, "--log", str(tmp_path / "n.log"))
+    first = sample_cli("report", "nightly", "--output", str(out), "--as-of", DAY, "--log", str(tmp_path / "n.log"))
     assert first.exit_code == 1, first.output  # the sample practice has an open exception: new to a first run
     assert first.stdout == ""
     (line,) = first.stderr.splitlines()
@@ -72,7 +63,7 @@ def test_nightly_writes_the_folder_and_says_what_is_new(practice, ledger_url, tm
     assert _count(ledger_url, select(func.count()).select_from(AgingSnapshotRow)
                   .where(AgingSnapshotRow.as_of == date.fromisoformat(DAY))) > 0
 
-    again = practice("report", "nightly", "--output", str(out), "--as-of", DAY, "--log", str(tmp_path / "n.log"))
+    again = sample_cli("report", "nightly", "--output", str(out), "--as-of", DAY, "--log", str(tmp_path / "n.log"))
     assert again.exit_code == 0, again.output
     assert again.stderr.strip().endswith("nothing new")
     assert [p.name for p in out.iterdir()] == [DAY]  # replaced, no temporary folder left
@@ -87,10 +78,10 @@ def test_nightly_writes_the_folder_and_says_what_is_new(practice, ledger_url, tm
     (["--output", "{tmp}", "--log", "{tmp}"], "--log"),
     (["--output", "{tmp}", "--queue-limit", "0"], "--queue-limit"),
 ])
-def test_bad_input_exits_2_and_records_nothing(practice, ledger_url, tmp_path, args, message):
+def test_bad_input_exits_2_and_records_nothing(sample_cli, ledger_url, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     before = _count(ledger_url, select(func.count()).select_from(AuditEventRow))
-    result = practice("report", "nightly", *args)
+    result = sample_cli("report", "nightly", *args)
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert _count(ledger_url, select(func.count()).select_from(AuditEventRow)) == before
