@@ -8,17 +8,6 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from conftest import REPO
-
-SAMPLE = REPO / "sample_data"
-
-
-@pytest.fixture
-def sample_cli(cli):
-    assert cli("claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "2026-06-30").exit_code == 0
-    assert cli("post", "era", str(SAMPLE / "eras"), "--posting-date", "2026-06-30").exit_code == 1
-    return cli
-
 
 def _queue(cli, *args):
     result = cli("queue", "--as-of", "2026-06-30", "--format", "json", *args)

@@ -7,17 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from conftest import REPO
 from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries
-
-SAMPLE = REPO / "sample_data"
-
-
-@pytest.fixture
-def sample_cli(cli):
-    assert cli("claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "2026-06-30").exit_code == 0
-    assert cli("post", "era", str(SAMPLE / "eras"), "--posting-date", "2026-06-30").exit_code == 1
-    return cli
 
 
 def _ledger(cli):
