@@ -45,6 +45,8 @@ def test_config_round_trip_and_refusals(cli):
 def test_db_commands(sqlite_cli, sqlite_url):
     assert sqlite_cli("db", "path").stdout.strip() == sqlite_url
     assert "(none: not created yet)" in sqlite_cli("db", "current").stdout
-    assert "upgraded (blank) → 0001_ledger" in sqlite_cli("db", "upgrade").stdout
-    assert "already at 0001_ledger" in sqlite_cli("db", "upgrade").stdout
+    from ar_cli.store.schema import HEAD_REVISION
+
+    assert f"upgraded (blank) → {HEAD_REVISION}" in sqlite_cli("db", "upgrade").stdout
+    assert f"already at {HEAD_REVISION}" in sqlite_cli("db", "upgrade").stdout
     assert "(up to date)" in sqlite_cli("db", "current").stdout
