@@ -195,15 +195,30 @@ def payment_signature(payment: ClaimPayment, sign: int = 1) -> str:
     """Every amount of a claim payment as one canonical text, multiplied by `sign`: the
     claim (charge, paid, patient share), each line (charge, paid) and each adjustment
     (group, reason, amount), ';'-separated in file order. Stored with each posted payment
-    so a later reversal can be compared with it (`check_reversal`) without the file."""
+    so a later reversal can be compared with it (`check_reversal`) without the file.
+    Built once per claim payment on the bulk path: codes are normalized through a cache."""
     parts = [f"c,{payment.charge * sign},{payment.paid * sign},{payment.patient_responsibility * sign}"]
+    add = parts.append
     for a in payment.adjustments:
-        parts.append(f"a,{a.group.value},{normalize_carc(a.reason_code)},{a.amount * sign}")
+        add(f"a,{_GROUP_TEXT[a.group]},{_carc(a.reason_code)},{a.amount * sign}")
     for line in payment.lines:
-        parts.append(f"l,{line.charge * sign},{line.paid * sign}")
+        add(f"l,{line.charge * sign},{line.paid * sign}")
         for a in line.adjustments:
-            parts.append(f"a,{a.group.value},{normalize_carc(a.reason_code)},{a.amount * sign}")
+            add(f"a,{_GROUP_TEXT[a.group]},{_carc(a.reason_code)},{a.amount * sign}")
     return ";".join(parts)
+
+
+_GROUP_TEXT = {g: g.value for g in AdjustmentGroup}
+_CARCS: dict[str, str] = {}
+
+
+def _carc(code: str) -> str:
+    found = _CARCS.get(code)
+    if found is None:
+        if len(_CARCS) > 4096:  # a file full of junk codes must not grow it without end
+            _CARCS.clear()
+        found = _CARCS[code] = normalize_carc(code)
+    return found
 
 
 def check_reversal(reversal: ClaimPayment, original: ClaimPayment | str,
