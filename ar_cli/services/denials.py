@@ -24,7 +24,6 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ar_cli.domain.appeals import appeal_windows, level_deadline, next_level, remittance_start
-from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import PATIENT, Claim
 from ar_cli.domain.denials import (
     WORKABLE, DenialState, DenialStatus, Resolution, check_appeal, check_resolution, take_in_order,
@@ -38,7 +37,7 @@ from ar_cli.store import claims_repo, denials_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
-from ar_cli.store.tables import ClaimRow, DenialRow, LedgerEntryRow, NoteRow, PayerRow, RemittanceRow
+from ar_cli.store.tables import DenialRow, LedgerEntryRow, NoteRow, PayerRow, RemittanceRow
 
 
 @dataclass(kw_only=True)
@@ -89,7 +88,7 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
                               "text": f"Appeal ({name}, level {done.level}) of denial(s) "
                                       f"{', '.join(str(i) for i in done.denial_ids)}: {note.strip()}"}])
         session.flush()
-        _update_status(session, rec, claim)
+        claims_repo.refresh_status(session, rec, claim.id, claim.status)
         rec.finish(action="denials.appeal", entity="claim", entity_key=claim.claim_number,
                    details={"denials": done.denial_ids, "level": done.level, "filed_on": filed_on.isoformat()})
         return done
@@ -130,7 +129,7 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
                                   "text": f"Denial(s) {', '.join(str(i) for i in done.denial_ids)} "
                                           f"{resolution.value.replace('_', ' ')}: {note.strip()}"}])
         session.flush()
-        _update_status(session, rec, claim)
+        claims_repo.refresh_status(session, rec, claim.id, claim.status)
         rec.finish(action="denials.resolve", entity="claim", entity_key=claim.claim_number,
                    details={"denials": done.denial_ids, "resolution": resolution.value, "moved": done.moved,
                             "decided_on": decided_on.isoformat()})
@@ -231,18 +230,3 @@ def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[
     rec.insert(LedgerEntryRow, entries)
     claims_repo.apply_balance_deltas(session, deltas, since={key: decided_on for key in deltas})
     done.receiver = receiver
-
-
-def _update_status(session: Session, rec: ChangeRecorder, claim: Claim) -> None:
-    balances = claims_repo.balances_of(session, claim.id)
-    open_denials, appealed = session.execute(select(
-        func.count().filter(DenialRow.status.in_((DenialStatus.OPEN.value, DenialStatus.UPHELD.value))),
-        func.count().filter(DenialRow.status == DenialStatus.APPEALED.value))
-        .where(DenialRow.claim_id == claim.id)).one()
-    status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
-                           remitted=True, paid_any=True)
-    if status != claim.status:
-        row = session.get(ClaimRow, claim.id)
-        row.status = status
-        session.add(row)
-        rec.note_update("claim", claim.id, {"status": [claim.status, status]})

@@ -18,7 +18,6 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_manual_payment
@@ -29,7 +28,7 @@ from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.periods_repo import ensure_period_open
-from ar_cli.store.tables import ClaimRow, DenialRow, LedgerEntryRow
+from ar_cli.store.tables import LedgerEntryRow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,7 +171,10 @@ class ManualPoster:
             since[key] = payment.paid_on
         self.rec.insert(LedgerEntryRow, rows)
         claims_repo.apply_balance_deltas(self.session, deltas, since=since)
-        self._update_status(claim, paid_by_payer=prepared.payer_id is not None)
+        # A patient's payment on a claim no payer has answered leaves it billed.
+        remitted = prepared.payer_id is not None or claim.status != "billed"
+        claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status, remitted=remitted,
+                                   paid_any=remitted)
         result.paid, result.written_down, result.transferred = plan.paid, plan.written_down, plan.transferred
         if plan.transferred_to is not None:
             result.transferred_to = responsibility_name(plan.transferred_to)
@@ -186,20 +188,6 @@ class ManualPoster:
             self._next_group = int(top) + 1
         group, self._next_group = self._next_group, self._next_group + 1
         return group
-
-    def _update_status(self, claim: Claim, *, paid_by_payer: bool) -> None:
-        row = self.session.get(ClaimRow, claim.id)
-        balances = claims_repo.balances_of(self.session, claim.id)
-        open_denials, appealed = self.session.execute(select(
-            func.count().filter(DenialRow.status == "open"),
-            func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
-        remitted = paid_by_payer or row.status != "billed"
-        status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
-                               remitted=remitted, paid_any=remitted)
-        if status != row.status:
-            row.status = status
-            self.session.add(row)
-            self.rec.note_update("claim", claim.id, {"status": status})
 
 
 def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, posting_date: date) -> PostedPayment:

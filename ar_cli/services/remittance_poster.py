@@ -138,7 +138,7 @@ class RemittancePoster:
         ids = [c.id for c in claims.values()]
         balances = remittances_repo.balances_by_claim(self.session, ids)
         lines = remittances_repo.line_balances(self.session, ids)
-        self._denial_counts = remittances_repo.denial_counts(self.session, ids)
+        self._denial_counts = denials_repo.denial_counts(self.session, ids)
         self._batch_ids = ids
         self._overturnable = denials_repo.overturnable(self.session, ids, self.payer.id)
         self._batch = _Batch()
@@ -414,20 +414,6 @@ class RemittancePoster:
             "status": "open", "created_at": self.actor.now, "created_by": self.actor.user}
             for f in plan.follow_ups])
 
-    def _update_status(self, claim) -> None:
-        from sqlalchemy import func, select
-
-        balances = claims_repo.balances_of(self.session, claim.id)
-        open_denials, appealed = self.session.execute(select(
-            func.count().filter(DenialRow.status == "open"),
-            func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
-        status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
-                               remitted=True, paid_any=True)
-        if status != claim.status:
-            row = self.session.get(ClaimRow, claim.id)
-            row.status = status
-            self.session.add(row)
-
     # -- end --------------------------------------------------------------------------
     def end(self, ended: RemittanceEnded) -> RemittanceResult:
         result = self.result
@@ -513,7 +499,7 @@ class RemittancePoster:
             "source_file_id": self.source_id, "source_ref": ref, "created_by": self.actor.user}])
         self.result.money_unapplied -= plan.amount
         self.result.money_paid += plan.amount
-        self._update_status(claim)
+        claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status)
 
     def _set_remittance(self, ended: RemittanceEnded, status: str, difference: int) -> None:
         row = self.session.get(RemittanceRow, self.remittance_id)

@@ -23,7 +23,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import Claim
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.domain.money import cents_to_text
@@ -33,8 +32,6 @@ from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
 from ar_cli.store.tables import (
-    ClaimRow,
-    DenialRow,
     ExceptionRow,
     LedgerEntryRow,
     PayerRow,
@@ -175,23 +172,9 @@ def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, cla
         "applies_id": opened.id, "ledger_entry_id": entry_id, "claim_id": claim.id,
         "posting_date": posting_date, "effective_date": effective, "source_file_id": opened.source_file_id,
         "source_ref": ref, "created_by": actor.user}])
-    _update_status(session, rec, claim)
+    claims_repo.refresh_status(session, rec, claim.id, claim.status)
     return Applied(unapplied_id=opened.id, claim_number=claim.claim_number, payer=payer_code or "",
                    rank=rank, amount=applied, claim_entry_id=entry_id, open_after=open_now - applied)
-
-
-def _update_status(session: Session, rec: ChangeRecorder, claim: Claim) -> None:
-    balances = claims_repo.balances_of(session, claim.id)
-    open_denials, appealed = session.execute(select(
-        func.count().filter(DenialRow.status == "open"),
-        func.count().filter(DenialRow.status == "appealed")).where(DenialRow.claim_id == claim.id)).one()
-    status = derive_status(balances=balances, open_denials=open_denials, appealed=appealed,
-                           remitted=True, paid_any=True)
-    if status != claim.status:
-        row = session.get(ClaimRow, claim.id)
-        row.status = status
-        session.add(row)
-        rec.note_update("claim", claim.id, {"status": status})
 
 
 def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool) -> list[dict]:

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import Claim, ClaimLine, Coverage
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.store.balance_summary import restating
+from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.payers_repo import chunks
 from ar_cli.store.tables import (
     ClaimBalanceRow,
@@ -81,6 +83,21 @@ def balances_of(session: Session, claim_id: int) -> dict[int, int]:
     rows = session.execute(select(ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
                            .where(ClaimBalanceRow.claim_id == claim_id)).all()
     return {resp: int(bal) for resp, bal in rows}
+
+
+def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitted: bool = True,
+                   paid_any: bool = True) -> str:
+    """Derive the claim's status from its balances and denials as they are now; write it,
+    with an audit note through `rec` (a ChangeRecorder), when it changed."""
+    open_denials, appealed = denial_counts(session, [claim_id]).get(claim_id, (0, 0))
+    status = derive_status(balances=balances_of(session, claim_id), open_denials=open_denials, appealed=appealed,
+                           remitted=remitted, paid_any=paid_any)
+    if status != current:
+        row = session.get(ClaimRow, claim_id)
+        row.status = status
+        session.add(row)
+        rec.note_update("claim", claim_id, {"status": [current, status]})
+    return status
 
 
 def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *,

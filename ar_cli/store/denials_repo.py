@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlmodel import Session
 
 from ar_cli.domain.denials import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
@@ -69,3 +69,20 @@ def supersede(session: Session, claim_payment_id: int, *, on: date) -> list[tupl
                         .values(status=DenialStatus.SUPERSEDED.value, resolution=Resolution.REVERSED.value,
                                 resolved_on=on))
     return [(int(i), str(s)) for i, s in rows]
+
+
+# What a claim's status counts as an open denial: one still to work (an upheld denial
+# waits for the next level or a write-off), apart from those under appeal.
+_OPEN_FOR_STATUS = (DenialStatus.OPEN.value, DenialStatus.UPHELD.value)
+
+
+def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Per claim: (open denials, appealed denials), as claim status derivation counts them."""
+    found: dict[int, tuple[int, int]] = {}
+    for part in chunks(sorted(set(claim_ids))):
+        for claim_id, open_count, appealed in session.execute(
+                select(DenialRow.claim_id, func.count().filter(DenialRow.status.in_(_OPEN_FOR_STATUS)),
+                       func.count().filter(DenialRow.status == DenialStatus.APPEALED.value))
+                .where(DenialRow.claim_id.in_(part)).group_by(DenialRow.claim_id)):
+            found[claim_id] = (int(open_count), int(appealed))
+    return found

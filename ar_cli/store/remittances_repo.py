@@ -56,17 +56,3 @@ def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, d
                 .where(ClaimBalanceRow.claim_id.in_(part))):
             found[claim_id][resp] = int(bal)
     return found
-
-
-def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """Per claim: (open denials, appealed denials)."""
-    from ar_cli.store.tables import DenialRow
-
-    found: dict[int, tuple[int, int]] = {}
-    for part in chunks(sorted(set(claim_ids))):
-        for claim_id, open_count, appealed in session.execute(
-                select(DenialRow.claim_id, func.count().filter(DenialRow.status == "open"),
-                       func.count().filter(DenialRow.status == "appealed"))
-                .where(DenialRow.claim_id.in_(part)).group_by(DenialRow.claim_id)):
-            found[claim_id] = (int(open_count), int(appealed))
-    return found
