@@ -13,63 +13,59 @@ from sqlmodel import Session
 from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import Claim, ClaimLine, Coverage
 from ar_cli.domain.errors import NotFoundError
+from ar_cli.store import driver_sql
 from ar_cli.store.balance_summary import restating
 from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.payers_repo import chunks
-from ar_cli.store.tables import (
-    ClaimBalanceRow,
-    ClaimLineRow,
-    ClaimRow,
-    CoverageRow,
-    PatientRow,
-    PayerRow,
-)
+from ar_cli.store.tables import ClaimBalanceRow, ClaimRow
 
 
 def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Claim]:
     """Stored claims with coverages and lines, for the claim numbers that exist.
 
-    Column selects, not ORM objects: posting reads claims in batches of hundreds, and
-    building ORM instances cost more than the queries.
+    Driver SQL, not ORM objects or compiled selects: posting reads claims a batch of a
+    thousand at a time, and SQLAlchemy's per-batch compiling and per-value processing
+    cost more than the queries (store/driver_sql.py).
     """
     found: dict[str, Claim] = {}
-    c, p = ClaimRow.__table__.c, PatientRow.__table__.c
-    cov, pay, ln = CoverageRow.__table__.c, PayerRow.__table__.c, ClaimLineRow.__table__.c
-    for part in chunks(sorted(set(numbers))):
-        rows = session.execute(
-            select(c.id, c.claim_number, c.patient_id, p.account, p.last_name, p.first_name, c.billed_date,
-                   c.first_service_date, c.billing_npi, c.rendering_npi, c.place_of_service,
-                   c.frequency_code, c.original_claim_ref, c.status)
-            .join(PatientRow.__table__, p.id == c.patient_id).where(c.claim_number.in_(part))).all()
-        if not rows:
-            continue
-        ids = [row[0] for row in rows]
-        coverages: dict[int, list[Coverage]] = defaultdict(list)
-        for claim_id, rank, payer_id, code, name, member in session.execute(
-                select(cov.claim_id, cov.rank, pay.id, pay.code, pay.name, cov.member_id)
-                .join(PayerRow.__table__, pay.id == cov.payer_id)
-                .where(cov.claim_id.in_(ids)).order_by(cov.claim_id, cov.rank)):
-            coverages[claim_id].append(Coverage(rank=rank, payer_id=payer_id, payer_code=code,
-                                                payer_name=name, member_id=member))
-        lines: dict[int, list[ClaimLine]] = defaultdict(list)
-        for (line_id, claim_id, number, control, code, modifiers, units, charge, start,
-             end) in session.execute(
-                select(ln.id, ln.claim_id, ln.line_number, ln.line_control_number, ln.procedure_code,
-                       ln.modifiers, ln.units, ln.charge, ln.service_from, ln.service_to)
-                .where(ln.claim_id.in_(ids)).order_by(ln.claim_id, ln.line_number)):
-            lines[claim_id].append(ClaimLine(
-                id=line_id, line_number=number, line_control_number=control, procedure_code=code,
-                modifiers=tuple(m for m in modifiers.split(":") if m), units=units, charge=charge,
-                service_from=start, service_to=end))
-        for (claim_id, number, patient_id, account, last, first, billed, first_service, billing_npi,
-             rendering_npi, pos, frequency, original, status) in rows:
-            found[number] = Claim(
-                id=claim_id, claim_number=number, patient_id=patient_id, patient_account=account,
-                patient_last=last, patient_first=first, billed_date=billed,
-                first_service_date=first_service, billing_npi=billing_npi, rendering_npi=rendering_npi,
-                place_of_service=pos, frequency_code=frequency, original_claim_ref=original,
-                status=status, coverages=tuple(coverages[claim_id]), lines=tuple(lines[claim_id]))
+    claims = driver_sql.rows_in(session, _CLAIMS_SQL, numbers)
+    if not claims:
+        return found
+    ids = [row[0] for row in claims]
+    coverages: dict[int, list[Coverage]] = defaultdict(list)
+    for claim_id, rank, payer_id, code, name, member in driver_sql.rows_in(session, _COVERAGES_SQL, ids):
+        coverages[claim_id].append(Coverage(rank=rank, payer_id=payer_id, payer_code=code,
+                                            payer_name=name, member_id=member))
+    lines: dict[int, list[ClaimLine]] = defaultdict(list)
+    as_date = driver_sql.as_date
+    for (line_id, claim_id, number, control, code, modifiers, units, charge, start,
+         end) in driver_sql.rows_in(session, _LINES_SQL, ids):
+        lines[claim_id].append(ClaimLine(
+            id=line_id, line_number=number, line_control_number=control, procedure_code=code,
+            modifiers=tuple(m for m in modifiers.split(":") if m) if modifiers else (), units=units,
+            charge=charge, service_from=as_date(start), service_to=as_date(end)))
+    for (claim_id, number, patient_id, account, last, first, billed, first_service, billing_npi,
+         rendering_npi, pos, frequency, original, status) in claims:
+        found[number] = Claim(
+            id=claim_id, claim_number=number, patient_id=patient_id, patient_account=account,
+            patient_last=last, patient_first=first, billed_date=as_date(billed),
+            first_service_date=as_date(first_service), billing_npi=billing_npi, rendering_npi=rendering_npi,
+            place_of_service=pos, frequency_code=frequency, original_claim_ref=original,
+            status=status, coverages=tuple(coverages[claim_id]), lines=tuple(lines[claim_id]))
     return found
+
+
+_CLAIMS_SQL = (
+    "SELECT c.id, c.claim_number, c.patient_id, p.account, p.last_name, p.first_name, c.billed_date, "
+    "c.first_service_date, c.billing_npi, c.rendering_npi, c.place_of_service, c.frequency_code, "
+    "c.original_claim_ref, c.status FROM claim c JOIN patient p ON p.id = c.patient_id "
+    "WHERE c.claim_number IN_KEYS")
+_COVERAGES_SQL = (
+    "SELECT cv.claim_id, cv.rank, py.id, py.code, py.name, cv.member_id FROM coverage cv "
+    "JOIN payer py ON py.id = cv.payer_id WHERE cv.claim_id IN_KEYS ORDER BY cv.claim_id, cv.rank")
+_LINES_SQL = (
+    "SELECT id, claim_id, line_number, line_control_number, procedure_code, modifiers, units, charge, "
+    "service_from, service_to FROM claim_line WHERE claim_id IN_KEYS ORDER BY claim_id, line_number")
 
 
 def get_claim(session: Session, number: str) -> Claim:

@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from ar_cli.domain.denials import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
-from ar_cli.store.payers_repo import chunks
+from ar_cli.store import driver_sql
 from ar_cli.store.tables import DenialRow, PayerAppealWindowRow
 
 _SUPERSEDABLE = sorted(s.value for s in SUPERSEDABLE)
@@ -27,23 +27,22 @@ def configured_windows(session: Session, payer_id: int) -> dict[int, int]:
 def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> dict[int, list[dict]]:
     """Per claim: denials of `payer_id` a later payment may overturn (workable, or
     overturned / corrected and waiting for the money), oldest first, as plain dicts."""
-    d = DenialRow.__table__.c
     found: dict[int, list[dict]] = defaultdict(list)
+    workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
     # Workable, or waiting for the payer's money: overturned by a person's word, or a
     # corrected claim sent.
-    waiting = or_(d.status.in_(_WORKABLE),
-                  (d.status == DenialStatus.OVERTURNED.value) & (d.resolution == Resolution.OVERTURNED.value),
-                  (d.status == DenialStatus.RESOLVED.value)
-                  & (d.resolution == Resolution.CORRECTED_CLAIM_SENT.value))
-    for part in chunks(sorted(set(claim_ids))):
-        for row in session.execute(
-                select(d.id, d.claim_id, d.line_id, d.amount, d.overturned_amount, d.status,
-                       d.claim_payment_id, d.resolution, d.resolved_on)
-                .where(d.claim_id.in_(part), d.payer_id == payer_id, waiting).order_by(d.id)):
-            found[row.claim_id].append({"id": row.id, "line_id": row.line_id, "amount": row.amount,
-                                        "overturned_amount": row.overturned_amount, "status": row.status,
-                                        "claim_payment_id": row.claim_payment_id,
-                                        "resolution": row.resolution, "resolved_on": row.resolved_on})
+    sql = ("SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
+           "resolved_on FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
+           f"status IN ({workable}) OR (status = ? AND resolution = ?) OR (status = ? AND resolution = ?)) "
+           "ORDER BY id")
+    for (denial_id, claim_id, line_id, amount, overturned, status, payment_id, resolution,
+         resolved_on) in driver_sql.rows_in(session, sql, claim_ids, (
+            payer_id, DenialStatus.OVERTURNED.value, Resolution.OVERTURNED.value,
+            DenialStatus.RESOLVED.value, Resolution.CORRECTED_CLAIM_SENT.value)):
+        found[claim_id].append({"id": denial_id, "line_id": line_id, "amount": amount,
+                                "overturned_amount": overturned, "status": status,
+                                "claim_payment_id": payment_id, "resolution": resolution,
+                                "resolved_on": driver_sql.as_date(resolved_on)})
     return found
 
 
@@ -78,11 +77,9 @@ _OPEN_FOR_STATUS = (DenialStatus.OPEN.value, DenialStatus.UPHELD.value)
 
 def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Per claim: (open denials, appealed denials), as claim status derivation counts them."""
-    found: dict[int, tuple[int, int]] = {}
-    for part in chunks(sorted(set(claim_ids))):
-        for claim_id, open_count, appealed in session.execute(
-                select(DenialRow.claim_id, func.count().filter(DenialRow.status.in_(_OPEN_FOR_STATUS)),
-                       func.count().filter(DenialRow.status == DenialStatus.APPEALED.value))
-                .where(DenialRow.claim_id.in_(part)).group_by(DenialRow.claim_id)):
-            found[claim_id] = (int(open_count), int(appealed))
-    return found
+    opened = ", ".join(f"'{s}'" for s in _OPEN_FOR_STATUS)  # our own enum values, not input
+    sql = (f"SELECT claim_id, SUM(CASE WHEN status IN ({opened}) THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN status = '{DenialStatus.APPEALED.value}' THEN 1 ELSE 0 END) "
+           "FROM denial WHERE claim_id IN_KEYS GROUP BY claim_id")
+    return {claim_id: (int(open_count), int(appealed))
+            for claim_id, open_count, appealed in driver_sql.rows_in(session, sql, claim_ids)}

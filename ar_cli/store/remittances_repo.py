@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from ar_cli.store.payers_repo import chunks
-from ar_cli.store.tables import LedgerEntryRow, PayerAliasRow, PayerRow, RemittanceRow
+from ar_cli.store import driver_sql
+from ar_cli.store.tables import PayerAliasRow, PayerRow, RemittanceRow
 
 
 def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | None:
@@ -36,23 +36,17 @@ def remittance_by_key(session: Session, *, payer_trace_id: str, trace_number: st
 def line_balances(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[tuple[int | None, int], int]]:
     """Per claim: what each (claim line or None, responsibility) holds, from the entries."""
     found: dict[int, dict[tuple[int | None, int], int]] = defaultdict(dict)
-    for part in chunks(sorted(set(claim_ids))):
-        for claim_id, line_id, resp, total in session.execute(
-                select(LedgerEntryRow.claim_id, LedgerEntryRow.line_id, LedgerEntryRow.responsibility,
-                       func.sum(LedgerEntryRow.amount))
-                .where(LedgerEntryRow.claim_id.in_(part))
-                .group_by(LedgerEntryRow.claim_id, LedgerEntryRow.line_id, LedgerEntryRow.responsibility)):
-            found[claim_id][(line_id, resp)] = int(total)
+    for claim_id, line_id, resp, total in driver_sql.rows_in(
+            session, "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry "
+                     "WHERE claim_id IN_KEYS GROUP BY claim_id, line_id, responsibility", claim_ids):
+        found[claim_id][(line_id, resp)] = int(total)
     return found
 
 
 def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    from ar_cli.store.tables import ClaimBalanceRow
-
     found: dict[int, dict[int, int]] = defaultdict(dict)
-    for part in chunks(sorted(set(claim_ids))):
-        for claim_id, resp, bal in session.execute(
-                select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
-                .where(ClaimBalanceRow.claim_id.in_(part))):
-            found[claim_id][resp] = int(bal)
+    for claim_id, resp, bal in driver_sql.rows_in(
+            session, "SELECT claim_id, responsibility, balance FROM claim_balance WHERE claim_id IN_KEYS",
+            claim_ids):
+        found[claim_id][resp] = int(bal)
     return found
