@@ -73,7 +73,9 @@ def payment(
     as the treatment table says (CO-45 written down, PR-2 moved to the next coverage or
     the patient, a denial left open). A payment plus adjustments larger than what is
     owed is refused. A repeat (same claim, payer, reference, date and amount) is skipped.
-    Bad input changes nothing (exit 2).
+    A payer's payment on a denied line (--line; any payment, for a claim-level denial)
+    overturns that payer's denials there, as an ERA payment does. Bad input changes
+    nothing (exit 2).
     """
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.manual_payment import parse_adjustment, parse_amount, parse_method

@@ -41,6 +41,7 @@ class BatchResult:
     paid: int = 0
     written_down: int = 0
     transferred: int = 0
+    overturned: int = 0  # denials the payers' payments overturned
     payments: list[PostedPayment] = field(default_factory=list)
 
 
@@ -133,7 +134,11 @@ def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
             result.paid += posted.paid
             result.written_down += posted.written_down
             result.transferred += posted.transferred
+            result.overturned += len(posted.overturned)
+        details = {"rows": result.rows, "posted": result.posted, "skipped": result.skipped,
+                   "deposit_total": deposit_total}
+        if result.overturned:
+            details["overturned_denials"] = [i for p in result.payments for i in p.overturned]
         rec.finish(action="post.batch", entity="source_file", entity_key=facts.sha256, source=name,
-                   details={"rows": result.rows, "posted": result.posted, "skipped": result.skipped,
-                            "deposit_total": deposit_total})
+                   details=details)
     return result

@@ -9,6 +9,11 @@ payer, reference, date and amount) is skipped, not posted twice.
 Transfers: both legs share a transfer_group one above the largest in the ledger,
 taken under the write lock (ERA posting numbers its groups from source_id × 10⁹, so
 the two do not meet).
+
+A payer's payment of more than zero overturns that payer's denials on the line it pays
+(and its claim-level denials), exactly as an ERA payment does
+(services/denial_overturns.py); a patient's payment never does. Without --line a
+payment is at claim level, so it overturns claim-level denials only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from ar_cli.domain.errors import InputError
 from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_manual_payment
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
+from ar_cli.services.denial_overturns import overturn_stored
 from ar_cli.store import claims_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -57,6 +63,8 @@ class PostedPayment:
     transferred_to: str = ""
     denied: list[str] = field(default_factory=list)
     not_posted: list[str] = field(default_factory=list)
+    overturned: list[int] = field(default_factory=list)  # denial ids this payment overturned
+    recovered: int = 0  # cents of them it recovered
     skipped: bool = False
 
 
@@ -171,6 +179,11 @@ class ManualPoster:
             since[key] = payment.paid_on
         self.rec.insert(LedgerEntryRow, rows)
         claims_repo.apply_balance_deltas(self.session, deltas, since=since)
+        if prepared.payer_id is not None and plan.paid > 0:
+            overturned = overturn_stored(self.session, self.rec, claim_id=claim.id, payer_id=prepared.payer_id,
+                                         paid_by_line={prepared.line_id: plan.paid}, on=payment.paid_on)
+            result.overturned = [o.denial_id for o in overturned]
+            result.recovered = sum(o.recovered for o in overturned)
         # A patient's payment on a claim no payer has answered leaves it billed.
         remitted = prepared.payer_id is not None or claim.status != "billed"
         claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status, remitted=remitted,
@@ -201,10 +214,12 @@ def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, postin
                               table=load_code_knowledge(session))
         result = poster.write(poster.prepare(payment))
         if rec.changed:
+            details = {"payer": result.payer, "paid": result.paid, "written_down": result.written_down,
+                       "transferred": result.transferred, "date": payment.paid_on.isoformat()}
+            if result.overturned:
+                details["overturned_denials"] = result.overturned
             rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
-                       source=result.reference, details={
-                           "payer": result.payer, "paid": result.paid, "written_down": result.written_down,
-                           "transferred": result.transferred, "date": payment.paid_on.isoformat()})
+                       source=result.reference, details=details)
     return result
 
 
@@ -223,4 +238,8 @@ def describe(result: PostedPayment) -> str:
         parts.append(f"left open as denied {' '.join(result.denied)} (no denial record: work it by hand)")
     if result.not_posted:
         parts.append(f"no entry for {' '.join(result.not_posted)}")
+    if result.overturned:
+        count = len(result.overturned)
+        parts.append(f"overturned {count} denial{'s' if count != 1 else ''} of {result.payer} "
+                     f"(recovered {cents_to_text(result.recovered)})")
     return "; ".join(parts)
