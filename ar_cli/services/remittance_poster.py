@@ -30,11 +30,11 @@ from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceHe
 from ar_cli.services.context import Actor
 from ar_cli.services.claims_from_era import create_claims_from_payments
 from ar_cli.services.era_results import RemittanceResult
-from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, remittances_repo
+from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.balance_summary import owner_key
 from ar_cli.store.tables import (
     ClaimPaymentRow,
-    ClaimRow,
     DenialRow,
     ExceptionRow,
     FollowUpRow,
@@ -52,7 +52,7 @@ class _Batch:
     """Rows a batch of claim payments writes, flushed together."""
 
     def __init__(self) -> None:
-        self.entries: list[dict] = []
+        self.entries: list[list] = []  # ledger entries, in ENTRY_KEYS order
         self.deltas: dict[tuple[int, int], int] = {}
         self.since: dict = {}
         self.denials: list[dict] = []
@@ -63,6 +63,14 @@ class _Batch:
         self.denial_updates: dict[int, dict] = {}  # stored denials overturned: id → new values
         self.numbers: set[str] = set()  # claim numbers with a payment in this batch
 _TRANSFER_GROUP_BASE = 1_000_000_000
+# Ledger entries are built as lists in this (sorted) column order: a dict per entry,
+# converted at insert, cost more than the insert itself (store/audit_chain.insert_tuples).
+ENTRY_KEYS = ("adjustment_group", "amount", "audit_event_id", "claim_id", "created_by", "effective_date",
+              "kind", "line_id", "payer_id", "posting_date", "reason_code", "remark_codes", "remittance_id",
+              "responsibility", "reverses_id", "source_file_id", "source_ref", "transfer_group")
+_GROUP, _AMOUNT, _KIND, _LINE, _REASON, _RESPONSIBILITY, _REVERSES = (
+    ENTRY_KEYS.index(k) for k in ("adjustment_group", "amount", "kind", "line_id", "reason_code",
+                                  "responsibility", "reverses_id"))
 
 
 class RemittancePoster:
@@ -85,6 +93,9 @@ class RemittancePoster:
         self.result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
                                        payer=self.payer.code, amount=header.payment_amount)
         self.claim_paid_total = 0
+        self._stored_posting_date = self.rec.stored(self.posting_date)
+        self._stored_effective = self.rec.stored(self.effective)
+        self._segment_ref = f"trace {header.trace_number} segment "
         self.pending: list[ClaimPayment] = []
         self.used_lines: dict[int, set[int]] = {}
         existing = remittances_repo.remittance_by_key(
@@ -140,6 +151,8 @@ class RemittancePoster:
         lines = remittances_repo.line_balances(self.session, ids)
         self._denial_counts = denials_repo.denial_counts(self.session, ids)
         self._batch_ids = ids
+        self._claims_by_id = {c.id: c for c in claims.values()}
+        self._balances = balances
         self._overturnable = denials_repo.overturnable(self.session, ids, self.payer.id)
         self._batch = _Batch()
         for payment in payments:
@@ -166,8 +179,9 @@ class RemittancePoster:
     def _write_batch(self) -> None:
         """One executemany per table for the whole batch (per-claim writes cost 50× more)."""
         batch = self._batch
-        self.rec.insert(LedgerEntryRow, batch.entries)
-        claims_repo.apply_balance_deltas(self.session, batch.deltas, since=batch.since)
+        self.rec.insert_tuples(LedgerEntryRow, ENTRY_KEYS, batch.entries)
+        claims_repo.apply_balance_deltas(self.session, batch.deltas, since=batch.since,
+                                         summary=self._summary_changes(batch.deltas))
         payment_ids = self.rec.insert(ClaimPaymentRow, batch.payments, returning_ids=True)
         for row, index in zip(batch.denials, batch.denial_payment):
             row["claim_payment_id"] = payment_ids[index]
@@ -177,14 +191,22 @@ class RemittancePoster:
             self.rec.note_update("denial", denial_id, {k: changes[k] for k in ("overturned_amount", "status")})
         self.rec.insert(FollowUpRow, batch.follow_ups)
         if batch.statuses:
-            from sqlalchemy import bindparam, update
+            statuses = sorted(batch.statuses.items())
+            driver_sql.executemany(self.session, "UPDATE claim SET status = ? WHERE id = ?",
+                                   [(status, claim_id) for claim_id, status in statuses])
+            self.rec.note_updates("claim", [(claim_id, {"status": status}) for claim_id, status in statuses])
 
-            table = ClaimRow.__table__
-            self.session.execute(update(table).where(table.c.id == bindparam("claim_id"))
-                                 .values(status=bindparam("new_status")),
-                                 [{"claim_id": cid, "new_status": st} for cid, st in sorted(batch.statuses.items())])
-            for cid, st in sorted(batch.statuses.items()):
-                self.rec.note_update("claim", cid, {"status": st})
+    def _summary_changes(self, deltas: dict[tuple[int, int], int]) -> list[tuple[int, str, str, int, int]]:
+        """Each changed balance before and after, filed as the open-balance summary
+        files it: the batch's balances are in memory already, after its plans."""
+        changes = []
+        for (claim_id, resp), delta in deltas.items():
+            claim = self._claims_by_id[claim_id]
+            payer_id = next((c.payer_id for c in claim.coverages if c.rank == resp), None)
+            after = self._balances[claim_id].get(resp, 0)
+            changes.append((owner_key(resp, payer_id), claim.first_service_date.isoformat(),
+                            claim.billed_date.isoformat(), after - delta, after))
+        return changes
 
     def _unmatched(self, payment: ClaimPayment) -> None:
         self.result.unmatched += 1
@@ -266,30 +288,26 @@ class RemittancePoster:
             self._batch.statuses[claim.id] = status
 
     def _entries(self, claim, plan) -> None:
-        rows, deltas, since, groups = [], {}, {}, {}
+        rows, deltas, groups = self._batch.entries, self._batch.deltas, {}
+        since, effective = self._batch.since, self.effective
+        # Values that are the same for every entry of this remittance, stored once.
+        event, user, payer_id = self.rec.event_id, self.actor.user, self.payer.id
+        posted, stored_effective = self._stored_posting_date, self._stored_effective
+        remittance_id, source_id, ref = self.remittance_id, self.source_id, self._segment_ref
         for entry in plan.entries:
             group = None
             if entry.transfer_key is not None:
-                if entry.transfer_key not in groups:
+                group = groups.get(entry.transfer_key)
+                if group is None:
                     self._transfer_counter += 1
-                    groups[entry.transfer_key] = self.source_id * _TRANSFER_GROUP_BASE + self._transfer_counter
-                group = groups[entry.transfer_key]
-            rows.append({"claim_id": claim.id, "line_id": entry.claim_line_id,
-                         "responsibility": entry.responsibility, "kind": entry.kind.value,
-                         "amount": entry.amount, "posting_date": self.posting_date,
-                         "effective_date": self.effective, "payer_id": self.payer.id,
-                         "adjustment_group": entry.group, "reason_code": entry.reason_code,
-                         "remark_codes": ":".join(entry.remark_codes), "source_file_id": self.source_id,
-                         "source_ref": f"trace {self.header.trace_number} segment {entry.segment}",
-                         "remittance_id": self.remittance_id, "transfer_group": group,
-                         "created_by": self.actor.user})
+                    group = groups[entry.transfer_key] = source_id * _TRANSFER_GROUP_BASE + self._transfer_counter
+            # In ENTRY_KEYS order.
+            rows.append([entry.group, entry.amount, event, claim.id, user, stored_effective, entry.kind.value,
+                         entry.claim_line_id, payer_id, posted, entry.reason_code, ":".join(entry.remark_codes),
+                         remittance_id, entry.responsibility, None, source_id, f"{ref}{entry.segment}", group])
             key = (claim.id, entry.responsibility)
             deltas[key] = deltas.get(key, 0) + entry.amount
-            since[key] = self.effective
-        self._batch.entries.extend(rows)
-        for key, delta in deltas.items():
-            self._batch.deltas[key] = self._batch.deltas.get(key, 0) + delta
-            self._batch.since[key] = since[key]
+            since[key] = effective
 
     def _denials(self, claim, plan) -> None:
         if not plan.denials:
@@ -361,10 +379,9 @@ class RemittancePoster:
             key = (e.line_id, e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount)
             waiting.setdefault(key, []).append(e.id)
         for row in self._batch.entries[-count:]:
-            key = (row["line_id"], row["responsibility"], row["kind"], row["adjustment_group"],
-                   row["reason_code"], -row["amount"])
+            key = (row[_LINE], row[_RESPONSIBILITY], row[_KIND], row[_GROUP], row[_REASON], -row[_AMOUNT])
             if waiting.get(key):
-                row["reverses_id"] = waiting[key].pop(0)
+                row[_REVERSES] = waiting[key].pop(0)
 
     def _overturn(self, claim, plan) -> None:
         """Denials of this payer on the lines this payment paid are overturned, each
@@ -408,7 +425,7 @@ class RemittancePoster:
             return
         self._batch.follow_ups.extend([{
             "claim_id": claim.id, "due_on": self.effective + timedelta(days=f.days),
-            "action": (f"crossover: confirm the next payer received the claim (do not rebill)"
+            "action": ("crossover: confirm the next payer received the claim (do not rebill)"
                        if f.kind is posting.FollowUpKind.CROSSOVER
                        else f"pending {f.group}-{f.reason_code}: ask the payer about the held amount"),
             "status": "open", "created_at": self.actor.now, "created_by": self.actor.user}

@@ -14,7 +14,7 @@ from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.claims import Claim, ClaimLine, Coverage
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.store import driver_sql
-from ar_cli.store.balance_summary import restating
+from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.payers_repo import chunks
 from ar_cli.store.tables import ClaimBalanceRow, ClaimRow
@@ -97,10 +97,18 @@ def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitt
 
 
 def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *,
-                         since: dict[tuple[int, int], date]) -> None:
+                         since: dict[tuple[int, int], date],
+                         summary: list[tuple[int, str, str, int, int]] | None = None) -> None:
     """Add each delta to its cached balance (`balance = balance + :delta`), creating
-    the row when the responsibility is new. Same transaction as the entries."""
+    the row when the responsibility is new. Same transaction as the entries.
+
+    The open-balance summary follows: from `summary` when the caller knows each
+    balance before and after (balance_summary.restate_known), else by reading them."""
     if not deltas:
+        return
+    if summary is not None:
+        _upsert_balances(session, deltas, since)
+        restate_known(session, summary)
         return
     with restating(session, [claim_id for claim_id, _ in deltas]):
         _upsert_balances(session, deltas, since)

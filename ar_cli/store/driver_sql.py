@@ -30,10 +30,16 @@ def is_sqlite(session: Session) -> bool:
 
 def rows(session: Session, sql: str, params: Sequence = ()) -> list[tuple]:
     """All rows of `sql` (with `?` placeholders) as plain tuples."""
-    conn = session.connection()
     if not is_sqlite(session):
         sql = sql.replace("?", "%s")
-    return [tuple(r) for r in conn.exec_driver_sql(sql, tuple(params)).fetchall()]
+    # The DB-API cursor of the session's connection (same transaction): its rows are
+    # tuples already, with no Result wrapping around them.
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def rows_in(session: Session, sql: str, keys: Iterable, params: Sequence = ()) -> list[tuple]:
