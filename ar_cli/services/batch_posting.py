@@ -96,9 +96,12 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
 
 def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
                posting_date: date) -> BatchResult:
-    """Check every row, then post them all in one transaction, or post nothing."""
+    """Check every row, then post them all in one transaction, or post nothing. A posting
+    date in a closed month is refused before the file is read."""
     from ar_cli.services.codes import load_code_knowledge
+    from ar_cli.services.periods import refuse_closed_period
 
+    refuse_closed_period(ledger, posting_date)
     facts = file_facts(path)
     name = str(path)
     payments = _read(path)

@@ -78,7 +78,11 @@ def _rows(path: Path):
 def import_claims(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date,
                   progress: Progress = no_progress) -> ClaimsImportResult:
     """One pass, one transaction: rows are validated and written in chunks; a file with
-    any bad row raises InputProblems and the transaction rolls back (ledger unchanged)."""
+    any bad row raises InputProblems and the transaction rolls back (ledger unchanged).
+    A posting date in a closed month is refused before the file is read."""
+    from ar_cli.services.periods import refuse_closed_period
+
+    refuse_closed_period(ledger, posting_date)
     facts = file_facts(path)
     name = str(path)
     rows = _rows(path)

@@ -43,7 +43,11 @@ def era_files(paths: list[Path]) -> list[Path]:
 def post_era_files(ledger: Ledger, paths: list[Path], *, actor: Actor, posting_date: date,
                    dry_run: bool = False, force: bool = False, create_claims: bool = False,
                    progress: Progress = no_progress) -> list[EraFileResult]:
-    """Post each file in its own transaction; a file that fails is reported, the rest go on."""
+    """Post each file in its own transaction; a file that fails is reported, the rest go on.
+    A posting date in a closed month is refused once, before any file is read."""
+    from ar_cli.services.periods import refuse_closed_period
+
+    refuse_closed_period(ledger, posting_date)
     files = era_files(paths)
     results = []
     for number, path in enumerate(files, 1):

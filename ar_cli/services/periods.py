@@ -22,7 +22,7 @@ from ar_cli.domain.errors import InputError
 from ar_cli.services.context import Actor
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
-from ar_cli.store.periods_repo import closed_row, period_history
+from ar_cli.store.periods_repo import closed_row, ensure_period_open, period_history
 from ar_cli.store.tables import ClosedPeriodRow
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -113,6 +113,14 @@ def reopen_period(ledger: Ledger, period: Period, *, reason: str, actor: Actor) 
         return rec.finish(action="period.reopen", entity="period", entity_key=period.text,
                           details={"reason": why, "closed_at": row.closed_at.isoformat(),
                                    "closed_by": row.closed_by})
+
+
+def refuse_closed_period(ledger: Ledger, posting_date: date) -> None:
+    """Refuse a posting date in a closed month before any input file is read: one line,
+    exit 2, for the whole run (not one per file). Each write transaction checks again,
+    so a month closed in between is still refused there."""
+    with ledger.read() as session:
+        ensure_period_open(session, posting_date)
 
 
 def list_periods(ledger: Ledger) -> list[PeriodState]:

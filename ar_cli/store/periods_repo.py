@@ -38,4 +38,5 @@ def ensure_period_open(session: Session, posting_date: date) -> None:
         ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))).first()
     if closed is not None:
         raise InputError(f"--posting-date {posting_date.isoformat()}: period {period} is closed; "
-                         "post in an open period (the effective date says what it corrects)")
+                         "post in an open period (the effective date says what it corrects), "
+                         f"or reopen it: `ar-cli period reopen {period} --reason TEXT`")

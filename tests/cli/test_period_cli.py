@@ -15,7 +15,8 @@ SAMPLE = REPO / "sample_data"
 HEADER = (SAMPLE / "claims.csv").read_text().splitlines()[0]
 ROW_1 = (SAMPLE / "claims.csv").read_text().splitlines()[1]
 CLOSED = ("error: --posting-date 2026-06-30: period 2026-06 is closed; post in an open period "
-          "(the effective date says what it corrects)\n")
+          "(the effective date says what it corrects), or reopen it: "
+          "`ar-cli period reopen 2026-06 --reason TEXT`\n")
 
 
 @pytest.fixture
@@ -74,6 +75,11 @@ def test_close_writes_the_pack_and_every_posting_path_is_refused(sample_cli, tmp
     attempts = {
         "claims import": ["claims", "import", str(late), *june],
         "post era": ["post", "era", str(SAMPLE / "eras" / "05_medicare_20260619.835"), *june],
+        # A directory: refused once, before any file is read (no summary, no line per file).
+        "post era DIR": ["post", "era", str(SAMPLE / "eras"), *june],
+        "post era --dry-run": ["post", "era", str(SAMPLE / "eras"), "--dry-run", *june],
+        "post era (no such file)": ["post", "era", str(tmp_path / "missing.835"), *june],
+        "post batch (no such file)": ["post", "batch", str(tmp_path / "missing.csv"), "--deposit-total", "1", *june],
         "post payment": ["post", "payment", "CLM100080", "--payer", "MCR01", "--amount", "5.00", "--method",
                          "check", "--reference", "771203", "--date", "2026-06-24", *june],
         "post batch": ["post", "batch", str(batch), "--deposit-total", "8.28", *june],
@@ -83,7 +89,7 @@ def test_close_writes_the_pack_and_every_posting_path_is_refused(sample_cli, tmp
     }
     for name, args in attempts.items():
         result = cli(*args)
-        assert (result.exit_code, result.stderr) == (2, CLOSED), f"{name}: {result.output}"
+        assert (result.exit_code, result.stderr, result.stdout) == (2, CLOSED, ""), f"{name}: {result.output}"
     assert _events(cli) == before  # nothing written, and the chain and balances verify
     # The month after is open: the same payment posts there.
     july = cli(*attempts["post payment"][:-2], "--posting-date", "2026-07-01")
