@@ -73,7 +73,7 @@ def aging(
         if given:
             raise InputError(f"{', '.join(given)}: put the options after `aging {ctx.invoked_subcommand}`")
         return
-    from ar_cli.reports.aging import AgingQuery, aging_report
+    from ar_cli.reports.aging_layout import AgingQuery
 
     query = AgingQuery(
         as_of=parse_date(as_of, "--as-of") or today(),
@@ -82,8 +82,12 @@ def aging(
         party=parse_choice(Party, responsibility, "--responsibility"), payer=payer,
         financial_class=_financial_class(financial_class), min_balance=_cents(min_balance, "--min-balance"))
     fmt = _format_for(fmt, output)
-    with state(ctx).ledger().read() as session:
-        result = aging_report(session, query)
+    result = _from_summary_file(ctx, query)
+    if result is None:
+        from ar_cli.reports.aging import aging_report
+
+        with state(ctx).ledger().read() as session:
+            result = aging_report(session, query)
     if fmt == AgingFormat.table and output is None:
         from ar_cli.cli.console import stdout_console
 
@@ -150,6 +154,17 @@ def trend(
             console.print(note)
         return
     _emit(result.report, fmt=fmt, output=output, include_phi=include_phi)
+
+
+def _from_summary_file(ctx: typer.Context, query):
+    """On a SQLite ledger, as of today: the summary read with sqlite3 alone (no SQLAlchemy
+    to import: most of `aging`'s start-up). None: open the ledger the usual way."""
+    location = state(ctx).location()
+    if location.sqlite_path is None:
+        return None
+    from ar_cli.reports.aging_today import aging_from_summary_file
+
+    return aging_from_summary_file(location.sqlite_path, query)
 
 
 def _financial_class(text: str | None) -> str | None:

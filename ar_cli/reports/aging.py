@@ -16,7 +16,10 @@ database, in one statement, the same on SQLite and PostgreSQL:
 As of today by payer or financial class, from the date of service or billing, the
 balances are not read one by one: `open_balance_summary` (store/balance_summary.py)
 holds them summed per owner and dates, kept exact by every posting, and steps 2–3 run
-over its few thousand rows (`summary_serves`).
+over its few thousand rows (`summary_serves`) in one plain SQL statement
+(store/summary_reader.py) that reports/aging_today.py also runs on a SQLite file
+without SQLAlchemy. The query and the report built from the sums live in
+reports/aging_layout.py, shared by both.
 
 By payer, an insurance balance sits under the payer of the claim's coverage at that
 responsibility's rank (today's coverages, also for a past date); patient balances make
@@ -25,158 +28,45 @@ the 'Patient' row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, null, select
+from sqlalchemy import and_, case, func, literal, null, select, text
 from sqlmodel import Session
 
 from ar_cli.domain.aging import (
     CREDIT_BUCKET,
     OVER_DAYS,
     AgedSum,
-    AgingLine,
     Basis,
     BucketEdges,
     GroupBy,
     Party,
     parse_edges,
-    pivot,
-    share,
-    total_line,
 )
-from ar_cli.domain.money import format_money
-from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.reports.aging_layout import (  # noqa: F401 - Aging, AgingQuery: the aging API, re-exported
+    Aging,
+    AgingQuery,
+    aged_sums,
+    aging_from_sums,
+    summary_serves,
+)
 from ar_cli.services.settings import get_setting
 from ar_cli.store.payers_repo import find_payer
+from ar_cli.store.summary_reader import aged_summary_sql
 from ar_cli.store.tables import (
     ClaimBalanceRow,
     ClaimRow,
     CoverageRow,
     LedgerEntryRow,
-    OpenBalanceSummaryRow,
     PatientRow,
     PayerRow,
 )
-
-INSURANCE, PATIENT = 1, 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class AgingQuery:
-    as_of: date
-    edges: BucketEdges | None = None  # None: the team's `aging.buckets` setting
-    basis: Basis = Basis.SERVICE
-    group_by: GroupBy = GroupBy.PAYER
-    party: Party = Party.ALL
-    payer: str | None = None            # code, alias or name: balances that payer owes
-    financial_class: str | None = None  # balances owed by payers of this class
-    min_balance: int = 0                # cents: smaller balances (either sign) are left out
-
-
-@dataclass(kw_only=True)
-class Aging:
-    """The report, and what a renderer needs to dress it."""
-
-    query: AgingQuery
-    edges: BucketEdges
-    report: Report
-    label_keys: list[str]   # the columns that name a row (the rest are numbers)
-    total: AgingLine
-    from_entries: bool      # True: summed from entries posted on or before as_of
-
-
-BASIS_WORDS = {Basis.SERVICE: "date of service", Basis.BILLED: "billed date",
-               Basis.RESPONSIBILITY: "the day the party owing became responsible",
-               Basis.LAST_PAYMENT: "last payment (else billed date)"}
-_LABELS: dict[GroupBy, list[Column]] = {
-    GroupBy.PAYER: [Column(key="payer", title="Payer", kind=Kind.ID), Column(key="payer_name", title="Name")],
-    GroupBy.FINANCIAL_CLASS: [Column(key="financial_class", title="Financial class")],
-    GroupBy.PATIENT: [Column(key="patient_account", title="Account", kind=Kind.ID),
-                      Column(key="patient_name", title="Patient", phi=True)],
-    GroupBy.PROVIDER: [Column(key="provider_npi", title="Provider NPI", kind=Kind.ID)],
-    GroupBy.CLAIM: [Column(key="claim_number", title="Claim", kind=Kind.ID),
-                    Column(key="patient_account", title="Account", kind=Kind.ID),
-                    Column(key="patient_name", title="Patient", phi=True)],
-}
 
 
 def aging_report(session: Session, query: AgingQuery) -> Aging:
     edges = resolve_edges(session, query.edges)
     sums, from_entries = aging_sums(session, query, edges)
-    lines = sorted(pivot(sums, edges.count), key=lambda line: _sort_key(query.group_by, line))
-    total = total_line(lines, edges.count)
-    label_columns = _LABELS[query.group_by]
-    columns = [Column(key="kind", title="Kind"), *label_columns]
-    for i in range(edges.count):
-        columns += [Column(key=edges.key(i), title=edges.label(i), kind=Kind.MONEY),
-                    Column(key=f"{edges.key(i)}_count", title="#", kind=Kind.INT)]
-    columns += [Column(key="total", title="Total", kind=Kind.MONEY),
-                Column(key="count", title="Balances", kind=Kind.INT),
-                Column(key="share", title="Share", kind=Kind.PERCENT),
-                Column(key="over_90", title=f"Over {OVER_DAYS}", kind=Kind.MONEY),
-                Column(key="over_90_share", title=f"% over {OVER_DAYS}", kind=Kind.PERCENT),
-                Column(key="credits", title="Credits", kind=Kind.MONEY),
-                Column(key="credit_count", title="Credit #", kind=Kind.INT)]
-    rows = [_row(line, edges, total.total, _labels(query.group_by, line)) for line in lines]
-    totals = _row(total, edges, total.total, {"kind": "total", label_columns[0].key: "Total"})
-    notes = [f"As of {query.as_of.isoformat()} · age from {BASIS_WORDS[query.basis]} · "
-             f"{query.party.value} balances · buckets {edges.text()} days"]
-    over = share(total.over, total.total)
-    notes.append(f"AR over {OVER_DAYS} days: {format_money(total.over)} of {format_money(total.total)}"
-                 + (f" ({over * 100:.1f}%)" if over is not None else ""))
-    if total.credit_count:
-        notes.append(f"Credits, not in any bucket (owed back): {format_money(total.credits)} "
-                     f"in {total.credit_count} balance{'s' if total.credit_count != 1 else ''}")
-    report = Report(name="aging", title=f"Aging by {query.group_by.value} as of {query.as_of.isoformat()}",
-                    columns=columns, rows=rows, totals=totals, notes=notes)
-    return Aging(query=query, edges=edges, report=report, label_keys=[c.key for c in label_columns],
-                 total=total, from_entries=from_entries)
-
-
-def _row(line: AgingLine, edges: BucketEdges, grand_total: int, labels: dict) -> dict:
-    row = dict(labels)
-    for i in range(edges.count):
-        row[edges.key(i)] = line.amounts[i]
-        row[f"{edges.key(i)}_count"] = line.counts[i]
-    row.update(total=line.total, count=line.count, share=share(line.total, grand_total),
-               over_90=line.over, over_90_share=share(line.over, line.total),
-               credits=line.credits, credit_count=line.credit_count)
-    return row
-
-
-def _labels(group_by: GroupBy, line: AgingLine) -> dict:
-    values = line.labels
-    if group_by == GroupBy.PAYER:
-        if line.party == PATIENT:
-            return {"kind": "patient", "payer": "Patient", "payer_name": "patient balances"}
-        if line.key is None:
-            return {"kind": "unassigned", "payer": "(none)", "payer_name": "no coverage at that rank"}
-        return {"kind": "payer", "payer": values[0], "payer_name": values[1]}
-    if group_by == GroupBy.FINANCIAL_CLASS:
-        if line.party == PATIENT:
-            return {"kind": "patient", "financial_class": "Patient"}
-        return {"kind": "financial_class", "financial_class": line.key or "(no coverage)"}
-    if group_by == GroupBy.PATIENT:
-        return {"kind": "patient", "patient_account": values[0], "patient_name": _name(*values[1:])}
-    if group_by == GroupBy.PROVIDER:
-        return {"kind": "provider", "provider_npi": line.key or "(none)"}
-    return {"kind": "claim", "claim_number": values[0], "patient_account": values[1],
-            "patient_name": _name(*values[2:])}
-
-
-def _name(last: str, first: str) -> str:
-    return f"{last}, {first}" if first else last
-
-
-def _sort_key(group_by: GroupBy, line: AgingLine) -> tuple:
-    if group_by == GroupBy.PAYER:
-        return (line.party == PATIENT, line.key is None, line.labels[0] or "")
-    if group_by == GroupBy.FINANCIAL_CLASS:
-        return (line.party == PATIENT, line.key is None, line.key or "")
-    if group_by == GroupBy.PROVIDER:
-        return (line.key or "",)
-    return (line.labels[0],)
+    return aging_from_sums(query, edges, sums, from_entries=from_entries)
 
 
 def resolve_edges(session: Session, edges: BucketEdges | None) -> BucketEdges:
@@ -198,7 +88,11 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
     the balances were summed from entries (a past date) rather than read from the cache."""
     from_entries = needs_entries(session, query.as_of)
     if not from_entries and summary_serves(query):
-        return _collect(session, _summary_grouped(session, query, edges), query, edges), False
+        sql, params = aged_summary_sql(
+            basis=query.basis, group_by=query.group_by, party=query.party, edges=edges, as_of=query.as_of,
+            payer_id=find_payer(session, query.payer).id if query.payer else None,
+            financial_class=query.financial_class)
+        return aged_sums(session.execute(text(sql), params), query, edges), False
     balances = _open_balances(query, from_entries)
     claim, cov, payer = ClaimRow.__table__, CoverageRow.__table__, PayerRow.__table__
     by_payer = query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)
@@ -259,64 +153,7 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
     grouped = (select(aged.c.key, aged.c.bucket, func.sum(aged.c.balance).label("amount"),
                       func.count().label("n"), over.label("over"))
                .group_by(aged.c.key, aged.c.bucket).subquery("grouped"))
-    return _collect(session, grouped, query, edges), from_entries
-
-
-def summary_serves(query: AgingQuery) -> bool:
-    """Whether the open-balance summary holds what this aging needs (as of today): it
-    keeps balances per owner and dates, not each balance, its start of responsibility
-    or its last payment."""
-    return (query.basis in (Basis.SERVICE, Basis.BILLED)
-            and query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS) and not query.min_balance)
-
-
-def _summary_grouped(session: Session, query: AgingQuery, edges: BucketEdges):
-    """The same (key, bucket, amount, n, over) rows as aging_sums, from the summary: a few
-    thousand rows (owners × dates) instead of every balance. Its owner key already uses
-    aging's sentinels: −1 the patient, 0 no coverage at that rank."""
-    s, payer = OpenBalanceSummaryRow.__table__, PayerRow.__table__
-    when = s.c.service_date if query.basis == Basis.SERVICE else s.c.billed_date
-    patient = s.c.owner_key == -1
-    bucket = case((s.c.sign < 0, CREDIT_BUCKET),
-                  *[(when >= cut, i) for i, cut in enumerate(edges.cutoffs(query.as_of))],
-                  else_=edges.count - 1)
-    key = s.c.owner_key if query.group_by == GroupBy.PAYER else \
-        case((patient, null()), else_=func.coalesce(payer.c.financial_class, ""))
-    old_cut = query.as_of - timedelta(days=OVER_DAYS)
-    over = func.sum(case((and_(s.c.sign > 0, when < old_cut), s.c.amount), else_=0))
-    stmt = select(key.label("key"), bucket.label("bucket"), func.sum(s.c.amount).label("amount"),
-                  func.sum(s.c.balance_count).label("n"), over.label("over"))
-    if query.group_by == GroupBy.FINANCIAL_CLASS or query.financial_class:
-        stmt = stmt.select_from(s.outerjoin(payer, payer.c.id == s.c.owner_key))
-    if query.party == Party.INSURANCE:
-        stmt = stmt.where(~patient)
-    elif query.party == Party.PATIENT:
-        stmt = stmt.where(patient)
-    if query.payer:
-        stmt = stmt.where(s.c.owner_key == find_payer(session, query.payer).id)
-    if query.financial_class:
-        stmt = stmt.where(payer.c.financial_class == query.financial_class)
-    return stmt.group_by(key, bucket).subquery("grouped")
-
-
-def _collect(session: Session, grouped, query: AgingQuery, edges: BucketEdges) -> list[AgedSum]:
-    over_buckets = edges.over(OVER_DAYS)
-    sums = []
-    for key_value, b, amount, n, o, *labels in session.execute(_with_labels(grouped, query.group_by)):
-        party, key_value = _party_and_key(query.group_by, key_value)
-        amount = int(amount)
-        sums.append(AgedSum(party=party, key=key_value, bucket=int(b), amount=amount, count=int(n),
-                            over=amount if int(b) in over_buckets else int(o or 0), labels=tuple(labels)))
-    return sums
-
-
-def _party_and_key(group_by: GroupBy, key):
-    """Undo the sentinels of the grouping key (see aging_sums)."""
-    if group_by == GroupBy.PAYER:
-        return (PATIENT, None) if key == -1 else (INSURANCE, key or None)
-    if group_by == GroupBy.FINANCIAL_CLASS:
-        return (PATIENT, None) if key is None else (INSURANCE, key or None)
-    return INSURANCE, key
+    return aged_sums(session.execute(_with_labels(grouped, query.group_by)), query, edges), from_entries
 
 
 def _with_labels(grouped, group_by: GroupBy):

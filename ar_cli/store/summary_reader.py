@@ -1,0 +1,126 @@
+"""The open-balance summary aged into buckets: the one SQL statement that does it, and a
+read-only reader of a SQLite ledger file with the standard library's sqlite3.
+
+`aging` as of today needs only the summary (store/balance_summary.py), the payers and
+one setting. Reading them without SQLAlchemy and the table models spares about a
+second of start-up; the SQLAlchemy session (PostgreSQL, or a SQLite ledger this reader
+declines) runs the very same statement, so both ways give the same rows.
+
+The reader vouches only for a file that is a ledger at this code's schema head; for
+anything else (missing, not SQLite, behind or ahead of head, busy, unreadable) it gives
+None, and the caller opens the ledger the usual way, which creates, migrates, refuses
+or explains exactly as for every other command.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, Basis, BucketEdges, GroupBy, Party
+
+# = store.schema.HEAD_REVISION, which cannot be imported here without SQLAlchemy (a test
+# keeps the two equal). A ledger at any other revision is left to the usual open.
+SCHEMA_HEAD = "0004_queue_index"
+PATIENT_KEY = -1  # the summary's owner key of patient balances (balance_summary.PATIENT_KEY)
+
+T = TypeVar("T")
+
+
+def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: BucketEdges, as_of: date,
+                     payer_id: int | None = None, financial_class: str | None = None) -> tuple[str, dict]:
+    """(key, bucket, amount, balances, over, *labels) per owner group and bucket, as SQL
+    with :named parameters (dates as `date`). By payer the key is the owner key (−1 the
+    patient, 0 no coverage at that rank) and the labels are the payer's code and name; by
+    financial class the key is the class ('' no coverage, NULL the patient), no labels.
+
+    A balance's bucket compares its basis date with cut-off dates (age <= edge exactly
+    when date >= as_of − edge): no date arithmetic in SQL. A credit gets CREDIT_BUCKET.
+    `over` is the part older than OVER_DAYS, for when 90 days is not an edge."""
+    if basis not in (Basis.SERVICE, Basis.BILLED) or group_by not in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS):
+        raise ValueError(f"the summary cannot age by {group_by} from {basis}")
+    when = "s.service_date" if basis == Basis.SERVICE else "s.billed_date"
+    # Bucket numbers and the patient's key are this code's integers, written into the SQL;
+    # dates and the user's values are parameters.
+    params: dict = {"old_cut": as_of - timedelta(days=OVER_DAYS)}
+    cases = []
+    for i, cut in enumerate(edges.cutoffs(as_of)):
+        params[f"cut{i}"] = cut
+        cases.append(f"WHEN {when} >= :cut{i} THEN {i:d}")
+    bucket = f"CASE WHEN s.sign < 0 THEN {CREDIT_BUCKET:d} {' '.join(cases)} ELSE {edges.count - 1:d} END"
+    by_class = group_by == GroupBy.FINANCIAL_CLASS
+    key = (f"CASE WHEN s.owner_key = {PATIENT_KEY:d} THEN NULL ELSE coalesce(p.financial_class, '') END"
+           if by_class else "s.owner_key")
+    where = []
+    if party == Party.INSURANCE:
+        where.append(f"s.owner_key <> {PATIENT_KEY:d}")
+    elif party == Party.PATIENT:
+        where.append(f"s.owner_key = {PATIENT_KEY:d}")
+    if payer_id is not None:
+        where.append("s.owner_key = :payer_id")
+        params["payer_id"] = payer_id
+    if financial_class is not None:
+        where.append("p.financial_class = :financial_class")
+        params["financial_class"] = financial_class
+    grouped = (f"SELECT {key} AS owner, {bucket} AS bucket, sum(s.amount) AS amount, "
+               f"sum(s.balance_count) AS balances, "
+               f"sum(CASE WHEN s.sign > 0 AND {when} < :old_cut THEN s.amount ELSE 0 END) AS old "
+               f"FROM open_balance_summary AS s"
+               + (" LEFT OUTER JOIN payer AS p ON p.id = s.owner_key" if by_class or financial_class else "")
+               + (f" WHERE {' AND '.join(where)}" if where else "")
+               + " GROUP BY 1, 2")
+    if by_class:
+        return f"SELECT g.owner, g.bucket, g.amount, g.balances, g.old FROM ({grouped}) AS g", params
+    return (f"SELECT g.owner, g.bucket, g.amount, g.balances, g.old, named.code, named.name "
+            f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"), params
+
+
+class SummaryReader:
+    """Reads inside one read transaction on a ledger file at this code's schema head."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+
+    def posted_after(self, as_of: date) -> bool:
+        """Whether anything was posted after `as_of` (the summary is then not its sums)."""
+        (latest,) = self._con.execute("SELECT max(posting_date) FROM ledger_entry").fetchone()
+        return latest is not None and date.fromisoformat(latest) > as_of
+
+    def setting(self, key: str) -> str | None:
+        """The stored value of a team setting; None when the default applies."""
+        row = self._con.execute('SELECT value FROM setting WHERE "key" = ?', (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def rows(self, sql: str, params: dict) -> list[tuple]:
+        """A statement's rows, its `date` parameters bound as ISO text (as the ledger
+        stores dates on SQLite)."""
+        bound = {name: value.isoformat() if isinstance(value, date) else value for name, value in params.items()}
+        return self._con.execute(sql, bound).fetchall()
+
+
+def read_summary(path: Path, use: Callable[[SummaryReader], T | None]) -> T | None:
+    """`use(reader)` in one read-only transaction on the SQLite ledger at `path`, or None
+    when the file is not a ledger at this code's schema head or SQLite refused (busy,
+    damaged, unreadable). Errors other than SQLite's (a bad setting) reach the caller."""
+    if not path.is_file():
+        return None
+    try:
+        # timeout 0: a ledger that makes readers wait is left to the usual open, which
+        # waits the configured busy timeout and says so.
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0,
+                              isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        con.execute("BEGIN")
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is None or row[0] != SCHEMA_HEAD:
+            return None
+        return use(SummaryReader(con))
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()

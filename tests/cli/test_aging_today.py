@@ -1,0 +1,169 @@
+"""`aging` as of today on a SQLite file reads the open-balance summary with sqlite3 alone
+(reports/aging_today.py); its output is byte for byte the usual path's, and anything it
+cannot vouch for goes the usual way, with the usual messages."""
+
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ar_cli.domain.aging import Basis, GroupBy, Party
+from ar_cli.reports import aging_today
+from ar_cli.reports.aging_layout import AgingQuery
+from ar_cli.store import summary_reader
+from conftest import REPO
+
+SQLITE_ONLY = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
+AS_OF_DATES = ([], ["--as-of", "2026-06-30"])  # today, and the day everything was posted
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts the reports the summary file served; `off()` sends every run the usual way."""
+    served = []
+    real = aging_today.aging_from_summary_file
+
+    def counting(path, query):
+        result = real(path, query)
+        served.extend([result] if result is not None else [])
+        return result
+
+    monkeypatch.setattr(aging_today, "aging_from_summary_file", counting)
+
+    class Spy:
+        def off(self):
+            monkeypatch.setattr(aging_today, "aging_from_summary_file", lambda path, query: None)
+
+        @property
+        def count(self):
+            return len(served)
+
+    return Spy()
+
+
+def _xlsx_parts(data: bytes) -> dict[str, bytes]:
+    """A workbook's parts, less the times it was written (docProps/core.xml)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
+
+
+def _outputs(cli, tmp_path, tag: str, args: list[str]) -> dict[str, object]:
+    """stdout of table, csv and json, and the csv, json and xlsx files, for one aging."""
+    got = {}
+    for fmt in ("table", "csv", "json"):
+        done = cli("aging", *args, "--format", fmt)
+        assert done.exit_code == 0, done.output
+        got[fmt] = done.stdout
+    for fmt in ("csv", "json", "xlsx"):
+        path = tmp_path / f"{tag}.{fmt}"
+        done = cli("aging", *args, "--format", fmt, "--output", str(path))
+        assert done.exit_code == 0, done.output
+        got[f"{fmt} file"] = _xlsx_parts(path.read_bytes()) if fmt == "xlsx" else path.read_bytes()
+        path.unlink()
+    return got
+
+
+def _compare(cli, tmp_path, spy, combos) -> None:
+    fast = {}
+    for n, args in enumerate(combos):
+        before = spy.count
+        fast[n] = _outputs(cli, tmp_path, f"fast{n}", args)
+        assert spy.count == before + 6, f"the summary file did not serve {args}"
+    spy.off()
+    for n, args in enumerate(combos):
+        usual = _outputs(cli, tmp_path, f"usual{n}", args)
+        for what in usual:
+            assert fast[n][what] == usual[what], f"{' '.join(args)} --format {what}"
+
+
+@SQLITE_ONLY
+def test_every_report_the_summary_serves_is_byte_identical(sample_cli, tmp_path, spy):
+    combos = [[*when, "--by", by, "--basis", basis, "--responsibility", party]
+              for when in AS_OF_DATES for by in ("payer", "financial-class") for basis in ("service", "billed")
+              for party in ("all", "insurance", "patient")]
+    combos += [["--financial-class", "commercial"], ["--by", "financial-class", "--financial-class", "medicare"],
+               ["--buckets", "30,60,120"], ["--buckets", "45,90,180,365", "--by", "financial-class"]]
+    _compare(sample_cli, tmp_path, spy, combos)
+
+
+@SQLITE_ONLY
+def test_the_team_buckets_are_read_from_the_file(sample_cli, tmp_path, spy):
+    # 90 is not an edge: "over 90 days" is summed apart from the buckets.
+    assert sample_cli("config", "set", "aging.buckets", "20,45,100").exit_code == 0
+    _compare(sample_cli, tmp_path, spy, [[], ["--by", "financial-class", "--basis", "billed"]])
+
+
+@SQLITE_ONLY
+def test_what_the_summary_file_leaves_to_the_usual_path(sample_cli, spy):
+    path = Path(sample_cli.db)
+    today = date.today()
+    assert aging_today.aging_from_summary_file(path, AgingQuery(as_of=today)) is not None
+    for query in (AgingQuery(as_of=date(2026, 6, 29)),  # entries posted after it
+                  AgingQuery(as_of=today, payer="ACM01"), AgingQuery(as_of=today, min_balance=1),
+                  AgingQuery(as_of=today, group_by=GroupBy.PATIENT),
+                  AgingQuery(as_of=today, basis=Basis.RESPONSIBILITY, party=Party.INSURANCE)):
+        assert aging_today.aging_from_summary_file(path, query) is None, query
+    # ...and the usual path still answers them.
+    assert sample_cli("aging", "--payer", "ACM01").exit_code == 0
+    assert sample_cli("aging", "--as-of", "2026-06-29", "--by", "patient").exit_code == 0
+    assert spy.count == 1  # the first call above
+
+
+def test_files_the_reader_does_not_vouch_for(tmp_path):
+    query = AgingQuery(as_of=date.today())
+    missing = tmp_path / "none.sqlite"
+    assert aging_today.aging_from_summary_file(missing, query) is None and not missing.exists()
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database\n" * 100)
+    assert aging_today.aging_from_summary_file(text, query) is None
+    assert aging_today.aging_from_summary_file(tmp_path, query) is None
+    blank = tmp_path / "blank.sqlite"
+    sqlite3.connect(blank).close()
+    assert aging_today.aging_from_summary_file(blank, query) is None
+
+
+@pytest.mark.parametrize("revision,message", [
+    ("0003_open_balance_summary", "is older than this ar-cli (0004_queue_index); run `ar-cli db upgrade`"),
+    ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
+])
+def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
+    assert sqlite_cli("db", "upgrade").exit_code == 0
+    with sqlite3.connect(sqlite_cli.db) as con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    con.close()
+    done = sqlite_cli("aging")
+    assert done.exit_code == 2 and message in done.stderr, done.stderr
+    assert spy.count == 0
+
+
+def test_a_new_ledger_is_still_created_by_the_usual_path(sqlite_cli, spy):
+    done = sqlite_cli("aging", "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["aging"] == [] and spy.count == 0
+    # Once it exists at head, the next run is served from the file.
+    assert sqlite_cli("aging", "--format", "json").stdout == done.stdout and spy.count == 1
+
+
+def test_the_reader_knows_the_schema_head_and_the_patient_key():
+    from ar_cli.store import balance_summary, schema
+
+    assert summary_reader.SCHEMA_HEAD == schema.HEAD_REVISION
+    assert summary_reader.PATIENT_KEY == balance_summary.PATIENT_KEY
+
+
+@SQLITE_ONLY
+def test_aging_as_of_today_imports_no_sqlalchemy(sample_cli):
+    code = ("import sys\nfrom ar_cli.cli.main import app\n"
+            f"app(['--db', {sample_cli.db!r}, 'aging', '--format', 'csv'], prog_name='ar-cli', "
+            "standalone_mode=False)\n"
+            "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pandas', 'ar_cli.store.tables') "
+            "if m in sys.modules)\nprint('HEAVY', heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "HEAVY []"
