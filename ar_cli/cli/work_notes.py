@@ -52,10 +52,15 @@ def assign(
     category: Annotated[Optional[str], typer.Option(help="Filter: an open denial of this category.")] = None,
     min_balance: Annotated[Optional[str], typer.Option(help="Filter: at least this amount owed (e.g. 100.00).")] = None,
     limit: Annotated[int, typer.Option(help="Filter: the top N claims of the queue (0: every match).", min=0)] = 0,
+    reassign: Annotated[bool, typer.Option(
+        "--reassign", help="With filters: split claims already assigned to someone too (default: leave them "
+        "with their owner).")] = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Assign a claim to a user, or split the queue's claims matching the filters evenly
-    among several users (round robin, best first). Audited."""
+    among several users (round robin, best first). With filters, a claim that already
+    has an assignee is left with them unless --reassign; the output says how many.
+    Audited."""
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text
     from ar_cli.reports.queue import load_queue
@@ -85,13 +90,21 @@ def assign(
             kind="claim", limit=limit or None, include_hidden=True),
             as_of=parse_date(as_of, "--as-of") or today())
         numbers = list(dict.fromkeys(item.claim_number for item in queue.items))
-    done = assign_claims(st.ledger(), numbers, to, actor=st.actor())
-    if len(done) == 1:
-        a = done[0]
+    done = assign_claims(st.ledger(), numbers, to, actor=st.actor(), keep_assigned=not claim and not reassign)
+    assigned = [a for a in done if not a.kept]
+    kept = len(done) - len(assigned)
+    if len(assigned) == 1 and not kept:
+        a = assigned[0]
         was = f" (was {a.previous})" if a.previous and a.previous != a.user else ""
         typer.echo(f"claim {a.claim_number}: assigned to {a.user}{was}")
         return
     per_user: dict[str, int] = {}
-    for a in done:
+    for a in assigned:
         per_user[a.user] = per_user.get(a.user, 0) + 1
-    typer.echo(f"{len(done)} claims assigned: " + ", ".join(f"{u} {n}" for u, n in per_user.items()))
+    line = f"{len(assigned)} claim{'s' if len(assigned) != 1 else ''} assigned"
+    if per_user:
+        line += ": " + ", ".join(f"{u} {n}" for u, n in per_user.items())
+    if kept:
+        line += (f"; {kept} already assigned, left with {'its' if kept == 1 else 'their'} owner "
+                 "(--reassign to split them too)")
+    typer.echo(line)

@@ -38,8 +38,9 @@ class FollowUpSet:
 @dataclass(frozen=True, kw_only=True)
 class Assignment:
     claim_number: str
-    user: str
+    user: str  # who has it now
     previous: str  # '' when nobody had it
+    kept: bool = False  # left with its owner (`previous`): it had one and keep_assigned was asked
 
 
 def add_note(ledger: Ledger, claim_number: str, text: str, *, actor: Actor) -> int:
@@ -114,8 +115,15 @@ def _count():
     return func.count()
 
 
-def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor) -> list[Assignment]:
-    """Assign the claims, in the order given, to the users in turn (one user: all of them)."""
+def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor,
+           keep_assigned: bool = False) -> list[Assignment]:
+    """Assign the claims, in the order given, to the users in turn (one user: all of them).
+
+    keep_assigned: leave a claim that already has an assignee with them (`kept`), and
+    split only the others — `assign` with filters does, unless --reassign. Read in the
+    write transaction, so a claim someone took meanwhile is left with them too. One
+    audit event for the claims assigned; none when every claim was left with its owner
+    (nothing changed)."""
     if not users:
         raise InputError("--to: name at least one user")
     if not claim_numbers:
@@ -129,21 +137,34 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
         if missing:
             raise NotFoundError(f"claim {missing[0]!r} is not in the ledger")
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        for n, number in enumerate(dict.fromkeys(c.strip() for c in claim_numbers)):
+        turn = 0
+        for number in dict.fromkeys(c.strip() for c in claim_numbers):
             claim_id = claims[number].id
             row = session.get(ClaimRow, claim_id)
-            new = ids[n % len(ids)]
             previous = row.assigned_user_id
+            if keep_assigned and previous is not None:
+                owner = names.get(previous, "")
+                done.append(Assignment(claim_number=number, user=owner, previous=owner, kept=True))
+                continue
+            new = ids[turn % len(ids)]
+            turn += 1
             done.append(Assignment(claim_number=number, user=names[new], previous=names.get(previous, "")))
             if previous == new:
                 continue
             row.assigned_user_id = new
             session.add(row)
             rec.note_update("claim", claim_id, {"assigned_user_id": [previous, new]})
+        assigned = [a for a in done if not a.kept]
+        if not assigned:
+            return done
         session.flush()
+        details = {"users": [names[i] for i in ids], "claims": [a.claim_number for a in assigned][:1000]}
+        kept = len(done) - len(assigned)
+        if kept:
+            details["left_with_owner"] = kept
         rec.finish(action="claims.assign", entity="claim",
-                   entity_key=done[0].claim_number if len(done) == 1 else f"{len(done)} claims",
-                   details={"users": [names[i] for i in ids], "claims": [a.claim_number for a in done][:1000]})
+                   entity_key=assigned[0].claim_number if len(assigned) == 1 else f"{len(assigned)} claims",
+                   details=details)
     return done
 
 
