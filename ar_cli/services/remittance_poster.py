@@ -52,13 +52,13 @@ class _Batch:
     """Rows a batch of claim payments writes, flushed together."""
 
     def __init__(self) -> None:
-        self.entries: list[list] = []  # ledger entries, in ENTRY_KEYS order
+        self.entries: list[tuple] = []  # ledger entries, in ENTRY_KEYS order
         self.deltas: dict[tuple[int, int], int] = {}
         self.since: dict = {}
         self.denials: list[dict] = []
         self.follow_ups: list[dict] = []
         self.statuses: dict[int, str] = {}
-        self.payments: list[dict] = []  # claim_payment rows
+        self.payments: list[tuple] = []  # claim_payment rows, in PAYMENT_KEYS order
         self.denial_payment: list[int] = []  # per denial row: its payment's index in `payments`
         self.denial_updates: dict[int, dict] = {}  # stored denials overturned: id → new values
         self.numbers: set[str] = set()  # claim numbers with a payment in this batch
@@ -68,6 +68,9 @@ _TRANSFER_GROUP_BASE = 1_000_000_000
 ENTRY_KEYS = ("adjustment_group", "amount", "audit_event_id", "claim_id", "created_by", "effective_date",
               "kind", "line_id", "payer_id", "posting_date", "reason_code", "remark_codes", "remittance_id",
               "responsibility", "reverses_id", "source_file_id", "source_ref", "transfer_group")
+PAYMENT_KEYS = ("amounts", "audit_event_id", "charge", "claim_id", "claim_number", "paid", "patient_responsibility",
+                "payer_claim_number", "payer_id", "remittance_id", "responsibility", "reverses_id", "segment",
+                "status_code")
 _GROUP, _AMOUNT, _KIND, _LINE, _REASON, _RESPONSIBILITY, _REVERSES = (
     ENTRY_KEYS.index(k) for k in ("adjustment_group", "amount", "kind", "line_id", "reason_code",
                                   "responsibility", "reverses_id"))
@@ -182,7 +185,7 @@ class RemittancePoster:
         self.rec.insert_tuples(LedgerEntryRow, ENTRY_KEYS, batch.entries)
         claims_repo.apply_balance_deltas(self.session, batch.deltas, since=batch.since,
                                          summary=self._summary_changes(batch.deltas))
-        payment_ids = self.rec.insert(ClaimPaymentRow, batch.payments, returning_ids=True)
+        payment_ids = self.rec.insert_tuples(ClaimPaymentRow, PAYMENT_KEYS, batch.payments, returning_ids=True)
         for row, index in zip(batch.denials, batch.denial_payment):
             row["claim_payment_id"] = payment_ids[index]
         self.rec.insert(DenialRow, batch.denials)
@@ -302,9 +305,9 @@ class RemittancePoster:
                     self._transfer_counter += 1
                     group = groups[entry.transfer_key] = source_id * _TRANSFER_GROUP_BASE + self._transfer_counter
             # In ENTRY_KEYS order.
-            rows.append([entry.group, entry.amount, event, claim.id, user, stored_effective, entry.kind.value,
+            rows.append((entry.group, entry.amount, event, claim.id, user, stored_effective, entry.kind.value,
                          entry.claim_line_id, payer_id, posted, entry.reason_code, ":".join(entry.remark_codes),
-                         remittance_id, entry.responsibility, None, source_id, f"{ref}{entry.segment}", group])
+                         remittance_id, entry.responsibility, None, source_id, f"{ref}{entry.segment}", group))
             key = (claim.id, entry.responsibility)
             deltas[key] = deltas.get(key, 0) + entry.amount
             since[key] = effective
@@ -327,14 +330,12 @@ class RemittancePoster:
         self._overturnable.setdefault(claim.id, []).extend(rows)
 
     def _payment_row(self, claim, payment: ClaimPayment, plan, original) -> None:
-        self._batch.payments.append({
-            "remittance_id": self.remittance_id, "claim_id": claim.id, "payer_id": self.payer.id,
-            "claim_number": payment.claim_number[:80],
-            "payer_claim_number": (payment.payer_claim_number or payment.original_reference)[:80],
-            "status_code": plan.status_code[:3], "responsibility": plan.payer_rank, "charge": payment.charge,
-            "paid": payment.paid, "patient_responsibility": payment.patient_responsibility,
-            "amounts": posting.payment_signature(payment), "segment": payment.segment,
-            "reverses_id": original.id if original is not None else None})
+        self._batch.payments.append((  # in PAYMENT_KEYS order
+            posting.payment_signature(payment), self.rec.event_id, payment.charge, claim.id,
+            payment.claim_number[:80], payment.paid, payment.patient_responsibility,
+            (payment.payer_claim_number or payment.original_reference)[:80], self.payer.id, self.remittance_id,
+            plan.payer_rank, original.id if original is not None else None, payment.segment,
+            plan.status_code[:3]))
         self._batch.numbers.add(claim.claim_number)
 
     # -- reversals and overturns ------------------------------------------------------
@@ -378,10 +379,12 @@ class RemittancePoster:
         for e in claim_payments_repo.entries_of_payment(self.session, original):
             key = (e.line_id, e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount)
             waiting.setdefault(key, []).append(e.id)
-        for row in self._batch.entries[-count:]:
+        entries = self._batch.entries
+        for n in range(len(entries) - count, len(entries)):
+            row = entries[n]
             key = (row[_LINE], row[_RESPONSIBILITY], row[_KIND], row[_GROUP], row[_REASON], -row[_AMOUNT])
             if waiting.get(key):
-                row[_REVERSES] = waiting[key].pop(0)
+                entries[n] = (*row[:_REVERSES], waiting[key].pop(0), *row[_REVERSES + 1:])
 
     def _overturn(self, claim, plan) -> None:
         """Denials of this payer on the lines this payment paid are overturned, each

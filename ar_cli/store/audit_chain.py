@@ -133,24 +133,38 @@ class ChangeRecorder:
             return value
         return value.isoformat()
 
-    def insert_tuples(self, model: type[SQLModel], keys: Sequence[str], rows: Sequence[Sequence]) -> None:
+    def insert_tuples(self, model: type[SQLModel], keys: Sequence[str], rows: Sequence[Sequence], *,
+                      returning_ids: bool = False) -> list[int]:
         """Bulk-insert rows already laid out in `keys` order, every column given, dates
         through `stored`, `audit_event_id` = this recorder's event: the path for the
-        tables written by the hundred thousand (ledger entries), where building a dict
-        per row and converting it cost more than the insert."""
+        tables written by the hundred thousand (ledger entries, claim payments), where
+        building a dict per row and converting it cost more than the insert."""
         if not rows:
-            return
+            return []
         table = model.__table__
         keys = list(keys)
         if "audit_event_id" in table.c and "audit_event_id" not in keys:
             raise ValueError(f"{table.name}: rows must carry audit_event_id")
+        ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
-            batch = [tuple(row) for row in rows[start:start + _BATCH]]
-            self.digest.add_tuples(table.name, keys, batch)
+            batch = [row if type(row) is tuple else tuple(row) for row in rows[start:start + _BATCH]]
             if self._sqlite:
-                _sqlite_executemany(self.session, table, keys, batch)
+                if returning_ids:  # numbered here, under the write lock (see insert)
+                    first = self._next_id(table)
+                    batch = [(first + n, *row) for n, row in enumerate(batch)]
+                    ids.extend(range(first, first + len(batch)))
+                names = ["id", *keys] if returning_ids else keys
+                self.digest.add_tuples(table.name, names, batch)
+                _sqlite_executemany(self.session, table, names, batch)
+                continue
+            self.digest.add_tuples(table.name, keys, batch)
+            dicts = [dict(zip(keys, row)) for row in batch]
+            if returning_ids:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids.extend(self.session.execute(stmt, dicts).scalars().all())
             else:
-                self.session.execute(insert(table), [dict(zip(keys, row)) for row in batch])
+                self.session.execute(insert(table), dicts)
+        return ids
 
     def _next_id(self, table) -> int:
         from sqlalchemy import func
@@ -166,7 +180,7 @@ class ChangeRecorder:
 
     def note_updates(self, table: str, changes: Sequence[tuple[Any, dict[str, Any]]]) -> None:
         """`note_update` for many rows at once (the same digest, one call)."""
-        self.digest.add_rows(table, ["changes", "key"], [{"key": key, "changes": c} for key, c in changes])
+        self.digest.add_tuples(table, ["changes", "key"], [(c, key) for key, c in changes])
 
     @property
     def changed(self) -> bool:
