@@ -14,6 +14,7 @@ or explains exactly as for every other command.
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -22,9 +23,6 @@ from typing import TypeVar
 
 from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, Basis, BucketEdges, GroupBy, Party
 
-# = store.schema.HEAD_REVISION, which cannot be imported here without SQLAlchemy (a test
-# keeps the two equal). A ledger at any other revision is left to the usual open.
-SCHEMA_HEAD = "0004_queue_index"
 PATIENT_KEY = -1  # the summary's owner key of patient balances (balance_summary.PATIENT_KEY)
 
 T = TypeVar("T")
@@ -78,6 +76,22 @@ def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: Bu
             f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"), params
 
 
+def schema_head() -> str | None:
+    """store.schema.HEAD_REVISION, read from that module's source: importing it would
+    import SQLAlchemy, the very cost this reader avoids, and a second copy of the
+    revision list would go stale the day a migration is added. None when it cannot be
+    read (the caller then takes the usual path)."""
+    try:
+        tree = ast.parse(Path(__file__).with_name("schema.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+            if isinstance(target, ast.Name) and target.id == "KNOWN_REVISIONS" and node.value is not None:
+                return ast.literal_eval(node.value)[-1]  # HEAD_REVISION = KNOWN_REVISIONS[-1]
+    except (OSError, SyntaxError, ValueError, IndexError):
+        return None
+    return None
+
+
 class SummaryReader:
     """Reads inside one read transaction on a ledger file at this code's schema head."""
 
@@ -117,7 +131,7 @@ def read_summary(path: Path, use: Callable[[SummaryReader], T | None]) -> T | No
     try:
         con.execute("BEGIN")
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        if row is None or row[0] != SCHEMA_HEAD:
+        if row is None or row[0] != schema_head():
             return None
         return use(SummaryReader(con))
     except sqlite3.Error:
