@@ -125,7 +125,7 @@ def read_summary(path: Path, use: Callable[[SummaryReader], T | None]) -> T | No
         # timeout 0: a ledger that makes readers wait is left to the usual open, which
         # waits the configured busy timeout and says so.
         con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0,
-                              isolation_level=None, check_same_thread=False)
+                              isolation_level=None)
     except sqlite3.Error:
         return None
     try:
