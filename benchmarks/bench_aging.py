@@ -33,7 +33,8 @@ Every claim keeps money owed by someone: 1,000,000 open claims, about 4.9 millio
 ledger entries. Named indexes are dropped during the load and re-created from their own
 SQL, so the schema is exactly the migrated one; there is no ANALYZE, as in a real
 ledger. Audit events are not written: aging never reads them. The file is kept between
-runs with `--db PATH` (rebuilt when absent).
+runs with `--db PATH` (built when absent, upgraded with `ar-cli db upgrade` when the
+schema moved on).
 
     .venv/bin/python benchmarks/bench_aging.py [--claims N] [--runs N] [--db PATH]
 """
@@ -204,6 +205,9 @@ def main() -> None:
             build(db, args.claims)
             print(f"built {db} ({args.claims:,} claims, {db.stat().st_size / 1e6:,.0f} MB) "
                   f"in {time.perf_counter() - start:.1f} s")
+        else:  # a kept ledger follows the schema as a user's would (else every run is refused)
+            exe = str(Path(sys.executable).parent / "ar-cli")
+            subprocess.run([exe, "--db", str(db), "db", "upgrade"], check=True, env=ENV)
         con = sqlite3.connect(db)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("claim", "ledger_entry", "claim_balance")}
