@@ -59,14 +59,23 @@ def apply(
     claim: Annotated[str, typer.Option("--claim", help="Claim number (now in the ledger) the payment belongs to.")],
     posting_date: PostingDateOption = None,
 ) -> None:
-    """Apply a parked ERA claim payment (unmatched claim, payer or patient mismatch …) to
-    its claim: its money leaves unapplied as a payment on that payer's coverage, and the
-    exception is marked applied. The payment's adjustments are not posted by this command."""
+    """Post a parked ERA claim payment (unmatched claim, payer or patient mismatch …) onto
+    the claim you name, as its remittance would have: payments, write-downs, amounts moved
+    to the patient or next payer, denials; its money leaves unapplied and the exception is
+    marked applied. You confirm the patient; the payer must be on the claim. (Exceptions
+    parked by an older ar-cli kept only the money: that is what they apply.)"""
     from ar_cli.domain.money import cents_to_text
     from ar_cli.services.unapplied import apply_exception
 
     st = state(ctx)
     done = apply_exception(st.ledger(), exception_id, claim_number=claim, actor=st.actor(),
                            posting_date=parse_date(posting_date, "--posting-date") or today())
+    if done.posted is not None:
+        p = done.posted
+        typer.echo(f"exception {exception_id} applied: the claim payment from {done.payer} posted onto claim "
+                   f"{done.claim_number} (coverage {done.rank}): paid {cents_to_text(p.paid)}, written down "
+                   f"{cents_to_text(p.written_down)}, to patient {cents_to_text(p.to_patient)}, to next payer "
+                   f"{cents_to_text(p.to_next_payer)}, left denied {cents_to_text(p.denied)}")
+        return
     typer.echo(f"exception {exception_id} applied: {cents_to_text(done.amount)} from {done.payer} to claim "
                f"{done.claim_number} (coverage {done.rank})")

@@ -62,6 +62,7 @@ def plan_claim_payment(
     table: TreatmentLookup,
     line_balances: LineBalances | None = None,
     used_line_ids: Collection[int] = frozenset(),
+    patient_confirmed: bool = False,
 ) -> ClaimPlan:
     """The plan for `payment` on `claim`, remitted by the ledger payer `payer_id`.
 
@@ -71,12 +72,15 @@ def plan_claim_payment(
         has them: they cap a line's denial at what the coverage holds on that line plus
         its claim-level money. Without them, denials are capped at the claim balance.
     used_line_ids: claim lines earlier payments of this claim in the same remittance used.
+    patient_confirmed: a person said this is the claim's patient (`exceptions apply`
+        on a payment parked without its names): the patient check is skipped.
     """
     status = normalize_status(payment.status_code)
     rank = coverage_rank(claim, payer_id, status)
     matches = tuple(match_lines(claim, payment, used_line_ids))
     problems = check_payer(claim, payment, rank, status)
-    problems += check_patient(claim, payment, rank)
+    if not patient_confirmed:
+        problems += check_patient(claim, payment, rank)
     problems += check_claim(claim, payment, status)
     if any(m.claim_line_id is None for m in matches):
         problems += _unmatched(claim, matches)

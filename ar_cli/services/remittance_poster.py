@@ -26,7 +26,10 @@ from ar_cli.domain.appeals import appeal_windows, level_deadline, remittance_sta
 from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.denials import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.claims import Claim
+from ar_cli.domain.errors import InputError
 from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceHeader
+from ar_cli.domain.remittance_payload import to_payload
 from ar_cli.services.context import Actor
 from ar_cli.services.claims_from_era import create_claims_from_payments
 from ar_cli.services.era_results import RemittanceResult
@@ -87,20 +90,11 @@ class RemittancePoster:
     # -- start ----------------------------------------------------------------------
     def start(self, header: RemittanceHeader) -> RemittanceResult:
         self.header = header
-        self.payer = self._payer(header)
-        self.effective = header.payment_date or header.production_date or self.actor.today
-        windows = appeal_windows(self.payer.financial_class,
-                                 denials_repo.configured_windows(self.session, self.payer.id))
-        self.appeal_deadline = level_deadline(
-            windows, 1, remittance_start(header.payment_date, header.production_date) or self.effective)
+        self._begin(self._payer(header), effective=header.payment_date or header.production_date or self.actor.today,
+                    appeal_from=remittance_start(header.payment_date, header.production_date),
+                    trace_number=header.trace_number)
         self.result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
                                        payer=self.payer.code, amount=header.payment_amount)
-        self.claim_paid_total = 0
-        self._stored_posting_date = self.rec.stored(self.posting_date)
-        self._stored_effective = self.rec.stored(self.effective)
-        self._segment_ref = f"trace {header.trace_number} segment "
-        self.pending: list[ClaimPayment] = []
-        self.used_lines: dict[int, set[int]] = {}
         existing = remittances_repo.remittance_by_key(
             self.session, payer_trace_id=header.payer_identifier, trace_number=header.trace_number,
             payment_date_text=header.payment_date_text, amount=header.payment_amount)
@@ -117,6 +111,18 @@ class RemittancePoster:
             self.savepoint = self.session.begin_nested()
             self.digest_mark = self.rec.digest.checkpoint()
         return self.result
+
+    def _begin(self, payer: PayerRow, *, effective: date, appeal_from: date | None, trace_number: str) -> None:
+        """What every claim payment of one remittance shares."""
+        self.payer, self.effective = payer, effective
+        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(self.session, payer.id))
+        self.appeal_deadline = level_deadline(windows, 1, appeal_from or effective)
+        self.claim_paid_total = 0
+        self._stored_posting_date = self.rec.stored(self.posting_date)
+        self._stored_effective = self.rec.stored(effective)
+        self._segment_ref = f"trace {trace_number} segment "
+        self.pending: list[ClaimPayment] = []
+        self.used_lines: dict[int, set[int]] = {}
 
     def _payer(self, header: RemittanceHeader) -> PayerRow:
         payer = remittances_repo.payer_by_remittance_ids(self.session, header.payer_ids)
@@ -149,6 +155,19 @@ class RemittancePoster:
                                             effective=self.effective, actor=self.actor,
                                             posting_date=self.posting_date, source_id=self.source_id)
                 claims = claims_repo.claims_by_number(self.session, [p.claim_number for p in payments])
+        balances, lines = self._load_batch(claims)
+        for payment in payments:
+            claim = claims.get(payment.claim_number)
+            if claim is None:
+                self._unmatched(payment)
+                continue
+            plan = self._plan(claim, payment, balances, lines)
+            self._write_plan(claim, payment, plan, balances[claim.id])
+        self._write_batch()
+
+    def _load_batch(self, claims: dict[str, Claim]) -> tuple[dict, dict]:
+        """Read what the batch's plans need (balances, line balances, denials) and start
+        its rows; returns the balances and line balances, which the plans then keep."""
         ids = [c.id for c in claims.values()]
         balances = remittances_repo.balances_by_claim(self.session, ids)
         lines = remittances_repo.line_balances(self.session, ids)
@@ -158,26 +177,47 @@ class RemittancePoster:
         self._balances = balances
         self._overturnable = denials_repo.overturnable(self.session, ids, self.payer.id)
         self._batch = _Batch()
-        for payment in payments:
-            claim = claims.get(payment.claim_number)
-            if claim is None:
-                self._unmatched(payment)
-                continue
-            # A reversal undoes an earlier payment: it matches the lines that payment used,
-            # and frees them for the correction that follows.
-            reversal = payment.status_code.lstrip("0") == "22"
-            plan = posting.plan_claim_payment(
-                claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
-                line_balances=lines[claim.id],
-                used_line_ids=frozenset() if reversal else self.used_lines.get(claim.id, set()))
-            balances[claim.id] = posting.balances_after(balances[claim.id], plan)
-            lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
-            self._write_plan(claim, payment, plan, balances[claim.id])
-            if reversal:
-                self.used_lines.pop(claim.id, None)
-            else:
-                self.used_lines.setdefault(claim.id, set()).update(plan.line_ids_used)
+        return balances, lines
+
+    def _plan(self, claim: Claim, payment: ClaimPayment, balances: dict, lines: dict, *,
+              patient_confirmed: bool = False):
+        """The payment's plan; the batch's balances move on by it."""
+        # A reversal undoes an earlier payment: it matches the lines that payment used,
+        # and frees them for the correction that follows.
+        reversal = payment.status_code.lstrip("0") == "22"
+        plan = posting.plan_claim_payment(
+            claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
+            line_balances=lines[claim.id],
+            used_line_ids=frozenset() if reversal else self.used_lines.get(claim.id, set()),
+            patient_confirmed=patient_confirmed)
+        balances[claim.id] = posting.balances_after(balances[claim.id], plan)
+        lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
+        if reversal:
+            self.used_lines.pop(claim.id, None)
+        else:
+            self.used_lines.setdefault(claim.id, set()).update(plan.line_ids_used)
+        return plan
+
+    # -- a parked claim payment, posted later -------------------------------------------
+    def post_parked(self, payment: ClaimPayment, claim: Claim, *, payer: PayerRow, remittance: RemittanceRow):
+        """Post a claim payment an exception parked (its money is in the payer's
+        unapplied account) onto `claim`, now that a person has named it: planned and
+        written as its remittance would have, the patient taken as confirmed. Returns
+        the plan; raises InputError, writing nothing, when it would still not post."""
+        self._begin(payer, effective=remittance.effective_date,
+                    appeal_from=remittance_start(remittance.payment_date, remittance.production_date),
+                    trace_number=remittance.trace_number)
+        self.remittance_id = remittance.id
+        self.result = RemittanceResult(control_number="", trace_number=remittance.trace_number,
+                                       payer=payer.code, amount=remittance.amount)
+        balances, lines = self._load_batch({claim.claim_number: claim})
+        plan = self._plan(claim, payment, balances, lines, patient_confirmed=True)
+        if plan.disposition is not posting.Disposition.POST:
+            reasons = "; ".join(p.message for p in plan.problems if p.blocks) or "it posts nothing"
+            raise InputError(f"claim {claim.claim_number}: the parked payment would not post: {reasons}")
+        self._write_plan(claim, payment, plan, balances[claim.id])
         self._write_batch()
+        return plan
 
     def _write_batch(self) -> None:
         """One executemany per table for the whole batch (per-claim writes cost 50× more)."""
@@ -529,13 +569,5 @@ class RemittancePoster:
 
 
 def _payload(payment: ClaimPayment) -> str:
-    """Enough of a parked claim payment to apply it later (no patient names: PHI)."""
-    return json.dumps({
-        "claim_number": payment.claim_number, "status": payment.status_code, "charge": payment.charge,
-        "paid": payment.paid, "patient_responsibility": payment.patient_responsibility,
-        "payer_claim_number": payment.payer_claim_number, "segment": payment.segment,
-        "lines": [{"procedure": l.procedure_code, "modifiers": list(l.modifiers), "charge": l.charge,
-                   "paid": l.paid, "control": l.line_control_number,
-                   "adjustments": [[a.group, a.reason_code, a.amount] for a in l.adjustments]}
-                  for l in payment.lines],
-        "adjustments": [[a.group, a.reason_code, a.amount] for a in payment.adjustments]}, sort_keys=True)
+    """The parked claim payment, whole but for names (PHI), for `exceptions apply`."""
+    return json.dumps({"claim_number": payment.claim_number, "payment": to_payload(payment)}, sort_keys=True)

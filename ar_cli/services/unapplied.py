@@ -44,14 +44,15 @@ CLOSING_REASONS = ("applied", "interest_income")
 
 @dataclass(frozen=True, kw_only=True)
 class Applied:
-    unapplied_id: int
+    unapplied_id: int | None  # None: a parked zero payment, no money held
     claim_number: str
     payer: str
     rank: int
     amount: int          # taken out of unapplied (the opened entry's sign)
-    claim_entry_id: int
+    claim_entry_id: int | None  # None when a whole claim payment posted (entries per line)
     open_after: int
     exception_id: int | None = None
+    posted: object | None = None  # parked_payments.ParkedPosted when a whole payment posted
 
 
 def open_amounts(session: Session, ids: list[int] | None = None) -> dict[int, int]:
@@ -82,9 +83,11 @@ def apply_unapplied(ledger: Ledger, unapplied_id: int, *, claim_number: str, amo
 
 def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, actor: Actor,
                     posting_date: date) -> Applied:
-    """A parked ERA claim payment whose claim now exists: its money in unapplied goes to
-    that claim (the payment amount only; its adjustments are not posted here), and the
-    exception is marked applied."""
+    """An exception's money (and, for a parked ERA claim payment, the whole payment:
+    services/parked_payments.py) goes to the claim a person names; the exception is
+    marked applied."""
+    from ar_cli.services.parked_payments import parked_payment, post_parked
+
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
@@ -93,18 +96,30 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
             raise NotFoundError(f"exception {exception_id} does not exist")
         if row.status != "open":
             raise InputError(f"exception {exception_id} is already {row.status}")
-        opened = session.execute(
-            select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
-                                            UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-            .order_by(UnappliedEntryRow.id)).scalars().first()
-        if opened is None:
-            raise InputError(f"exception {exception_id} ({row.kind}) holds no money in unapplied; "
-                             "nothing to apply (resolve it with `ar-cli exceptions resolve`)")
         claim = claims_repo.get_claim(session, claim_number)
-        result = _apply(session, rec, opened, claim, size=None, actor=actor, posting_date=posting_date,
-                        exception_id=exception_id)
+        payment = parked_payment(row)
+        if payment is not None:
+            posted = post_parked(session, rec, row, payment, claim, actor=actor, posting_date=posting_date)
+            result = Applied(unapplied_id=posted.unapplied_id, claim_number=claim.claim_number, payer=posted.payer,
+                             rank=posted.rank, amount=posted.paid, claim_entry_id=None, open_after=0,
+                             exception_id=exception_id, posted=posted)
+            note = (f"posted the parked claim payment onto claim {claim.claim_number}: paid "
+                    f"{cents_to_text(posted.paid)}, written down {cents_to_text(posted.written_down)}, to patient "
+                    f"{cents_to_text(posted.to_patient)}, to next payer {cents_to_text(posted.to_next_payer)}, "
+                    f"left denied {cents_to_text(posted.denied)}")
+        else:
+            opened = session.execute(
+                select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
+                                                UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+                .order_by(UnappliedEntryRow.id)).scalars().first()
+            if opened is None:
+                raise InputError(f"exception {exception_id} ({row.kind}) holds no money in unapplied; "
+                                 "nothing to apply (resolve it with `ar-cli exceptions resolve`)")
+            result = _apply(session, rec, opened, claim, size=None, actor=actor, posting_date=posting_date,
+                            exception_id=exception_id)
+            note = (f"applied {cents_to_text(result.amount)} to claim {claim.claim_number} "
+                    f"(unapplied entry {opened.id})")
         payload_claim = _payload_claim(row.payload)
-        note = f"applied {cents_to_text(result.amount)} to claim {claim.claim_number} (unapplied entry {opened.id})"
         if payload_claim and payload_claim != claim.claim_number:
             note += f"; the remittance named claim {payload_claim}"
         row.status, row.resolved_at, row.resolved_by, row.resolution_note = "applied", actor.now, actor.user, note
@@ -113,8 +128,9 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
         session.flush()
         rec.finish(action="exceptions.apply", entity="exception", entity_key=str(exception_id),
                    details={"kind": row.kind, "claim": claim.claim_number, "amount": result.amount,
-                            "unapplied_id": opened.id, "claim_entry_id": result.claim_entry_id})
-        return Applied(**{**result.__dict__, "exception_id": exception_id})
+                            "unapplied_id": result.unapplied_id, "claim_entry_id": result.claim_entry_id,
+                            "whole_payment": payment is not None})
+        return result if payment is not None else Applied(**{**result.__dict__, "exception_id": exception_id})
 
 
 def _payload_claim(payload: str) -> str:

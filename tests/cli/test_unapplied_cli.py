@@ -82,7 +82,9 @@ def test_exceptions_apply(sample_cli, tmp_path):
     assert sample_cli("claims", "import", str(late), "--posting-date", "2026-06-30").exit_code == 0
     done = sample_cli("exceptions", "apply", exception["id"], "--claim", "CLM200417", "--posting-date", "2026-06-30")
     assert done.exit_code == 0, done.output
-    assert done.stdout == f"exception {exception['id']} applied: 162.10 from ACM01 to claim CLM200417 (coverage 1)\n"
+    assert done.stdout == (f"exception {exception['id']} applied: the claim payment from ACM01 posted onto claim "
+                           "CLM200417 (coverage 1): paid 162.10, written down 47.90, to patient 0.00, to next payer "
+                           "0.00, left denied 0.00\n")
     assert _rows(sample_cli)["unapplied"] == []
     assert json.loads(sample_cli("exceptions", "list", "--format", "json").stdout)["exceptions"] == []
     again = sample_cli("exceptions", "apply", exception["id"], "--claim", "CLM200417")

@@ -14,6 +14,7 @@ from ar_cli.services.unapplied import apply_exception, apply_unapplied
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import (
+    ClaimPaymentRow,
     AuditEventRow,
     ExceptionRow,
     LedgerEntryRow,
@@ -196,12 +197,23 @@ def test_exception_apply_once_the_claim_exists(sample, actor, tmp_path):
     assert _balance(sample, "CLM200417") == 21000
     done = apply_exception(sample, exception_id, claim_number="CLM200417", actor=actor, posting_date=POSTING)
     assert (done.amount, done.exception_id) == (16210, exception_id)
-    assert _balance(sample, "CLM200417") == 21000 - 16210
+    # The whole claim payment posts, as its remittance said: paid 162.10 and CO-45 47.90
+    # written down (the remittance's patient, PIPERWICK, is not the claim's: the person
+    # applying it confirmed the claim).
+    assert (done.posted.paid, done.posted.written_down, done.posted.to_patient) == (16210, 4790, 0)
+    assert _balance(sample, "CLM200417") == 21000 - 16210 - 4790
+    assert _balance(sample, "CLM200417", rank=0) == 0
     assert _open(sample, entry_id) == 0
     with sample.read() as session:
         row = session.get(ExceptionRow, exception_id)
         assert (row.status, row.resolved_by) == ("applied", "tester")
-        assert row.resolved_at is not None and "applied 162.10 to claim CLM200417" in row.resolution_note
+        assert row.resolved_at is not None
+        assert "posted the parked claim payment onto claim CLM200417: paid 162.10, written down 47.90" \
+            in row.resolution_note
+        claim_id = get_claim(session, "CLM200417").id
+        payments = session.execute(select(ClaimPaymentRow).where(ClaimPaymentRow.claim_id == claim_id)).scalars().all()
+        assert [(p.paid, p.status_code, p.payer_claim_number) for p in payments] == [(16210, "1", "AHP26041515878")]
+        assert get_claim(session, "CLM200417").status == "closed"  # nothing left owed
     _checks(sample)
     before = _counts(sample)
     with pytest.raises(InputError, match=f"exception {exception_id} is already applied"):
@@ -211,18 +223,28 @@ def test_exception_apply_once_the_claim_exists(sample, actor, tmp_path):
     assert _counts(sample) == before
 
 
-def test_exception_apply_takes_what_is_left_and_refuses_another_payer(sample, actor, tmp_path):
+def test_exception_apply_refuses_another_payer_and_money_already_applied(sample, actor, tmp_path):
     entry_id, exception_id = _held(sample)
     _import_missing_claim(sample, actor, tmp_path, payer="MCR01,Medicare Part B")
     before = _counts(sample)
     with pytest.raises(InputError, match="claim CLM200417 has no coverage with payer ACM01"):
         apply_exception(sample, exception_id, claim_number="CLM200417", actor=actor, posting_date=POSTING)
     assert _counts(sample) == before
+    # Part of the money applied by hand: posting the whole payment would count it twice.
     apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=6210, actor=actor, posting_date=POSTING)
+    before = _counts(sample)
+    with pytest.raises(InputError, match="paid 162.10 but 100.00 of it is still in unapplied"):
+        apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
+    assert _counts(sample) == before
     with sample.read() as session:
         assert session.get(ExceptionRow, exception_id).status == "open"
-    done = apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
-    assert done.amount == 10000 and _open(sample, entry_id) == 0
-    with sample.read() as session:
-        assert "the remittance named claim CLM200417" in session.get(ExceptionRow, exception_id).resolution_note
     _checks(sample)
+
+
+def test_exception_apply_to_a_claim_the_payment_does_not_fit_changes_nothing(sample, actor):
+    _, exception_id = _held(sample)
+    before = _counts(sample)
+    # CLM100018 is an Acme claim, but not for this procedure: the lines do not match.
+    with pytest.raises(InputError, match="the parked payment would not post"):
+        apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
+    assert _counts(sample) == before
