@@ -5,7 +5,8 @@ Target (issue 6): under 1.5 s median, process start included.
 The ledger is benchmarks/bench_aging.py's (1,000,000 open claims, about 4.9 million
 entries, built with its `build`), plus the work a team leaves on it: 20,000 open
 denials on primary balances (categories and appeal deadlines spread over the coming
-and past months), 5,000 notes and 5,000 open follow-ups (half of them in the future).
+and past months) with the claim payments that opened them, 5,000 notes and 5,000
+open follow-ups (half of them in the future).
 Claims with a denial are `denied`, as posting leaves them. The file is kept between
 runs with `--db PATH` (built when absent).
 
@@ -43,6 +44,40 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def add_denial_payments(path: Path) -> None:
+    """The claim payments that opened the denials (status 4, paid 0), one remittance per
+    payer and day, as ERA posting leaves them (once): without them the queue would read
+    each denying payer as never having answered (store/payer_answers.py)."""
+    con = sqlite3.connect(path, isolation_level=None)
+    if con.execute("SELECT count(*) FROM claim_payment").fetchone()[0]:
+        con.close()
+        return
+    denials = con.execute("SELECT d.id, d.claim_id, d.payer_id, d.denied_on, d.amount, c.claim_number "
+                          "FROM denial d JOIN claim c ON c.id = d.claim_id ORDER BY d.id").fetchall()
+    con.execute("BEGIN")
+    remittances: dict[tuple[int, str], int] = {}
+    payments, links = [], []
+    for n, (denial_id, claim_id, payer_id, day, amount, number) in enumerate(denials, 1):
+        key = (payer_id, day)
+        if key not in remittances:
+            remittances[key] = len(remittances) + 1
+            con.execute("INSERT INTO remittance (id, payer_id, payer_trace_id, trace_number, payment_date_text, "
+                        "amount, method, payment_date, effective_date, posting_date, digest, status, difference, "
+                        "segment, created_at) VALUES (?, ?, ?, ?, ?, 0, 'NON', ?, ?, ?, '', 'posted', 0, 1, ?)",
+                        (remittances[key], payer_id, f"1BENCH{payer_id}", f"T{remittances[key]}",
+                         day.replace("-", ""), day, day, day, CREATED))
+        payments.append((n, remittances[key], claim_id, payer_id, number, f"PCN{n}", "4", 1, amount, 0, 0, "", 1))
+        links.append((n, denial_id))
+    con.executemany("INSERT INTO claim_payment (id, remittance_id, claim_id, payer_id, claim_number, "
+                    "payer_claim_number, status_code, responsibility, charge, paid, patient_responsibility, "
+                    "amounts, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", payments)
+    con.executemany("UPDATE denial SET claim_payment_id = ?, remittance_id = "
+                    "(SELECT remittance_id FROM claim_payment WHERE id = ?) WHERE id = ?",
+                    [(n, n, d) for n, d in links])
+    con.execute("COMMIT")
+    con.close()
 
 
 def add_work(path: Path, seed: int = 7) -> None:
@@ -95,9 +130,11 @@ def main() -> None:
         else:
             subprocess.run([exe, "--db", str(db), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL, env=ENV)
         add_work(db)
+        add_denial_payments(db)
         con = sqlite3.connect(db)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("claim", "ledger_entry", "claim_balance", "denial", "note", "follow_up")}
+                  for t in ("claim", "ledger_entry", "claim_balance", "denial", "claim_payment", "note",
+                            "follow_up")}
         con.close()
         print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
         cases = [("ar-cli --help (process start, for scale)", ["--help"], None),

@@ -16,10 +16,14 @@ The factors and their default weights (points at full strength):
 | category    | 0–15   | flat      | ... plus points for its category (quick fixes score higher)    |
 | deadline    | 60     | 0 days    | an appeal deadline or timely-filing limit within the window    |
 |             |        | (window 30 days: 0 points 30 days out, 60 on the day itself)  |
-| no_response | 15     | flat      | billed, and no payer response after queue.no_response_days     |
+| no_response | 15     | flat      | the payer holding it silent for queue.no_response_days         |
 | payer       | 0      | flat      | points per payer code or financial class (queue.payer_points)  |
 | untouched   | 20     | 60 days   | days since anyone touched it (posting, note, follow-up)        |
 | exception / unapplied / credit | 30 / 20 / 25 | flat | what the item is: work a claim lacks |
+
+"No response" counts from the day the coverage now holding the money became
+responsible for it (the primary: billed; a secondary: when the money moved to it),
+while that payer has not answered since (`days_without_response`).
 
 A deadline already passed scores no deadline points (nothing can be filed any more);
 its money and age still rank it, and its "why" says the deadline passed.
@@ -30,8 +34,9 @@ the factors it changes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from ar_cli.domain.treatments import DenialCategory
@@ -105,7 +110,9 @@ class QueueFacts:
     amount: cents at stake, never negative (a credit's size). age_days: since the date
     of service (items other than claims: since they arose). deadline_days: days left to
     the nearest appeal deadline or filing limit (0 = today, negative = passed), or None.
-    days_without_response: days since billed while no payer has answered, else None.
+    days_without_response: for a payer's balance, days since its coverage became
+    responsible while that payer has not answered since (`days_without_response`),
+    else None.
     untouched_days: days since the last posting, note or follow-up on it.
     """
 
@@ -119,6 +126,17 @@ class QueueFacts:
     deadline_kind: DeadlineKind = DeadlineKind.APPEAL
     days_without_response: int | None = None
     untouched_days: int = 0
+
+
+def days_without_response(*, as_of: date, responsible_since: date, answers: Iterable[date]) -> int | None:
+    """How long the payer holding a balance has been silent: days from the day its
+    coverage became responsible for the money (`responsible_since`) to `as_of`, while
+    none of that payer's answers on the claim (the days its claim payments are dated:
+    store/payer_answers.py) falls on or after that day; None once one does. The
+    patient's balance waits for no payer: the caller asks only for a payer's."""
+    if any(day >= responsible_since for day in answers):
+        return None
+    return (as_of - responsible_since).days
 
 
 def ramp(points: int, value: int, full: int) -> int:

@@ -21,9 +21,9 @@ from sqlmodel import Session
 from ar_cli.domain.denials import WORKABLE, DenialStatus
 from ar_cli.domain.payers import TimelyFiling
 from ar_cli.domain.treatments import DenialCategory
+from ar_cli.store.payer_answers import answer_days
 from ar_cli.store.tables import (
-    ClaimBalanceRow, ClaimLineRow, ClaimPaymentRow, ClaimRow, CoverageRow, DenialRow, NoteRow, PayerRow,
-    RemittanceRow,
+    ClaimBalanceRow, ClaimLineRow, ClaimRow, CoverageRow, DenialRow, NoteRow, PayerRow,
 )
 
 _WORKABLE = [s.value for s in WORKABLE]
@@ -89,12 +89,9 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
         .where(ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance > 0))}
     if not holding:
         return []
-    # A payer answered when one of its claim payments posted (a full denial pays nothing
-    # and may post no entry at all).
-    answered = {(c, p): d for c, p, d in session.execute(
-        select(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id, func.min(RemittanceRow.effective_date))
-        .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)
-        .group_by(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id))}
+    # A payer answered when one of its claim payments posted: store/payer_answers.py, the
+    # definition the work queue's "no response" reads too. Its first answer here.
+    answered = {key: days[0] for key, days in answer_days(session, {c for c, _ in holding}).items()}
     resubmit = defaultdict(list)
     for row, claim, payer, line in _denials(session, DenialRow.status.in_(_WORKABLE),
                                             DenialRow.category.in_(_RESUBMIT)):

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.payers import TimelyFiling
 from ar_cli.domain.queue_score import QueueWeights
+from ar_cli.store.payer_answers import answered_since_sql
 
 OTHER = "other"
 
@@ -163,6 +164,11 @@ def scored_claims_sql(d: Dialect, weights: QueueWeights, payers: list[PayerFacts
     if filters.min_amount is not None:
         where.append("b.balance >= :min_amount")
     billed_payer = "c.status = 'billed' AND b.responsibility > 0"
+    # domain.queue_score.days_without_response: a payer's balance, from the day its
+    # coverage became responsible, while that payer has not answered since (indexed
+    # lookups: store/payer_answers.py).
+    waiting = ("b.responsibility > 0 AND cov.payer_id IS NOT NULL AND NOT "
+               + answered_since_sql("b.claim_id", "cov.payer_id", "b.responsible_since"))
     touched = d.greatest("b.responsible_since", "c.billed_date", "COALESCE(nt.at, c.billed_date)",
                          "COALESCE(fu.made, c.billed_date)")
     deadline = d.least("COALESCE(appeal_left, 999999)",
@@ -198,7 +204,7 @@ facts AS (
          c.assigned_user_id AS user_id,
          {d.days_since('c.first_service_date')} AS age,
          {d.days_since(touched)} AS untouched,
-         CASE WHEN {billed_payer} THEN {d.days_since('c.billed_date')} END AS no_resp,
+         CASE WHEN {waiting} THEN {d.days_since('b.responsible_since')} END AS no_resp,
          CASE WHEN {billed_payer} THEN {filing_left_sql(d, payers)} END AS filing_left,
          {d.days_until('den.next_dl')} AS appeal_left,
          {d.days_until('den.last_dl')} AS appeal_passed,

@@ -16,8 +16,9 @@ class ClaimPaymentRow(SQLModel, table=True):
     """One posted claim payment (a CLP loop that posted). Never updated: a reversal is a
     new row pointing at the one it reverses (`reverses_id`).
 
-    Indexed only where lookups start (the remittance, the pairing key): ERA posting
-    writes one row per claim payment, a hundred thousand per large file.
+    Indexed only where lookups start (the remittance, the pairing key, the claim and
+    payer: has this payer answered the claim?): ERA posting writes one row per claim
+    payment, a hundred thousand per large file.
     """
 
     __tablename__ = "claim_payment"
@@ -45,3 +46,6 @@ class ClaimPaymentRow(SQLModel, table=True):
 
 Index("ix_claim_payment_pairing", ClaimPaymentRow.__table__.c.payer_id,
       ClaimPaymentRow.__table__.c.payer_claim_number)
+# Has this payer answered this claim (store/payer_answers.py)? Revision 0005.
+Index("ix_claim_payment_claim_payer", ClaimPaymentRow.__table__.c.claim_id,
+      ClaimPaymentRow.__table__.c.payer_id)

@@ -1,5 +1,7 @@
 """Queue priority: the points of each factor, monotonicity, the follow-up rule, the why."""
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -10,6 +12,7 @@ from ar_cli.domain.queue_score import (
     ItemKind,
     QueueFacts,
     QueueWeights,
+    days_without_response,
     deadline_points,
     hidden_by_follow_up,
     ramp,
@@ -170,3 +173,18 @@ def test_settings_are_normalised():
     assert check_setting("queue.weights", " money = 50 , age=10") == "money=50,age=10"
     assert check_setting("queue.payer_points", "acm01=5,Medicaid=3") == "ACM01=5,medicaid=3"
     assert check_setting("queue.weights", "") == ""
+
+
+def test_no_response_counts_from_when_the_payer_became_responsible_until_it_answers():
+    since, as_of = date(2026, 6, 19), date(2026, 10, 25)
+    assert days_without_response(as_of=as_of, responsible_since=since, answers=[]) == 128
+    # An answer before it held this money (the primary's, when it was primary) does not count.
+    assert days_without_response(as_of=as_of, responsible_since=since, answers=[date(2026, 5, 1)]) == 128
+    # On or after that day, it answered.
+    assert days_without_response(as_of=as_of, responsible_since=since, answers=[since]) is None
+    assert days_without_response(as_of=as_of, responsible_since=since,
+                                 answers=[date(2026, 5, 1), date(2026, 7, 2)]) is None
+    # An as-of before it became responsible: negative, never past the threshold.
+    early = days_without_response(as_of=since - timedelta(days=3), responsible_since=since, answers=[])
+    assert early == -3
+    assert score_parts(QueueFacts(amount=100, age_days=0, days_without_response=early), W)["no_response"] == 0

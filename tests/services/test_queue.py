@@ -10,21 +10,32 @@ from sqlalchemy import select, update
 
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.domain.payers import TimelyFiling
-from ar_cli.domain.queue_score import DeadlineKind, ItemKind, QueueFacts, hidden_by_follow_up, score
+from ar_cli.domain.queue_score import (
+    DeadlineKind,
+    ItemKind,
+    QueueFacts,
+    days_without_response,
+    hidden_by_follow_up,
+    score,
+)
 from ar_cli.services.claims_import import import_claims
 from ar_cli.services.context import Actor
 from ar_cli.services.era_posting import post_era_files
+from ar_cli.services.manual_posting import ManualPayment, post_payment
 from ar_cli.services.queue import QueueFilter, build_queue
 from ar_cli.services.settings import set_setting
 from ar_cli.services.work_notes import add_follow_up, add_note, add_user, assign
 from ar_cli.store.tables import (
     ClaimBalanceRow,
+    ClaimPaymentRow,
     ClaimRow,
     CoverageRow,
     DenialRow,
     FollowUpRow,
+    LedgerEntryRow,
     NoteRow,
     PayerRow,
+    RemittanceRow,
 )
 from conftest import POSTING, REPO
 from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries
@@ -54,6 +65,11 @@ def _worked(ledger, actor):
                                                                                   timely_filing_unit="d"))
     set_setting(ledger, "queue.payer_points", "ACM01=7,medicaid=3,self-pay=2", actor=actor)
     set_setting(ledger, "queue.category_points", "coding=1,authorization=15", actor=actor)
+    # Paper EOBs posted by hand: the primary of a billed claim and a secondary answer.
+    for number, payer, amount in (("CLM100102", "ACM01", 5000), ("CLM100232", "MCD01", 500)):
+        post_payment(ledger, ManualPayment(claim_number=number, amount=amount, payer=payer, method="check",
+                                           reference=f"PAPER-{number}", paid_on=date(2026, 6, 25)),
+                     actor=actor, posting_date=POSTING)
 
 
 def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[QueueFacts, int | None]]:
@@ -69,6 +85,17 @@ def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[Queu
     for f in session.execute(select(FollowUpRow).where(FollowUpRow.status == "open")).scalars():
         due[f.claim_id] = min(due.get(f.claim_id, date.max), f.due_on)
         made[f.claim_id] = max(made.get(f.claim_id, date.min), f.created_at.date())
+    # A payer's answers on a claim (DECISIONS.md "A payer has answered"): its ERA claim
+    # payments, dated by their remittance, and payments it made without one (a paper EOB,
+    # unapplied money applied), dated by their effective date.
+    answers: dict[tuple[int, int], list[date]] = {}
+    for claim_id, payer_id, day in session.execute(
+            select(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id, RemittanceRow.effective_date)
+            .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)):
+        answers.setdefault((claim_id, payer_id), []).append(day)
+    for e in session.execute(select(LedgerEntryRow).where(LedgerEntryRow.kind == "payment")).scalars():
+        if e.amount < 0 and e.payer_id is not None:
+            answers.setdefault((e.claim_id, e.payer_id), []).append(e.effective_date)
     denials: dict[tuple[int, int], list] = {}
     for d in session.execute(select(DenialRow).where(DenialRow.status == "open")).scalars():
         denials.setdefault((d.claim_id, d.responsibility), []).append(d)
@@ -100,7 +127,8 @@ def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[Queu
             payer_code=payer.code if payer else "",
             financial_class=payer.financial_class if payer else ("self-pay" if b.responsibility == 0 else ""),
             denial_category=category, deadline_days=deadline[0], deadline_kind=deadline[1],
-            days_without_response=(as_of - c.billed_date).days if billed_payer else None,
+            days_without_response=None if payer is None else days_without_response(
+                as_of=as_of, responsible_since=b.responsible_since, answers=answers.get((c.id, payer.id), [])),
             untouched_days=(as_of - touched).days)
         out[(c.id, b.responsibility)] = (facts, (due[c.id] - as_of).days if c.id in due else None)
     return out
@@ -127,6 +155,47 @@ def test_database_facts_and_scores_agree_with_the_pure_functions(sample, actor):
     kinds = {(f.deadline_kind, f.deadline_days is not None and f.deadline_days >= 0)
              for f, _ in expected.values()}
     assert (DeadlineKind.APPEAL, False) in kinds and (DeadlineKind.FILING, False) in kinds
+
+
+def test_no_response_counts_from_when_the_coverage_holding_the_money_became_responsible(sample, actor):
+    """Issue 6: "no response" is not only for billed claims. A secondary the money moved
+    to, silent since, is waiting too (from the day it became responsible); a payer that
+    answered since — by ERA, even a zero-pay denial, or by a paper EOB — is not."""
+    _worked(sample, actor)
+    as_of = date(2026, 10, 25)
+    with sample.read() as session:
+        items = {(i.ref, i.responsibility): i for i in build_queue(
+            session, QueueFilter(limit=None, include_hidden=True), as_of=as_of).items if i.kind is ItemKind.CLAIM}
+        since = {(number, resp): day for number, resp, day in session.execute(
+            select(ClaimRow.claim_number, ClaimBalanceRow.responsibility, ClaimBalanceRow.responsible_since)
+            .join(ClaimBalanceRow, ClaimBalanceRow.claim_id == ClaimRow.id))}
+        statuses = dict(session.execute(select(ClaimRow.claim_number, ClaimRow.status)).all())
+
+    def waiting(number, resp):
+        return items[(number, resp)].facts.days_without_response
+
+    # Billed, the primary silent: from the billed date (its responsible_since), as before.
+    assert statuses["CLM100119"] == "billed"
+    assert waiting("CLM100119", 1) == (as_of - date(2026, 3, 17)).days
+    # Medicare paid, the rest moved to Medicaid on 2026-06-19, Medicaid silent since.
+    assert statuses["CLM100266"] == "partially_paid"
+    assert since[("CLM100266", 2)] == date(2026, 6, 19)
+    assert waiting("CLM100266", 2) == (as_of - date(2026, 6, 19)).days
+    assert "no response in 128 days" in why_of(sample, "CLM100266", 2, as_of)
+    # The same, but Medicaid's paper EOB came on 2026-06-25: it answered.
+    assert waiting("CLM100232", 2) is None
+    # A billed claim whose primary paid part by paper EOB: it answered.
+    assert statuses["CLM100102"] == "partially_paid" and waiting("CLM100102", 1) is None
+    # A primary that denied in full (an ERA claim payment with no payment entry) answered.
+    assert waiting("CLM100182", 1) is None
+    # The patient waits for no payer.
+    assert all(i.facts.days_without_response is None for (_, resp), i in items.items() if resp == 0)
+
+
+def why_of(ledger, number: str, resp: int, as_of: date) -> str:
+    with ledger.read() as session:
+        return next(i.why for i in build_queue(session, QueueFilter(limit=None, include_hidden=True),
+                                               as_of=as_of).items if (i.ref, i.responsibility) == (number, resp))
 
 
 @pytest.mark.parametrize("weights", ["", "money=200,age=0,untouched=0,no_response=0,denial=0,deadline=0",
