@@ -1,27 +1,25 @@
 """The open-balance summary aged into buckets: the one SQL statement that does it, and a
-read-only reader of a SQLite ledger file with the standard library's sqlite3.
+reader of it on a SQLite ledger file opened with the standard library's sqlite3.
 
 `aging` as of today needs only the summary (store/balance_summary.py), the payers and
 one setting. Reading them without SQLAlchemy and the table models spares about a
 second of start-up; the SQLAlchemy session (PostgreSQL, or a SQLite ledger this reader
 declines) runs the very same statement, so both ways give the same rows.
 
-The reader vouches only for a file that is a ledger at this code's schema head; for
-anything else (missing, not SQLite, behind or ahead of head, busy, unreadable) it gives
-None, and the caller opens the ledger the usual way, which creates, migrates, refuses
-or explains exactly as for every other command.
+The file is opened by store/read_only.py, which vouches only for a ledger at this
+code's schema head; for anything else the caller opens the ledger the usual way.
 """
 
 from __future__ import annotations
 
-import ast
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, Basis, BucketEdges, GroupBy, Party
+from ar_cli.store.read_only import read_only, schema_head  # noqa: F401  (schema_head: tests use it here)
+from ar_cli.store.reads import SqliteReads, first_value
 
 PATIENT_KEY = -1  # the summary's owner key of patient balances (balance_summary.PATIENT_KEY)
 
@@ -76,65 +74,21 @@ def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: Bu
             f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"), params
 
 
-def schema_head() -> str | None:
-    """store.schema.HEAD_REVISION, read from that module's source: importing it would
-    import SQLAlchemy, the very cost this reader avoids, and a second copy of the
-    revision list would go stale the day a migration is added. None when it cannot be
-    read (the caller then takes the usual path)."""
-    try:
-        tree = ast.parse(Path(__file__).with_name("schema.py").read_text(encoding="utf-8"))
-        for node in tree.body:
-            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
-            if isinstance(target, ast.Name) and target.id == "KNOWN_REVISIONS" and node.value is not None:
-                return ast.literal_eval(node.value)[-1]  # HEAD_REVISION = KNOWN_REVISIONS[-1]
-    except (OSError, SyntaxError, ValueError, IndexError):
-        return None
-    return None
-
-
-class SummaryReader:
+class SummaryReader(SqliteReads):
     """Reads inside one read transaction on a ledger file at this code's schema head."""
-
-    def __init__(self, con: sqlite3.Connection) -> None:
-        self._con = con
 
     def posted_after(self, as_of: date) -> bool:
         """Whether anything was posted after `as_of` (the summary is then not its sums)."""
-        (latest,) = self._con.execute("SELECT max(posting_date) FROM ledger_entry").fetchone()
+        ((latest,),) = self.rows("SELECT max(posting_date) FROM ledger_entry")
         return latest is not None and date.fromisoformat(latest) > as_of
 
     def setting(self, key: str) -> str | None:
         """The stored value of a team setting; None when the default applies."""
-        row = self._con.execute('SELECT value FROM setting WHERE "key" = ?', (key,)).fetchone()
-        return None if row is None else row[0]
-
-    def rows(self, sql: str, params: dict) -> list[tuple]:
-        """A statement's rows, its `date` parameters bound as ISO text (as the ledger
-        stores dates on SQLite)."""
-        bound = {name: value.isoformat() if isinstance(value, date) else value for name, value in params.items()}
-        return self._con.execute(sql, bound).fetchall()
+        return first_value(self.rows('SELECT value FROM setting WHERE "key" = :key', {"key": key}))
 
 
 def read_summary(path: Path, use: Callable[[SummaryReader], T | None]) -> T | None:
     """`use(reader)` in one read-only transaction on the SQLite ledger at `path`, or None
-    when the file is not a ledger at this code's schema head or SQLite refused (busy,
-    damaged, unreadable). Errors other than SQLite's (a bad setting) reach the caller."""
-    if not path.is_file():
-        return None
-    try:
-        # timeout 0: a ledger that makes readers wait is left to the usual open, which
-        # waits the configured busy timeout and says so.
-        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0,
-                              isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        con.execute("BEGIN")
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        if row is None or row[0] != schema_head():
-            return None
-        return use(SummaryReader(con))
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
+    when the opener does not vouch for the file (store/read_only.py). Errors other than
+    SQLite's (a bad setting) reach the caller."""
+    return read_only(path, lambda con: use(SummaryReader(con)))

@@ -1,0 +1,65 @@
+"""A SQLite ledger file opened read-only with the standard library's sqlite3, for the
+commands that only read (`aging` as of today, `queue`) and start faster without
+SQLAlchemy and the table models (about a second).
+
+It vouches only for a file that is a ledger at this code's schema head; for anything
+else (missing, not SQLite, behind or ahead of head, busy, unreadable) it gives None,
+and the caller opens the ledger the usual way (`Ledger.open`), which creates, migrates,
+refuses or explains exactly as for every other command.
+"""
+
+from __future__ import annotations
+
+import ast
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# As store/database.py's connections: 64 MB of page cache (the default is 2 MB).
+_CACHE_SIZE = -65536
+
+
+def schema_head() -> str | None:
+    """store.schema.HEAD_REVISION, read from that module's source: importing it would
+    import SQLAlchemy, the very cost this opener avoids, and a second copy of the
+    revision list would go stale the day a migration is added. None when it cannot be
+    read (the caller then takes the usual path)."""
+    try:
+        tree = ast.parse(Path(__file__).with_name("schema.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+            if isinstance(target, ast.Name) and target.id == "KNOWN_REVISIONS" and node.value is not None:
+                return ast.literal_eval(node.value)[-1]  # HEAD_REVISION = KNOWN_REVISIONS[-1]
+    except (OSError, SyntaxError, ValueError, IndexError):
+        return None
+    return None
+
+
+def read_only(path: Path, use: Callable[[sqlite3.Connection], T | None]) -> T | None:
+    """`use(connection)` in one read transaction on the SQLite ledger at `path`, opened
+    read-only, or None when the file is not a ledger at this code's schema head or
+    SQLite refused (busy, damaged, unreadable) at any point. Errors other than SQLite's
+    (a bad filter, an unknown payer) reach the caller: the usual path would say the same."""
+    if not path.is_file():
+        return None
+    try:
+        # timeout 0: a ledger that makes readers wait is left to the usual open, which
+        # waits the configured busy timeout and says so.
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0,
+                              isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        con.execute(f"PRAGMA cache_size={_CACHE_SIZE:d}")
+        con.execute("BEGIN")
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is None or row[0] != schema_head():
+            return None
+        return use(con)
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
