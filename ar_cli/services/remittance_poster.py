@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from ar_cli.domain import posting
 from ar_cli.domain.appeals import appeal_windows, level_deadline, remittance_start
 from ar_cli.domain.claim_status import derive_status
-from ar_cli.domain.denials import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
+from ar_cli.domain.denials import DenialStatus
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.claims import Claim
 from ar_cli.domain.errors import InputError
@@ -32,6 +32,7 @@ from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceHe
 from ar_cli.domain.remittance_payload import to_payload
 from ar_cli.services.context import Actor
 from ar_cli.services.claims_from_era import create_claims_from_payments
+from ar_cli.services.denial_overturns import overturn_rows, stored_values
 from ar_cli.services.era_results import RemittanceResult
 from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
@@ -439,20 +440,11 @@ class RemittancePoster:
         if not paid:
             return
         open_denials, appealed = self._denial_counts.get(claim.id, (0, 0))
-        for n, add in allocate_overturn(
-                [OverturnCandidate(key=n, line_id=r["line_id"], at_stake=r["amount"] - r["overturned_amount"])
-                 for n, r in enumerate(candidates)], paid):
-            row = candidates[n]
-            before = row["status"]
-            row["overturned_amount"] += add
-            row["status"], row["resolution"], row["resolved_on"] = (
-                DenialStatus.OVERTURNED.value, Resolution.PAID.value, self.effective)
-            open_denials -= before == DenialStatus.OPEN
-            appealed -= before == DenialStatus.APPEALED
-            if row.get("id") is not None:
-                self._batch.denial_updates[row["id"]] = {
-                    "overturned_amount": row["overturned_amount"], "status": row["status"],
-                    "resolution": row.get("resolution") or "", "resolved_on": row.get("resolved_on")}
+        for overturned in overturn_rows(candidates, paid, on=self.effective):
+            open_denials -= overturned.status_before == DenialStatus.OPEN
+            appealed -= overturned.status_before == DenialStatus.APPEALED
+            if overturned.denial_id is not None:  # rows of this batch are written with their new values
+                self._batch.denial_updates[overturned.denial_id] = stored_values(overturned.row)
         self._overturnable[claim.id] = [r for r in candidates if r["status"] != DenialStatus.OVERTURNED.value]
         self._denial_counts[claim.id] = (open_denials, appealed)
 
