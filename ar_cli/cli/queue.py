@@ -43,7 +43,6 @@ def queue(
     from ar_cli.cli.render import emit
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text
-    from ar_cli.reports.queue import queue_report
     from ar_cli.services.queue import QueueFilter
 
     cents = None
@@ -54,5 +53,21 @@ def queue(
             raise InputError(f"--min-balance: {exc}") from None
     flt = QueueFilter(payer=payer, financial_class=financial_class, bucket=bucket, category=category,
                       assignee=assignee, min_amount=cents, kind=kind, limit=limit or None, include_hidden=all_)
-    report = queue_report(state(ctx).ledger(), flt, as_of=parse_date(as_of, "--as-of") or today())
+    when = parse_date(as_of, "--as-of") or today()
+    report = _from_file(ctx, flt, when)
+    if report is None:
+        from ar_cli.reports.queue import queue_report
+
+        report = queue_report(state(ctx).ledger(), flt, as_of=when)
     emit(report, fmt=fmt, output=output, include_phi=include_phi)
+
+
+def _from_file(ctx: typer.Context, flt, when):
+    """On a SQLite ledger: the queue read with sqlite3 alone (no SQLAlchemy to import:
+    most of `queue`'s start-up). None: open the ledger the usual way."""
+    location = state(ctx).location()
+    if location.sqlite_path is None:
+        return None
+    from ar_cli.reports.queue_file import queue_from_file
+
+    return queue_from_file(location.sqlite_path, flt, as_of=when)

@@ -1,12 +1,21 @@
-"""The work queue as a report: one row per item, best first, with its score and why."""
+"""The work queue as a report: one row per item, best first, with its score and why.
+
+`read_queue` reads it through any `Reads` (store/reads.py): an opened ledger's session
+(`load_queue`, `queue_report`) or a read-only sqlite3 connection
+(reports/queue_file.py); both run the same statements.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.queue import Queue, QueueFilter, add_details, build_queue
-from ar_cli.store.database import Ledger
+from ar_cli.store.reads import Reads
+
+if TYPE_CHECKING:
+    from ar_cli.store.database import Ledger
 
 COLUMNS = [
     Column(key="rank", title="#", kind=Kind.INT),
@@ -35,15 +44,26 @@ def queue_rows(queue: Queue) -> list[dict]:
     return rows
 
 
-def load_queue(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Queue:
-    with ledger.read() as session:
-        queue = build_queue(session, flt, as_of=as_of)
-        add_details(session, queue.items, as_of)
+def read_queue(db: Reads, flt: QueueFilter, *, as_of: date) -> Queue:
+    """The queue with the shown rows' details, in the caller's read transaction."""
+    queue = build_queue(db, flt, as_of=as_of)
+    add_details(db, queue.items, as_of)
     return queue
 
 
+def load_queue(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Queue:
+    from ar_cli.store.reads import SessionReads
+
+    with ledger.read() as session:
+        return read_queue(SessionReads(session), flt, as_of=as_of)
+
+
 def queue_report(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Report:
-    queue = load_queue(ledger, flt, as_of=as_of)
+    return report_of(load_queue(ledger, flt, as_of=as_of), flt)
+
+
+def report_of(queue: Queue, flt: QueueFilter) -> Report:
+    as_of = queue.as_of
     rows = queue_rows(queue)
     shown = "all" if flt.limit is None else f"top {flt.limit}"
     notes = [] if rows else ["Nothing to work: no item matches."]

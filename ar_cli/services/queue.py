@@ -3,17 +3,16 @@
 Items: each claim responsibility that owes money (scored in the database by
 services/queue_sql.py, only the rows that can reach the top: services/queue_reach.py),
 open remittance exceptions, unapplied money no exception holds and credit balances
-(services/queue_items.py). Reads use plain SQL, not the ORM tables: `ar-cli queue`
-imports only what it needs, to start fast.
+(services/queue_items.py). Reads use plain SQL through store/reads.py, not the ORM
+tables: the same statements run on an opened ledger's session or, for `ar-cli queue`
+on a SQLite file, on a read-only sqlite3 connection that starts without SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-
-from sqlalchemy import bindparam, text
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.aging import parse_edges
 from ar_cli.domain.errors import InputError, NotFoundError
@@ -25,6 +24,10 @@ from ar_cli.domain.treatments import DenialCategory
 from ar_cli.services import queue_items, queue_reach, queue_sql
 from ar_cli.services.queue_items import QueueItem
 from ar_cli.services.queue_sql import ClaimFilters, Dialect, PayerFacts
+from ar_cli.store.reads import Reads, as_reads, first_value
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _CANDIDATES_PER_SOURCE = 4  # × the limit: largest balances, oldest claims
 _NEAR_DEADLINE_CANDIDATES = 20  # × the limit: nearest appeal deadlines and filing limits (they score most)
@@ -51,19 +54,21 @@ class Queue:
     scored_rows: int  # claim rows the database scored (how much of the ledger was read)
 
 
-def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
-    settings = _settings(session)
+def build_queue(source: Reads | Session, flt: QueueFilter, *, as_of: date) -> Queue:
+    """The queue, read in the caller's transaction (a session is read through store/reads.py)."""
+    db = as_reads(source)
+    settings = _settings(db)
     weights = weights_from_settings(settings)
-    payers = _payers(session)
+    payers = _payers(db)
     by_id = {p.id: p for p in payers}
-    filters, kinds = _resolve(session, flt, as_of, settings, payers)
-    d = Dialect(session.get_bind().dialect.name)
+    filters, kinds = _resolve(db, flt, as_of, settings, payers)
+    d = Dialect(db.dialect)
     params = {**d.params(as_of), "category": filters.category, "user_id": filters.user_id,
               "min_amount": filters.min_amount}
     for key in ("service_from", "service_to"):
         value = getattr(filters, key)
         params[key] = None if value is None else d.date_param(value)
-    others = queue_items.other_items(session, filters, kinds, as_of, weights, by_id)
+    others = queue_items.other_items(db, filters, kinds, as_of, weights, by_id)
 
     def with_credits(items: list[QueueItem]) -> list[QueueItem]:
         """Credits that can reach the N-th best score so far (all of them without a limit)."""
@@ -75,7 +80,7 @@ def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
             least = queue_reach.least_credit(weights, payers, ranked[-1].score)
         if least is None:
             return items
-        credits = [c for c in queue_items.credits(session, filters, as_of, weights, by_id, least)
+        credits = [c for c in queue_items.credits(db, filters, as_of, weights, by_id, least)
                    if queue_items.passes(c, filters, as_of)]
         return items + credits
 
@@ -86,7 +91,7 @@ def build_queue(session: Session, flt: QueueFilter, *, as_of: date) -> Queue:
     def scored(candidates: str, extra: dict | None = None) -> list[QueueItem]:
         sql = queue_sql.scored_claims_sql(d, weights, payers, candidates=candidates, filters=filters,
                                           include_hidden=flt.include_hidden, limit=flt.limit)
-        rows = queue_sql.run(session, sql, {**params, **(extra or {})})
+        rows = queue_sql.run(db, sql, {**params, **(extra or {})})
         return [_claim_item(row, weights, by_id) for row in rows]
 
     if filters.category is not None:  # the denials of that category are every candidate
@@ -148,13 +153,13 @@ def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> Qu
 
 # -- inputs -----------------------------------------------------------------------------
 
-def _payers(session: Session) -> list[PayerFacts]:
+def _payers(db: Reads) -> list[PayerFacts]:
     return [PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
-            for i, code, klass, count, unit in session.execute(text(
-                "SELECT id, code, financial_class, timely_filing_count, timely_filing_unit FROM payer ORDER BY id"))]
+            for i, code, klass, count, unit in db.rows(
+                "SELECT id, code, financial_class, timely_filing_count, timely_filing_unit FROM payer ORDER BY id")]
 
 
-def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str, str],
+def _resolve(db: Reads, flt: QueueFilter, as_of: date, settings: dict[str, str],
              payers: list[PayerFacts]) -> tuple[ClaimFilters, set[ItemKind]]:
     kinds = set(ItemKind)
     if flt.kind:
@@ -164,7 +169,7 @@ def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str
             raise InputError(f"--kind: {flt.kind!r} is not one of {', '.join(k.value for k in ItemKind)}") from None
     payer_ids: set[int] | None = None
     if flt.payer:
-        payer_ids = {_find_payer(session, flt.payer)}
+        payer_ids = {_find_payer(db, flt.payer)}
     if flt.financial_class:
         wanted = flt.financial_class.strip().lower()
         if wanted not in {c.value for c in FinancialClass}:
@@ -191,8 +196,8 @@ def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str
         kinds &= {ItemKind.CLAIM}
     user_id = None
     if flt.assignee:
-        user_id = session.execute(text("SELECT id FROM app_user WHERE name = :name"),
-                                  {"name": flt.assignee.strip()}).scalar()
+        user_id = first_value(db.rows("SELECT id FROM app_user WHERE name = :name",
+                                      {"name": flt.assignee.strip()}))
         if user_id is None:
             raise NotFoundError(f"--assignee: user {flt.assignee.strip()!r} does not exist (see `ar-cli users list`)")
     if flt.min_amount is not None and flt.min_amount < 0:
@@ -203,19 +208,21 @@ def _resolve(session: Session, flt: QueueFilter, as_of: date, settings: dict[str
     return filters, kinds
 
 
-def add_details(session: Session, items: list[QueueItem], as_of: date) -> None:
+def add_details(source: Reads | Session, items: list[QueueItem], as_of: date) -> None:
     """Patient, assignee and the next follow-up of the rows about to be shown."""
+    db = as_reads(source)
     claim_ids = sorted({i.claim_id for i in items if i.claim_id is not None})
     if not claim_ids:
         return
-    people = {cid: (last, first, user) for cid, last, first, user in session.execute(text(
+    d = Dialect(db.dialect)
+    ids = {"ids": d.keys(claim_ids)}
+    people = {cid: (last, first, user) for cid, last, first, user in db.rows(
         "SELECT c.id, p.last_name, p.first_name, u.name FROM claim c JOIN patient p ON p.id = c.patient_id "
-        "LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id IN :ids")
-        .bindparams(bindparam("ids", expanding=True)), {"ids": claim_ids})}
+        f"LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id {d.in_keys('ids')}", ids)}
     follow: dict[int, tuple[date, str]] = {}
-    for cid, due, action in session.execute(text(
-            "SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id IN :ids "
-            "ORDER BY due_on, id").bindparams(bindparam("ids", expanding=True)), {"ids": claim_ids}):
+    for cid, due, action in db.rows(
+            f"SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id {d.in_keys('ids')} "
+            "ORDER BY due_on, id", ids):
         follow.setdefault(cid, (queue_items.day(due), action))
     for item in items:
         if item.claim_id is None:
@@ -226,20 +233,20 @@ def add_details(session: Session, items: list[QueueItem], as_of: date) -> None:
                            "follow_up_action": follow.get(item.claim_id, (None, ""))[1]})
 
 
-def _settings(session: Session) -> dict[str, str]:
+def _settings(db: Reads) -> dict[str, str]:
     """The team's settings (services/settings.py's view, read without the ORM tables:
     `ar-cli queue` imports only what it needs to start fast)."""
-    stored = dict(session.execute(text("SELECT key, value FROM setting")).all())
+    stored = dict(db.rows("SELECT key, value FROM setting"))
     return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
 
 
-def _find_payer(session: Session, key: str) -> int:
+def _find_payer(db: Reads, key: str) -> int:
     """A payer id by code, exact name (any case) or alias (payers_repo.find_payer's rule)."""
     upper = key.strip().upper()
-    found = session.execute(text("SELECT id FROM payer WHERE code = :k OR upper(name) = :k ORDER BY id"),
-                            {"k": upper}).scalar()
+    found = first_value(db.rows("SELECT id FROM payer WHERE code = :k OR upper(name) = :k ORDER BY id",
+                                {"k": upper}))
     if found is None:
-        found = session.execute(text("SELECT payer_id FROM payer_alias WHERE alias = :k"), {"k": upper}).scalar()
+        found = first_value(db.rows("SELECT payer_id FROM payer_alias WHERE alias = :k", {"k": upper}))
     if found is None:
         raise NotFoundError(f"payer {key!r} is not in the ledger (see `ar-cli payers list`)")
     return int(found)

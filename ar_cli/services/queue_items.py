@@ -7,12 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import text
-from sqlmodel import Session
-
 from ar_cli.domain.claims import responsibility_name
 from ar_cli.domain.queue_score import ItemKind, QueueFacts, QueueWeights, score
 from ar_cli.services.queue_sql import ClaimFilters, PayerFacts
+from ar_cli.store.reads import Reads
 
 KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
 _CLOSING_REASONS = ("applied", "interest_income")
@@ -44,7 +42,7 @@ class QueueItem:
                 self.responsibility or 0, self.ref)
 
 
-def other_items(session: Session, filters: ClaimFilters, kinds: set[ItemKind], as_of: date,
+def other_items(db: Reads, filters: ClaimFilters, kinds: set[ItemKind], as_of: date,
                  weights: QueueWeights, payers: dict[int, PayerFacts]) -> list[QueueItem]:
     items: list[QueueItem] = []
     if filters.category is not None:
@@ -52,14 +50,14 @@ def other_items(session: Session, filters: ClaimFilters, kinds: set[ItemKind], a
     if filters.user_id is not None:
         return items  # exceptions and unapplied money are nobody's yet
     if ItemKind.EXCEPTION in kinds:
-        for ex_id, kind, number, payer_id, amount, created in session.execute(text(
+        for ex_id, kind, number, payer_id, amount, created in db.rows(
                 "SELECT id, kind, claim_number, payer_id, amount, created_at FROM exception_record "
-                "WHERE status = 'open' ORDER BY id")):
+                "WHERE status = 'open' ORDER BY id"):
             age = max(0, (as_of - day(created)).days)  # held after an as-of in the past: new
             items.append(_plain_item(ItemKind.EXCEPTION, f"exception {ex_id}", number, payer_id,
                                      abs(int(amount)), age, weights, payers, detail=kind.replace("_", " ")))
     if ItemKind.UNAPPLIED in kinds:
-        items.extend(_unapplied(session, as_of, weights, payers))
+        items.extend(_unapplied(db, as_of, weights, payers))
     return [i for i in items if passes(i, filters, as_of)]
 
 
@@ -78,18 +76,18 @@ def _plain_item(kind: ItemKind, ref: str, claim_number: str, payer_id: int | Non
                      claim_id=claim_id, user_id=user_id, extra={"payer_id": payer_id})
 
 
-def _unapplied(session: Session, as_of: date, weights: QueueWeights,
+def _unapplied(db: Reads, as_of: date, weights: QueueWeights,
                payers: dict[int, PayerFacts]) -> list[QueueItem]:
     """Opened unapplied entries with money still open, except those an open exception
     holds (the exception is the work item for that money)."""
     closing = ", ".join(f"'{r}'" for r in _CLOSING_REASONS)
-    rows = session.execute(text(
+    rows = db.rows(
         "SELECT u.id, u.payer_id, u.amount + COALESCE(a.applied, 0), u.reason, u.reference, u.effective_date "
         "FROM unapplied_entry u "
         "LEFT JOIN (SELECT applies_id, SUM(amount) AS applied FROM unapplied_entry "
         "           WHERE applies_id IS NOT NULL GROUP BY applies_id) a ON a.applies_id = u.id "
         f"WHERE u.reason NOT IN ({closing}) AND (u.exception_id IS NULL OR u.exception_id NOT IN "
-        "(SELECT id FROM exception_record WHERE status = 'open')) ORDER BY u.id")).all()
+        "(SELECT id FROM exception_record WHERE status = 'open')) ORDER BY u.id")
     items = []
     for entry_id, payer_id, left, reason, reference, effective in rows:
         if int(left) == 0:
@@ -100,7 +98,7 @@ def _unapplied(session: Session, as_of: date, weights: QueueWeights,
     return items
 
 
-def credits(session: Session, filters: ClaimFilters, as_of: date, weights: QueueWeights,
+def credits(db: Reads, filters: ClaimFilters, as_of: date, weights: QueueWeights,
              payers: dict[int, PayerFacts], least: int) -> list[QueueItem]:
     sql = ("SELECT c.id, c.claim_number, c.first_service_date, c.assigned_user_id, b.responsibility, b.balance, "
            "b.responsible_since, cov.payer_id FROM claim_balance b JOIN claim c ON c.id = b.claim_id "
@@ -111,7 +109,7 @@ def credits(session: Session, filters: ClaimFilters, as_of: date, weights: Queue
         sql += " AND c.assigned_user_id = :user_id"
         params["user_id"] = filters.user_id
     items = []
-    for claim_id, number, service, user_id, resp, balance, since, payer_id in session.execute(text(sql), params):
+    for claim_id, number, service, user_id, resp, balance, since, payer_id in db.rows(sql, params):
         items.append(_plain_item(ItemKind.CREDIT, number, number, payer_id if resp else None, -int(balance),
                                  (as_of - day(service)).days, weights, payers, untouched=(as_of - day(since)).days,
                                  responsibility=resp, claim_id=claim_id, user_id=user_id))

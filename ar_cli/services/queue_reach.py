@@ -12,7 +12,7 @@ When T is low (a young ledger, narrow filters) every row is scored.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ar_cli.domain.queue_score import QueueWeights
 from ar_cli.services import queue_sql
@@ -84,16 +84,25 @@ def reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: da
     if need - denial <= 0:
         parts.append("SELECT claim_id, responsibility FROM denial WHERE status = 'open'")
     elif need - denial <= p["money"] + p["deadline"]:
-        # money(balance) + its appeal deadline's points must reach need − denial; the
-        # balance alone is checked first (cheap), the deadline's points after.
+        # money(balance) + its appeal deadline's points must reach need − denial. A deadline
+        # gives points only in [as_of, as_of + window]: outside it the balance alone must
+        # reach (read from the balance index, largest balances only), inside it the few
+        # denials due soon are checked, their deadline first and their balance after.
+        if need - denial <= p["money"]:
+            parts.append("SELECT b.claim_id, b.responsibility FROM claim_balance b "
+                         "WHERE b.responsibility IN (0, 1, 2, 3) AND b.balance >= :denial_money AND EXISTS "
+                         "(SELECT 1 FROM denial dn WHERE dn.claim_id = b.claim_id "
+                         "AND dn.responsibility = b.responsibility AND dn.status = 'open')")
+            extra["denial_money"] = _least_for(weights, need - denial)
         left = d.days_until("dn.appeal_deadline")
         points = (f"CASE WHEN dn.appeal_deadline >= :as_of AND {left} <= {window} "
                   f"THEN {p['deadline']} * ({window} - {left}) / {window} ELSE 0 END")
         parts.append("SELECT dn.claim_id, dn.responsibility FROM denial dn JOIN claim_balance b "
                      "ON b.claim_id = dn.claim_id AND b.responsibility = dn.responsibility "
-                     f"WHERE dn.status = 'open' AND b.balance >= :denial_least "
-                     f"AND {money} + {points} >= {need - denial}")
-        extra["denial_least"] = _least_for(weights, need - denial - p["deadline"])
+                     "WHERE dn.status = 'open' AND dn.appeal_deadline BETWEEN :as_of AND :appeal_until "
+                     f"AND b.balance >= :denial_least AND {money} + {points} >= {need - denial}")
+        extra.update({"denial_least": _least_for(weights, need - denial - p["deadline"]),
+                      "appeal_until": d.date_param(as_of + timedelta(days=window))})
     filing_days = _days_for(weights, need - p["money"])
     span = queue_sql.filing_candidate_range(payers, as_of, weights.window if filing_days is None or filing_days < 0
                                             else filing_days)

@@ -12,16 +12,15 @@ subset the caller knows holds the top of the queue (services/queue.py explains w
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
-
 from ar_cli.domain.payers import TimelyFiling
 from ar_cli.domain.queue_score import QueueWeights
 from ar_cli.store.payer_answers import answered_since_sql
+from ar_cli.store.reads import Reads
 
 OTHER = "other"
 
@@ -89,6 +88,14 @@ class Dialect:
     def date_param(self, value: date) -> Any:
         return value.isoformat() if self.sqlite else value
 
+    def in_keys(self, name: str) -> str:
+        """"is one of the keys in parameter `name`" (bound with `keys`): one parameter
+        whatever the count, as store/driver_sql.py does for posting."""
+        return f"IN (SELECT value FROM json_each(:{name}))" if self.sqlite else f"= ANY(:{name})"
+
+    def keys(self, values: list[int]) -> Any:
+        return json.dumps(values) if self.sqlite else list(values)
+
 
 def category_codes(weights: QueueWeights) -> list[str]:
     """Known categories in alphabetical order: a denial's rank is points * 100 + (99 − index),
@@ -109,7 +116,7 @@ def _category_rank_sql(weights: QueueWeights, names: list[str]) -> str:
     whens = " ".join(f"WHEN '{name}' THEN {weights.category_points(name) * 100 + 99 - i}"
                      for i, name in enumerate(names) if name != OTHER)
     other = weights.category_points(OTHER) * 100 + 99 - names.index(OTHER)
-    return f"CASE category {whens} ELSE {other} END"
+    return f"CASE dn.category {whens} ELSE {other} END"
 
 
 def _payer_points_sql(weights: QueueWeights, payers: list[PayerFacts]) -> str:
@@ -148,6 +155,8 @@ def scored_claims_sql(d: Dialect, weights: QueueWeights, payers: list[PayerFacts
                       filters: ClaimFilters, include_hidden: bool, limit: int | None) -> str:
     p, full = weights.points, weights.full_at
     names = category_codes(weights)
+    own = ("FROM denial dn WHERE dn.claim_id = b.claim_id AND dn.responsibility = b.responsibility "
+           "AND dn.status = 'open'")
     money_full, window = weights.money_full_cents, weights.window
     where = ["b.balance > 0"]
     if filters.payer_ids is not None:
@@ -186,12 +195,6 @@ def scored_claims_sql(d: Dialect, weights: QueueWeights, payers: list[PayerFacts
     order = f"score DESC, amount DESC, {d.binary('claim_number')}, resp"
     return f"""
 WITH cand AS (SELECT DISTINCT claim_id, responsibility FROM ({candidates}) given),
-den AS (
-  SELECT claim_id, responsibility, MAX({_category_rank_sql(weights, names)}) AS catrank,
-         MIN(CASE WHEN appeal_deadline >= :as_of THEN appeal_deadline END) AS next_dl,
-         MAX(CASE WHEN appeal_deadline < :as_of THEN appeal_deadline END) AS last_dl
-  FROM denial WHERE status = 'open' AND claim_id IN (SELECT claim_id FROM cand)
-  GROUP BY claim_id, responsibility),
 fu AS (
   SELECT claim_id, MIN(due_on) AS due, MAX({d.day_of('created_at')}) AS made
   FROM follow_up WHERE status = 'open' AND claim_id IN (SELECT claim_id FROM cand) GROUP BY claim_id),
@@ -206,15 +209,14 @@ facts AS (
          {d.days_since(touched)} AS untouched,
          CASE WHEN {waiting} THEN {d.days_since('b.responsible_since')} END AS no_resp,
          CASE WHEN {billed_payer} THEN {filing_left_sql(d, payers)} END AS filing_left,
-         {d.days_until('den.next_dl')} AS appeal_left,
-         {d.days_until('den.last_dl')} AS appeal_passed,
-         den.catrank AS catrank,
+         {d.days_until(f"(SELECT MIN(CASE WHEN dn.appeal_deadline >= :as_of THEN dn.appeal_deadline END) {own})")} AS appeal_left,
+         {d.days_until(f"(SELECT MAX(CASE WHEN dn.appeal_deadline < :as_of THEN dn.appeal_deadline END) {own})")} AS appeal_passed,
+         (SELECT MAX({_category_rank_sql(weights, names)}) {own}) AS catrank,
          {d.days_until('fu.due')} AS due_in
   FROM cand
   JOIN claim_balance b ON b.claim_id = cand.claim_id AND b.responsibility = cand.responsibility
   JOIN claim c ON c.id = b.claim_id
   LEFT JOIN coverage cov ON cov.claim_id = b.claim_id AND cov.rank = b.responsibility
-  LEFT JOIN den ON den.claim_id = b.claim_id AND den.responsibility = b.responsibility
   LEFT JOIN fu ON fu.claim_id = b.claim_id
   LEFT JOIN nt ON nt.claim_id = b.claim_id
   WHERE {' AND '.join(where)}),
@@ -229,5 +231,5 @@ ORDER BY {order}
 """
 
 
-def run(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
-    return session.execute(text(sql), params).all()
+def run(db: Reads, sql: str, params: dict[str, Any]) -> list[Any]:
+    return list(db.rows(sql, params))

@@ -11,19 +11,19 @@ A payer has answered a claim on a day when one of its claim payments posted:
   — a `payment` ledger entry of that payer lowering what is owed, dated by its
   effective date. (A paper EOB of adjustments only posts no payment: not an answer.)
 
-Plain SQL (no ORM tables): `ar-cli queue` imports this and starts fast. Each question
-is answered through an index: claim_payment (claim_id, payer_id) (revision 0005) and
-ledger_entry (claim_id).
+Plain SQL (no ORM tables, and no SQLAlchemy until `answer_days` runs): `ar-cli queue`
+imports this and starts fast. Each question is answered through an index:
+claim_payment (claim_id, payer_id) (revision 0005) and ledger_entry (claim_id).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from ar_cli.store import driver_sql
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # Every answer as (claim_id, payer_id, day), of each kind, for the claims asked about.
 _ERA_ANSWERS = ("SELECT cp.claim_id, cp.payer_id, r.effective_date FROM claim_payment cp "
@@ -44,6 +44,8 @@ def answered_since_sql(claim: str, payer: str, since: str) -> str:
 
 def answer_days(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[date]]:
     """Per (claim, payer) of the claims given: the days its answers are dated, oldest first."""
+    from ar_cli.store import driver_sql  # SQLAlchemy: the queue's start-up does without it
+
     found: dict[tuple[int, int], set[date]] = {}
     for sql in (_ERA_ANSWERS, _PAYMENT_ANSWERS):
         for claim_id, payer_id, day in driver_sql.rows_in(session, sql, claim_ids):
