@@ -1,6 +1,10 @@
 """`ar-cli queue --limit 50` over a SQLite ledger of 1,000,000 open claims, end to end.
 
-Target (issue 6): under 1.5 s median, process start included.
+Target (issue 6): under 1.5 s median, process start included. On a SQLite file at the
+schema head the queue is read read-only with the standard library's sqlite3
+(reports/queue_file.py, store/read_only.py): no SQLAlchemy or table models to import.
+The timed processes run without PYTHONDONTWRITEBYTECODE (as bench_aging.py's ENV): with
+it set every run would compile ar-cli and its libraries again.
 
 The ledger is benchmarks/bench_aging.py's (1,000,000 open claims, about 4.9 million
 entries, built with its `build`), plus the work a team leaves on it: 20,000 open
@@ -8,7 +12,9 @@ denials on primary balances (categories and appeal deadlines spread over the com
 and past months) with the claim payments that opened them, 5,000 notes and 5,000
 open follow-ups (half of them in the future).
 Claims with a denial are `denied`, as posting leaves them. The file is kept between
-runs with `--db PATH` (built when absent).
+runs with `--db PATH` (built when absent; a kept file is upgraded to the current schema
+first, and the work added once). The work is written into the file: give a copy of
+bench_aging.py's ledger, not the file that benchmark keeps.
 
     .venv/bin/python benchmarks/bench_queue.py [--claims N] [--runs N] [--db PATH]
 """
