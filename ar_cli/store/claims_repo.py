@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ar_cli.domain.claim_status import derive_status
@@ -16,7 +15,6 @@ from ar_cli.domain.errors import NotFoundError
 from ar_cli.store import driver_sql
 from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
-from ar_cli.store.payers_repo import chunks
 from ar_cli.store.tables import ClaimBalanceRow, ClaimRow
 
 
@@ -114,27 +112,22 @@ def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *
         _upsert_balances(session, deltas, since)
 
 
+# A party that owed nothing and owes again became responsible again that day (a
+# reversal, a denial moved back, money returned to a payer): aging by responsibility and
+# the queue's "no response" count from it. In SET, claim_balance.* is the row before.
+_UPSERT_BALANCE = (
+    "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (claim_id, responsibility) DO UPDATE SET balance = claim_balance.balance + excluded.balance, "
+    "responsible_since = CASE WHEN claim_balance.balance = 0 THEN excluded.responsible_since "
+    "ELSE claim_balance.responsible_since END")
+
+
 def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
-    table = ClaimBalanceRow.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        # The bulk path: straight to sqlite3 (SQLAlchemy's per-row processing cost more).
-        session.connection().exec_driver_sql(
-            "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (claim_id, responsibility) "
-            "DO UPDATE SET balance = claim_balance.balance + excluded.balance",
-            [(claim_id, resp, int(delta), since[(claim_id, resp)].isoformat())
-             for (claim_id, resp), delta in sorted(deltas.items())])
-        return
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    rows = [{"claim_id": claim_id, "responsibility": resp, "balance": int(delta),
-             "responsible_since": since[(claim_id, resp)]}
-            for (claim_id, resp), delta in sorted(deltas.items())]
-    stmt = make(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.claim_id, table.c.responsibility],
-                                      set_={"balance": table.c.balance + stmt.excluded.balance})
-    for part in chunks(rows, 5000):
-        session.execute(stmt, part)
+    # Straight to the driver: SQLAlchemy's per-row processing cost more than the upsert.
+    iso = driver_sql.is_sqlite(session)
+    driver_sql.executemany(session, _UPSERT_BALANCE, [
+        (claim_id, resp, int(delta), since[(claim_id, resp)].isoformat() if iso else since[(claim_id, resp)])
+        for (claim_id, resp), delta in sorted(deltas.items())])
 
 
 def claim_count(session: Session) -> int:

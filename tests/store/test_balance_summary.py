@@ -17,7 +17,7 @@ from ar_cli.store import balance_summary, claims_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location
-from ar_cli.store.tables import ClaimRow, LedgerEntryRow, OpenBalanceSummaryRow
+from ar_cli.store.tables import ClaimBalanceRow, ClaimRow, LedgerEntryRow, OpenBalanceSummaryRow
 from support import CLAIMS_HEADER, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -146,3 +146,28 @@ def test_any_sequence_of_balance_changes_keeps_the_summary_exact(batches, tmp_pa
                                    AgingQuery(as_of=AS_OF, min_balance=100)])
 def test_what_the_summary_cannot_answer_takes_the_long_way(query):
     assert not summary_serves(query)
+
+
+def test_a_party_that_owes_again_is_responsible_again_from_that_day(ledger, actor, tmp_path):
+    """responsible_since moves only when a balance that was zero owes again; a balance
+    that goes on owing keeps its date (aging by responsibility, the queue's no-response)."""
+    from ar_cli.services.claims_import import import_claims
+
+    import_claims(ledger, write_csv(tmp_path / "c.csv", CLAIMS_HEADER, ROWS[1]), actor=actor, posting_date=AS_OF)
+    days = [date(2026, 7, 1), date(2026, 7, 10), date(2026, 8, 1), date(2026, 8, 20)]
+    seen = []
+    for day, secondary_delta in zip(days, [5000, -5000, 3000, 1000]):
+        with ledger.write() as session:
+            claim_id = session.execute(select(ClaimRow.id)).scalar_one()
+            rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+            rec.insert(LedgerEntryRow, [{"claim_id": claim_id, "responsibility": 2, "kind": "transfer",
+                                         "amount": secondary_delta, "posting_date": day, "effective_date": day,
+                                         "created_by": actor.user}])
+            claims_repo.apply_balance_deltas(session, {(claim_id, 2): secondary_delta}, since={(claim_id, 2): day})
+            rec.finish(action="test.post", entity="claim")
+        with ledger.read() as session:
+            seen.append(session.execute(select(ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since)
+                                        .where(ClaimBalanceRow.responsibility == 2)).one())
+    # Owes from 07-01; paid off 07-10 (the date stays: it owed nothing after); owes again
+    # from 08-01; more on 08-20 keeps 08-01.
+    assert [tuple(r) for r in seen] == [(5000, days[0]), (0, days[0]), (3000, days[2]), (4000, days[2])]
