@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, Basis, BucketEdges, GroupBy, Party
-from ar_cli.store.read_only import read_only, schema_head  # noqa: F401  (schema_head: tests use it here)
+from ar_cli.store import read_only
 from ar_cli.store.reads import SqliteReads, first_value
 
+schema_head = read_only.schema_head  # the opener's check, still found here
 PATIENT_KEY = -1  # the summary's owner key of patient balances (balance_summary.PATIENT_KEY)
 
 T = TypeVar("T")
@@ -91,4 +92,4 @@ def read_summary(path: Path, use: Callable[[SummaryReader], T | None]) -> T | No
     """`use(reader)` in one read-only transaction on the SQLite ledger at `path`, or None
     when the opener does not vouch for the file (store/read_only.py). Errors other than
     SQLite's (a bad setting) reach the caller."""
-    return read_only(path, lambda con: use(SummaryReader(con)))
+    return read_only.read_only(path, lambda con: use(SummaryReader(con)))
