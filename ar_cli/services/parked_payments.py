@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from ar_cli.domain.claims import Claim
@@ -23,7 +22,7 @@ from ar_cli.domain.remittance import ClaimPayment
 from ar_cli.domain.remittance_payload import from_payload
 from ar_cli.services.context import Actor
 from ar_cli.store.audit_chain import ChangeRecorder
-from ar_cli.services.unapplied import CLOSING_REASONS, open_amounts
+from ar_cli.services.unapplied import open_amounts, opened_for_exception
 from ar_cli.store.tables import ExceptionRow, PayerRow, RemittanceRow, UnappliedEntryRow
 
 
@@ -40,32 +39,30 @@ class ParkedPosted:
     unapplied_id: int | None
 
 
-def parked_payment(row: ExceptionRow) -> ClaimPayment | None:
-    """The claim payment the exception keeps, or None (another kind of exception, or
-    one parked before payments were kept whole)."""
+def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
+    """The claim payment the exception keeps and its remittance's id, or None (another
+    kind of exception, or one parked before payments were kept whole)."""
     try:
         data = json.loads(row.payload or "{}")
-        return from_payload(data["payment"]) if "payment" in data else None
+        if "payment" not in data:
+            return None
+        return from_payload(data["payment"]), int(data["remittance_id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"exception {row.id}: its stored payment cannot be read ({exc})") from None
 
 
-def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment, claim: Claim,
-                *, actor: Actor, posting_date: date) -> ParkedPosted:
+def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment,
+                remittance_id: int, claim: Claim, *, actor: Actor, posting_date: date) -> ParkedPosted:
     from ar_cli.services.codes import load_code_knowledge
     from ar_cli.services.remittance_poster import RemittancePoster
 
-    opened = session.execute(
-        select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == row.id,
-                                        UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-        .order_by(UnappliedEntryRow.id)).scalars().first()
+    opened = opened_for_exception(session, row.id)
     held = 0 if opened is None else opened.amount + open_amounts(session, [opened.id]).get(opened.id, 0)
     if held != payment.paid:
         raise InputError(f"exception {row.id}: the payment paid {cents_to_text(payment.paid)} but "
                          f"{cents_to_text(held)} of it is still in unapplied (part was applied by hand); "
                          "apply the rest with `ar-cli unapplied apply`, then resolve the exception")
-    remittance_id = opened.remittance_id if opened is not None else _remittance_of(session, row)
-    remittance = session.get(RemittanceRow, remittance_id) if remittance_id is not None else None
+    remittance = session.get(RemittanceRow, remittance_id)
     payer = session.get(PayerRow, row.payer_id) if row.payer_id is not None else None
     if remittance is None or payer is None:
         raise InputError(f"exception {row.id}: its remittance is not in the ledger; nothing to post")
@@ -88,22 +85,3 @@ def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, paymen
                         paid=payment.paid, written_down=totals.contractual, to_patient=totals.to_patient,
                         to_next_payer=totals.to_next_payer, denied=totals.denied_open,
                         unapplied_id=opened.id if opened is not None else None)
-
-
-def _remittance_of(session: Session, row: ExceptionRow) -> int | None:
-    """A parked zero payment left no unapplied entry: its remittance is the one its
-    file posted (source file, the exception's segment inside one of its transactions)."""
-    ids = session.execute(select(RemittanceRow.id, RemittanceRow.segment)
-                          .where(RemittanceRow.source_file_id == row.source_file_id)
-                          .order_by(RemittanceRow.segment)).all()
-    segment = _segment(row.source_ref)
-    found = None
-    for remittance_id, start in ids:
-        if segment is None or start <= segment:
-            found = remittance_id
-    return found
-
-
-def _segment(source_ref: str) -> int | None:
-    parts = (source_ref or "").split()
-    return int(parts[1]) if len(parts) == 2 and parts[0] == "segment" and parts[1].isdigit() else None

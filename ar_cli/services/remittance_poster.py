@@ -271,7 +271,7 @@ class RemittancePoster:
     def _park(self, payment: ClaimPayment, kind: str, summary: str, claim_id: int | None = None) -> None:
         exception_id = self.rec.insert_one(ExceptionRow, {
             "kind": kind, "status": "open", "claim_number": payment.claim_number, "payer_id": self.payer.id,
-            "amount": payment.paid, "summary": summary[:400], "payload": _payload(payment),
+            "amount": payment.paid, "summary": summary[:400], "payload": _payload(payment, self.remittance_id),
             "source_file_id": self.source_id, "source_ref": f"segment {payment.segment}",
             "created_at": self.actor.now})
         self.result.exception_ids.append(exception_id)
@@ -570,6 +570,8 @@ class RemittancePoster:
         self.rec.note_update("remittance", self.remittance_id, {"status": status, "digest": ended.digest})
 
 
-def _payload(payment: ClaimPayment) -> str:
-    """The parked claim payment, whole but for names (PHI), for `exceptions apply`."""
-    return json.dumps({"claim_number": payment.claim_number, "payment": to_payload(payment)}, sort_keys=True)
+def _payload(payment: ClaimPayment, remittance_id: int) -> str:
+    """The parked claim payment, whole but for names (PHI), and its remittance, for
+    `exceptions apply`."""
+    return json.dumps({"claim_number": payment.claim_number, "remittance_id": remittance_id,
+                       "payment": to_payload(payment)}, sort_keys=True)

@@ -97,9 +97,11 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
         if row.status != "open":
             raise InputError(f"exception {exception_id} is already {row.status}")
         claim = claims_repo.get_claim(session, claim_number)
-        payment = parked_payment(row)
-        if payment is not None:
-            posted = post_parked(session, rec, row, payment, claim, actor=actor, posting_date=posting_date)
+        parked = parked_payment(row)
+        if parked is not None:
+            payment, remittance_id = parked
+            posted = post_parked(session, rec, row, payment, remittance_id, claim, actor=actor,
+                                 posting_date=posting_date)
             result = Applied(unapplied_id=posted.unapplied_id, claim_number=claim.claim_number, payer=posted.payer,
                              rank=posted.rank, amount=posted.paid, claim_entry_id=None, open_after=0,
                              exception_id=exception_id, posted=posted)
@@ -108,10 +110,7 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
                     f"{cents_to_text(posted.to_patient)}, to next payer {cents_to_text(posted.to_next_payer)}, "
                     f"left denied {cents_to_text(posted.denied)}")
         else:
-            opened = session.execute(
-                select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
-                                                UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-                .order_by(UnappliedEntryRow.id)).scalars().first()
+            opened = opened_for_exception(session, exception_id)
             if opened is None:
                 raise InputError(f"exception {exception_id} ({row.kind}) holds no money in unapplied; "
                                  "nothing to apply (resolve it with `ar-cli exceptions resolve`)")
@@ -129,8 +128,16 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
         rec.finish(action="exceptions.apply", entity="exception", entity_key=str(exception_id),
                    details={"kind": row.kind, "claim": claim.claim_number, "amount": result.amount,
                             "unapplied_id": result.unapplied_id, "claim_entry_id": result.claim_entry_id,
-                            "whole_payment": payment is not None})
-        return result if payment is not None else Applied(**{**result.__dict__, "exception_id": exception_id})
+                            "whole_payment": parked is not None})
+        return result
+
+
+def opened_for_exception(session: Session, exception_id: int) -> UnappliedEntryRow | None:
+    """The unapplied entry that holds an exception's money (None: it held none)."""
+    return session.execute(
+        select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
+                                        UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+        .order_by(UnappliedEntryRow.id)).scalars().first()
 
 
 def _payload_claim(payload: str) -> str:
@@ -190,7 +197,8 @@ def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, cla
         "source_ref": ref, "created_by": actor.user}])
     claims_repo.refresh_status(session, rec, claim.id, claim.status)
     return Applied(unapplied_id=opened.id, claim_number=claim.claim_number, payer=payer_code or "",
-                   rank=rank, amount=applied, claim_entry_id=entry_id, open_after=open_now - applied)
+                   rank=rank, amount=applied, claim_entry_id=entry_id, open_after=open_now - applied,
+                   exception_id=exception_id)
 
 
 def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool) -> list[dict]:
