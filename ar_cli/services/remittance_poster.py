@@ -327,11 +327,7 @@ class RemittancePoster:
             result.partially_paid += owed != 0
         exceptions = [p for p in plan.problems if p.severity is posting.Severity.EXCEPTION]
         for problem in exceptions:
-            self.result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
-                "kind": problem.kind.value, "status": "open", "claim_number": claim.claim_number,
-                "payer_id": self.payer.id, "amount": problem.amount, "summary": problem.message[:400],
-                "payload": "{}", "source_file_id": self.source_id, "source_ref": f"segment {problem.segment}",
-                "created_at": self.actor.now}))
+            self._exception(claim, problem)
         result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
         open_denials, appealed = self._denial_counts.get(claim.id, (0, 0))
         open_denials += sum(1 for d in plan.denials if d.amount > 0)

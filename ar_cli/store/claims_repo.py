@@ -15,7 +15,8 @@ from ar_cli.domain.errors import NotFoundError
 from ar_cli.store import driver_sql
 from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
-from ar_cli.store.tables import ClaimBalanceRow, ClaimRow
+from ar_cli.store.remittances_repo import balances_by_claim
+from ar_cli.store.tables import ClaimRow
 
 
 def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Claim]:
@@ -74,9 +75,7 @@ def get_claim(session: Session, number: str) -> Claim:
 
 
 def balances_of(session: Session, claim_id: int) -> dict[int, int]:
-    rows = session.execute(select(ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
-                           .where(ClaimBalanceRow.claim_id == claim_id)).all()
-    return {resp: int(bal) for resp, bal in rows}
+    return balances_by_claim(session, [claim_id]).get(claim_id, {})
 
 
 def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitted: bool = True,
