@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, null, select, text
+from sqlalchemy import and_, case, func, literal, null, select
 from sqlmodel import Session
 
 from ar_cli.domain.aging import (
@@ -52,7 +52,8 @@ from ar_cli.reports.aging_layout import (  # noqa: F401 - Aging, AgingQuery: the
 )
 from ar_cli.services.settings import get_setting
 from ar_cli.store.payers_repo import find_payer
-from ar_cli.store.summary_reader import aged_summary_sql
+from ar_cli.store.reads import SessionReads
+from ar_cli.store.summary_reader import aged_summary_sql, posted_after
 from ar_cli.store.tables import (
     ClaimBalanceRow,
     ClaimRow,
@@ -77,10 +78,7 @@ def resolve_edges(session: Session, edges: BucketEdges | None) -> BucketEdges:
 
 def needs_entries(session: Session, as_of: date) -> bool:
     """True when something was posted after `as_of`: cached balances are not its sums."""
-    latest = session.execute(select(func.max(LedgerEntryRow.posting_date))).scalar()
-    if isinstance(latest, str):  # SQLite hands a bare aggregate of a date back as text
-        latest = date.fromisoformat(latest)
-    return latest is not None and latest > as_of
+    return posted_after(SessionReads(session), as_of)
 
 
 def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple[list[AgedSum], bool]:
@@ -92,7 +90,7 @@ def aging_sums(session: Session, query: AgingQuery, edges: BucketEdges) -> tuple
             basis=query.basis, group_by=query.group_by, party=query.party, edges=edges, as_of=query.as_of,
             payer_id=find_payer(session, query.payer).id if query.payer else None,
             financial_class=query.financial_class)
-        return aged_sums(session.execute(text(sql), params), query, edges), False
+        return aged_sums(SessionReads(session).rows(sql, params), query, edges), False
     balances = _open_balances(query, from_entries)
     claim, cov, payer = ClaimRow.__table__, CoverageRow.__table__, PayerRow.__table__
     by_payer = query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.queue import Queue, QueueFilter, add_details, build_queue
-from ar_cli.store.reads import Reads
+from ar_cli.store.reads import Reads, SessionReads
 
 if TYPE_CHECKING:
     from ar_cli.store.database import Ledger
@@ -52,8 +52,6 @@ def read_queue(db: Reads, flt: QueueFilter, *, as_of: date) -> Queue:
 
 
 def load_queue(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Queue:
-    from ar_cli.store.reads import SessionReads
-
     with ledger.read() as session:
         return read_queue(SessionReads(session), flt, as_of=as_of)
 

@@ -24,7 +24,7 @@ from ar_cli.domain.treatments import DenialCategory
 from ar_cli.services import queue_items, queue_reach, queue_sql
 from ar_cli.services.queue_items import QueueItem
 from ar_cli.services.queue_sql import ClaimFilters, Dialect, PayerFacts
-from ar_cli.store.reads import Reads, as_reads, first_value
+from ar_cli.store.reads import Reads, as_reads, day, first_value, rows_in
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -84,23 +84,21 @@ def build_queue(source: Reads | Session, flt: QueueFilter, *, as_of: date) -> Qu
                    if queue_items.passes(c, filters, as_of)]
         return items + credits
 
-    if ItemKind.CLAIM not in kinds:
-        return Queue(items=_top(with_credits(others), flt.limit, weights), as_of=as_of, weights=weights,
-                     scored_rows=0)
+    def done(claims: list[QueueItem]) -> Queue:
+        return Queue(items=_top(with_credits(claims + others), flt.limit, weights), as_of=as_of, weights=weights,
+                     scored_rows=len(claims))
 
     def scored(candidates: str, extra: dict | None = None) -> list[QueueItem]:
         sql = queue_sql.scored_claims_sql(d, weights, payers, candidates=candidates, filters=filters,
                                           include_hidden=flt.include_hidden, limit=flt.limit)
-        rows = queue_sql.run(db, sql, {**params, **(extra or {})})
-        return [_claim_item(row, weights, by_id) for row in rows]
+        return [_claim_item(row, weights, by_id) for row in db.rows(sql, {**params, **(extra or {})})]
 
+    if ItemKind.CLAIM not in kinds:
+        return done([])
     if filters.category is not None:  # the denials of that category are every candidate
-        claims = scored("SELECT claim_id, responsibility FROM denial WHERE status = 'open' AND category = :category")
-        return Queue(items=_top(with_credits(claims + others), flt.limit, weights), as_of=as_of, weights=weights,
-                     scored_rows=len(claims))
+        return done(scored("SELECT claim_id, responsibility FROM denial WHERE status = 'open' AND category = :category"))
     if flt.limit is None:
-        claims = scored(queue_reach.EVERYTHING)
-        return Queue(items=_top(with_credits(claims + others), None, weights), as_of=as_of, weights=weights, scored_rows=len(claims))
+        return done(scored(queue_reach.EVERYTHING))
     seed, extra = queue_reach.seed(d, weights, payers, as_of, flt.limit * _CANDIDATES_PER_SOURCE,
                         flt.limit * _NEAR_DEADLINE_CANDIDATES)
     found = {(i.claim_id, i.responsibility): i for i in scored(seed, extra)}
@@ -110,9 +108,7 @@ def build_queue(source: Reads | Session, flt: QueueFilter, *, as_of: date) -> Qu
     if rest:
         for item in scored(rest, extra):
             found[(item.claim_id, item.responsibility)] = item
-    return Queue(items=_top(with_credits(list(found.values()) + others), flt.limit, weights), as_of=as_of,
-                 weights=weights,
-                 scored_rows=len(found))
+    return done(list(found.values()))
 
 
 def _top(items: list[QueueItem], limit: int | None, weights: QueueWeights | None = None) -> list[QueueItem]:
@@ -146,9 +142,6 @@ def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> Qu
                      payer=code or ("patient" if resp == 0 else ""), amount=int(amount), score=int(sql_score),
                      facts=facts, claim_id=int(claim_id), user_id=user_id,
                      follow_up_in=None if due_in is None else int(due_in))
-
-
-# -- the other kinds, scored here -------------------------------------------------------
 
 
 # -- inputs -----------------------------------------------------------------------------
@@ -214,23 +207,21 @@ def add_details(source: Reads | Session, items: list[QueueItem], as_of: date) ->
     claim_ids = sorted({i.claim_id for i in items if i.claim_id is not None})
     if not claim_ids:
         return
-    d = Dialect(db.dialect)
-    ids = {"ids": d.keys(claim_ids)}
-    people = {cid: (last, first, user) for cid, last, first, user in db.rows(
-        "SELECT c.id, p.last_name, p.first_name, u.name FROM claim c JOIN patient p ON p.id = c.patient_id "
-        f"LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id {d.in_keys('ids')}", ids)}
+    people = {cid: (last, first, user) for cid, last, first, user in rows_in(
+        db, "SELECT c.id, p.last_name, p.first_name, u.name FROM claim c JOIN patient p ON p.id = c.patient_id "
+        "LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id IN_KEYS", claim_ids)}
     follow: dict[int, tuple[date, str]] = {}
-    for cid, due, action in db.rows(
-            f"SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id {d.in_keys('ids')} "
-            "ORDER BY due_on, id", ids):
-        follow.setdefault(cid, (queue_items.day(due), action))
+    for cid, due, action in rows_in(
+            db, "SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id IN_KEYS "
+            "ORDER BY due_on, id", claim_ids):
+        follow.setdefault(cid, (day(due), action))
     for item in items:
         if item.claim_id is None:
             continue
         last, first, user = people.get(item.claim_id, ("", "", None))
+        due, action = follow.get(item.claim_id, (None, ""))
         item.extra.update({"patient_name": f"{last}, {first}" if first else last, "assignee": user or "",
-                           "follow_up": follow.get(item.claim_id, (None, ""))[0],
-                           "follow_up_action": follow.get(item.claim_id, (None, ""))[1]})
+                           "follow_up": due, "follow_up_action": action})
 
 
 def _settings(db: Reads) -> dict[str, str]:

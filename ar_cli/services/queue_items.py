@@ -10,7 +10,7 @@ from datetime import date
 from ar_cli.domain.claims import responsibility_name
 from ar_cli.domain.queue_score import ItemKind, QueueFacts, QueueWeights, score
 from ar_cli.services.queue_sql import ClaimFilters, PayerFacts
-from ar_cli.store.reads import Reads
+from ar_cli.store.reads import Reads, day
 
 KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
 _CLOSING_REASONS = ("applied", "interest_income")
@@ -131,11 +131,3 @@ def passes(item: QueueItem, filters: ClaimFilters, as_of: date) -> bool:
             return False
     return True
 
-
-def day(value) -> date:
-    """A date or timestamp as the driver returns it (SQLite: text; PostgreSQL: values)."""
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    if hasattr(value, "date") and callable(value.date):
-        return value.date()
-    return value

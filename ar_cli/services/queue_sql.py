@@ -12,7 +12,6 @@ subset the caller knows holds the top of the queue (services/queue.py explains w
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +19,6 @@ from typing import Any
 from ar_cli.domain.payers import TimelyFiling
 from ar_cli.domain.queue_score import QueueWeights
 from ar_cli.store.payer_answers import answered_since_sql
-from ar_cli.store.reads import Reads
 
 OTHER = "other"
 
@@ -87,14 +85,6 @@ class Dialect:
 
     def date_param(self, value: date) -> Any:
         return value.isoformat() if self.sqlite else value
-
-    def in_keys(self, name: str) -> str:
-        """"is one of the keys in parameter `name`" (bound with `keys`): one parameter
-        whatever the count, as store/driver_sql.py does for posting."""
-        return f"IN (SELECT value FROM json_each(:{name}))" if self.sqlite else f"= ANY(:{name})"
-
-    def keys(self, values: list[int]) -> Any:
-        return json.dumps(values) if self.sqlite else list(values)
 
 
 def category_codes(weights: QueueWeights) -> list[str]:
@@ -233,7 +223,3 @@ FROM scored
 ORDER BY {order}
 {'' if limit is None else f'LIMIT {int(limit)}'}
 """
-
-
-def run(db: Reads, sql: str, params: dict[str, Any]) -> list[Any]:
-    return list(db.rows(sql, params))

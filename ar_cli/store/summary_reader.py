@@ -19,9 +19,8 @@ from typing import TypeVar
 
 from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, Basis, BucketEdges, GroupBy, Party
 from ar_cli.store import read_only
-from ar_cli.store.reads import SqliteReads, first_value
+from ar_cli.store.reads import Reads, SqliteReads, day, first_value
 
-schema_head = read_only.schema_head  # the opener's check, still found here
 PATIENT_KEY = -1  # the summary's owner key of patient balances (balance_summary.PATIENT_KEY)
 
 T = TypeVar("T")
@@ -75,13 +74,17 @@ def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: Bu
             f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"), params
 
 
+def posted_after(db: Reads, as_of: date) -> bool:
+    """Whether anything was posted after `as_of` (the summary is then not its sums)."""
+    latest = day(first_value(db.rows("SELECT max(posting_date) FROM ledger_entry")))
+    return latest is not None and latest > as_of
+
+
 class SummaryReader(SqliteReads):
     """Reads inside one read transaction on a ledger file at this code's schema head."""
 
     def posted_after(self, as_of: date) -> bool:
-        """Whether anything was posted after `as_of` (the summary is then not its sums)."""
-        ((latest,),) = self.rows("SELECT max(posting_date) FROM ledger_entry")
-        return latest is not None and date.fromisoformat(latest) > as_of
+        return posted_after(self, as_of)
 
     def setting(self, key: str) -> str | None:
         """The stored value of a team setting; None when the default applies."""

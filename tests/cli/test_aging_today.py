@@ -16,7 +16,7 @@ import pytest
 from ar_cli.domain.aging import Basis, GroupBy, Party
 from ar_cli.reports import aging_today
 from ar_cli.reports.aging_layout import AgingQuery
-from ar_cli.store import summary_reader
+from ar_cli.store import read_only, summary_reader
 from conftest import REPO
 
 SQLITE_ONLY = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
@@ -153,7 +153,7 @@ def test_a_new_ledger_is_still_created_by_the_usual_path(sqlite_cli, spy):
 def test_the_reader_knows_the_schema_head_and_the_patient_key():
     from ar_cli.store import balance_summary, schema
 
-    assert summary_reader.schema_head() == schema.HEAD_REVISION
+    assert read_only.schema_head() == schema.HEAD_REVISION
     assert summary_reader.PATIENT_KEY == balance_summary.PATIENT_KEY
 
 
