@@ -7,25 +7,30 @@ the statement text is fixed, the list of keys is one parameter (JSON read with
 `json_each` on SQLite, an array compared with `= ANY` on PostgreSQL) and rows come
 back as the driver gives them.
 
-SQL is written with `?` placeholders and `IN_KEYS` where the key list goes (before any other `?`); dates
-come back as ISO text on SQLite and as dates on PostgreSQL (`as_date` takes both).
+SQL is written with `?` placeholders and `IN_KEYS` where the key list goes (before
+any other `?`); dates come back as ISO text on SQLite and as dates on PostgreSQL
+(`as_date` takes both).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from ar_cli.store import reads
 
-_SQLITE_IN = "IN (SELECT value FROM json_each(?))"
-_POSTGRES_IN = "= ANY(?)"
-CHUNK = 5000
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+CHUNK = reads.CHUNK
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    return dialect(session) == "sqlite"
 
 
 def rows(session: Session, sql: str, params: Sequence = ()) -> list[tuple]:
@@ -44,21 +49,18 @@ def rows(session: Session, sql: str, params: Sequence = ()) -> list[tuple]:
 
 def rows_in(session: Session, sql: str, keys: Iterable, params: Sequence = ()) -> list[tuple]:
     """Rows of `sql` for the keys, `IN_KEYS` standing for "is one of them" (its
-    parameter comes first), in chunks so that a statement stays small."""
+    parameter comes first; spelled by store/reads.py, one mechanism for every reader),
+    in chunks so that a statement stays small."""
     wanted = sorted(set(keys))
-    sqlite = is_sqlite(session)
-    text = sql.replace("IN_KEYS", _SQLITE_IN if sqlite else _POSTGRES_IN)
+    name = dialect(session)
+    text = sql.replace("IN_KEYS", reads.keys_in(name, "?"))
     found: list[tuple] = []
     for start in range(0, len(wanted), CHUNK):
-        part = wanted[start:start + CHUNK]
-        found.extend(rows(session, text, (json.dumps(part) if sqlite else part, *params)))
+        found.extend(rows(session, text, (reads.key_list(name, wanted[start:start + CHUNK]), *params)))
     return found
 
 
-def as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
+as_date = reads.day  # ISO text (SQLite) or a date (PostgreSQL) → a date
 
 
 def executemany(session: Session, sql: str, params: list[tuple]) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ar_cli.store import driver_sql
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -44,7 +46,6 @@ def answered_since_sql(claim: str, payer: str, since: str) -> str:
 
 def answer_days(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[date]]:
     """Per (claim, payer) of the claims given: the days its answers are dated, oldest first."""
-    from ar_cli.store import driver_sql  # SQLAlchemy: the queue's start-up does without it
 
     found: dict[tuple[int, int], set[date]] = {}
     for sql in (_ERA_ANSWERS, _PAYMENT_ANSWERS):
