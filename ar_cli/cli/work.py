@@ -3,6 +3,7 @@ only, so `ar-cli --help` never loads it)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Optional
 
 import typer
@@ -33,5 +34,5 @@ def work(
     # Check the filters before the screen takes over: bad input is one line, exit 2.
     from ar_cli.reports.queue import load_queue
 
-    load_queue(context.ledger, QueueFilter(**{**flt.__dict__, "limit": 1}), as_of=context.as_of)
+    load_queue(context.ledger, replace(flt, limit=1), as_of=context.as_of)
     WorkApp(context).run()

@@ -20,9 +20,9 @@ import json
 import os
 import re
 import tempfile
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -156,23 +156,31 @@ def _masked(column: Column, value: Any) -> Any:
 
 def csv_cell(column: Column, value: Any) -> str:
     """One CSV cell, Excel-safe. Money and counts are numbers and never neutralised."""
-    return "" if value is None else csv_formatter(column)(value)
+    return "" if value is None else _cell_writer(column)(value)
 
 
 def csv_formatter(column: Column):
     """The function that writes a (non-empty) value of this column: chosen once per
     column, not per cell (a ledger export writes millions of cells); text is cached, as
     most text columns repeat a few values (kind, payer, source file)."""
+    write = _cell_writer(column)
+    if column.kind in (Kind.MONEY, Kind.INT, Kind.PERCENT, Kind.DATE):
+        return write
+    return lru_cache(maxsize=4096)(write)
+
+
+def _cell_writer(column: Column):
+    """`csv_cell` for one column, uncached (a cache per call would cost more than the cell)."""
     if column.kind == Kind.MONEY:
         return cents_to_text
     if column.kind == Kind.INT:
-        return str
+        return lambda value: str(int(value))
     if column.kind == Kind.PERCENT:
         return lambda value: f"{float(value):.4f}"
     if column.kind == Kind.DATE:
         return lambda value: value.isoformat() if isinstance(value, date) else str(value)
     safe = identifier_cell if column.kind == Kind.ID else neutralise
-    return lru_cache(maxsize=4096)(lambda value: value.isoformat() if isinstance(value, date) else safe(str(value)))
+    return lambda value: value.isoformat() if isinstance(value, date) else safe(str(value))
 
 
 def _rows(table: ExportTable, request: ExportRequest):

@@ -102,7 +102,6 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
                    PayerRow.timely_filing_unit).join(PayerRow, PayerRow.id == CoverageRow.payer_id)):
         coverages[claim_id][rank] = (payer_id, code, TimelyFiling(count=count, unit=unit))
     lines = defaultdict(list)
-    claim_ids = sorted({c for c, _ in holding})
     numbers = {}
     for claim_id, number, line_id, line_number, service_to in session.execute(
             select(ClaimRow.id, ClaimRow.claim_number, ClaimLineRow.id, ClaimLineRow.line_number,

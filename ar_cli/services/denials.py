@@ -99,9 +99,11 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
     """Resolve the workable denials of the claim's current coverage (or one line)."""
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        # Upheld answers an appeal: it concerns the appealed denials only.
-        statuses = (DenialStatus.APPEALED,) if resolution is Resolution.UPHELD else tuple(WORKABLE)
-        claim, rows = _selected(session, claim_number, line, statuses=statuses, resolving=True)
+        claim, rows = _selected(session, claim_number, line, statuses=tuple(WORKABLE), resolving=True)
+        if resolution is Resolution.UPHELD:
+            # Upheld answers an appeal: it concerns the appealed denials only (with none,
+            # check_resolution below refuses the first one, as for any resolution).
+            rows = [r for r in rows if r.status == DenialStatus.APPEALED] or rows
         for row in rows:
             check_resolution(_state(row), resolution)
         rank = rows[0].responsibility
@@ -164,8 +166,6 @@ def _selected(session: Session, claim_number: str, line: int | None, *, statuses
     wanted = [r for r in chosen if r.status in statuses]
     if not wanted:
         row = chosen[0]
-        if statuses == (DenialStatus.APPEALED,):
-            raise InputError(f"denial {row.id} is {row.status}, not appealed: only an appeal can be upheld")
         raise InputError(f"{where}: denial {row.id} is {row.status}; only an open or upheld denial can be "
                          "appealed")
     return claim, wanted

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from ar_cli.domain.errors import ArError
+from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.money import format_money
 from ar_cli.services.context import Actor
 from ar_cli.services.queue import QueueFilter, QueueItem
@@ -170,12 +170,21 @@ class WorkApp(App):
         self.query_one("#status", Static).update(text)
 
     # -- acts ------------------------------------------------------------------------
-    def _claim(self) -> QueueItem | None:
+    def _ask_about_claim(self, prompt: str, act: Callable[[QueueItem, str], str], *,
+                         prefill_from: str = "") -> None:
+        """Ask one line about the selected claim ({claim} in `prompt` is its number, the
+        answer starts as its `prefill_from` detail), then `act` on the answer through
+        `_act`; Escape does nothing."""
         item = self.selected
         if item is None or item.claim_id is None:
             self.say("error: select a claim first (exceptions and unapplied money have their own commands)")
-            return None
-        return item
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._act(item, lambda: act(item, text))
+        prefill = item.extra.get(prefill_from, "") if prefill_from else ""
+        self.push_screen(Ask(prompt.format(claim=item.claim_number), prefill), done)
 
     def _act(self, item: QueueItem, work: Callable[[], str]) -> None:
         try:
@@ -187,77 +196,49 @@ class WorkApp(App):
         self.reload(keep=self._key(item))
 
     def action_note(self) -> None:
-        item = self._claim()
-        if item is None:
-            return
-
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            from ar_cli.services.work_notes import add_note
-
-            self._act(item, lambda: f"claim {item.claim_number}: note "
-                                    f"{add_note(self.context.ledger, item.claim_number, text, actor=self.context.actor())} added")
-        self.push_screen(Ask(f"Note on {item.claim_number}:"), done)
+        self._ask_about_claim("Note on {claim}:", self._note)
 
     def action_follow_up(self) -> None:
-        item = self._claim()
-        if item is None:
-            return
-
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            from ar_cli.services.work_notes import add_follow_up
-
-            def work() -> str:
-                when, _, action = text.strip().partition(" ")
-                try:
-                    due = date.fromisoformat(when)
-                except ValueError:
-                    from ar_cli.domain.errors import InputError
-
-                    raise InputError(f"follow-up: {when!r} is not a date (YYYY-MM-DD)") from None
-                set_ = add_follow_up(self.context.ledger, item.claim_number, due_on=due, action=action,
-                                     actor=self.context.actor(), today=self.context.today)
-                return f"claim {set_.claim_number}: follow up on {set_.due_on.isoformat()}: {set_.action}"
-            self._act(item, work)
-        self.push_screen(Ask(f"Follow-up on {item.claim_number}: DATE what to do (e.g. 2026-07-15 call payer)"), done)
+        self._ask_about_claim("Follow-up on {claim}: DATE what to do (e.g. 2026-07-15 call payer)", self._follow_up)
 
     def action_appeal(self) -> None:
-        item = self._claim()
-        if item is None:
-            return
-
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            from ar_cli.services.denials import appeal
-
-            def work() -> str:
-                worked = appeal(self.context.ledger, item.claim_number, note=text, line=None,
-                                filed_on=self.context.today, actor=self.context.actor())
-                deadline = f", deadline {worked.deadline.isoformat()}" if worked.deadline else ""
-                return (f"claim {worked.claim_number}: appealed at level {worked.level} "
-                        f"({len(worked.denial_ids)} denial(s) from {worked.payer}{deadline})")
-            self._act(item, work)
-        self.push_screen(Ask(f"Appeal the denials on {item.claim_number}: what the appeal sends"), done)
+        self._ask_about_claim("Appeal the denials on {claim}: what the appeal sends", self._appeal)
 
     def action_assign(self) -> None:
-        item = self._claim()
-        if item is None:
-            return
+        self._ask_about_claim("Assign {claim} to user:", self._assign, prefill_from="assignee")
 
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            from ar_cli.services.work_notes import assign
+    def _note(self, item: QueueItem, text: str) -> str:
+        from ar_cli.services.work_notes import add_note
 
-            def work() -> str:
-                (a,) = assign(self.context.ledger, [item.claim_number], [text.strip()], actor=self.context.actor())
-                return f"claim {a.claim_number}: assigned to {a.user}"
-            self._act(item, work)
-        self.push_screen(Ask(f"Assign {item.claim_number} to user:", item.extra.get("assignee", "")), done)
+        note_id = add_note(self.context.ledger, item.claim_number, text, actor=self.context.actor())
+        return f"claim {item.claim_number}: note {note_id} added"
+
+    def _follow_up(self, item: QueueItem, text: str) -> str:
+        from ar_cli.services.work_notes import add_follow_up
+
+        when, _, action = text.strip().partition(" ")
+        try:
+            due = date.fromisoformat(when)
+        except ValueError:
+            raise InputError(f"follow-up: {when!r} is not a date (YYYY-MM-DD)") from None
+        set_ = add_follow_up(self.context.ledger, item.claim_number, due_on=due, action=action,
+                             actor=self.context.actor(), today=self.context.today)
+        return f"claim {set_.claim_number}: follow up on {set_.due_on.isoformat()}: {set_.action}"
+
+    def _appeal(self, item: QueueItem, text: str) -> str:
+        from ar_cli.services.denials import appeal
+
+        worked = appeal(self.context.ledger, item.claim_number, note=text, line=None,
+                        filed_on=self.context.today, actor=self.context.actor())
+        deadline = f", deadline {worked.deadline.isoformat()}" if worked.deadline else ""
+        return (f"claim {worked.claim_number}: appealed at level {worked.level} "
+                f"({len(worked.denial_ids)} denial(s) from {worked.payer}{deadline})")
+
+    def _assign(self, item: QueueItem, text: str) -> str:
+        from ar_cli.services.work_notes import assign
+
+        (a,) = assign(self.context.ledger, [item.claim_number], [text.strip()], actor=self.context.actor())
+        return f"claim {a.claim_number}: assigned to {a.user}"
 
     def action_next(self) -> None:
         table = self.query_one("#queue", DataTable)

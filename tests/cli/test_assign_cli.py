@@ -80,3 +80,14 @@ def test_a_named_claim_is_still_reassigned(sample_cli):
         assert cli("users", "add", name).exit_code == 0
     assert cli("assign", "CLM100182", "--to", "ana").exit_code == 0
     assert cli("assign", "CLM100182", "--to", "bo").stdout == "claim CLM100182: assigned to bo (was ana)\n"
+
+
+def test_a_bad_as_of_is_one_line_exit_2_and_assigns_nothing(sample_cli):
+    cli = sample_cli
+    assert cli("users", "add", "ana").exit_code == 0
+    before = _events(cli)
+    result = cli("assign", "--to", "ana", "--payer", "UHP01", "--as-of", "2026-13-01")
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "--as-of" in result.stderr
+    assert _events(cli) == before
+    assert set(_owners(cli).values()) <= {"", None}
