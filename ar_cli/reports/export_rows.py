@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 from ar_cli.domain.export import ExportKind
@@ -66,8 +68,27 @@ def _stream(session: Session, stmt) -> Iterator:
     return iter(session.connection().execute(stmt.execution_options(yield_per=_CHUNK)))
 
 
+class _IsoDate(FunctionElement):
+    """A date as YYYY-MM-DD text, made by the database (cheaper than per-row Python):
+    SQLite stores that text already; PostgreSQL's own cast would follow the server's
+    DateStyle, so it is spelled with to_char."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_IsoDate)
+def _iso_default(element, compiler, **kw):
+    return compiler.process(cast(list(element.clauses)[0], String(10)), **kw)
+
+
+@compiles(_IsoDate, "postgresql")
+def _iso_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(list(element.clauses)[0], **kw)}, 'YYYY-MM-DD')"
+
+
 def _iso(column):
-    return cast(column, String(10))
+    return _IsoDate(column)
 
 
 def _code(group: str, reason: str) -> str:

@@ -167,3 +167,25 @@ def test_unwritable_output_is_refused_before_reading(sample, actor, out, output,
 def test_from_after_to_is_refused():
     with pytest.raises(InputError, match="--from 2026-07-01 is after --to 2026-06-30"):
         ExportRequest(kind=ExportKind.LEDGER, start=date(2026, 7, 1), end=date(2026, 6, 30))
+
+
+def test_ledger_dates_are_iso_whatever_the_servers_date_style(pg_url, actor, out):
+    """PostgreSQL casts a date to text in the server's DateStyle: the export spells it itself."""
+    import psycopg
+
+    from ar_cli.services.schema_admin import upgrade_ledger
+    from ar_cli.store.database import Ledger
+    from ar_cli.store.location import resolve_location
+
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{pg_url.rsplit("/", 1)[1]}" SET DateStyle = \'SQL, DMY\'')
+    upgrade_ledger(resolve_location(pg_url))
+    ledger = Ledger(resolve_location(pg_url)).open()
+    try:
+        import_claims(ledger, SAMPLE / "claims.csv", actor=actor, posting_date=POSTING)
+        done = run_export(ledger, _request(ExportKind.LEDGER), output=out, actor=actor)
+    finally:
+        ledger.dispose()
+    frame = pd.read_csv(done.path, dtype=str)
+    assert set(frame["posting_date"]) == {"2026-06-30"}
+    assert frame["effective_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
