@@ -47,7 +47,8 @@ class RowsDigest:
         with dates and times as the text the database stores (the SQLite bulk path)."""
         # One update per batch (the same bytes as one per row: a hash is of the stream).
         prefix = table + "\x1e" + "\x1f".join(keys) + "\x1e"
-        self._hash.update("".join([f"{prefix}{row!r}\n" for row in rows]).encode())
+        # Joined around reprs made by map (no f-string per row): the same bytes, faster.
+        self._hash.update((prefix + ("\n" + prefix).join(map(repr, rows)) + "\n").encode() if rows else b"")
         self.count += len(rows)
 
     def checkpoint(self) -> tuple:

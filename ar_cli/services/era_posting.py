@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.remittance import ClaimPayment, RemittanceEnded, RemittanceStarted
+from ar_cli.services.collection_pauses import fewer_collections
 from ar_cli.services.context import Actor, Progress, no_progress
 from ar_cli.services.era_results import EraFileResult
 from ar_cli.services.remittance_poster import RemittancePoster
@@ -50,15 +51,16 @@ def post_era_files(ledger: Ledger, paths: list[Path], *, actor: Actor, posting_d
     refuse_closed_period(ledger, posting_date)
     files = era_files(paths)
     results = []
-    for number, path in enumerate(files, 1):
-        try:
-            results.append(post_era_file(ledger, path, actor=actor, posting_date=posting_date,
-                                         dry_run=dry_run, force=force, create_claims=create_claims))
-        except ArError as exc:
-            if exc.exit_code != 2 or len(files) == 1:
-                raise
-            results.append(EraFileResult(file=str(path), error=str(exc)))
-        progress("files", number, len(files))
+    with fewer_collections():
+        for number, path in enumerate(files, 1):
+            try:
+                results.append(post_era_file(ledger, path, actor=actor, posting_date=posting_date,
+                                             dry_run=dry_run, force=force, create_claims=create_claims))
+            except ArError as exc:
+                if exc.exit_code != 2 or len(files) == 1:
+                    raise
+                results.append(EraFileResult(file=str(path), error=str(exc)))
+            progress("files", number, len(files))
     return results
 
 
