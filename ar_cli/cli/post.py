@@ -71,11 +71,13 @@ def payment(
 
     The payment lowers what that payer (or the patient) owes; each --adjust is applied
     as the treatment table says (CO-45 written down, PR-2 moved to the next coverage or
-    the patient, a denial left open). A payment plus adjustments larger than what is
-    owed is refused. A repeat (same claim, payer, reference, date and amount) is skipped.
-    A payer's payment on a denied line (--line; any payment, for a claim-level denial)
-    overturns that payer's denials there, as an ERA payment does. Bad input changes
-    nothing (exit 2).
+    the patient, a denial code such as CO-50 left open and a denial opened, as for an
+    ERA: on --line, else the claim, for at most what the payer still holds there beyond
+    its open denials, its appeal clock starting at --date). A payment plus adjustments
+    larger than what is owed is refused. A repeat (same claim, payer, reference, date
+    and amount) is skipped. A payer's payment on a denied line (--line; any payment, for
+    a claim-level denial) overturns that payer's denials there, as an ERA payment does.
+    Bad input changes nothing (exit 2).
     """
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.manual_payment import parse_adjustment, parse_amount, parse_method
@@ -117,7 +119,8 @@ def batch(
 
     Every bad row is named with its line number and nothing posts (exit 2); so too when
     the rows do not add up to --deposit-total. Rows already posted (same claim, payer,
-    reference, date and amount) are skipped and counted.
+    reference, date and amount) are skipped and counted. Denial codes in the
+    adjustments column open denials as `post payment` does.
     """
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.manual_payment import parse_amount
@@ -136,4 +139,5 @@ def batch(
         typer.echo(describe(posted))
     typer.echo(f"{file.name}: {result.rows} rows, deposit {cents_to_text(result.total)}: {result.posted} posted, "
                f"{result.skipped} already posted (skipped); paid {cents_to_text(result.paid)}, written down "
-               f"{cents_to_text(result.written_down)}, moved {cents_to_text(result.transferred)}")
+               f"{cents_to_text(result.written_down)}, moved {cents_to_text(result.transferred)}"
+               + (f"; {result.opened} denial{'s' if result.opened != 1 else ''} opened" if result.opened else ""))

@@ -9,8 +9,10 @@ What each treatment does here, on the coverage that paid (rank `rank`):
 
 - contractual: a contractual entry (−amount) on that coverage;
 - patient: a transfer (−amount on that coverage, +amount on `next_responsibility`);
-- denial: no entry (the amount stays open on that coverage). Opening the denial record
-  is left to the denials work: the plan lists it in `denied` so the caller can say so;
+- denial: no entry (the amount stays open on that coverage), and a denial is opened,
+  as ERA posting opens one: the plan lists it in `denied` with its table category, and
+  `cap_hand_denials` says how much of it the denial records (never more than the
+  coverage still holds there beyond the denials already open on it);
 - pending, informational: no entry.
 
 Refused: a negative payment or adjustment (a reversal is not a payment by hand), an
@@ -33,7 +35,8 @@ from ar_cli.domain.code_book import normalize_carc, normalize_group
 from ar_cli.domain.errors import InputError, MoneyError
 from ar_cli.domain.money import cents_from_text, cents_to_text
 from ar_cli.domain.posting_checks import next_responsibility
-from ar_cli.domain.treatments import Treatment, effective_treatment
+from ar_cli.domain.posting_denials import take_open
+from ar_cli.domain.treatments import DenialCategory, Treatment, effective_treatment
 
 METHODS = ("check", "eft", "card", "cash")
 _ADJUSTMENT = re.compile(r"^(CO|OA|PI|PR|CR)-?([A-Z0-9]{1,5})=(.*)$")
@@ -49,6 +52,19 @@ class Adjustment:
 
     def __str__(self) -> str:
         return f"{self.group}-{self.carc}={cents_to_text(self.amount)}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DeniedAdjustment:
+    """An adjustment the treatment table treats as a denial: the denial it opens has the
+    table's CARC (`reason_code`) and `category`, as an ERA's would."""
+
+    adjustment: Adjustment
+    reason_code: str
+    category: DenialCategory
+
+    def __str__(self) -> str:
+        return str(self.adjustment)
 
 
 def parse_adjustment(text: str) -> Adjustment:
@@ -115,7 +131,7 @@ class PaymentPlan:
     written_down: int
     transferred: int
     transferred_to: int | None
-    denied: tuple[Adjustment, ...] = ()
+    denied: tuple[DeniedAdjustment, ...] = ()
     not_posted: tuple[Adjustment, ...] = field(default=())  # pending, informational
 
     def deltas(self) -> dict[int, int]:
@@ -144,11 +160,12 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
         entries.append(PlannedEntry(responsibility=rank, kind="payment", amount=-amount))
     written = moved = 0
     target = next_responsibility(claim, rank) if rank != PATIENT else None
-    denied: list[Adjustment] = []
+    denied: list[DeniedAdjustment] = []
     not_posted: list[Adjustment] = []
     transfers = 0
     for adj in adjustments:
-        treatment = effective_treatment(table.lookup(adj.group, adj.carc, ()), adj.amount)
+        rule = table.lookup(adj.group, adj.carc, ())
+        treatment = effective_treatment(rule, adj.amount)
         if treatment is Treatment.CONTRACTUAL:
             written += adj.amount
             entries.append(PlannedEntry(responsibility=rank, kind="contractual", amount=-adj.amount,
@@ -161,7 +178,8 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
                                         group=adj.group, reason_code=adj.carc, transfer=transfers))
             transfers += 1
         elif treatment is Treatment.DENIAL:
-            denied.append(adj)
+            denied.append(DeniedAdjustment(adjustment=adj, reason_code=rule.carc or adj.carc,
+                                           category=rule.category or DenialCategory.OTHER))
         else:
             not_posted.append(adj)
     owed = balances.get(rank, 0)
@@ -175,3 +193,21 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
     return PaymentPlan(rank=rank, entries=tuple(entries), paid=amount, written_down=written, transferred=moved,
                        transferred_to=target if moved else None, denied=tuple(denied),
                        not_posted=tuple(not_posted))
+
+
+def cap_hand_denials(asked: Sequence[int], *, line_id: int | None, open_total: int,
+                     line_balances: Mapping[int | None, int],
+                     earlier: Sequence[tuple[int | None, int]] = ()) -> list[int]:
+    """How many cents each denial of a payment by hand records, in order: `asked` on
+    claim line `line_id` (None: the claim), by the rule ERA posting caps with
+    (posting_denials.take_open), after the payment's own entries are in the ledger.
+
+    open_total: what the coverage holds on the claim; line_balances: what it holds per
+    claim line (None: claim level). earlier: the coverage's denials still worked on the
+    claim, (line id or None, cents at stake), oldest first: they hold their money first,
+    so a denial typed again (two rows of a deposit, an EOB posted twice under another
+    reference) records only what is not denied already, and often nothing.
+    """
+    lines = dict(line_balances)
+    held = take_open(earlier, open_total=open_total, lines=lines)
+    return take_open([(line_id, amount) for amount in asked], open_total=open_total - sum(held), lines=lines)

@@ -44,24 +44,15 @@ def cap_denials(
 
     open_total: what coverage `rank` holds on the claim once `entries` are written.
     A line denial takes the line's own open money (from `line_balances` and `entries`),
-    then the coverage's claim-level money (unattributed, so it may belong to any line);
-    a claim-level denial, or any denial without line balances, takes from the claim
-    total. Each denial takes what the earlier ones left.
+    then the coverage's claim-level money; a claim-level denial, or any denial without
+    line balances, takes from the claim total (`take_open`). Each denial takes what the
+    earlier ones left.
     """
-    lines = _open_by_line(rank, entries, line_balances) if line_balances is not None else {}
-    total = open_total
+    lines = _open_by_line(rank, entries, line_balances) if line_balances is not None else None
+    takes = take_open([(line_id, adj.amount) for line_id, adj, _, _ in asked], open_total=open_total, lines=lines)
     denials: list[DenialToOpen] = []
-    for line_id, adj, rule, remarks in asked:
+    for (line_id, adj, rule, remarks), take in zip(asked, takes):
         wanted = adj.amount
-        if line_balances is None or line_id is None:
-            take = min(wanted, max(total, 0))
-            lines[None] = lines.get(None, 0) - take
-        else:
-            own, pool = max(lines.get(line_id, 0), 0), max(lines.get(None, 0), 0)
-            take = min(wanted, own + pool, max(total, 0))
-            lines[line_id] = lines.get(line_id, 0) - min(take, own)
-            lines[None] = lines.get(None, 0) - max(take - own, 0)
-        total -= take
         if take < wanted:
             problems.append(PostingProblem(
                 kind=ProblemKind.DENIAL_CAPPED, segment=adj.segment, amount=wanted - take,
@@ -72,6 +63,34 @@ def cap_denials(
                 line_id, rank, adj.group.value, rule.carc or adj.reason_code, remarks,
                 rule.category or DenialCategory.OTHER, take, wanted, adj.segment))
     return denials
+
+
+def take_open(asked: Sequence[tuple[int | None, int]], *, open_total: int,
+              lines: dict[int | None, int] | None) -> list[int]:
+    """What each denial asked, (claim line id or None, cents) in order, may record of
+    a coverage's open money: its `open_total` on the claim and, when known, `lines`
+    (what it holds per claim line, None: claim level; updated in place).
+
+    A line denial takes the line's own money, then the claim-level money (unattributed,
+    so it may belong to any line); a claim-level denial, or any denial without `lines`,
+    takes from the claim total. Never more than the total; each takes what the earlier
+    ones left.
+    """
+    total = open_total
+    takes: list[int] = []
+    for line_id, wanted in asked:
+        if lines is None or line_id is None:
+            take = max(min(wanted, total), 0)
+            if lines is not None:
+                lines[None] = lines.get(None, 0) - take
+        else:
+            own, pool = max(lines.get(line_id, 0), 0), max(lines.get(None, 0), 0)
+            take = max(min(wanted, own + pool, total), 0)
+            lines[line_id] = lines.get(line_id, 0) - min(take, own)
+            lines[None] = lines.get(None, 0) - max(take - own, 0)
+        total -= take
+        takes.append(take)
+    return takes
 
 
 def _open_by_line(rank: int, entries: Sequence[PlannedEntry], line_balances: LineBalances) -> dict[int | None, int]:

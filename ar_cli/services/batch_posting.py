@@ -5,7 +5,9 @@ date, and optionally line and adjustments ('CO-45=12.50;PR-2=5.00'). Every bad r
 named with its line number and nothing posts; the rows must add up to the deposit
 total (skipped repeats count: they are part of the deposit). A row already posted
 (same claim, payer, reference, date and amount) is skipped and counted. One
-transaction, one audit event.
+transaction, one audit event. A payer's denial codes open denials as `post payment`
+does (manual_posting.py), row by row, so a denial typed again on a later row records
+only what the earlier rows left undenied.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ar_cli.domain.manual_payment import parse_adjustments, parse_amount, parse_
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.claims_import import _rows
 from ar_cli.services.context import Actor
-from ar_cli.services.manual_posting import ManualPayment, ManualPoster, PostedPayment
+from ar_cli.services.manual_posting import ManualPayment, ManualPoster, PostedPayment, opened_ids
 from ar_cli.services.source_files import file_facts
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -42,6 +44,7 @@ class BatchResult:
     written_down: int = 0
     transferred: int = 0
     overturned: int = 0  # denials the payers' payments overturned
+    opened: int = 0  # denials the payers' denial codes opened
     payments: list[PostedPayment] = field(default_factory=list)
 
 
@@ -138,10 +141,13 @@ def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
             result.written_down += posted.written_down
             result.transferred += posted.transferred
             result.overturned += len(posted.overturned)
+            result.opened += len(opened_ids(posted))
         details = {"rows": result.rows, "posted": result.posted, "skipped": result.skipped,
                    "deposit_total": deposit_total}
         if result.overturned:
             details["overturned_denials"] = [i for p in result.payments for i in p.overturned]
+        if result.opened:
+            details["opened_denials"] = [i for p in result.payments for i in opened_ids(p)]
         rec.finish(action="post.batch", entity="source_file", entity_key=facts.sha256, source=name,
                    details=details)
     return result

@@ -14,6 +14,13 @@ A payer's payment of more than zero overturns that payer's denials on the line i
 (and its claim-level denials), exactly as an ERA payment does
 (services/denial_overturns.py); a patient's payment never does. Without --line a
 payment is at claim level, so it overturns claim-level denials only.
+
+A payer's denial-treatment adjustment (CO-50 …) posts nothing and opens a denial, as
+an ERA's does (services/denial_rows.py): on the line paid (--line), else at claim
+level, for at most what that coverage still holds there beyond its denials already
+open, dated and with its appeal clock from the payment date; no remittance, no claim
+payment. It opens after the payment's overturns, so a payment never overturns the
+denials it opens itself. A patient payment takes no adjustments, so it opens none.
 """
 
 from __future__ import annotations
@@ -29,12 +36,13 @@ from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
 from ar_cli.services.denial_overturns import overturn_stored
+from ar_cli.services.denial_rows import OpenedDenial, open_hand_denials
 from ar_cli.store import claims_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.periods_repo import ensure_period_open
-from ar_cli.store.tables import LedgerEntryRow
+from ar_cli.store.tables import LedgerEntryRow, PayerRow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +70,7 @@ class PostedPayment:
     transferred: int = 0
     transferred_to: str = ""
     denied: list[str] = field(default_factory=list)
+    opened: list[OpenedDenial] = field(default_factory=list)  # one per denied adjustment
     not_posted: list[str] = field(default_factory=list)
     overturned: list[int] = field(default_factory=list)  # denial ids this payment overturned
     recovered: int = 0  # cents of them it recovered
@@ -72,6 +81,7 @@ class PostedPayment:
 class _Prepared:
     payment: ManualPayment
     claim: Claim
+    payer: PayerRow | None
     payer_id: int | None
     payer_code: str
     line_id: int | None
@@ -102,7 +112,7 @@ class ManualPoster:
         if len(reference) > 100:
             raise InputError("the reference is longer than 100 characters")
         claim = self._claim(payment.claim_number)
-        payer_id, payer_code, rank = None, "patient", PATIENT
+        payer, payer_id, payer_code, rank = None, None, "patient", PATIENT
         if payment.payer is not None:
             payer = find_payer(self.session, payment.payer)
             ranks = [c.rank for c in claim.coverages if c.payer_id == payer.id]
@@ -123,13 +133,13 @@ class ManualPoster:
             raise InputError(f"same claim, payer, reference, date and amount as {self._seen[key]}")
         self._seen[key] = where or "an earlier payment"
         if self._already_posted(claim.id, payer_id, rank, reference, payment):
-            return _Prepared(payment, claim, payer_id, payer_code, line_id, rank, None)
+            return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, None)
         balances = self._balances[claim.id]
         plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
                                    table=self.table, balances=balances)
         for resp, delta in plan.deltas().items():
             balances[resp] = balances.get(resp, 0) + delta
-        return _Prepared(payment, claim, payer_id, payer_code, line_id, rank, plan)
+        return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, plan)
 
     def _claim(self, number: str) -> Claim:
         number = number.strip()
@@ -184,6 +194,10 @@ class ManualPoster:
                                          paid_by_line={prepared.line_id: plan.paid}, on=payment.paid_on)
             result.overturned = [o.denial_id for o in overturned]
             result.recovered = sum(o.recovered for o in overturned)
+        if prepared.payer is not None:
+            result.opened = open_hand_denials(
+                self.session, self.rec, claim_id=claim.id, line_id=prepared.line_id, rank=prepared.rank,
+                payer=prepared.payer, denied=plan.denied, denied_on=payment.paid_on, now=self.actor.now)
         # A patient's payment on a claim no payer has answered leaves it billed.
         remitted = prepared.payer_id is not None or claim.status != "billed"
         claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status, remitted=remitted,
@@ -218,6 +232,8 @@ def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, postin
                        "transferred": result.transferred, "date": payment.paid_on.isoformat()}
             if result.overturned:
                 details["overturned_denials"] = result.overturned
+            if opened_ids(result):
+                details["opened_denials"] = opened_ids(result)
             rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
                        source=result.reference, details=details)
     return result
@@ -235,7 +251,7 @@ def describe(result: PostedPayment) -> str:
     if result.transferred:
         parts.append(f"moved {cents_to_text(result.transferred)} to the {result.transferred_to}")
     if result.denied:
-        parts.append(f"left open as denied {' '.join(result.denied)} (no denial record: work it by hand)")
+        parts.append(f"left open as denied {' '.join(result.denied)}{_opened(result)}")
     if result.not_posted:
         parts.append(f"no entry for {' '.join(result.not_posted)}")
     if result.overturned:
@@ -243,3 +259,21 @@ def describe(result: PostedPayment) -> str:
         parts.append(f"overturned {count} denial{'s' if count != 1 else ''} of {result.payer} "
                      f"(recovered {cents_to_text(result.recovered)})")
     return "; ".join(parts)
+
+
+def opened_ids(result: PostedPayment) -> list[int]:
+    """The ids of the denials the payment opened, in the order typed."""
+    return [o.denial_id for o in result.opened if o.denial_id is not None]
+
+
+def _opened(result: PostedPayment) -> str:
+    """' (denial 7 opened)', and what a cap cut ('CO-50 40.00 of 60.00'); no PHI."""
+    ids = opened_ids(result)
+    said = (f"denial{'s' if len(ids) != 1 else ''} {', '.join(str(i) for i in ids)} opened" if ids
+            else "no denial opened")
+    capped = [f"{o.code} {cents_to_text(o.amount)} of {cents_to_text(o.asked)}" for o in result.opened
+              if o.amount < o.asked]
+    if capped:
+        said += (f", capped at what the {result.responsibility} holds there beyond its open denials: "
+                 f"{', '.join(capped)}")
+    return f" ({said})"

@@ -83,3 +83,14 @@ def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple
            "FROM denial WHERE claim_id IN_KEYS GROUP BY claim_id")
     return {claim_id: (int(open_count), int(appealed))
             for claim_id, open_count, appealed in driver_sql.rows_in(session, sql, claim_ids)}
+
+
+def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> list[tuple[int | None, int]]:
+    """The claim's denials of coverage `responsibility` still worked (open, appealed,
+    upheld), oldest first: (claim line id or None, cents at stake)."""
+    d = DenialRow
+    rows = session.execute(
+        select(d.line_id, d.amount - d.overturned_amount)
+        .where(d.claim_id == claim_id, d.responsibility == responsibility, d.status.in_(_WORKABLE))
+        .order_by(d.id)).all()
+    return [(line_id, int(at_stake)) for line_id, at_stake in rows]
