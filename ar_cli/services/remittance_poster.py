@@ -22,7 +22,7 @@ import json
 from datetime import date, timedelta
 
 from ar_cli.domain import posting
-from ar_cli.domain.appeals import appeal_windows, level_deadline, remittance_start
+from ar_cli.domain.appeals import remittance_start
 from ar_cli.domain.claim_status import derive_status
 from ar_cli.domain.denials import DenialStatus
 from ar_cli.domain.money import cents_to_text
@@ -33,6 +33,7 @@ from ar_cli.domain.remittance_payload import to_payload
 from ar_cli.services.context import Actor
 from ar_cli.services.claims_from_era import create_claims_from_payments
 from ar_cli.services.denial_overturns import overturn_rows, stored_values
+from ar_cli.services.denial_rows import denial_row, first_appeal_deadline
 from ar_cli.services.era_results import RemittanceResult
 from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
@@ -116,8 +117,7 @@ class RemittancePoster:
     def _begin(self, payer: PayerRow, *, effective: date, appeal_from: date | None, trace_number: str) -> None:
         """What every claim payment of one remittance shares."""
         self.payer, self.effective = payer, effective
-        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(self.session, payer.id))
-        self.appeal_deadline = level_deadline(windows, 1, appeal_from or effective)
+        self.appeal_deadline = first_appeal_deadline(self.session, payer, appeal_from or effective)
         self.claim_paid_total = 0
         self._stored_posting_date = self.rec.stored(self.posting_date)
         self._stored_effective = self.rec.stored(effective)
@@ -362,13 +362,11 @@ class RemittancePoster:
     def _denials(self, claim, plan) -> None:
         if not plan.denials:
             return
-        rows = [{
-            "claim_id": claim.id, "line_id": d.claim_line_id, "responsibility": d.responsibility,
-            "payer_id": self.payer.id, "remittance_id": self.remittance_id, "adjustment_group": d.group,
-            "reason_code": d.reason_code, "remark_codes": ":".join(d.remark_codes),
-            "category": d.category.value, "amount": d.amount, "status": "open", "level": 0,
-            "denied_on": self.effective, "appeal_deadline": self.appeal_deadline, "created_at": self.actor.now,
-            "overturned_amount": 0, "resolution": "", "resolved_on": None}
+        rows = [denial_row(
+            claim_id=claim.id, line_id=d.claim_line_id, responsibility=d.responsibility, payer_id=self.payer.id,
+            group=d.group, reason_code=d.reason_code, remark_codes=d.remark_codes, category=d.category.value,
+            amount=d.amount, denied_on=self.effective, appeal_deadline=self.appeal_deadline,
+            created_at=self.actor.now, remittance_id=self.remittance_id)  # claim_payment_id: at write
             for d in plan.denials if d.amount > 0]
         batch = self._batch
         batch.denials.extend(rows)

@@ -9,11 +9,16 @@ A payer has answered a claim on a day when one of its claim payments posted:
 - a payment from that payer that posted without a claim payment row — typed from its
   paper EOB (`post payment --payer`, `post batch`) or applied from its unapplied money
   — a `payment` ledger entry of that payer lowering what is owed, dated by its
-  effective date. (A paper EOB of adjustments only posts no payment: not an answer.)
+  effective date;
+- a denial opened from a paper EOB (a `denial` with no remittance: `post payment
+  --payer` or `post batch` with a denial code), dated by its denied-on day (the EOB's
+  --date): a payer that denied on paper has answered, even with nothing paid.
+  (A paper EOB of write-downs only posts no payment and no denial: not an answer.)
 
 Plain SQL (no ORM tables, and no SQLAlchemy until `answer_days` runs): `ar-cli queue`
 imports this and starts fast. Each question is answered through an index:
-claim_payment (claim_id, payer_id) (revision 0005) and ledger_entry (claim_id).
+claim_payment (claim_id, payer_id) (revision 0005), ledger_entry (claim_id) and denial
+(claim_id).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ _ERA_ANSWERS = ("SELECT cp.claim_id, cp.payer_id, r.effective_date FROM claim_pa
                 "JOIN remittance r ON r.id = cp.remittance_id WHERE cp.claim_id IN_KEYS")
 _PAYMENT_ANSWERS = ("SELECT e.claim_id, e.payer_id, e.effective_date FROM ledger_entry e WHERE e.claim_id IN_KEYS "
                     "AND e.kind = 'payment' AND e.amount < 0 AND e.payer_id IS NOT NULL")
+_PAPER_DENIAL_ANSWERS = ("SELECT d.claim_id, d.payer_id, d.denied_on FROM denial d WHERE d.claim_id IN_KEYS "
+                         "AND d.remittance_id IS NULL")
 
 
 def answered_since_sql(claim: str, payer: str, since: str) -> str:
@@ -41,14 +48,16 @@ def answered_since_sql(claim: str, payer: str, since: str) -> str:
             f"WHERE ans_cp.claim_id = {claim} AND ans_cp.payer_id = {payer} AND ans_r.effective_date >= {since}) "
             f"OR EXISTS (SELECT 1 FROM ledger_entry ans_e WHERE ans_e.claim_id = {claim} "
             f"AND ans_e.payer_id = {payer} AND ans_e.kind = 'payment' AND ans_e.amount < 0 "
-            f"AND ans_e.effective_date >= {since}))")
+            f"AND ans_e.effective_date >= {since}) "
+            f"OR EXISTS (SELECT 1 FROM denial ans_d WHERE ans_d.claim_id = {claim} AND ans_d.payer_id = {payer} "
+            f"AND ans_d.remittance_id IS NULL AND ans_d.denied_on >= {since}))")
 
 
 def answer_days(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[date]]:
     """Per (claim, payer) of the claims given: the days its answers are dated, oldest first."""
 
     found: dict[tuple[int, int], set[date]] = {}
-    for sql in (_ERA_ANSWERS, _PAYMENT_ANSWERS):
+    for sql in (_ERA_ANSWERS, _PAYMENT_ANSWERS, _PAPER_DENIAL_ANSWERS):
         for claim_id, payer_id, day in driver_sql.rows_in(session, sql, claim_ids):
             found.setdefault((int(claim_id), int(payer_id)), set()).add(driver_sql.as_date(day))
     return {key: sorted(days) for key, days in found.items()}

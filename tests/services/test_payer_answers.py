@@ -71,3 +71,16 @@ def test_a_paper_eob_is_an_answer_for_the_flags_and_the_queue_alike(practice, ac
     assert _answers(practice)[("D1", "SECO2")] == [date(2026, 6, 15)]
     assert _second_choice_flags(practice) == []
     assert _waiting(practice, "D1", 2) is None
+
+
+def test_a_denial_on_paper_is_an_answer_though_nothing_was_paid(practice, actor):
+    from ar_cli.domain.manual_payment import Adjustment
+
+    # Second Choice's paper EOB pays nothing and denies its 20.00 on line 1 (CO-50).
+    post_payment(practice, ManualPayment(claim_number="D1", amount=0, payer="SECO2", method="check",
+                                         reference="SC-0", paid_on=date(2026, 6, 20), line=1,
+                                         adjustments=(Adjustment(group="CO", carc="50", amount=2000),)),
+                 actor=actor, posting_date=POSTING)
+    assert _answers(practice)[("D1", "SECO2")] == [date(2026, 6, 20)]
+    assert _second_choice_flags(practice) == []
+    assert _waiting(practice, "D1", 2) is None
