@@ -149,6 +149,22 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
     `table` answers lookup(group, carc, rarcs) → TreatmentRule; `balances` is what each
     responsibility owes now.
     """
+    plan = plan_entries(claim, rank=rank, amount=amount, adjustments=adjustments, table=table)
+    owed = balances.get(rank, 0)
+    lowered = plan.paid + plan.written_down + plan.transferred
+    if lowered > owed:
+        who = responsibility_name(rank)
+        raise InputError(
+            f"claim {claim.claim_number}: payment {cents_to_text(plan.paid)} + adjustments "
+            f"{cents_to_text(plan.written_down + plan.transferred)} = {cents_to_text(lowered)} is more than "
+            f"the {who} owes ({cents_to_text(owed)}); nothing posted")
+    return plan
+
+
+def plan_entries(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
+                 table) -> PaymentPlan:
+    """`plan_manual_payment` before it compares the plan with what is owed: what the
+    payment writes, to recognize one that is in the ledger already."""
     if amount < 0 or any(a.amount < 0 for a in adjustments):
         raise InputError("a payment by hand is not negative: reverse a payment by other means")
     if rank == PATIENT and adjustments:
@@ -182,14 +198,6 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
                                            category=rule.category or DenialCategory.OTHER))
         else:
             not_posted.append(adj)
-    owed = balances.get(rank, 0)
-    lowered = amount + written + moved
-    if lowered > owed:
-        who = responsibility_name(rank)
-        raise InputError(
-            f"claim {claim.claim_number}: payment {cents_to_text(amount)} + adjustments "
-            f"{cents_to_text(written + moved)} = {cents_to_text(lowered)} is more than the {who} owes "
-            f"({cents_to_text(owed)}); nothing posted")
     return PaymentPlan(rank=rank, entries=tuple(entries), paid=amount, written_down=written, transferred=moved,
                        transferred_to=target if moved else None, denied=tuple(denied),
                        not_posted=tuple(not_posted))

@@ -4,7 +4,8 @@ batch (batch_posting.py).
 
 Entries carry source_ref '<method> <reference>' ('check 12345'), the payment date as
 their effective date and the user as created_by. A payment already posted (same claim,
-payer, reference, date and amount) is skipped, not posted twice.
+payer, reference, date and amount; for an EOB of adjustments only, the same entries
+from that reference on that line and day) is skipped, not posted twice.
 
 Transfers: both legs share a transfer_group one above the largest in the ledger,
 taken under the write lock (ERA posting numbers its groups from source_id × 10⁹, so
@@ -25,6 +26,7 @@ denials it opens itself. A patient payment takes no adjustments, so it opens non
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +34,7 @@ from sqlalchemy import func, select
 
 from ar_cli.domain.claims import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_manual_payment
+from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_entries, plan_manual_payment
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
 from ar_cli.services.denial_overturns import overturn_stored
@@ -129,10 +131,12 @@ class ManualPoster:
                 raise InputError(f"claim {claim.claim_number} has no line {payment.line} (its lines: {numbers})")
             line_id = line.id
         key = (claim.id, payer_id, reference, payment.paid_on, payment.amount)
+        if not payment.amount:  # an adjustments-only EOB: its line and adjustments tell it apart
+            key += (line_id, tuple(sorted(str(a) for a in payment.adjustments)))
         if key in self._seen:
             raise InputError(f"same claim, payer, reference, date and amount as {self._seen[key]}")
         self._seen[key] = where or "an earlier payment"
-        if self._already_posted(claim.id, payer_id, rank, reference, payment):
+        if self._already_posted(claim, payer_id, rank, line_id, reference, payment):
             return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, None)
         balances = self._balances[claim.id]
         plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
@@ -149,17 +153,29 @@ class ManualPoster:
             self._balances[claim.id] = claims_repo.balances_of(self.session, claim.id)
         return self._claims[number]
 
-    def _already_posted(self, claim_id: int, payer_id: int | None, rank: int, reference: str,
-                        payment: ManualPayment) -> bool:
-        if payment.amount == 0:
-            return False  # an adjustments-only EOB leaves no payment entry to recognize
+    def _already_posted(self, claim: Claim, payer_id: int | None, rank: int, line_id: int | None,
+                        reference: str, payment: ManualPayment) -> bool:
+        """The same claim, payer, reference, date and amount posted before. An
+        adjustments-only EOB (amount 0) leaves no payment entry: it was posted before
+        when every entry it would write is there already from that reference, on that
+        line and day (a second write-down of the same EOB would lower the balance twice)."""
         e = LedgerEntryRow
-        query = select(e.id).where(
-            e.claim_id == claim_id, e.kind == "payment", e.responsibility == rank,
-            e.effective_date == payment.paid_on, e.amount == -payment.amount,
-            e.source_ref.in_([f"{m} {reference}" for m in METHODS]))
-        query = query.where(e.payer_id.is_(None) if payer_id is None else e.payer_id == payer_id)
-        return self.session.execute(query.limit(1)).first() is not None
+        sources = e.source_ref.in_([f"{m} {reference}" for m in METHODS])
+        payer = e.payer_id.is_(None) if payer_id is None else e.payer_id == payer_id
+        if payment.amount:
+            query = select(e.id).where(
+                e.claim_id == claim.id, e.kind == "payment", e.responsibility == rank,
+                e.effective_date == payment.paid_on, e.amount == -payment.amount, sources, payer)
+            return self.session.execute(query.limit(1)).first() is not None
+        planned = Counter((p.responsibility, p.kind, p.group, p.reason_code, p.amount) for p in plan_entries(
+            claim, rank=rank, amount=0, adjustments=payment.adjustments, table=self.table).entries)
+        if not planned:
+            return False  # denial codes only: the denials' cap keeps a repeat from denying twice
+        line = e.line_id.is_(None) if line_id is None else e.line_id == line_id
+        there = Counter(tuple(row) for row in self.session.execute(
+            select(e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount).where(
+                e.claim_id == claim.id, e.effective_date == payment.paid_on, sources, payer, line)))
+        return not planned - there
 
     def write(self, prepared: _Prepared) -> PostedPayment:
         payment, claim, plan = prepared.payment, prepared.claim, prepared.plan

@@ -93,6 +93,32 @@ def test_a_repeat_is_skipped(claims, actor):
     assert _snapshot(claims) == before
 
 
+def test_an_adjustments_only_eob_typed_twice_writes_down_once(claims, actor):
+    write_down = [Adjustment(group="CO", carc="45", amount=3000), Adjustment(group="PR", carc="2", amount=1000)]
+    first = _pay(claims, actor, amount=0, line=1, adjustments=write_down)
+    assert (first.skipped, first.written_down, first.transferred) == (False, 3000, 1000)
+    before = _snapshot(claims)
+    assert _pay(claims, actor, amount=0, line=1, adjustments=write_down).skipped
+    assert _snapshot(claims) == before
+    assert _balances(claims, "C1") == {1: 17000 - 4000, 2: 1000}
+    # The same check on the other line, or other amounts, is another EOB: it posts.
+    assert not _pay(claims, actor, amount=0, line=2, adjustments=write_down[:1]).skipped
+    assert not _pay(claims, actor, amount=0, line=1, adjustments=[Adjustment(group="CO", carc="45", amount=500)]).skipped
+    assert _balances(claims, "C1") == {1: 17000 - 4000 - 3000 - 500, 2: 1000}
+
+
+def test_a_batch_of_adjustments_only_rows_posts_again_as_skips(claims, actor, tmp_path):
+    path = _batch(tmp_path, "C1,0.00,MCR01,check,556,2026-06-20,1,CO-45=30.00",
+                  "C1,0.00,MCR01,check,556,2026-06-20,2,CO-45=5.00")
+    result = post_batch(claims, path, deposit_total=0, actor=actor, posting_date=POSTING)
+    assert (result.posted, result.skipped) == (2, 0)
+    before = _snapshot(claims)
+    again = post_batch(claims, path, deposit_total=0, actor=actor, posting_date=POSTING)
+    assert (again.posted, again.skipped) == (0, 2)
+    assert _snapshot(claims)[1] == before[1]
+    assert _balances(claims, "C1") == {1: 17000 - 3500}
+
+
 @pytest.mark.parametrize("kw,error,message", [
     ({"payer": "ACME1"}, InputError, "payer ACME1 is not a coverage on claim C1 (its coverages: MCR01, MGAP1)"),
     ({"payer": "NOPE"}, NotFoundError, "payer 'NOPE' is not in the ledger (see `ar-cli payers list`)"),
