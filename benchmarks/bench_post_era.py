@@ -58,6 +58,8 @@ def run(args, *, exe: str, folder: Path) -> None:
     times, cpus, peaks = [], [], []
     db = folder / "run.sqlite"
     for _ in range(args.runs):
+        for leftover in (Path(f"{db}-wal"), Path(f"{db}-shm")):  # a stale WAL would replay onto the copy
+            leftover.unlink(missing_ok=True)
         shutil.copy(template, db)
         out = subprocess.run([sys.executable, __file__, "--child", exe, str(db), str(remit)],
                              capture_output=True, text=True, check=True)
@@ -66,7 +68,8 @@ def run(args, *, exe: str, folder: Path) -> None:
         cpus.append(float(cpu))
         peaks.append(int(peak))
     written = _written(template, db)
-    db.unlink()
+    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        leftover.unlink(missing_ok=True)
     size = remit.stat().st_size / 1e6
     cpu = statistics.median(cpus)
     print(f"post era {args.claims:,} claims ({size:.1f} MB): median {statistics.median(times):.2f} s wall, "
