@@ -7,6 +7,7 @@ real CLI, on SQLite and PostgreSQL, with the practice of tests/denial_eras.py (D
 then Second Choice, lines 100.00 and 25.00; D2 Acme, 200.00; D3 Medicare, 150.00)."""
 
 import csv
+from contextlib import contextmanager
 import io
 import json
 
@@ -41,62 +42,49 @@ def pay(cli, number, payer, amount, *adjust, line=None, reference="EOB-1", on="2
     return cli(*args)
 
 
-def ledger_of(cli):
-    return Ledger(resolve_location(cli.db)).open()
+@contextmanager
+def reading(cli):
+    """A read session on the ledger the CLI wrote, its engine disposed after."""
+    ledger = Ledger(resolve_location(cli.db)).open()
+    try:
+        with ledger.read() as session:
+            yield session
+    finally:
+        ledger.dispose()
 
 
 def denials(cli):
-    ledger = ledger_of(cli)
-    try:
-        with ledger.read() as session:
-            return session.execute(select(DenialRow).order_by(DenialRow.id)).scalars().all()
-    finally:
-        ledger.dispose()
+    with reading(cli) as session:
+        return session.execute(select(DenialRow).order_by(DenialRow.id)).scalars().all()
 
 
 def claim_status(cli, number):
-    ledger = ledger_of(cli)
-    try:
-        with ledger.read() as session:
-            return session.execute(select(ClaimRow.status).where(ClaimRow.claim_number == number)).scalar_one()
-    finally:
-        ledger.dispose()
+    with reading(cli) as session:
+        return session.execute(select(ClaimRow.status).where(ClaimRow.claim_number == number)).scalar_one()
 
 
 def last_event(cli):
-    ledger = ledger_of(cli)
-    try:
-        with ledger.read() as session:
-            event = session.execute(select(AuditEventRow).order_by(AuditEventRow.id.desc())).scalars().first()
-            return event.action, json.loads(event.details)
-    finally:
-        ledger.dispose()
+    with reading(cli) as session:
+        event = session.execute(select(AuditEventRow).order_by(AuditEventRow.id.desc())).scalars().first()
+        return event.action, json.loads(event.details)
 
 
 def snapshot(cli):
-    ledger = ledger_of(cli)
-    try:
-        with ledger.read() as session:
-            def count(table):
-                return session.execute(select(func.count()).select_from(table)).scalar_one()
+    with reading(cli) as session:
+        def count(table):
+            return session.execute(select(func.count()).select_from(table)).scalar_one()
 
-            return (count(DenialRow), count(LedgerEntryRow), count(AuditEventRow),
-                    session.execute(select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility,
-                                           ClaimBalanceRow.balance)
-                                    .order_by(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility)).all(),
-                    session.execute(select(ClaimRow.claim_number, ClaimRow.status).order_by(ClaimRow.id)).all())
-    finally:
-        ledger.dispose()
+        return (count(DenialRow), count(LedgerEntryRow), count(AuditEventRow),
+                session.execute(select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility,
+                                       ClaimBalanceRow.balance)
+                                .order_by(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility)).all(),
+                session.execute(select(ClaimRow.claim_number, ClaimRow.status).order_by(ClaimRow.id)).all())
 
 
 def checked(cli):
-    ledger = ledger_of(cli)
-    try:
-        with ledger.read() as session:
-            assert_balances_equal_entries(session)
-            assert_audit_chain_intact(session)
-    finally:
-        ledger.dispose()
+    with reading(cli) as session:
+        assert_balances_equal_entries(session)
+        assert_audit_chain_intact(session)
 
 
 def listed(cli, *args):
