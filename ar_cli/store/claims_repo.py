@@ -36,12 +36,20 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
         coverages[claim_id].append(Coverage(rank=rank, payer_id=payer_id, payer_code=code,
                                             payer_name=name, member_id=member))
     lines: dict[int, list[ClaimLine]] = defaultdict(list)
-    as_date = driver_sql.as_date
+    # A batch's claims share few distinct days: each stored day is parsed once.
+    days: dict = {None: None}
+
+    def as_date(value):
+        day = days.get(value, days)
+        if day is days:
+            day = days[value] = driver_sql.as_date(value)
+        return day
+
     for (line_id, claim_id, number, control, code, modifiers, units, charge, start,
          end) in driver_sql.rows_in(session, _LINES_SQL, ids):
         lines[claim_id].append(ClaimLine(
             id=line_id, line_number=number, line_control_number=control, procedure_code=code,
-            modifiers=tuple(m for m in modifiers.split(":") if m) if modifiers else (), units=units,
+            modifiers=tuple([m for m in modifiers.split(":") if m]) if modifiers else (), units=units,
             charge=charge, service_from=as_date(start), service_to=as_date(end)))
     for (claim_id, number, patient_id, account, last, first, billed, first_service, billing_npi,
          rendering_npi, pos, frequency, original, status) in claims:
