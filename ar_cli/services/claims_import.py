@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +34,7 @@ from ar_cli.store.tables import (
 
 
 _CHUNK_ROWS = 5000
+_PATIENTS_KEPT = 50_000  # patient ids by account kept between chunks
 
 
 @dataclass(kw_only=True)
@@ -256,6 +256,10 @@ class _Importer:
         return self._payer_ids
 
     def _ensure_patients(self, claims: list[ClaimIn]) -> dict[str, int]:
+        if len(self._patient_ids) > _PATIENTS_KEPT:
+            # A charge file of a million patients would keep them all; the ledger (same
+            # transaction) answers for those read or created earlier in the file.
+            self._patient_ids.clear()
         first_seen: dict[str, ClaimIn] = {}
         for c in claims:
             if c.patient_account not in self._patient_ids:

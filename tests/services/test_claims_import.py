@@ -14,6 +14,7 @@ from ar_cli.store.tables import (
     ClaimRow,
     ExceptionRow,
     LedgerEntryRow,
+    PatientRow,
     PayerRow,
 )
 from conftest import POSTING
@@ -178,3 +179,22 @@ def test_claim_spread_through_a_large_file_keeps_its_lines(ledger, actor, tmp_pa
     with ledger.read() as session:
         assert _count(session, ClaimRow) == claims_import._CHUNK_ROWS + 6
         assert _count(session, AuditEventRow) == 1
+
+
+def test_patients_met_again_after_the_kept_ids_are_dropped_are_not_created_twice(ledger, actor, tmp_path,
+                                                                                monkeypatch):
+    """Patient ids by account are kept between chunks only up to a bound; a patient met
+    again after that is found in the ledger (same transaction), not created again."""
+    from ar_cli.services import claims_import
+
+    monkeypatch.setattr(claims_import, "_CHUNK_ROWS", 2)
+    monkeypatch.setattr(claims_import, "_PATIENTS_KEPT", 1)
+    rows = [ROW_3.replace("C2,", f"D{i},").replace("A2,", f"B{i % 3},") for i in range(9)]
+    result = import_claims(ledger, write_csv(tmp_path / "p.csv", CLAIMS_HEADER, *rows), actor=actor,
+                           posting_date=POSTING)
+    assert (result.claims_new, result.patients_created) == (9, 3)
+    with ledger.read() as session:
+        accounts = session.execute(select(PatientRow.account, func.count()).group_by(PatientRow.account)
+                                   .order_by(PatientRow.account)).all()
+        assert [tuple(a) for a in accounts] == [("B0", 1), ("B1", 1), ("B2", 1)]
+        assert_balances_equal_entries(session)
