@@ -71,11 +71,8 @@ def apply(
     done = apply_exception(st.ledger(), exception_id, claim_number=claim, actor=st.actor(),
                            posting_date=parse_date(posting_date, "--posting-date") or today())
     if done.posted is not None:
-        p = done.posted
         typer.echo(f"exception {exception_id} applied: the claim payment from {done.payer} posted onto claim "
-                   f"{done.claim_number} (coverage {done.rank}): paid {cents_to_text(p.paid)}, written down "
-                   f"{cents_to_text(p.written_down)}, to patient {cents_to_text(p.to_patient)}, to next payer "
-                   f"{cents_to_text(p.to_next_payer)}, left denied {cents_to_text(p.denied)}")
+                   f"{done.claim_number} (coverage {done.rank}): {done.posted.amounts()}")
         return
     typer.echo(f"exception {exception_id} applied: {cents_to_text(done.amount)} from {done.payer} to claim "
                f"{done.claim_number} (coverage {done.rank})")

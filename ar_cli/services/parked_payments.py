@@ -38,6 +38,12 @@ class ParkedPosted:
     denied: int
     unapplied_id: int | None
 
+    def amounts(self) -> str:
+        """What it did, as the exception's note and the command's line say it."""
+        return (f"paid {cents_to_text(self.paid)}, written down {cents_to_text(self.written_down)}, to patient "
+                f"{cents_to_text(self.to_patient)}, to next payer {cents_to_text(self.to_next_payer)}, "
+                f"left denied {cents_to_text(self.denied)}")
+
 
 def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
     """The claim payment the exception keeps and its remittance's id, or None (another

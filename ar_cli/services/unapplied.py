@@ -105,10 +105,7 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
             result = Applied(unapplied_id=posted.unapplied_id, claim_number=claim.claim_number, payer=posted.payer,
                              rank=posted.rank, amount=posted.paid, claim_entry_id=None, open_after=0,
                              exception_id=exception_id, posted=posted)
-            note = (f"posted the parked claim payment onto claim {claim.claim_number}: paid "
-                    f"{cents_to_text(posted.paid)}, written down {cents_to_text(posted.written_down)}, to patient "
-                    f"{cents_to_text(posted.to_patient)}, to next payer {cents_to_text(posted.to_next_payer)}, "
-                    f"left denied {cents_to_text(posted.denied)}")
+            note = f"posted the parked claim payment onto claim {claim.claim_number}: {posted.amounts()}"
         else:
             opened = opened_for_exception(session, exception_id)
             if opened is None:
