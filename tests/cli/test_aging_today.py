@@ -4,7 +4,6 @@ cannot vouch for goes the usual way, with the usual messages."""
 
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -18,6 +17,7 @@ from ar_cli.reports import aging_today
 from ar_cli.reports.aging_layout import AgingQuery
 from ar_cli.store import read_only, summary_reader
 from conftest import REPO
+from support import files_that_are_not_ledgers, set_schema_revision
 
 SQLITE_ONLY = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 AS_OF_DATES = ([], ["--as-of", "2026-06-30"])  # today, and the day everything was posted
@@ -117,15 +117,10 @@ def test_what_the_summary_file_leaves_to_the_usual_path(sample_cli, spy):
 
 def test_files_the_reader_does_not_vouch_for(tmp_path):
     query = AgingQuery(as_of=date.today())
-    missing = tmp_path / "none.sqlite"
+    missing, others = files_that_are_not_ledgers(tmp_path)
     assert aging_today.aging_from_summary_file(missing, query) is None and not missing.exists()
-    text = tmp_path / "notes.sqlite"
-    text.write_text("not a database\n" * 100)
-    assert aging_today.aging_from_summary_file(text, query) is None
-    assert aging_today.aging_from_summary_file(tmp_path, query) is None
-    blank = tmp_path / "blank.sqlite"
-    sqlite3.connect(blank).close()
-    assert aging_today.aging_from_summary_file(blank, query) is None
+    for path in others:
+        assert aging_today.aging_from_summary_file(path, query) is None, path
 
 
 @pytest.mark.parametrize("revision,message", [
@@ -134,9 +129,7 @@ def test_files_the_reader_does_not_vouch_for(tmp_path):
 ])
 def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
     assert sqlite_cli("db", "upgrade").exit_code == 0
-    with sqlite3.connect(sqlite_cli.db) as con:
-        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
-    con.close()
+    set_schema_revision(sqlite_cli.db, revision)
     done = sqlite_cli("aging")
     assert done.exit_code == 2 and message in done.stderr, done.stderr
     assert spy.count == 0

@@ -17,6 +17,7 @@ from ar_cli.reports.queue import read_queue
 from ar_cli.services.queue import QueueFilter
 from ar_cli.store.reads import SessionReads, SqliteReads
 from conftest import REPO
+from support import files_that_are_not_ledgers, set_schema_revision
 
 SQLITE_ONLY = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 AS_OF = ["--as-of", "2026-06-30"]
@@ -138,15 +139,10 @@ def test_bad_filters_say_the_same_from_the_file(sample_cli, spy, args):
 
 def test_files_the_opener_does_not_vouch_for(tmp_path):
     flt, today = QueueFilter(), date.today()
-    missing = tmp_path / "none.sqlite"
+    missing, others = files_that_are_not_ledgers(tmp_path)
     assert queue_file.queue_from_file(missing, flt, as_of=today) is None and not missing.exists()
-    text = tmp_path / "notes.sqlite"
-    text.write_text("not a database\n" * 100)
-    assert queue_file.queue_from_file(text, flt, as_of=today) is None
-    assert queue_file.queue_from_file(tmp_path, flt, as_of=today) is None
-    blank = tmp_path / "blank.sqlite"
-    sqlite3.connect(blank).close()
-    assert queue_file.queue_from_file(blank, flt, as_of=today) is None
+    for path in others:
+        assert queue_file.queue_from_file(path, flt, as_of=today) is None, path
 
 
 @pytest.mark.parametrize("revision,message", [
@@ -155,9 +151,7 @@ def test_files_the_opener_does_not_vouch_for(tmp_path):
 ])
 def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
     assert sqlite_cli("db", "upgrade").exit_code == 0
-    with sqlite3.connect(sqlite_cli.db) as con:
-        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
-    con.close()
+    set_schema_revision(sqlite_cli.db, revision)
     done = sqlite_cli("queue")
     assert done.exit_code == 2 and message in done.stderr, done.stderr
     assert spy.count == 0
