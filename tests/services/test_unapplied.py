@@ -248,3 +248,17 @@ def test_exception_apply_to_a_claim_the_payment_does_not_fit_changes_nothing(sam
     with pytest.raises(InputError, match="the parked payment would not post"):
         apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
     assert _counts(sample) == before
+
+
+def test_exception_apply_with_a_damaged_stored_payment_changes_nothing(sample, actor):
+    _, exception_id = _held(sample)
+    with sample.write() as session:  # the stored payment cut short (a hand edit, a damaged copy)
+        row = session.get(ExceptionRow, exception_id)
+        row.payload = row.payload.replace('"payment": {', '"payment": {"broken": 1, ', 1).replace('"charge"', '"x"', 1)
+        session.add(row)
+    before = _counts(sample)
+    with pytest.raises(InputError, match=f"exception {exception_id}: its stored payment cannot be read"):
+        apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
+    assert _counts(sample) == before
+    with sample.read() as session:
+        assert session.get(ExceptionRow, exception_id).status == "open"
