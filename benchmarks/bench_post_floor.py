@@ -120,7 +120,7 @@ def reads(template: str) -> None:
 
 def writes(template: str, posted: str, target: str) -> None:
     """The rows a posting wrote, written again onto the imported ledger as posting
-    writes them (a thousand claims' rows at a time)."""
+    writes them (5,000 rows a statement batch, as insert_tuples takes them)."""
     from datetime import UTC, datetime
 
     from ar_cli.store import driver_sql
@@ -135,9 +135,7 @@ def writes(template: str, posted: str, target: str) -> None:
             first = before.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
             keys = [c for (_, c, *_) in after.execute(f'PRAGMA table_info("{table}")')]
             rows[table] = (keys, after.execute(f'SELECT * FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall())
-        balances = [(c, r, b) for c, r, b in after.execute("SELECT claim_id, responsibility, balance FROM claim_balance")]
-    olds = {}
-    with sqlite3.connect(template) as before:
+        balances = after.execute("SELECT claim_id, responsibility, balance FROM claim_balance").fetchall()
         olds = {(c, r): b for c, r, b in before.execute("SELECT claim_id, responsibility, balance FROM claim_balance")}
     deltas = [(c, r, b - olds.get((c, r), 0), "2026-06-30") for c, r, b in balances if b != olds.get((c, r), 0)]
     _fresh_copy(Path(template), Path(target))
