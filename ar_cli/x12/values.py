@@ -1,10 +1,11 @@
 """Element text to values for the X12 readers: amounts in cents, CCYYMMDD dates.
 
-Amounts go through ar_cli.domain.money.cents_from_text (the one way text becomes
-cents); the result is memoised per distinct text, because a large remittance repeats
-the same few thousand amounts a million times and Decimal is the slow part of reading.
-X12 amounts are stricter than what cents_from_text accepts: an optional minus, digits
-and an optional decimal point; no '$', no thousands separators, no exponent.
+Amounts go through ar_cli.domain.money.cents_from_plain: the one amount parser's core
+and ceiling, with X12's stricter surface (an optional minus, digits, an optional point
+and at most two decimals; no '+', '$', thousands separators or exponent). The result is
+memoised per distinct text, because a large remittance repeats the same few thousand
+amounts a million times: the readers look the cache up inline and call parse_cents
+only on a miss.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import re
 from datetime import date
 
 from ar_cli.domain.errors import MoneyError
-from ar_cli.domain.money import cents_from_text
+from ar_cli.domain.money import cents_from_plain
 from ar_cli.x12.errors import X12Error
 
 # Bounded so that a file of ever-new amounts cannot grow memory without limit.
 _CACHE_LIMIT = 100_000
 CENTS: dict[str, int] = {}
 DATES: dict[str, date | None] = {}
-_X12_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)", re.ASCII)
 # Only text made of these is quoted back in a message: it cannot be a name or an id.
 _QUOTABLE = re.compile(r"[-+0-9.,$ ]{1,20}")
 
@@ -39,12 +39,10 @@ def parse_cents(text: str, source: str, segment: int, element: str, *, empty_is_
         if empty_is_zero:
             return 0
         raise X12Error(source, segment, element, "missing; expected an amount")
-    if _X12_DECIMAL.fullmatch(text) is None:
-        raise X12Error(source, segment, element, f"{quote(text)} is not an amount")
     try:
-        value = cents_from_text(text)
-    except MoneyError:
-        raise X12Error(source, segment, element, f"{quote(text)} has a fraction of a cent") from None
+        value = cents_from_plain(text, shown=quote(text))
+    except MoneyError as exc:
+        raise X12Error(source, segment, element, str(exc)) from None
     if len(CENTS) >= _CACHE_LIMIT:
         CENTS.clear()
     CENTS[text] = value
