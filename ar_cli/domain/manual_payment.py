@@ -18,7 +18,10 @@ What each treatment does here, on the coverage that paid (rank `rank`):
 Refused: a negative payment or adjustment (a reversal is not a payment by hand), an
 adjustment on a patient payment, nothing to post at all, and a payment plus the
 adjustments that lower the balance (contractual, patient) larger than what that
-responsibility owes. A credit balance can still arise from a reversal or a recoupment,
+responsibility owes — on the claim, and on a claim line (`--line`) what it holds on
+that line plus its claim-level money, the money an ERA line's denial may take
+(posting_denials.take_open): a $300 row on a $20 line would leave the line at −$280
+while the claim's other lines still owe in full. A credit balance can still arise from a reversal or a recoupment,
 and is shown; a hand-typed overpayment is far more often a typo or the wrong claim, so
 it is refused and nothing changes (refund or apply it elsewhere instead).
 """
@@ -111,6 +114,23 @@ def parse_day(text: str) -> date:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LineHolding:
+    """What the paying responsibility holds on the claim line a payment names: on the
+    line itself (`on_line`) and at claim level, on no line (`claim_level`; below zero
+    when money was paid or written down without a line)."""
+
+    number: int
+    on_line: int
+    claim_level: int
+
+    @property
+    def limit(self) -> int:
+        """The most a payment on this line may lower: the line's own open money, then
+        claim-level money, which is unattributed and may belong to any line."""
+        return max(self.on_line, 0) + max(self.claim_level, 0)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlannedEntry:
     """One ledger entry to write. `transfer` names the transfer both legs belong to
     (0, 1, …, within one plan) or is None."""
@@ -142,12 +162,12 @@ class PaymentPlan:
 
 
 def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
-                        table, balances: Mapping[int, int]) -> PaymentPlan:
+                        table, balances: Mapping[int, int], line: LineHolding | None = None) -> PaymentPlan:
     """The entries of a payment of `amount` cents by responsibility `rank` (a coverage
     rank, or PATIENT) with its adjustments; raises InputError when it must not post.
 
     `table` answers lookup(group, carc, rarcs) → TreatmentRule; `balances` is what each
-    responsibility owes now.
+    responsibility owes now; `line` what `rank` holds on the claim line paid, if any.
     """
     plan = plan_entries(claim, rank=rank, amount=amount, adjustments=adjustments, table=table)
     owed = balances.get(rank, 0)
@@ -158,6 +178,13 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
             f"claim {claim.claim_number}: payment {cents_to_text(plan.paid)} + adjustments "
             f"{cents_to_text(plan.written_down + plan.transferred)} = {cents_to_text(lowered)} is more than "
             f"the {who} owes ({cents_to_text(owed)}); nothing posted")
+    if line is not None and lowered > line.limit:
+        with_pool = " with its claim-level balance" if line.claim_level > 0 else ""
+        raise InputError(
+            f"claim {claim.claim_number} line {line.number}: payment {cents_to_text(plan.paid)} + adjustments "
+            f"{cents_to_text(plan.written_down + plan.transferred)} = {cents_to_text(lowered)} is more than "
+            f"the {responsibility_name(rank)} holds on that line ({cents_to_text(line.limit)}{with_pool}); "
+            "nothing posted")
     return plan
 
 

@@ -34,12 +34,14 @@ from sqlalchemy import func, select
 
 from ar_cli.domain.claims import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.manual_payment import METHODS, Adjustment, PaymentPlan, plan_entries, plan_manual_payment
+from ar_cli.domain.manual_payment import (
+    METHODS, Adjustment, LineHolding, PaymentPlan, plan_entries, plan_manual_payment,
+)
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
 from ar_cli.services.denial_overturns import overturn_stored
 from ar_cli.services.denial_rows import OpenedDenial, open_hand_denials
-from ar_cli.store import claims_repo
+from ar_cli.store import claims_repo, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.payers_repo import find_payer
@@ -93,8 +95,9 @@ class _Prepared:
 
 class ManualPoster:
     """Checks and writes payments by hand inside one write transaction. `prepare` raises
-    InputError (one line, no location) and keeps balances in memory, so several payments
-    on one claim in a batch are checked against what the earlier ones left."""
+    InputError (one line, no location) and keeps balances in memory, per claim and per
+    (claim line, responsibility), so several payments on one claim or line in a batch
+    are checked against what the earlier ones left."""
 
     def __init__(self, session, rec: ChangeRecorder, *, actor: Actor, posting_date: date, table,
                  source_file_id: int | None = None) -> None:
@@ -102,6 +105,7 @@ class ManualPoster:
         self.posting_date, self.table, self.source_file_id = posting_date, table, source_file_id
         self._claims: dict[str, Claim] = {}
         self._balances: dict[int, dict[int, int]] = {}
+        self._line_balances: dict[int, dict[tuple[int | None, int], int]] = {}
         self._seen: dict[tuple, str] = {}
         self._next_group: int | None = None
 
@@ -138,11 +142,14 @@ class ManualPoster:
         self._seen[key] = where or "an earlier payment"
         if self._already_posted(claim, payer_id, rank, line_id, reference, payment):
             return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, None)
-        balances = self._balances[claim.id]
+        balances, lines = self._balances[claim.id], self._line_balances[claim.id]
+        holding = None if line_id is None else LineHolding(
+            number=payment.line, on_line=lines.get((line_id, rank), 0), claim_level=lines.get((None, rank), 0))
         plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
-                                   table=self.table, balances=balances)
+                                   table=self.table, balances=balances, line=holding)
         for resp, delta in plan.deltas().items():
             balances[resp] = balances.get(resp, 0) + delta
+            lines[(line_id, resp)] = lines.get((line_id, resp), 0) + delta  # write() puts every entry there
         return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, plan)
 
     def _claim(self, number: str) -> Claim:
@@ -151,6 +158,7 @@ class ManualPoster:
             claim = claims_repo.get_claim(self.session, number)
             self._claims[number] = claim
             self._balances[claim.id] = claims_repo.balances_of(self.session, claim.id)
+            self._line_balances[claim.id] = remittances_repo.line_balances(self.session, [claim.id]).get(claim.id, {})
         return self._claims[number]
 
     def _already_posted(self, claim: Claim, payer_id: int | None, rank: int, line_id: int | None,

@@ -8,6 +8,7 @@ from ar_cli.domain.claims import PATIENT, Claim, Coverage
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.manual_payment import (
     Adjustment,
+    LineHolding,
     parse_adjustment,
     parse_adjustments,
     parse_method,
@@ -108,3 +109,47 @@ def test_exact_balance_is_allowed():
     plan = plan_manual_payment(_claim("MCR"), rank=1, amount=5000, table=TABLE, balances={1: 5500},
                                adjustments=[Adjustment(group="CO", carc="45", amount=500)])
     assert plan.deltas() == {1: -5500}
+
+
+# Issue #13 item 3: a payment on a claim line is limited by what that responsibility
+# holds on the line (with its claim-level money, unattributed to any line), as an ERA
+# line's denial is capped.
+def test_a_line_payment_is_limited_by_the_line():
+    with pytest.raises(InputError) as err:
+        plan_manual_payment(_claim("MCR"), rank=1, amount=30000, adjustments=(), table=TABLE,
+                            balances={1: 42000}, line=LineHolding(number=1, on_line=2000, claim_level=0))
+    assert str(err.value) == ("claim C1 line 1: payment 300.00 + adjustments 0.00 = 300.00 is more than the "
+                              "primary holds on that line (20.00); nothing posted")
+
+
+def test_a_line_payment_counts_its_adjustments_and_the_claim_level_money():
+    adjustments = [Adjustment(group="CO", carc="45", amount=500), Adjustment(group="PR", carc="2", amount=500)]
+    holding = LineHolding(number=2, on_line=2000, claim_level=1000)
+    plan = plan_manual_payment(_claim("MCR"), rank=1, amount=2000, adjustments=adjustments, table=TABLE,
+                               balances={1: 42000}, line=holding)
+    assert plan.paid + plan.written_down + plan.transferred == 3000
+    with pytest.raises(InputError, match=r"line 2: payment 20\.00 \+ adjustments 10\.01 = 30\.01 is more than "
+                                         r"the primary holds on that line \(30\.00 with its claim-level balance\)"):
+        plan_manual_payment(_claim("MCR"), rank=1, amount=2000, table=TABLE, balances={1: 42000}, line=holding,
+                            adjustments=[*adjustments, Adjustment(group="CO", carc="45", amount=1)])
+
+
+def test_money_paid_at_claim_level_does_not_raise_a_line_limit():
+    """A payment posted earlier without a line leaves the claim level below zero: the
+    line still holds only its own money (and the claim's total still applies)."""
+    with pytest.raises(InputError, match=r"holds on that line \(20\.00\)"):
+        plan_manual_payment(_claim("MCR"), rank=1, amount=2001, adjustments=(), table=TABLE, balances={1: 5000},
+                            line=LineHolding(number=1, on_line=2000, claim_level=-5000))
+
+
+def test_a_denial_on_a_line_lowers_nothing_so_it_is_not_limited():
+    plan = plan_manual_payment(_claim("MCR"), rank=1, amount=0, table=TABLE, balances={1: 42000},
+                               adjustments=[Adjustment(group="CO", carc="50", amount=40000)],
+                               line=LineHolding(number=1, on_line=2000, claim_level=0))
+    assert plan.entries == () and len(plan.denied) == 1
+
+
+def test_a_patient_payment_on_a_line_is_limited_by_the_patient_share_there():
+    with pytest.raises(InputError, match="is more than the patient holds on that line"):
+        plan_manual_payment(_claim("MCR"), rank=PATIENT, amount=2500, adjustments=(), table=TABLE,
+                            balances={PATIENT: 4000}, line=LineHolding(number=1, on_line=2000, claim_level=0))

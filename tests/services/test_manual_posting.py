@@ -101,10 +101,12 @@ def test_an_adjustments_only_eob_typed_twice_writes_down_once(claims, actor):
     assert _pay(claims, actor, amount=0, line=1, adjustments=write_down).skipped
     assert _snapshot(claims) == before
     assert _balances(claims, "C1") == {1: 17000 - 4000, 2: 1000}
-    # The same check on the other line, or other amounts, is another EOB: it posts.
-    assert not _pay(claims, actor, amount=0, line=2, adjustments=write_down[:1]).skipped
+    # The same check on the other line (within its 25.00), or other amounts, is another EOB: it posts.
+    on_line_2 = [Adjustment(group="CO", carc="45", amount=2000)]
+    assert not _pay(claims, actor, amount=0, line=2, adjustments=on_line_2).skipped
+    assert _pay(claims, actor, amount=0, line=2, adjustments=on_line_2).skipped
     assert not _pay(claims, actor, amount=0, line=1, adjustments=[Adjustment(group="CO", carc="45", amount=500)]).skipped
-    assert _balances(claims, "C1") == {1: 17000 - 4000 - 3000 - 500, 2: 1000}
+    assert _balances(claims, "C1") == {1: 17000 - 4000 - 2000 - 500, 2: 1000}
 
 
 def test_a_batch_of_adjustments_only_rows_posts_again_as_skips(claims, actor, tmp_path):
