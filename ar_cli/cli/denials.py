@@ -107,13 +107,22 @@ def resolve(
     other_payer: Annotated[bool, typer.Option("--billed-other-payer", help="Move the denied amount to the next coverage.")] = False,
     to_patient: Annotated[bool, typer.Option("--to-patient", help="Transfer the denied amount to the patient.")] = False,
     written_off: Annotated[bool, typer.Option("--written-off", help="Post a denial write-off (never a contractual adjustment).")] = False,
+    waiver: Annotated[Optional[str], typer.Option(
+        "--waiver", metavar="REF", help="With --to-patient: the reference of the patient's signed waiver or ABN "
+        "(recorded on the claim and audited); needed to bill the patient for a CO, OA or PI amount.")] = None,
     line: LineOption = None,
     note: NoteOption = None,
     date_: Annotated[Optional[str], typer.Option(
         "--date", help="Date of the decision or action (YYYY-MM-DD; default today).")] = None,
     posting_date: PostingDateOption = None,
 ) -> None:
-    """Resolve the open denials of the claim's current coverage (one resolution option)."""
+    """Resolve the open denials of the claim's current coverage (one resolution option).
+
+    --to-patient moves only what may be billed to a patient: a PR amount, or a CO, OA or
+    PI amount the patient agreed in writing to pay (modifier GA on the line, or a waiver
+    recorded on the claim: --waiver REF), and nothing on a claim remitted under the No
+    Surprises Act (N830, N864-N866). Anything else is refused (exit 2) and nothing moves.
+    """
     from ar_cli.domain.denials import Resolution
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.money import cents_to_text
@@ -130,13 +139,15 @@ def resolve(
     decided = parse_date(date_, "--date") or today()
     done = resolve_denials(st.ledger(), claim, chosen[0], line=line, decided_on=decided,
                            posting_date=parse_date(posting_date, "--posting-date") or today(), note=note,
-                           actor=st.actor())
+                           actor=st.actor(), waiver=waiver)
     said = f"claim {done.claim_number}: {len(done.denial_ids)} denial(s) of {done.payer} (coverage {done.coverage}) {done.status}"
     if chosen[0] is Resolution.UPHELD:
         said += f" at level {done.level}; next level deadline {done.deadline or 'none (last level)'}"
     elif chosen[0].moves_money:
         where = {None: "written off", 0: "moved to the patient"}.get(done.receiver, f"moved to coverage {done.receiver}")
         said += f"; {cents_to_text(done.moved)} {where}"
+    if done.waiver:
+        said += f"; waiver {done.waiver!r} recorded on the claim"
     typer.echo(said)
     for note_line in done.notes:
         typer.echo(f"warning: {note_line}", err=True)

@@ -6,7 +6,11 @@ holds money on the claim (else the lowest with workable denials). Resolutions th
 money post entries on the denying coverage, for what is still at stake on each denial
 (amount − overturned), never more than the coverage holds:
 
-- to-patient: a transfer to the patient (two linked entries);
+- to-patient: a transfer to the patient (two linked entries), only of what may be billed
+  to a patient (services/patient_billing.py: PR amounts; a payer's CO, OA or PI amount
+  only with the patient's written agreement — modifier GA on the line, or a waiver
+  recorded on the claim, which `waiver` records — and never on a No Surprises Act
+  claim);
 - billed-other-payer: a transfer to the next coverage on the claim (refused when there
   is none);
 - written-off: a `denial_writeoff` entry (never a contractual adjustment).
@@ -30,9 +34,11 @@ from ar_cli.domain.denials import (
 )
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.patient_billing import ToPatient
 from ar_cli.domain.posting_checks import next_responsibility
 from ar_cli.domain.treatments import DenialCategory
 from ar_cli.services.context import Actor
+from ar_cli.services.patient_billing import check_waiver_reference, line_modifiers, record_waiver, refuse_unbillable
 from ar_cli.store import claims_repo, denials_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -53,6 +59,7 @@ class Worked:
     deadline: date | None = None
     moved: int = 0  # cents posted (transferred or written off)
     receiver: int | None = None  # who received a transfer (0 patient, 2/3 a coverage)
+    waiver: str = ""  # the written agreement this resolution recorded on the claim
     notes: list[str] = field(default_factory=list)
 
 
@@ -95,8 +102,14 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
 
 
 def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: int | None, decided_on: date,
-            posting_date: date, note: str | None, actor: Actor) -> Worked:
-    """Resolve the workable denials of the claim's current coverage (or one line)."""
+            posting_date: date, note: str | None, actor: Actor, waiver: str | None = None) -> Worked:
+    """Resolve the workable denials of the claim's current coverage (or one line).
+    `waiver`: the reference of the patient's written agreement to pay (to-patient only),
+    recorded on the claim when the transfer is made."""
+    if waiver is not None:
+        if resolution is not Resolution.TO_PATIENT:
+            raise InputError("--waiver goes with --to-patient (the patient's written agreement to pay)")
+        waiver = check_waiver_reference(waiver)
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         claim, rows = _selected(session, claim_number, line, statuses=tuple(WORKABLE), resolving=True)
@@ -113,7 +126,7 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
         if resolution.moves_money:
             ensure_period_open(session, posting_date)
             _move_money(session, rec, claim, rows, resolution, posting_date=posting_date, decided_on=decided_on,
-                        actor=actor, done=done)
+                        actor=actor, done=done, waiver=waiver or "")
         windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
         for row in rows:
             before = row.status
@@ -132,9 +145,11 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
                                           f"{resolution.value.replace('_', ' ')}: {note.strip()}"}])
         session.flush()
         claims_repo.refresh_status(session, rec, claim.id, claim.status)
-        rec.finish(action="denials.resolve", entity="claim", entity_key=claim.claim_number,
-                   details={"denials": done.denial_ids, "resolution": resolution.value, "moved": done.moved,
-                            "decided_on": decided_on.isoformat()})
+        details = {"denials": done.denial_ids, "resolution": resolution.value, "moved": done.moved,
+                   "decided_on": decided_on.isoformat()}
+        if done.waiver:
+            details["waiver"] = done.waiver
+        rec.finish(action="denials.resolve", entity="claim", entity_key=claim.claim_number, details=details)
         return done
 
 
@@ -191,7 +206,7 @@ def _remittance_start(session: Session, row: DenialRow) -> date:
 
 def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[DenialRow],
                 resolution: Resolution, *, posting_date: date, decided_on: date, actor: Actor,
-                done: Worked) -> None:
+                done: Worked, waiver: str = "") -> None:
     rank = rows[0].responsibility
     receiver = None
     if resolution is Resolution.BILLED_OTHER_PAYER:
@@ -205,6 +220,14 @@ def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[
     takes = take_in_order([r.amount - r.overturned_amount for r in rows], held)
     if sum(takes) < sum(r.amount - r.overturned_amount for r in rows):
         done.notes.append(f"coverage {rank} holds {cents_to_text(max(held, 0))}: only that moves")
+    if receiver == PATIENT:
+        refuse_unbillable(session, claim, [
+            ToPatient(what=f"denial {row.id}", group=row.adjustment_group, reason_code=row.reason_code,
+                      amount=take, line_modifiers=line_modifiers(claim, row.line_id))
+            for row, take in zip(rows, takes) if take > 0], waiver=waiver)
+        if waiver:
+            record_waiver(rec, claim, waiver, actor)
+            done.waiver = waiver
     entries, deltas = [], {}
     group = None
     if receiver is not None:

@@ -38,9 +38,11 @@ from ar_cli.domain.manual_payment import (
     METHODS, Adjustment, LineHolding, PaymentPlan, plan_entries, plan_manual_payment,
 )
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.patient_billing import ToPatient
 from ar_cli.services.context import Actor
 from ar_cli.services.denial_overturns import overturn_stored
 from ar_cli.services.denial_rows import OpenedDenial, open_hand_denials
+from ar_cli.services.patient_billing import line_modifiers, refuse_unbillable
 from ar_cli.store import claims_repo, remittances_repo
 from ar_cli.store.audit_chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -91,6 +93,9 @@ class _Prepared:
     line_id: int | None
     rank: int
     plan: PaymentPlan | None  # None: a repeat, skipped
+
+
+_WAIVER_HINT = "a waiver recorded on the claim: denials resolve --to-patient --waiver REF"
 
 
 class ManualPoster:
@@ -147,6 +152,13 @@ class ManualPoster:
             number=payment.line, on_line=lines.get((line_id, rank), 0), claim_level=lines.get((None, rank), 0))
         plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
                                    table=self.table, balances=balances, line=holding)
+        # What the table moves to the patient must be billable to the patient (a PR code
+        # always is; a practice's override may make a CO code a patient treatment).
+        refuse_unbillable(self.session, claim, [
+            ToPatient(what="adjustment", group=e.group, reason_code=e.reason_code, amount=e.amount,
+                      line_modifiers=line_modifiers(claim, line_id))
+            for e in plan.entries if e.responsibility == PATIENT and e.kind == "transfer" and e.amount > 0],
+            waiver_hint=_WAIVER_HINT)
         for resp, delta in plan.deltas().items():
             balances[resp] = balances.get(resp, 0) + delta
             lines[(line_id, resp)] = lines.get((line_id, resp), 0) + delta  # write() puts every entry there

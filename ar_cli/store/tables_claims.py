@@ -1,4 +1,5 @@
-"""Claims as billed: the claim, its ordered coverages and its lines.
+"""Claims as billed: the claim, its ordered coverages and its lines; the patient's
+written agreements to pay recorded on a claim.
 
 Money owed on a claim lives in ledger entries (tables_ledger), never here.
 """
@@ -10,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ar_cli.store.base import cents_column, id_column, ref_column
+from ar_cli.store.base import ID_TYPE, cents_column, id_column, ref_column
 
 
 class ClaimRow(SQLModel, table=True):
@@ -64,6 +65,23 @@ class ClaimLineRow(SQLModel, table=True):
     charge: int = Field(sa_column=cents_column())
     service_from: date
     service_to: date
+
+
+class ClaimWaiverRow(SQLModel, table=True):
+    """A patient's written agreement to pay what the payer will not (a waiver, an ABN),
+    recorded on the claim by `denials resolve --to-patient --waiver REF` (revision
+    0008). It lets amounts the payer adjusted in group CO, OA or PI move to the patient
+    (domain/patient_billing.py). Never updated; `reference` names the signed paper."""
+
+    __tablename__ = "claim_waiver"
+
+    id: int | None = Field(default=None, sa_column=id_column())
+    claim_id: int = Field(sa_column=ref_column("claim.id", nullable=False))
+    reference: str = Field(sa_column=Column(String(100), nullable=False))
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(String(80), nullable=False))
+    # The audit event covering this row; no FK: the event is written last, after its rows.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
 
 
 Index("ix_claim_line_control", ClaimLineRow.__table__.c.line_control_number)
