@@ -66,11 +66,16 @@ class ClaimFacts:
     waiver: str = ""  # the reference of a written agreement recorded on the claim (or given now)
 
 
+def assigned_to_patient(move: ToPatient) -> bool:
+    """The payer said the patient owes it (group PR): it moves whatever the claim's facts."""
+    return move.group.upper() == _PATIENT_GROUP
+
+
 def refusal(move: ToPatient, claim: ClaimFacts, *, waiver_hint: str = "--waiver REF") -> str | None:
     """Why `move` may not be billed to the patient (one line, no PHI), or None.
     `waiver_hint` says how the command at hand records a written agreement."""
     group = move.group.upper()
-    if group == _PATIENT_GROUP or claim.self_pay:
+    if assigned_to_patient(move) or claim.self_pay:
         return None
     amount = f"{move.what} ({_code(move)} {cents_to_text(move.amount)})"
     surprises = sorted(NO_SURPRISES_REMARKS.intersection(claim.remark_codes))

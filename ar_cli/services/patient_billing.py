@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.claims import Claim
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.patient_billing import ClaimFacts, ToPatient, first_refusal
+from ar_cli.domain.patient_billing import ClaimFacts, ToPatient, assigned_to_patient, first_refusal
 from ar_cli.services.context import Actor
 from ar_cli.store import patient_billing_repo
 from ar_cli.store.audit_chain import ChangeRecorder
@@ -36,6 +36,7 @@ def refuse_unbillable(session: Session, claim: Claim, moves: Sequence[ToPatient]
                       waiver_hint: str = "--waiver REF") -> None:
     """Raise InputError when any of `moves` may not be billed to the patient of `claim`.
     `waiver` is one given with this request (not yet recorded)."""
+    moves = [m for m in moves if not assigned_to_patient(m)]  # PR: no need to read the claim's facts
     if not moves:
         return
     facts = ClaimFacts(claim_number=claim.claim_number, self_pay=not claim.coverages,

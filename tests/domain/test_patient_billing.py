@@ -85,3 +85,11 @@ def test_the_rule(group, remarks, modifiers, self_pay, waiver, amount):
     assert (said is None) == allowed
     if said is not None:
         assert said.startswith("claim C9: denial 1 (") and said.endswith("nothing moved") and "\n" not in said
+
+
+def test_assigned_to_patient_is_the_pr_group_only():
+    from ar_cli.domain.patient_billing import assigned_to_patient
+
+    assert assigned_to_patient(ToPatient(what="x", group="pr", reason_code="2", amount=1))
+    assert not any(assigned_to_patient(ToPatient(what="x", group=g, reason_code="2", amount=1))
+                   for g in ("CO", "OA", "PI", ""))
