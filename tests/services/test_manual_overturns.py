@@ -107,7 +107,16 @@ def test_a_claim_level_payment_leaves_a_line_denial_open(denied, actor):
     _clean(denied)
 
 
+def _secondary_holds_at_claim_level(ledger, actor, cents):
+    """Acme moves `cents` of D1 to Second Choice at claim level (an EOB of adjustments
+    only: no overturn), so the secondary may pay that much on any line of D1: a payment
+    by hand on a line is limited by what its payer holds there (issue #13 item 3)."""
+    _pay(ledger, actor, "D1", "ACME1", 0, adjustments=[Adjustment(group="PR", carc="2", amount=cents)],
+         reference="ACME-PR")
+
+
 def test_a_patient_payment_or_another_payers_never_overturns(denied, actor):
+    _secondary_holds_at_claim_level(denied, actor, 1500)
     # The secondary pays on Acme's denied line and moves 5.00 to the patient ...
     other = _pay(denied, actor, "D1", "SECO2", 1000, line=2, adjustments=[Adjustment(group="PR", carc="2",
                                                                                     amount=500)])
@@ -133,6 +142,7 @@ def test_a_batch_row_overturns_and_a_later_row_finds_it_done(denied, actor, tmp_
                       "D2,50.00,ACME1,check,CHK-9,2026-06-12,1",
                       "D2,30.00,ACME1,check,CHK-9,2026-06-13,1",
                       "D1,5.00,SECO2,check,SC-4,2026-06-12,2")
+    _secondary_holds_at_claim_level(denied, actor, 500)
     result = post_batch(denied, batch, deposit_total=8500, actor=actor, posting_date=POSTING)
     d2 = _denial(denied, "D2", "197")
     # The first row overturned it; paid, it waits for nothing more (as after an ERA).
