@@ -13,9 +13,9 @@ may be missing); money segments outside a claim; an amount that is not one; a CL
 without CLP01-CLP04; a BPR missing before the first claim; an unknown CAS group.
 What is only warned about (Problem values on RemittanceEnded): control counts and
 numbers that disagree (SE01/SE02, GE, IEA), missing GE/IEA, no terminator after the
-last segment of the file, a missing or invalid
-payment date, dates that are not dates, procedure composites written oddly, CR in a
-5010 file. A GE/IEA fault is attached to the last transaction before it (or to the
+last segment of the file, header segments (N1, BPR, TRN) after the claims began (read
+into nothing), a missing or invalid payment date, dates that are not dates, procedure
+composites written oddly, CR in a 5010 file. A GE/IEA fault is attached to the last transaction before it (or to the
 next one when none came before), which is why RemittanceEnded is yielded only when
 the segment after SE (or its GE/IEA) has been read.
 """
