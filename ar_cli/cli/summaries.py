@@ -60,17 +60,46 @@ def print_era_results(results) -> None:
     for result in results:
         if result.error:
             say_error(result.error)
+        _say_warnings(result)
         for r in result.remittances:
             if r.status == "rejected":
-                console.print(f"{result.file}: trace {r.trace_number}: rejected, does not balance by "
+                console.print(f"{result.file}: {_named(r)}: rejected, does not balance by "
                               f"{format_money(r.difference)}; see `ar-cli exceptions list`")
             elif r.status == "skipped":
-                console.print(f"{result.file}: trace {r.trace_number}: already posted; skipped")
+                console.print(f"{result.file}: {_named(r)}: already posted; skipped")
             elif r.status == "conflict":
-                console.print(f"{result.file}: trace {r.trace_number}: posted before with other content; held")
+                console.print(f"{result.file}: {_named(r)}: posted before with other content; held")
             if r.exception_ids:
-                console.print(f"{result.file}: trace {r.trace_number}: {len(r.exception_ids)} exception(s) to work: "
+                console.print(f"{result.file}: {_named(r)}: {len(r.exception_ids)} exception(s) to work: "
                               "`ar-cli exceptions list`")
+
+
+_WARNINGS_SHOWN = 20  # per file: a payer's habit repeated on every claim is not 100,000 lines
+
+
+def _say_warnings(result) -> None:
+    """The file's warnings (the reader's and posting's) on stderr, each naming the file."""
+    import sys
+
+    name = result.file.rsplit("/", 1)[-1]
+    said = [w if w.startswith(f"{name}: ") else f"{name}: {w}" for r in result.remittances for w in r.warnings]
+    for line in said[:_WARNINGS_SHOWN]:
+        sys.stderr.write(f"warning: {line}\n")
+    if len(said) > _WARNINGS_SHOWN:
+        sys.stderr.write(f"warning: {name}: … and {len(said) - _WARNINGS_SHOWN} more warnings "
+                         f"(`ar-cli era show {name}` lists the file's own)\n")
+
+
+def _named(r) -> str:
+    """How a line names the remittance: by its trace number (TRN02), or by its
+    transaction control number (ST02) when the 835 has no TRN."""
+    if r.trace_number:
+        return f"trace {r.trace_number}"
+    if r.control_number:
+        from ar_cli.x12.envelope import shown
+
+        return f"transaction {shown(r.control_number)} (no trace number)"
+    return "remittance with no trace number"
 
 
 def _outcomes(r) -> str:

@@ -9,7 +9,13 @@ from datetime import date
 from ar_cli.domain.treatments import DenialCategory
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.denial_flags import flag_rows
-from ar_cli.services.denial_queries import DenialFilter, claim_denials, denial_rows, first_adjudications
+from ar_cli.services.denial_queries import (
+    DenialFilter,
+    claim_denials,
+    denial_rows,
+    first_adjudications,
+    trend_denials,
+)
 from ar_cli.store.database import Ledger
 
 _LIST_COLUMNS = [
@@ -103,8 +109,7 @@ def trends_report(ledger: Ledger, *, by: str, start: date | None, end: date | No
     denied at their first adjudication by a payer over claims that payer adjudicated
     (reversals and patient-responsibility-only zero pays excluded)."""
     with ledger.read() as session:
-        denials = [r for r in denial_rows(session, DenialFilter(status="all", as_of=end or date.max))
-                   if r["status"] != "superseded" and (start is None or r["denied_on"] >= start)]
+        denials = trend_denials(session, start=start, end=end)  # as the ledger stood at `end`
         firsts = first_adjudications(session, start=start, end=end)
     groups: dict[str, dict] = defaultdict(lambda: {"denials": 0, "denied": 0, "claims_denied": 0, "adjudicated": 0})
     for r in denials:

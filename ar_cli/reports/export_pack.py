@@ -9,8 +9,10 @@ beside a SQLite ledger), a folder `close-2026-06/` holding:
   month's posting dates, PHI masked, each with its own manifest;
 - `manifest.json`: the period, every file with its rows, totals and SHA-256.
 
-The files are built inside the closing transaction (services/periods.py) in a hidden
-folder and renamed into place once the close has committed; if anything fails the
+The files are built from a read snapshot of the ledger (services/periods.py: the
+write lock is taken only to check nothing was posted into the month since, and to
+record the close) in a hidden folder and renamed into place once the close has
+committed; if anything fails the
 folder is removed and the month stays open. A month closed again after a reopen gets
 `close-2026-06.2/`, and so on: an earlier pack is never overwritten.
 """
@@ -86,6 +88,7 @@ def close_with_pack(ledger: Ledger, period: Period, *, output: Path | None, acto
     files: list[dict[str, Any]] = []
 
     def pack(session: Session, text: str, first: date, last: date) -> dict[str, Any]:
+        files.clear()  # built again when something was posted into the month meanwhile
         files.append(_aging_file(session, staging, last))
         for kind in (ExportKind.LEDGER, ExportKind.REMITTANCES):
             request = ExportRequest(kind=kind, start=first, end=last)

@@ -5,7 +5,7 @@
 - claims: one row per claim with an entry posted in the range: what moved in the
   range and its balance at the end of it;
 - remittances: one row per remittance (835 transaction) posted in the range, with the
-  claim payments and unapplied money it became;
+  claim payments and unapplied money it had become by the range's end;
 - denials: one row per denial recorded in the range;
 - audit: one row per audit event in the range (UTC days).
 
@@ -233,10 +233,13 @@ REMITTANCE_COLUMNS = [
 def remittance_rows(session: Session, start: date, end: date) -> ExportTable:
     e, u = LedgerEntryRow.__table__, UnappliedEntryRow.__table__
     r = RemittanceRow.__table__
+    # As the ledger stood at `end`: unapplied money applied later (a payment entry and an
+    # unapplied entry, both posted after `end`) is still unapplied in a past range.
     paid = (select(e.c.remittance_id.label("rid"), (-func.sum(e.c.amount)).label("paid"))
-            .where(e.c.kind == "payment", e.c.remittance_id.is_not(None)).group_by(e.c.remittance_id).subquery())
+            .where(e.c.kind == "payment", e.c.remittance_id.is_not(None), e.c.posting_date <= end)
+            .group_by(e.c.remittance_id).subquery())
     held = (select(u.c.remittance_id.label("rid"), func.sum(u.c.amount).label("held"))
-            .where(u.c.reason != "interest_income", u.c.remittance_id.is_not(None))
+            .where(u.c.reason != "interest_income", u.c.remittance_id.is_not(None), u.c.posting_date <= end)
             .group_by(u.c.remittance_id).subquery())
     stmt = (select(r.c.id, r.c.posting_date, PayerRow.code, r.c.payer_trace_id, r.c.trace_number, r.c.method,
                    r.c.payment_date, r.c.effective_date, r.c.status, r.c.amount, paid.c.paid, held.c.held,

@@ -1,7 +1,8 @@
 """`ar-cli kpis`: the supervisor's numbers for a date range, each with what it counted.
 
-Where the sums come from (entries posted on or before `end`, so a KPI run later for a
-past range gives the same numbers):
+Where the sums come from: the ledger as of `end` — entries, claim payments and the
+denials they opened posted on or before `end` — so a KPI run later for a past range
+gives the same numbers, byte for byte, whatever was posted since:
 
 - days in AR: open AR (every entry) over charges whose date of service (the charge's
   effective date) falls in the 90 days ending at `end`;
@@ -132,8 +133,12 @@ def _collection(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
 
 def _adjudication(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
     p, r = ClaimPaymentRow.__table__, RemittanceRow.__table__
-    first_ids = (select(func.min(p.c.id)).where(p.c.reverses_id.is_(None), p.c.status_code != "22",
-                                                 p.c.responsibility == 1).group_by(p.c.claim_id))
+    # The first among the claim payments posted by `end`: one posted later (even for a
+    # check dated in the range) is not part of the range's figures.
+    first_ids = (select(func.min(p.c.id)).join(r, r.c.id == p.c.remittance_id)
+                 .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.responsibility == 1,
+                        r.c.posting_date <= query.end)
+                 .group_by(p.c.claim_id))
     firsts = session.execute(
         select(p.c.id, p.c.claim_number, p.c.charge, p.c.paid, p.c.patient_responsibility)
         .join(r, r.c.id == p.c.remittance_id)
@@ -186,7 +191,8 @@ def _days_to_payment(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi
     paid_on = func.coalesce(r.c.payment_date, r.c.effective_date)
     firsts = (select(p.c.claim_id, p.c.payer_id, func.min(paid_on).label("paid_on"))
               .join(r, r.c.id == p.c.remittance_id)
-              .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.paid > 0)
+              .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.paid > 0,
+                     r.c.posting_date <= query.end)
               .group_by(p.c.claim_id, p.c.payer_id).subquery())
     stmt = (select(PayerRow.code, ClaimRow.claim_number, ClaimRow.billed_date, firsts.c.paid_on)
             .join(ClaimRow, ClaimRow.id == firsts.c.claim_id).join(PayerRow, PayerRow.id == firsts.c.payer_id)

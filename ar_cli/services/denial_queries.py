@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from ar_cli.domain.appeals import appeal_windows
@@ -130,11 +131,20 @@ def first_adjudications(session: Session, *, start: date | None, end: date | Non
     reversed later (reversals are left out on both sides), with its
     remittance date, payer and whether it opened denials (and of which categories).
     Patient-responsibility-only zero pays (paid 0, no denial, every adjustment PR) are
-    left out: nothing was denied and nothing was owed by the payer."""
+    left out: nothing was denied and nothing was owed by the payer.
+
+    With `end`, the ledger as of that day: only claim payments (and reversals) posted
+    on or before it count, so a past range reads the same whatever was posted since."""
     cp = ClaimPaymentRow
-    reversed_ids = select(cp.reverses_id).where(cp.reverses_id.is_not(None))
-    first = (select(func.min(cp.id)).where(cp.status_code != "22", cp.id.not_in(reversed_ids))
-             .group_by(cp.claim_id, cp.payer_id))
+    reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
+    reversed_ids = (select(reversal.reverses_id).join(posted, posted.id == reversal.remittance_id)
+                    .where(reversal.reverses_id.is_not(None)))
+    first = (select(func.min(cp.id)).join(RemittanceRow, RemittanceRow.id == cp.remittance_id)
+             .where(cp.status_code != "22"))
+    if end is not None:
+        reversed_ids = reversed_ids.where(posted.posting_date <= end)
+        first = first.where(RemittanceRow.posting_date <= end)
+    first = first.where(cp.id.not_in(reversed_ids)).group_by(cp.claim_id, cp.payer_id)
     payments = session.execute(
         select(cp.id, cp.claim_id, cp.paid, cp.amounts, RemittanceRow.effective_date, PayerRow.code)
         .join(RemittanceRow, RemittanceRow.id == cp.remittance_id).join(PayerRow, PayerRow.id == cp.payer_id)
@@ -153,6 +163,31 @@ def first_adjudications(session: Session, *, start: date | None, end: date | Non
         found.append({"payment_id": payment_id, "claim_id": claim_id, "on": on, "payer": payer,
                       "categories": denied})
     return found
+
+
+def trend_denials(session: Session, *, start: date | None, end: date | None) -> list[dict]:
+    """The denials denial trends count: recorded (denied on) from `start`, as the ledger
+    stood at `end` — posted by then (an ERA's by its remittance's posting date, a paper
+    EOB's by its date) and not superseded by a reversal posted by then. Oldest first."""
+    d = DenialRow
+    reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
+    stmt = (select(d.id, d.category, d.amount, d.denied_on, d.status, PayerRow.code)
+            .outerjoin(PayerRow, PayerRow.id == d.payer_id)
+            .outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id))
+    if start is not None:
+        stmt = stmt.where(d.denied_on >= start)
+    if end is None:
+        stmt = stmt.where(d.status != DenialStatus.SUPERSEDED.value)
+    else:
+        reversed_later = (select(reversal.id).join(posted, posted.id == reversal.remittance_id)
+                          .where(reversal.reverses_id == d.claim_payment_id, posted.posting_date > end)
+                          .exists())
+        stmt = stmt.where(
+            d.denied_on <= end, or_(RemittanceRow.posting_date <= end, d.remittance_id.is_(None)),
+            or_(d.status != DenialStatus.SUPERSEDED.value, reversed_later))
+    return [{"id": str(i), "category": _category(category).value, "amount": amount, "denied_on": on,
+             "payer": payer or ""}
+            for i, category, amount, on, _, payer in session.execute(stmt.order_by(d.denied_on, d.id))]
 
 
 def _patient_only(amounts: str) -> bool:

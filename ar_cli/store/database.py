@@ -116,6 +116,19 @@ class Ledger:
                     yield session
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read transaction that sees one moment of the ledger in every query, while
+        writers go on: SQLite's WAL read transaction does that from its first read;
+        PostgreSQL needs REPEATABLE READ (READ COMMITTED sees each commit as it lands)."""
+        with self._guard():
+            bind = self.engine
+            if self.location.sqlite_path is None:
+                bind = bind.execution_options(isolation_level="REPEATABLE READ")
+            with Session(bind, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
+    @contextmanager
     def _guard(self) -> Iterator[None]:
         """Turn driver errors about the database itself into one-line ArErrors."""
         where = self.location.describe()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ar_cli.domain.errors import InputError
-from ar_cli.store.tables import ClosedPeriodRow
+from ar_cli.store.tables import AuditHeadRow, ClosedPeriodRow, LedgerEntryRow, RemittanceRow, UnappliedEntryRow
 
 
 def period_of(day: date) -> str:
@@ -40,3 +40,29 @@ def ensure_period_open(session: Session, posting_date: date) -> None:
         raise InputError(f"--posting-date {posting_date.isoformat()}: period {period} is closed; "
                          "post in an open period (the effective date says what it corrects), "
                          f"or reopen it: `ar-cli period reopen {period} --reason TEXT`")
+
+
+def posting_mark(session: Session) -> tuple[int, int]:
+    """What a read snapshot has seen: (the last audit event, the last remittance id).
+    Writers take the chain head before they write (store/audit_chain.py), so later
+    events and remittances get larger ids, in commit order, on both databases."""
+    event = session.execute(select(AuditHeadRow.last_event_id).where(AuditHeadRow.id == 1)).scalar_one_or_none()
+    remittance = session.execute(select(func.max(RemittanceRow.id))).scalar_one_or_none()
+    return int(event or 0), int(remittance or 0)
+
+
+def posted_since(session: Session, mark: tuple[int, int], last_day: date) -> bool:
+    """Whether anything with a posting date on or before `last_day` (what a close pack
+    of the month ending then reads) was written after `mark`."""
+    event, remittance = mark
+    current = session.execute(select(AuditHeadRow.last_event_id).where(AuditHeadRow.id == 1)).scalar_one_or_none()
+    if int(current or 0) == event and not session.execute(
+            select(RemittanceRow.id).where(RemittanceRow.id > remittance).limit(1)).first():
+        return False
+    for table in (LedgerEntryRow, UnappliedEntryRow):
+        if session.execute(select(table.id).where(table.audit_event_id > event, table.posting_date <= last_day)
+                           .limit(1)).first():
+            return True
+    return session.execute(select(RemittanceRow.id).where(RemittanceRow.id > remittance,
+                                                         RemittanceRow.posting_date <= last_day).limit(1)).first() \
+        is not None

@@ -31,8 +31,10 @@ from ar_cli.x12.fast_values import (
 from ar_cli.x12.values import CENTS, DATES, parse_cents
 
 _GROUPS = {group.value: group for group in AdjustmentGroup}
-# Segments that end a claim payment loop: the next claim, LX/TS3/TS2, PLB, SE, envelope.
-ENDS_CLAIM = frozenset({"CLP", "LX", "TS3", "TS2", "PLB", "SE", "ST", "GS", "GE", "IEA", "ISA"})
+# Segments that end a claim payment loop: the next claim, LX/TS3/TS2, PLB, SE, envelope,
+# and the header's own segments (BPR, TRN, an N1 loop) misplaced after the claims: they
+# belong to no claim, and the reader warns about them.
+ENDS_CLAIM = frozenset({"CLP", "LX", "TS3", "TS2", "PLB", "SE", "ST", "GS", "GE", "IEA", "ISA", "N1", "BPR", "TRN"})
 NOT_A_SEGMENT = "not a segment (it does not start with a segment tag)"
 _CLAIM_STATUSES = frozenset({"1", "2", "3", "4", "5", "19", "20", "21", "22", "23", "25"})
 _REQUIRED_CLP = {1: "missing claim number", 2: "missing claim status"}

@@ -12,9 +12,10 @@ with no SE (a new ST, an envelope segment or the end of the file comes first: cl
 may be missing); money segments outside a claim; an amount that is not one; a CLP
 without CLP01-CLP04; a BPR missing before the first claim; an unknown CAS group.
 What is only warned about (Problem values on RemittanceEnded): control counts and
-numbers that disagree (SE01/SE02, GE, IEA), missing GE/IEA, a missing or invalid
-payment date, dates that are not dates, procedure composites written oddly, CR in a
-5010 file. A GE/IEA fault is attached to the last transaction before it (or to the
+numbers that disagree (SE01/SE02, GE, IEA), missing GE/IEA, no terminator after the
+last segment of the file, header segments (N1, BPR, TRN) after the claims began (read
+into nothing), a missing or invalid payment date, dates that are not dates, procedure
+composites written oddly, CR in a 5010 file. A GE/IEA fault is attached to the last transaction before it (or to the
 next one when none came before), which is why RemittanceEnded is yielded only when
 the segment after SE (or its GE/IEA) has been read.
 """
@@ -41,10 +42,13 @@ from ar_cli.x12.context import Context
 from ar_cli.x12.envelope import Envelope, shown
 from ar_cli.x12.errors import X12Error, problem
 from ar_cli.x12.header_835 import HeaderBuilder, provider_adjustments
-from ar_cli.x12.segments import CHUNK_SIZE, Delimiters, iter_batches
+from ar_cli.x12.segments import CHUNK_SIZE, Batch, Delimiters, iter_batches
 
 _ENVELOPE = frozenset({"ISA", "GS", "GE", "IEA", "ST"})
 _MONEY_OUTSIDE_CLAIM = frozenset({"SVC", "CAS"})
+# Header segments: after the first claim (or LX) they are out of place (pyx12 flags them).
+_HEADER_ONLY = frozenset({"BPR", "TRN", "N1"})
+_PARTIES = {"PR": "payer", "PE": "payee"}
 
 
 def read_remittances(path: str | PathLike[str]) -> list[Remittance]:
@@ -80,8 +84,11 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
     orphans: list[Problem] = []  # envelope faults seen before any transaction
     transactions = 0
     number = 0
+    unterminated: Problem | None = None  # the last segment had no terminator
     for batch in iter_batches(path, chunk_size=chunk_size):
         segments, first, sep = batch.segments, batch.first, batch.delimiters.element
+        if batch.unterminated:
+            unterminated = _unterminated(source, batch)
         hashed = 0  # index in segments of the first one not yet in the digest
         index, count = 0, len(segments)
         while index < count:
@@ -117,8 +124,10 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
                 elif txn.header is None:
                     _check_tag(tag, source, number)
                     txn.header_builder.add(tag, elements, number)
+                elif tag in _HEADER_ONLY:
+                    txn.ctx.warn(number, tag, _misplaced_header(tag, elements))
                 else:
-                    _check_tag(tag, source, number)  # LX, TS3, TS2, stray REF/DTM: not used
+                    _check_tag(tag, source, number)  # LX, TS3, TS2, stray REF/DTM/N3/N4: not used
                 continue
             # Outside a transaction: only the envelope may be here.
             if tag == "ST":
@@ -153,12 +162,37 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
             txn.hash(segments[hashed:])
         number = first + len(segments) - 1
     if txn is not None:
-        raise X12Error(source, number + 1, "SE", txn.unfinished("at the end of the file"))
+        cut = " (its last segment has no terminator: the file looks cut short)" if unterminated else ""
+        raise X12Error(source, number + 1, "SE", txn.unfinished("at the end of the file") + cut)
     if transactions == 0:
         raise X12Error(source, number + 1 if number else 1, "ST", "the file holds no 835 transaction")
     if pending is not None:
-        pending.warnings.extend(orphans + envelope.finish(number))
+        pending.warnings.extend(orphans + ([unterminated] if unterminated else []) + envelope.finish(number))
         yield pending.ended()
+
+
+def _unterminated(source: str, batch: Batch) -> Problem:
+    """The warning for a last segment the end of the file ended (no terminator after it)."""
+    number = batch.first + len(batch.segments) - 1
+    tag = batch.segments[-1].split(batch.delimiters.element, 1)[0]
+    shown_tag = tag if 2 <= len(tag) <= 3 and tag.isalnum() and tag.isascii() and tag.isupper() else "?"
+    return problem(
+        source, number, shown_tag,
+        f"no segment terminator {batch.delimiters.segment!r} after the last segment; the end of the file ends it",
+    )  # fmt: skip
+
+
+def _misplaced_header(tag: str, elements: list[str]) -> str:
+    """The warning for a header segment after the claims began. What it says is not
+    read: the header is the one before the claims, and the loop belongs to no claim
+    (so its REF and N3/N4 are not taken for the claim before it)."""
+    if tag == "N1":
+        qualifier = elements[1] if len(elements) > 1 else ""
+        party = _PARTIES.get(qualifier)
+        what = f"a {party} loop (N1*{qualifier})" if party else "a party loop (N1)"
+    else:
+        what = "a payment (BPR)" if tag == "BPR" else "a trace number (TRN)"
+    return f"{what} after the claims began; header loops come before the first claim: not read"
 
 
 def _check_tag(tag: str, source: str, number: int) -> str:

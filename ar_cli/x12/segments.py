@@ -14,7 +14,11 @@ What this module owns:
   where ISA16 is followed by a newline and every later line starts with '~', is read
   as newline-terminated segments. Nothing inside an element is trimmed.
 - refusing what is not X12 with X12Error: an empty file, no ISA/ST at the start, a
-  damaged ISA, binary data, a file that ends inside a segment (no final terminator).
+  damaged ISA (a delimiter that is not ASCII punctuation included), binary data.
+- the end of the file ends the last segment: text after the last terminator (an
+  'IEA*1*000000001' with no '~') is read as one more segment, and its Batch says so
+  (`unterminated`) for the reader to warn about. A file cut short is still refused
+  where it matters: the 835 reader refuses a transaction with no SE.
 
 Speed: the 835 reader consumes `iter_batches`, lists of raw segment strings (one list
 per chunk of about 1 MiB), and splits them itself; `read_segments` wraps them as
@@ -85,6 +89,8 @@ class Batch:
     first: int
     delimiters: Delimiters
     segments: list[str]
+    # The last segment had no terminator: the end of the file ended it.
+    unterminated: bool = False
 
 
 def split_composite(value: str, separator: str) -> tuple[str, ...]:
@@ -125,10 +131,21 @@ def iter_batches(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> 
 
 
 def _is_separator(char: str) -> bool:
-    """Punctuation, or one of the ASCII information separators some senders use."""
-    return len(char) == 1 and not char.isalnum() and (char.isprintable() or char in _INFORMATION_SEPARATORS) and (
-        char not in _BLANK
-    )
+    """ASCII punctuation, or one of the ASCII information separators some senders use.
+    Never a non-ASCII character: an undecodable byte reads as U+FFFD, so a separator
+    from outside ASCII could not be told from a damaged character in the data."""
+    return len(char) == 1 and char.isascii() and not char.isalnum() and (
+        char.isprintable() or char in _INFORMATION_SEPARATORS
+    ) and char not in _BLANK
+
+
+def _is_ascii_alnum(char: str) -> bool:
+    """A letter or digit that can continue a tag ('ISAX' is not 'ISA')."""
+    return char.isascii() and char.isalnum()
+
+
+def _non_ascii(what: str) -> str:
+    return f"damaged interchange header (the {what} is not an ASCII character; X12 delimiters are ASCII)"
 
 
 def _tag_of(text: str, sep: str) -> str:
@@ -148,7 +165,7 @@ def _next_interchange(text: str, term: str, blank: str) -> int:
         start = at
         while start > 0 and text[start - 1] in skip:
             start -= 1
-        if (start == 0 or text[start - 1] == term) and at + 3 < len(text) and not text[at + 3].isalnum():
+        if (start == 0 or text[start - 1] == term) and at + 3 < len(text) and not _is_ascii_alnum(text[at + 3]):
             return at
         at = text.find("ISA", at + 1)
     return -1
@@ -203,7 +220,7 @@ class _Scanner:
                     raise self.error("ISA", "the file is empty (expected an X12 interchange)")
                 return
             text = self.need(text, 4)
-            if text.startswith("ISA") and (len(text) < 4 or not text[3].isalnum()):
+            if text.startswith("ISA") and (len(text) < 4 or not _is_ascii_alnum(text[3])):
                 header, delims, text, lead = self.interchange_header(text)
                 self.number += 1
                 yield Batch(self.number, delims, [header])
@@ -219,6 +236,8 @@ class _Scanner:
     def interchange_header(self, text: str) -> tuple[str, Delimiters, str, str]:
         """Parse the ISA at the start of text: (its raw text, delimiters, rest, lead)."""
         sep = text[3] if len(text) > 3 else ""
+        if sep and not sep.isascii():
+            raise self.error("ISA", _non_ascii("element separator after 'ISA'"))
         if not _is_separator(sep):
             raise self.error("ISA", "damaged interchange header (no element separator after 'ISA')")
         pos = 3  # the first of the 16 separators, the one before ISA01
@@ -237,6 +256,10 @@ class _Scanner:
             raise self.error("ISA", "the file ends inside the interchange header")
         component, terminator = text[pos + 1], text[pos + 2]
         body = text[:pos]
+        if not component.isascii():
+            raise self.error("ISA16", _non_ascii("component separator"))
+        if not terminator.isascii():
+            raise self.error("ISA16", _non_ascii("segment terminator after ISA16"))
         if not _is_separator(component) or component == sep:
             raise self.error("ISA16", "damaged interchange header (the component separator is not a punctuation mark)")
         if not (_is_separator(terminator) or terminator in "\r\n") or terminator in (sep, component):
@@ -298,14 +321,20 @@ class _Scanner:
                 parts = [p.lstrip(strip) for p in parts]
             if "" in parts:
                 parts = [p for p in parts if p]
+            unterminated = False
+            if self.eof and at == -1 and carry.strip(strip):
+                # The end of the file ends the last segment (layout blanks around it dropped).
+                parts.append(carry.strip(strip))
+                unterminated = True
+                carry = ""
             if parts:
-                yield Batch(self.number + 1, delims, parts)
+                yield Batch(self.number + 1, delims, parts, unterminated)
                 self.number += len(parts)
             if at != -1 or self.eof:
                 if carry.strip(strip):
                     raise self.error(
                         _tag_of(carry, sep),
-                        f"the file ends inside this segment (no segment terminator {term!r} after it)",
+                        f"the segment before the next interchange header has no segment terminator {term!r}",
                     )
                 return rest if at != -1 else ""
             text = carry + self.read()

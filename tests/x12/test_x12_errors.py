@@ -111,8 +111,10 @@ def test_not_x12(tmp_path: Path, content: bytes, expected: str) -> None:
 def test_a_file_cut_inside_a_segment(tmp_path: Path) -> None:
     text = "~".join(SEGMENTS)
     cut = text[: text.index("*100.00**12*PCN1") + 4]  # inside CLP04
+    # The end of the file ends the cut CLP; the transaction then has no SE: refused.
     assert refusal(era(tmp_path, cut)) == (
-        "era.835: segment 9: CLP: the file ends inside this segment (no segment terminator '~' after it)"
+        "era.835: segment 10: SE: transaction '0001' (from segment 3) has no SE at the end of the file: "
+        "claims may be missing (its last segment has no terminator: the file looks cut short)"
     )
 
 
