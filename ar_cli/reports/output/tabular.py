@@ -30,10 +30,27 @@ def write_csv(handle: IO[str], columns: Sequence[Column], rows: Iterable[Sequenc
     """A header of column keys, then one spreadsheet-safe line per row (`ids_as_text`:
     see cells.csv_formatter)."""
     writers = [csv_formatter(c, ids_as_text=ids_as_text) for c in columns]
-    writer = csv.writer(handle, lineterminator=line_end)
+    # Python 3.11's writer quotes a cell only for the characters of its own line
+    # terminator: with "\n", a cell holding a bare CR is written unquoted, and every
+    # reader (Excel too) starts a new row there, the rest of the cell a cell of its own.
+    # Writing with "\r\n" quotes both; each row's ending is then put back as asked.
+    if line_end != "\r\n":
+        handle = _LineEnd(handle, line_end)
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow([c.key for c in columns])
     for row in rows:
         writer.writerow(["" if value is None else write(value) for write, value in zip(writers, row)])
+
+
+class _LineEnd:
+    """A text handle that writes each row (one `write` per row from csv.writer) with
+    `line_end` in place of its final CRLF."""
+
+    def __init__(self, handle: IO[str], line_end: str) -> None:
+        self.handle, self.line_end = handle, line_end
+
+    def write(self, row: str) -> int:
+        return self.handle.write(row[:-2] + self.line_end)
 
 
 def write_xlsx(target: Path | IO[bytes], sheet_name: str, columns: Sequence[Column],
