@@ -104,8 +104,7 @@ def deliver(data: str | bytes, *, output: Output, default_name: str, phi: bool, 
     target = resolve_file(output, default_name, overwrite=overwrite)
     staged = StagedFile.beside(target, private=phi, overwrite=overwrite)
     try:
-        assert staged.temp is not None
-        staged.temp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        staged.write(data)
         if phi:
             _record_phi(str(target), data, fmt=fmt, rows=rows)
         staged.commit()

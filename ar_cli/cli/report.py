@@ -57,9 +57,9 @@ def nightly(
         # Never PHI in these files: they are for a shared folder and a mail attachment.
         for name, report in night.csv_reports().items():
             # As `aging --format csv` does: the totals are the file's last row.
-            staging.file(name).write_text(report_csv(report, include_phi=False, totals_row=True), encoding="utf-8")
-        staging.file("kpis.json").write_text(report_json(night.kpis.report, include_phi=False), encoding="utf-8")
-        staging.file("report.html").write_text(render_page(night), encoding="utf-8")
+            staging.write(name, report_csv(report, include_phi=False, totals_row=True))
+        staging.write("kpis.json", report_json(night.kpis.report, include_phi=False))
+        staging.write("report.html", render_page(night))
         # The ledger remembers the run only once every file is written.
         take_snapshot(ledger, as_of=day, edges=None, actor=st.actor(), measure=snapshot_measure)
         record_run(ledger, as_of=day, folder=str(target), seen=night.seen, new=night.new,

@@ -86,8 +86,7 @@ def stage_export(table: ExportTable, request: ExportRequest, target: Path, *, cr
                                    columns=[c.key for c in table.columns])
         meta = StagedFile.beside(staged.manifest_target, private=False, overwrite=overwrite)
         staged.files.append(meta)
-        assert meta.temp is not None
-        meta.temp.write_text(manifest_json(staged.manifest), encoding="utf-8")
+        meta.write(manifest_json(staged.manifest))
     except BaseException:
         staged.discard()
         raise

@@ -18,7 +18,6 @@ folder is removed and the month stays open. A month closed again after a reopen 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +32,7 @@ from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.aging import AgingQuery, aging_report
 from ar_cli.reports.export_files import money_totals, stage_export
 from ar_cli.reports.output import json_with_money, report_csv, resolve_folder, staged_folder
+from ar_cli.reports.output.files import StagedFolder
 from ar_cli.reports.export_rows import export_table
 from ar_cli.services.context import Actor
 from ar_cli.services.periods import Closed, Period, check_can_close, close_period
@@ -70,7 +70,7 @@ def close_with_pack(ledger: Ledger, period: Period, *, output: Path | None, acto
     try:
         with staged_folder(root, f"close-{period.text}") as staging:
             def pack(session: Session, text: str, first: date, last: date) -> dict[str, Any]:
-                files.append(_aging_file(session, staging.path, last))
+                files.append(_aging_file(session, staging, last))
                 for kind in (ExportKind.LEDGER, ExportKind.REMITTANCES):
                     request = ExportRequest(kind=kind, start=first, end=last)
                     staged = stage_export(export_table(session, kind, first, last), request,
@@ -83,9 +83,9 @@ def close_with_pack(ledger: Ledger, period: Period, *, output: Path | None, acto
                 body = {"period": text, "first_day": first.isoformat(), "last_day": last.isoformat(),
                         "files": listed, "phi": "masked", "tool": f"ar-cli {__version__}",
                         "created_at": actor.now.isoformat(), "created_by": actor.user}
-                staging.file("manifest.json").write_text(json_with_money(body), encoding="utf-8")
+                manifest = staging.write("manifest.json", json_with_money(body))
                 return {"files": {f["file"]: f["sha256"] for f in files},
-                        "manifest_sha256": hashlib.sha256(staging.file("manifest.json").read_bytes()).hexdigest()}
+                        "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()}
 
             closed = close_period(ledger, period, actor=actor, pack=pack)
             folder = _free_name(root, f"close-{period.text}")
@@ -105,13 +105,12 @@ def _free_name(root: Path, name: str) -> Path:
     return candidate
 
 
-def _aging_file(session: Session, folder: Path, as_of: date) -> dict[str, Any]:
+def _aging_file(session: Session, folder: StagedFolder, as_of: date) -> dict[str, Any]:
     """Aging by payer as of the month's last day, the totals as the last row."""
     report = aging_report(session, AgingQuery(as_of=as_of)).report
     name = f"aging_{as_of.isoformat()}.csv"
-    path = folder / name
     # The pack is always masked; the aging by payer holds no PHI anyway.
-    path.write_text(report_csv(report, include_phi=False, totals_row=True, line_end="\r\n"), encoding="utf-8")
+    path = folder.write(name, report_csv(report, include_phi=False, totals_row=True, line_end="\r\n"))
     rows = len(report.rows) + (1 if report.totals else 0)
     total = int(report.totals.get("total", 0)) if report.totals else 0
     return {"file": name, "rows": rows, "totals": {"total": cents_to_text(total)},

@@ -5,7 +5,7 @@ when missing), a file already there is never replaced without --overwrite, and
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location

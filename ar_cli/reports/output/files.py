@@ -90,6 +90,10 @@ class StagedFile:
         os.close(fd)  # mkstemp made it 0600: nothing is readable while it is written
         return cls(target=target, private=private, overwrite=overwrite, temp=Path(name))
 
+    def write(self, data: str | bytes) -> None:
+        assert self.temp is not None, "already committed or discarded"
+        self.temp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
     def commit(self) -> None:
         """Put the whole file in place (0600 with PHI, else 0644)."""
         assert self.temp is not None, "committed twice"
@@ -124,8 +128,7 @@ def _place_new(temp: Path, target: Path) -> None:
 def write_bytes(target: Path, data: bytes, *, private: bool, overwrite: bool) -> None:
     staged = StagedFile.beside(target, private=private, overwrite=overwrite)
     try:
-        assert staged.temp is not None
-        staged.temp.write_bytes(data)
+        staged.write(data)
         staged.commit()
     except BaseException:
         staged.discard()
@@ -147,6 +150,12 @@ class StagedFolder:
 
     def file(self, name: str) -> Path:
         return self.path / name
+
+    def write(self, name: str, text: str) -> Path:
+        """One UTF-8 file of the folder (its mode is set when the folder is placed)."""
+        path = self.path / name
+        path.write_text(text, encoding="utf-8", newline="")
+        return path
 
     def place(self, target: Path, *, replace: bool = False) -> None:
         for child in self.path.iterdir():
