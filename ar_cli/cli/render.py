@@ -124,7 +124,7 @@ def _current_context(silent: bool = False):
 
 def format_for(fmt: str, output: Output) -> str:
     """The format asked for; when --format was not given, a file named *.csv, *.json or
-    *.xlsx is written in that format (anything else gets the table as text)."""
+    *.xlsx is written in that format (any other name gets the table as text)."""
     suffix = output_suffix(output).lstrip(".")
     if suffix not in ("csv", "json", "xlsx"):
         return fmt
@@ -134,7 +134,13 @@ def format_for(fmt: str, output: Output) -> str:
     source = ctx.get_parameter_source("fmt")
     if source is not None and source.name != "DEFAULT":
         return fmt
-    return type(fmt)(suffix) if suffix in {f.value for f in type(fmt)} else fmt
+    choices = [f.value for f in type(fmt)]
+    if suffix not in choices:
+        from ar_cli.domain.errors import InputError
+
+        raise InputError(f"--output {output}: this command writes {', '.join(choices)}, not {suffix}; "
+                         "give --format, or another file name")
+    return type(fmt)(suffix)
 
 
 def _record_phi(where: str, data: str | bytes, *, fmt: str, rows: int) -> None:

@@ -92,3 +92,11 @@ def test_format_table_to_a_file_writes_the_table(small, tmp_path):
         assert small("aging", "--as-of", "2026-06-30", "--output", str(tmp_path / name)).exit_code == 0
         assert (tmp_path / name).read_text().startswith(start)
     json.loads((tmp_path / "a.json").read_text())
+
+
+def test_a_workbook_name_for_a_command_without_workbooks_is_refused(small, tmp_path):
+    result = small("claims", "list", "--output", str(tmp_path / "claims.xlsx"))
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: --output {tmp_path}/claims.xlsx: this command writes table, csv, json, not xlsx; give "
+           "--format, or another file name\n")
+    assert list(tmp_path.glob("claims*")) == []
