@@ -12,7 +12,7 @@ same four things:
 - `cells`: what a cell holds. `mask_cell` is the one PHI masker (by column);
   `csv_formatter` writes a CSV cell with money as a plain number and the
   spreadsheet-formula guard (domain/spreadsheet_safety.py) on every text cell;
-  `xlsx_cell` types a workbook cell (money a number, dates real dates, text always a
+  `xlsx_formatter` types a workbook cell (money a number, dates real dates, text always a
   string cell, never a formula).
 - `tabular`: whole files from columns and rows: `write_csv`, `write_xlsx`,
   `report_csv`, `report_json`, `report_rows` (a Report's rows as lists, masked as

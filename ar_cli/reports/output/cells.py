@@ -78,47 +78,46 @@ def _cell_writer(column: Column, ids_as_text: bool):
     return lambda value: value.isoformat() if isinstance(value, date) else safe(str(value))
 
 
-def xlsx_cell(sheet, column: Column, value: Any):
-    """One write-only workbook cell: money in currency units with a money format,
-    counts and shares as numbers, dates as dates, everything else a string cell (so
-    `=HYPERLINK(…)` is shown as the text it is, without a quote the user would see)."""
+def xlsx_formatter(sheet, column: Column):
+    """The function that makes one write-only workbook cell of this column (chosen once
+    per column): money in currency units with a money format, counts and shares as
+    numbers, dates as dates, everything else a string cell — so `=HYPERLINK(…)` is shown
+    as the text it is, without a quote the user would see. None for an empty value."""
     from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if column.kind == Kind.MONEY:
-        cell = WriteOnlyCell(sheet, value=int(value) / 100)  # display only; totals stay in cents
-    elif column.kind == Kind.INT:
-        cell = WriteOnlyCell(sheet, value=int(value))
-    elif column.kind == Kind.PERCENT:
-        cell = WriteOnlyCell(sheet, value=float(value))
-    elif column.kind == Kind.DATE and isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-    elif column.kind == Kind.DATE and _iso_day(str(value)) is not None:
-        cell = WriteOnlyCell(sheet, value=_iso_day(str(value)))
-    else:
-        return _text_cell(sheet, value.isoformat() if isinstance(value, date) else str(value))
-    if column.kind in XLSX_FORMATS:
-        cell.number_format = XLSX_FORMATS[column.kind]
-    return cell
-
-
-def _text_cell(sheet, text: str):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet)
-    # Assigning the value would let openpyxl read a leading '=' as a formula; a string
-    # cell set directly is stored as shared text and never evaluated.
-    cell._value, cell.data_type = _xml_safe(text), "s"
-    return cell
-
-
-def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot hold most control characters (openpyxl refuses them): shown as
-    U+FFFD, the replacement character, rather than failing the whole file."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    style = XLSX_FORMATS.get(column.kind)
+
+    def number(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        if style:
+            cell.number_format = style
+        return cell
+
+    def text(value: str):
+        cell = WriteOnlyCell(sheet)
+        # Assigning the value would let openpyxl read a leading '=' as a formula; a
+        # string cell set directly is stored as text and never evaluated. XML 1.0 cannot
+        # hold most control characters: they become U+FFFD rather than fail the file.
+        cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value), "s"
+        return cell
+
+    def write(value: Any):
+        if value is None or value == "":
+            return None
+        if column.kind == Kind.MONEY:
+            return number(int(value) / 100)  # display only; totals stay in cents
+        if column.kind == Kind.INT:
+            return number(int(value))
+        if column.kind == Kind.PERCENT:
+            return number(float(value))
+        if isinstance(value, date):
+            return number(value) if column.kind == Kind.DATE else text(value.isoformat())
+        if column.kind == Kind.DATE and (day := _iso_day(str(value))) is not None:
+            return number(day)
+        return text(str(value))
+
+    return write
 
 
 def _iso_day(text: str) -> date | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ar_cli.domain.money import cents_to_text
-from ar_cli.reports.output.cells import csv_formatter, mask_cell, xlsx_cell
+from ar_cli.reports.output.cells import csv_formatter, mask_cell, xlsx_formatter
 from ar_cli.reports.report import Column, Kind, Report
 
 _MONEY_MARK = "\x00money:"
@@ -61,8 +61,9 @@ def write_xlsx(target: Path | IO[bytes], sheet_name: str, columns: Sequence[Colu
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(sheet_name))
     sheet.append([c.key for c in columns])
+    writers = [xlsx_formatter(sheet, c) for c in columns]
     for row in rows:
-        sheet.append([xlsx_cell(sheet, column, value) for column, value in zip(columns, row)])
+        sheet.append([write(value) for write, value in zip(writers, row)])
     book.save(target)
 
 
