@@ -9,7 +9,8 @@ import typer
 from ar_cli.cli.formats import OutputFormat
 
 FormatOption = Annotated[OutputFormat, typer.Option(
-    "--format", "-f", help="table on a terminal, or csv / json for files and scripts.",
+    "--format", "-f", help="table on a terminal, or csv / json for files and scripts (default: the "
+    "--output file's .csv or .json name, else table).",
     case_sensitive=False)]
 # A string, not a Path: a trailing "/" says "a folder", and Path would drop it.
 OutputOption = Annotated[Optional[str], typer.Option(
