@@ -4,13 +4,13 @@ shows how they moved across snapshots, as a table and a terminal chart."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, ToOption
+from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
 
 
@@ -57,6 +57,7 @@ def aging(
         help="Leave out balances smaller than this amount, credits by their size (e.g. 10.00).")] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Open balances in age buckets: amount and count per bucket, total, share, AR over 90 days.
@@ -88,15 +89,16 @@ def aging(
 
         with state(ctx).ledger().read() as session:
             result = aging_report(session, query)
-    if fmt == AgingFormat.table and output is None:
-        from ar_cli.cli.console import stdout_console
+    name = f"aging_{query.as_of.isoformat()}"
+    if fmt == AgingFormat.table:
+        def draw(console, shown) -> None:
+            _print_whole(console, _aging_table(replace(result, report=shown)))
+            for note in shown.notes:
+                console.print(note)
 
-        console = stdout_console()
-        _print_whole(console, _aging_table(result))
-        for note in result.report.notes:
-            console.print(note)
+        _table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
         return
-    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi)
+    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
 
 
 @app.command("snapshot")
@@ -131,6 +133,7 @@ def trend(
         "--buckets", help="Use snapshots taken with these edges (default: those of the newest snapshot).")] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """How each aging bucket moved across snapshots: a table and a bar chart per period."""
@@ -143,17 +146,18 @@ def trend(
     fmt = _format_for(fmt, output)
     with state(ctx).ledger().read() as session:
         result = aging_trend(session, query)
-    if fmt == AgingFormat.table and output is None:
-        from ar_cli.cli.console import stdout_console
+    name = "aging_trend" + "".join(f"_{d.isoformat()}" for d in (query.start, query.end) if d)
+    if fmt == AgingFormat.table:
+        def draw(console, shown) -> None:
+            if result.points:
+                _print_whole(console, _trend_table(replace(result, report=shown)))
+                console.print(_trend_chart(result))
+            for note in shown.notes:
+                console.print(note)
 
-        console = stdout_console()
-        if result.points:
-            _print_whole(console, _trend_table(result))
-            console.print(_trend_chart(result))
-        for note in result.report.notes:
-            console.print(note)
+        _table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
         return
-    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi)
+    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
 
 
 def _from_summary_file(ctx: typer.Context, query):
@@ -188,10 +192,11 @@ def _cents(text: str | None, option: str) -> int:
         raise InputError(f"{option}: {exc}") from None
 
 
-def _format_for(fmt: AgingFormat, output: Path | None) -> AgingFormat:
-    """A file named *.xlsx is a workbook unless another format was asked for."""
-    if fmt == AgingFormat.table and output is not None and output.suffix.lower() == ".xlsx":
-        return AgingFormat.xlsx
+def _format_for(fmt: AgingFormat, output: str | None) -> AgingFormat:
+    """A file named *.csv, *.json or *.xlsx is that format unless --format was given."""
+    from ar_cli.cli.render import format_for
+
+    fmt = format_for(fmt, output)
     if fmt == AgingFormat.xlsx and output is None:
         from ar_cli.domain.errors import InputError
 
@@ -199,61 +204,33 @@ def _format_for(fmt: AgingFormat, output: Path | None) -> AgingFormat:
     return fmt
 
 
-def _emit(report, *, fmt: AgingFormat, output: Path | None, include_phi: bool) -> None:
+def _table(report, draw, *, output: str | None, include_phi: bool, overwrite: bool, name: str) -> None:
+    """The Rich table on a terminal; elsewhere (a pipe, a cron log, --output FILE) the
+    same table as plain text, PHI masked unless --include-phi."""
+    from ar_cli.cli.render import deliver, mask_report, on_terminal, shows_phi, table_text
+
+    phi = shows_phi(include_phi, output)
+    shown = report if phi else mask_report(report)
+    if output is None and on_terminal():
+        from ar_cli.cli.console import stdout_console
+
+        draw(stdout_console(), shown)
+        return
+    deliver(table_text(lambda console: draw(console, shown)), output=output, default_name=f"{name}.txt",
+            phi=phi and any(c.phi for c in report.columns) and bool(report.rows), overwrite=overwrite,
+            fmt="table", rows=len(report.rows))
+
+
+def _emit(report, *, fmt: AgingFormat, output: str | None, include_phi: bool, overwrite: bool, name: str) -> None:
     """CSV and workbooks carry the totals as their last row (kind 'total'); JSON as `totals`."""
-    from dataclasses import replace
-
     from ar_cli.cli.formats import OutputFormat
-    from ar_cli.cli.render import emit
+    from ar_cli.cli.render import emit, emit_xlsx
 
-    if fmt == AgingFormat.json:
-        emit(report, fmt=OutputFormat.json, output=output, include_phi=include_phi)
-        return
-    flat = replace(report, rows=report.rows + ([report.totals] if report.totals else []), totals=None)
     if fmt == AgingFormat.xlsx:
-        _write_xlsx(flat, output, include_phi=include_phi)
+        emit_xlsx(report, output=output, include_phi=include_phi, overwrite=overwrite, name=name, totals_row=True)
         return
-    emit(flat, fmt=OutputFormat.csv, output=output, include_phi=include_phi)
-
-
-def _write_xlsx(report, path: Path, *, include_phi: bool) -> None:
-    """One sheet: money and shares as numbers with Excel formats; PHI masked unless asked."""
-    import os
-    import tempfile
-
-    import pandas as pd
-
-    from ar_cli.cli.render import mask_cell
-    from ar_cli.domain.errors import InputError
-    from ar_cli.reports.report import Kind
-
-    target = path.expanduser()
-    if target.is_dir():
-        raise InputError(f"--output {path}: is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise InputError(f"--output {path}: folder {target.parent} does not exist")
-    money = {c.key for c in report.columns if c.kind == Kind.MONEY}
-    data = [{c.key: (int(row[c.key]) / 100 if c.key in money and row.get(c.key) is not None
-                     else (row.get(c.key) if include_phi else mask_cell(c, row.get(c.key))))
-             for c in report.columns} for row in report.rows]
-    frame = pd.DataFrame(data, columns=[c.key for c in report.columns])
-    formats = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.0%", Kind.INT: "#,##0", Kind.DATE: "yyyy-mm-dd"}
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name=report.name, index=False)
-            sheet = writer.sheets[report.name]
-            for number, column in enumerate(report.columns, 1):
-                style = formats.get(column.kind)
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
-                    if style:
-                        cell.number_format = style
-        os.chmod(tmp, 0o600 if include_phi else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    emit(report, fmt=OutputFormat(fmt.value), output=output, include_phi=include_phi, overwrite=overwrite,
+         name=name, totals_row=True)
 
 
 def _print_whole(console, table) -> None:

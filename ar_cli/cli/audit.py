@@ -5,14 +5,15 @@ from __future__ import annotations
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import FormatOption, OutputOption
+from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="The audit trail: verify the hash chain and every balance.", no_args_is_help=True)
 
 
 @app.command("verify")
-def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
+           overwrite: OverwriteOption = False) -> None:
     """Walk the audit hash chain, recompute every claim balance and unapplied account from
     its entries, and tie each posted remittance to its payment; list each break with its id.
 
@@ -35,7 +36,7 @@ def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: O
             emit(report, fmt=fmt, output=None, include_phi=False)
         typer.echo(summary)
     else:
-        emit(report, fmt=fmt, output=output, include_phi=False)
+        emit(report, fmt=fmt, output=output, include_phi=False, overwrite=overwrite)
         typer.echo(summary, err=True)
     if not result.clean:
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ from ar_cli.cli.options import (
     FromOption,
     IncludePhiOption,
     OutputOption,
+    OverwriteOption,
     PostingDateOption,
     ToOption,
 )
@@ -57,6 +58,7 @@ def list_(
     limit: Annotated[Optional[int], typer.Option(help="At most this many rows (all by default).", min=1)] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """List claims with their charges and what insurance and the patient still owe."""
@@ -73,7 +75,7 @@ def list_(
                       service_to=end, limit=limit)
     with state(ctx).ledger().read() as session:
         report = claims_list(session, flt)
-    emit(report, fmt=fmt, output=output, include_phi=include_phi)
+    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("show")
@@ -82,6 +84,7 @@ def show(
     claim: Annotated[str, typer.Argument(help="Claim number (the patient control number).")],
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Show one claim: header, coverages, lines, every ledger entry, balances, notes.
@@ -94,4 +97,4 @@ def show(
     with state(ctx).ledger().read() as session:
         detail = claim_detail(session, claim)
     emit_sections(detail.parts(), fmt=fmt, output=output, include_phi=include_phi,
-                  csv_section="entries")
+                  csv_section="entries", overwrite=overwrite, name=f"claim_{claim}")

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.options import FormatOption, OutputOption
+from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import CliState, state
 
@@ -69,6 +69,7 @@ def show(
     code_set: ShowSetOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Explain codes, and say what posting does with an adjustment code.
 
@@ -83,7 +84,7 @@ def show(
         blocks = ["\n".join(_answer_lines(a)) for a in answers]
         typer.echo("\n\n".join(blocks))
         return
-    emit(_answers_report(answers), fmt=fmt, output=output, include_phi=False)
+    emit(_answers_report(answers), fmt=fmt, output=output, include_phi=False, overwrite=overwrite)
 
 
 def _answer_lines(answer) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
@@ -15,7 +15,7 @@ app = typer.Typer(help="Team settings kept in the ledger: list, get, set.", no_a
 
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          include_phi: IncludePhiOption = False) -> None:
+          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
     """List every setting with its value and what it does."""
     from ar_cli.cli.render import emit
     from ar_cli.domain.settings import SETTINGS
@@ -29,7 +29,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
     emit(Report(name="settings", title="Settings", columns=[
         Column(key="key", title="Key"), Column(key="value", title="Value"),
         Column(key="default", title="Default?"), Column(key="help", title="What it does")], rows=rows),
-        fmt=fmt, output=output, include_phi=include_phi)
+        fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("get")

@@ -8,7 +8,8 @@ import typer
 
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import (
-    AsOfOption, FormatOption, FromOption, IncludePhiOption, OutputOption, PostingDateOption, ToOption,
+    AsOfOption, FormatOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption,
+    ToOption,
 )
 from ar_cli.cli.state import parse_date, state, today
 
@@ -40,6 +41,7 @@ def list_(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """List denials sorted by money at stake (largest first), with each one's next action."""
@@ -55,7 +57,7 @@ def list_(
     else:
         on_screen = fmt == OutputFormat.table and output is None
         report = list_report(state(ctx).ledger(), flt, next_action_column=not on_screen)
-    emit(report, fmt=fmt, output=output, include_phi=include_phi)
+    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("show")
@@ -65,6 +67,7 @@ def show(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Every denial on one claim: codes, money, status, appeal level and deadline, next action."""
@@ -72,7 +75,7 @@ def show(
     from ar_cli.reports.denials import claim_report
 
     report = claim_report(state(ctx).ledger(), claim, parse_date(as_of, "--as-of") or today())
-    emit(report, fmt=fmt, output=output, include_phi=include_phi)
+    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("appeal")
@@ -161,6 +164,7 @@ def trends(
     to: ToOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Denial count, money and denial rate by category, payer or month."""
@@ -171,7 +175,7 @@ def trends(
     if by not in ("category", "payer", "month"):
         raise InputError(f"--by: {by!r} is not category, payer or month")
     emit(trends_report(state(ctx).ledger(), by=by, start=parse_date(from_, "--from"), end=parse_date(to, "--to")),
-         fmt=fmt, output=output, include_phi=include_phi)
+         fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("flags")
@@ -183,6 +187,7 @@ def flags(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Risks before money is lost: appeals due soon, denials nobody acted on, timely filing at risk."""
@@ -190,7 +195,8 @@ def flags(
     from ar_cli.reports.denials import flags_report
 
     emit(flags_report(state(ctx).ledger(), as_of=parse_date(as_of, "--as-of") or today(), due_within=due_within,
-                      idle_days=idle_days, filing_within=filing_within), fmt=fmt, output=output, include_phi=include_phi)
+                      idle_days=idle_days, filing_within=filing_within), fmt=fmt, output=output,
+         include_phi=include_phi, overwrite=overwrite)
 
 
 def _cents(text: str | None, option: str) -> int | None:

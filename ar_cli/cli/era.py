@@ -6,8 +6,6 @@ as Rich tables on a terminal, as JSON, or as CSV (one row per adjustment).
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,16 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Remittances (835 ERA files): read one without posting it.", no_args_is_help=True)
-
-# Money goes through JSON as a marked string and comes out as a bare number with two
-# decimals: json.dumps would print 12.5 for a float, and bills say 12.50.
-_MONEY_MARK = "\x00money:"
-_MONEY_RE = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
 
 
 @app.command("show")
@@ -33,6 +26,7 @@ def show(
     file: Annotated[Path, typer.Argument(help="An 835 remittance file (X12 5010, or 4010).")],
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Show a remittance like a paper EOB: the payment, each claim with its lines,
@@ -42,7 +36,7 @@ def show(
     JSON gives the parsed structure; CSV gives one row per adjustment.
     """
     from ar_cli.cli.codes import knowledge_for
-    from ar_cli.cli.render import emit, write_text_file
+    from ar_cli.cli.render import deliver, emit, format_for, on_terminal, shows_phi, table_text
     from ar_cli.reports.era_eob import eob_adjustments, eob_tree
     from ar_cli.x12.remittance_835 import read_remittances
 
@@ -51,32 +45,36 @@ def show(
     for remittance in remittances:
         for warning in remittance.warnings:
             sys.stderr.write(f"warning: {warning}\n")
-    if fmt == OutputFormat.csv or (fmt == OutputFormat.table and output is not None):
+    name = f"era_{Path(file.name).stem}"
+    fmt = format_for(fmt, output)
+    if fmt == OutputFormat.csv:
         # render.emit masks PHI columns itself, so it gets the names unmasked.
         emit(eob_adjustments(eob_tree(file.name, remittances, knowledge, include_phi=True)),
-             fmt=OutputFormat.csv, output=output, include_phi=include_phi)
+             fmt=OutputFormat.csv, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
         return
     # PHI is shown on a terminal and masked in anything written (a file or a pipe).
-    phi = include_phi or (output is None and sys.stdout.isatty())
+    phi = shows_phi(include_phi, output)
     tree = eob_tree(file.name, remittances, knowledge, include_phi=phi)
+    claims = sum(len(r["claims"]) for r in tree["remittances"])
     if fmt == OutputFormat.json:
-        text = to_json(tree)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_file(output, text, private=include_phi)
+        deliver(to_json(tree), output=output, default_name=f"{name}.json", phi=phi and claims > 0,
+                overwrite=overwrite, fmt="json", rows=claims)
         return
-    _print_tables(tree)
+    if output is None and on_terminal():
+        _print_tables(tree)
+        return
+    deliver(table_text(lambda console: _print_tables(tree, console)), output=output, default_name=f"{name}.txt",
+            phi=phi and claims > 0, overwrite=overwrite, fmt="table", rows=claims)
 
 
 def to_json(tree: Any) -> str:
     """The tree as JSON: money with two decimals, dates ISO."""
-    from ar_cli.domain.money import cents_to_text
     from ar_cli.reports.era_eob import Money
+    from ar_cli.reports.output import json_with_money, money_number
 
     def convert(value: Any) -> Any:
         if isinstance(value, Money):
-            return _MONEY_MARK + cents_to_text(value)
+            return money_number(value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, dict):
@@ -85,7 +83,7 @@ def to_json(tree: Any) -> str:
             return [convert(item) for item in value]
         return value
 
-    return _MONEY_RE.sub(r"\1", json.dumps(convert(tree), indent=2, ensure_ascii=False)) + "\n"
+    return json_with_money(convert(tree))
 
 
 # -- Rich tables -----------------------------------------------------------------------
@@ -93,12 +91,13 @@ def to_json(tree: Any) -> str:
 # from a payer's file ("[N]") must be shown as sent, not interpreted.
 
 
-def _print_tables(tree: dict[str, Any]) -> None:
+def _print_tables(tree: dict[str, Any], console=None) -> None:
     from rich.text import Text
 
-    from ar_cli.cli.console import stdout_console
+    if console is None:
+        from ar_cli.cli.console import stdout_console
 
-    console = stdout_console()
+        console = stdout_console()
     for r in tree["remittances"]:
         console.print(Text(f"{r['file']} · transaction {r['control_number']}", style="bold"))
         console.print(_header_table(r))

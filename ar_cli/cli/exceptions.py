@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, PostingDateOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
@@ -20,6 +20,7 @@ def list_(
     kind: Annotated[Optional[str], typer.Option(help="Only this kind (e.g. line_conflict, unmatched_claim).")] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """List exceptions (open ones unless --status says otherwise)."""
@@ -27,7 +28,7 @@ def list_(
     from ar_cli.reports.exceptions import exceptions_report
 
     emit(exceptions_report(state(ctx).ledger(), status=status, kind=kind), fmt=fmt, output=output,
-         include_phi=include_phi)
+         include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("resolve")

@@ -3,12 +3,11 @@ denials or the audit log over a range of posting dates, with a manifest beside e
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.options import FromOption, IncludePhiOption, ToOption
+from ar_cli.cli.options import FromOption, IncludePhiOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state
 
 def export(
@@ -20,9 +19,11 @@ def export(
     to: ToOption = None,
     fmt: Annotated[Optional[str], typer.Option(
         "--format", "-f", help="csv (default; xlsx when --output ends in .xlsx) or xlsx.")] = None,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="File to write, or an existing folder (the file is then named "
-        "KIND_FROM_TO.csv). The manifest is written beside it as FILE.manifest.json.")] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="File to write, or a folder (a path ending in / or naming a folder; created "
+        "when missing): the file is then named KIND_FROM_TO.csv. The manifest is written beside it as "
+        "FILE.manifest.json. An existing file is never replaced without --overwrite.")] = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
     bom: Annotated[bool, typer.Option(
         "--bom", help="Start the CSV with a UTF-8 byte-order mark (older Excel needs it for accents).")] = False,
@@ -43,11 +44,13 @@ def export(
     if start is None or end is None:
         raise InputError("export: give the posting dates with --from YYYY-MM-DD and --to YYYY-MM-DD")
     if fmt is None:
-        fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"
+        from ar_cli.cli.render import output_suffix
+
+        fmt = "xlsx" if output_suffix(output) == ".xlsx" else "csv"
     request = ExportRequest(kind=chosen, start=start, end=end, fmt=parse_format(fmt), include_phi=include_phi,
                             bom=bom)
     st = state(ctx)
-    done = run_export(st.ledger(), request, output=output, actor=st.actor())
+    done = run_export(st.ledger(), request, output=output, actor=st.actor(), overwrite=overwrite)
     totals = ", ".join(f"{key} {value}" for key, value in done.manifest["totals"].items())
     typer.echo(f"{done.path}: {done.manifest['rows']:,} {chosen.value} rows"
                + (f" ({totals})" if totals else "")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import FormatOption, FromOption, OutputOption, ToOption
+from ar_cli.cli.options import FormatOption, FromOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
 
 
@@ -21,6 +21,7 @@ def kpis(
         "and denominator.")] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Key numbers for --from..--to (default: the month to --to, --to default today), each
     with its formula, numerator and denominator. Amounts count entries posted by --to."""
@@ -33,29 +34,31 @@ def kpis(
         raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
     with state(ctx).ledger().read() as session:
         result = kpi_report(session, KpiQuery(start=start, end=end, rows=rows))
-    if fmt == OutputFormat.table and output is None:
-        _print(result)
+    from ar_cli.cli.render import format_for
+
+    name = f"kpis_{start.isoformat()}_{end.isoformat()}"
+    fmt = format_for(fmt, output)
+    if fmt == OutputFormat.table:
+        from ar_cli.cli.render import deliver, on_terminal, table_text
+
+        if output is None and on_terminal():
+            _print(result)
+        else:  # KPIs are counts and sums: no PHI to mask
+            deliver(table_text(lambda console: _print(result, console)), output=output, default_name=f"{name}.txt",
+                    phi=False, overwrite=overwrite, fmt="table", rows=len(result.kpis))
         return
-    from ar_cli.cli.render import emit, to_json
+    from ar_cli.cli.render import deliver, emit
+    from ar_cli.reports.output.tabular import reports_json
 
     if fmt == OutputFormat.json and result.rows is not None:
-        import json
-
-        body = {**json.loads(to_json(result.report, include_phi=False)),
-                **json.loads(to_json(result.rows, include_phi=False))}
-        text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            from ar_cli.cli.render import write_text_file
-
-            write_text_file(output, text)
+        deliver(reports_json([result.report, result.rows], include_phi=False), output=output,
+                default_name=f"{name}.json", phi=False, overwrite=overwrite, fmt="json", rows=len(result.kpis))
         return
     chosen = result.rows if (rows and fmt == OutputFormat.csv) else result.report
-    emit(chosen, fmt=fmt, output=output, include_phi=False)
+    emit(chosen, fmt=fmt, output=output, include_phi=False, overwrite=overwrite, name=name)
 
 
-def _print(result) -> None:
+def _print(result, console=None) -> None:
     from rich.table import Table
 
     from ar_cli.cli.console import stdout_console
@@ -81,7 +84,7 @@ def _print(result) -> None:
             value = f"{kpi.value} days"
         table.add_row(kpi.name, value, part(kpi.numerator, kpi.numerator_measure),
                       part(kpi.denominator, kpi.denominator_measure), formula)
-    console = stdout_console()
+    console = console or stdout_console()
     console.print(table)
     if result.rows is not None:
         console.print(to_table(result.rows))

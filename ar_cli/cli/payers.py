@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
@@ -15,12 +15,12 @@ app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True
 
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          include_phi: IncludePhiOption = False) -> None:
+          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
     """List payers with their class, filing limit, appeal windows, ids and what they owe."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.payers import payers_report
 
-    emit(payers_report(state(ctx).ledger()), fmt=fmt, output=output, include_phi=include_phi)
+    emit(payers_report(state(ctx).ledger()), fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("set")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import FormatOption, OutputOption
+from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Accounting periods: close a month (no posting date in it after), list, reopen.",
@@ -23,8 +23,8 @@ def close(
     period: PeriodArgument,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o",
-        help="Folder for the close pack (default: close-packs/ beside a SQLite ledger; "
-        "required for PostgreSQL).")] = None,
+        help="Folder for the close pack, created when missing (default: close-packs/ beside a SQLite "
+        "ledger; required for PostgreSQL). An earlier pack is never replaced.")] = None,
 ) -> None:
     """Close a month: from now on nothing posts with a posting date in it (a late
     correction posts in an open month, its effective date saying what it corrects).
@@ -46,7 +46,8 @@ def close(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
+          overwrite: OverwriteOption = False) -> None:
     """Every month closed, with who closed it and when; a reopened month says who and why."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Kind, Report
@@ -63,7 +64,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
     if not rows and fmt == OutputFormat.table and output is None:
         typer.echo("no period has been closed")
         return
-    emit(report, fmt=fmt, output=output, include_phi=False)
+    emit(report, fmt=fmt, output=output, include_phi=False, overwrite=overwrite)
 
 
 @app.command("reopen")

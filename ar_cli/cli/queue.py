@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import AsOfOption, FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.options import AsOfOption, FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import parse_date, state, today
 
 
@@ -30,6 +30,7 @@ def queue(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """Rank the work: open claims by a priority score, with a short why on every row.
@@ -59,7 +60,8 @@ def queue(
         from ar_cli.reports.queue import queue_report
 
         report = queue_report(state(ctx).ledger(), flt, as_of=when)
-    emit(report, fmt=fmt, output=output, include_phi=include_phi)
+    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite,
+         name=f"queue_{when.isoformat()}")
 
 
 def _from_file(ctx: typer.Context, flt, when):

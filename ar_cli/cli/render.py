@@ -1,97 +1,41 @@
-"""Rendering a Report as a Rich table, CSV or JSON; writing files safely.
+"""Rendering a Report as a Rich table, CSV, JSON or XLSX, and putting it where it goes.
 
-Tables only on a terminal are decorated; JSON is `{"<name>": [...], "totals": {...}}`
-with money as numbers with two decimals, dates ISO and ids as strings. Every file
-written is masked for PHI unless the user passed --include-phi.
+The cells, masking, file modes and atomic writes are reports/output's; this module
+decides the cli's part: a table is decorated only on a terminal, and PHI is shown only
+there. Anything else — a file, a pipe, a cron log — gets PHI masked unless the user
+passed --include-phi, and then the write is an audit event (`output.phi`) naming the
+command, where it went, how many rows and the hash of what was written.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
-import json
 import os
-import re
 import sys
-import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ar_cli.domain.errors import InputError
-from ar_cli.domain.money import cents_to_text, format_money
-from ar_cli.domain.phi import mask_date, mask_name, mask_value
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.domain.money import format_money
+from ar_cli.reports.output import mask_cell, mask_report, report_csv, report_json, reports_json
+from ar_cli.reports.report import Kind, Report
+
+__all__ = ["deliver", "emit", "emit_sections", "emit_xlsx", "format_for", "mask_cell", "mask_report", "output_suffix", "shows_phi", "on_terminal", "table_text", "to_table"]
+
+Output = str | os.PathLike | None
+EXTENSIONS = {OutputFormat.table: "txt", OutputFormat.csv: "csv", OutputFormat.json: "json"}
 
 
-_MONEY_MARK = "\x00money:"
-_MONEY_RE = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
-def mask_cell(column: Column, value: Any) -> Any:
-    if not column.phi or value in (None, ""):
-        return value
-    if column.kind == Kind.DATE:
-        return mask_date(value)
-    if "name" in column.key:
-        return mask_name(value)
-    return mask_value(value)
-
-
-def _plain(column: Column, value: Any) -> str:
-    if value is None:
-        return ""
-    if column.kind == Kind.MONEY:
-        return cents_to_text(int(value))
-    if column.kind == Kind.PERCENT:
-        return f"{float(value):.4f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def to_csv(report: Report, *, include_phi: bool) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.key for c in report.columns])
-    for row in report.rows:
-        writer.writerow([_plain(c, row.get(c.key) if include_phi else mask_cell(c, row.get(c.key)))
-                         for c in report.columns])
-    return buffer.getvalue()
-
-
-def _json_value(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.kind == Kind.MONEY:
-        return _MONEY_MARK + cents_to_text(int(value))
-    if column.kind == Kind.INT:
-        return int(value)
-    if column.kind == Kind.PERCENT:
-        return round(float(value), 4)
-    if isinstance(value, date):
-        return value.isoformat()
-    if column.kind == Kind.ID:
-        return str(value)
-    return value
-
-
-def to_json(report: Report, *, include_phi: bool) -> str:
-    columns = {c.key: c for c in report.columns}
-
-    def convert(row: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for key, value in row.items():
-            column = columns.get(key, Column(key=key, title=key))
-            out[key] = _json_value(column, value if include_phi else mask_cell(column, value))
-        return out
-
-    body: dict[str, Any] = {report.name: [convert(r) for r in report.rows]}
-    if report.totals is not None:
-        body["totals"] = convert(report.totals)
-    text = json.dumps(body, indent=2, ensure_ascii=False)
-    return _MONEY_RE.sub(r"\1", text) + "\n"
+def shows_phi(include_phi: bool, output: Output) -> bool:
+    """PHI unmasked: when asked for, or on a terminal a person is looking at."""
+    return include_phi or (output is None and on_terminal())
 
 
 def to_table(report: Report, *, width: int | None = None):
@@ -111,7 +55,9 @@ def to_table(report: Report, *, width: int | None = None):
     return table
 
 
-def _display(column: Column, value: Any) -> str:
+def _display(column, value: Any):
+    from rich.text import Text
+
     if value is None or value == "":
         return ""
     if column.kind == Kind.MONEY:
@@ -122,73 +68,175 @@ def _display(column: Column, value: Any) -> str:
         return f"{int(value):,}"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return Text(str(value))  # text from a payer's file ("[N]") is shown as sent, not read as markup
 
 
-def write_text_file(path: Path, text: str, *, private: bool = False, bom: bool = False) -> None:
-    """Write to a temporary name beside the target, then rename: never half a file."""
-    target = path.expanduser()
-    if target.is_dir():
-        raise InputError(f"--output {path}: is a directory; give a file name")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"--output {path}: folder {parent} does not exist")
+def table_text(draw: Callable[[Any], None]) -> str:
+    """What `draw(console)` prints, as plain text (no colour, no terminal codes): a
+    table written to a file is the table, not CSV."""
+    from rich.console import Console
+
+    from ar_cli.cli.console import stdout_console
+
+    buffer = io.StringIO()
+    width = stdout_console().width if not on_terminal() else 160
+    draw(Console(file=buffer, width=max(width, 80), no_color=True, force_terminal=False, highlight=False,
+                 soft_wrap=False, color_system=None))
+    return buffer.getvalue()
+
+
+def deliver(data: str | bytes, *, output: Output, default_name: str, phi: bool, overwrite: bool,
+            fmt: str, rows: int) -> None:
+    """Put rendered output where it goes: stdout, or the file `--output` names (a folder
+    gets `default_name`). `phi`: it holds unmasked PHI — the file is then 0600, and
+    anywhere but a terminal the write is recorded in the audit log first."""
+    if output is None:
+        if phi and not on_terminal():
+            _record_phi("stdout (a pipe or file)", data, fmt=fmt, rows=rows)
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    from ar_cli.reports.output import StagedFile, resolve_file
+
+    target = resolve_file(output, default_name, overwrite=overwrite)
+    staged = StagedFile.beside(target, private=phi, overwrite=overwrite)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=parent)
-    except OSError as exc:
-        raise InputError(f"--output {path}: cannot write there: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o600 if private else 0o644)
-        os.replace(tmp, target)
+        staged.write(data)
+        if phi:
+            _record_phi(str(target), data, fmt=fmt, rows=rows)
+        staged.commit()
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        staged.discard()
         raise
 
 
-def emit(report: Report, *, fmt: OutputFormat, output: Path | None, include_phi: bool) -> None:
-    """Print or write a report in the format asked for."""
-    if fmt == OutputFormat.table and output is None:
-        from ar_cli.cli.console import stdout_console
+def _current_context(silent: bool = False):
+    """The running command's context (typer ≥ 0.29 carries its own copy of click)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - an older typer on plain click
+        from click import get_current_context
+    return get_current_context(silent=silent)
 
-        console = stdout_console()
-        console.print(to_table(report))
-        for note in report.notes:
-            console.print(note)
-        return
+
+def format_for(fmt: str, output: Output) -> str:
+    """The format asked for; when --format was not given, a file named *.csv, *.json or
+    *.xlsx is written in that format (any other name gets the table as text)."""
+    suffix = output_suffix(output).lstrip(".")
+    if suffix not in ("csv", "json", "xlsx"):
+        return fmt
+    ctx = _current_context(silent=True)
+    if ctx is None or "fmt" not in ctx.params:
+        return fmt
+    source = ctx.get_parameter_source("fmt")
+    if source is not None and source.name != "DEFAULT":
+        return fmt
+    choices = [f.value for f in type(fmt)]
+    if suffix not in choices:
+        from ar_cli.domain.errors import InputError
+
+        raise InputError(f"--output {output}: this command writes {', '.join(choices)}, not {suffix}; "
+                         "give --format, or another file name")
+    return type(fmt)(suffix)
+
+
+def _record_phi(where: str, data: str | bytes, *, fmt: str, rows: int) -> None:
+    from ar_cli.cli.state import state
+    from ar_cli.services.exports import record_phi_output
+
+    ctx = _current_context()
+    st = state(ctx)
+    digest = hashlib.sha256(data if isinstance(data, bytes) else data.encode("utf-8")).hexdigest()
+    record_phi_output(st.ledger(), actor=st.actor(), command=ctx.command_path, target=where, fmt=fmt,
+                      rows=rows, sha256=digest)
+
+
+def _has_phi(report: Report) -> bool:
+    return any(c.phi for c in report.columns) and bool(report.rows or report.totals)
+
+
+def emit(report: Report, *, fmt: OutputFormat, output: Output, include_phi: bool, overwrite: bool = False,
+         name: str | None = None, totals_row: bool = False) -> None:
+    """Print or write a report in the format asked for. `name` (default the report's)
+    names the file when --output is a folder; `totals_row`: CSV carries the totals as its
+    last row instead of dropping them."""
+    fmt = format_for(fmt, output)
+    phi = shows_phi(include_phi, output)
+    stem = name or report.name
     if fmt == OutputFormat.table:
-        fmt = OutputFormat.csv  # a file is for a machine: a table written to a file is CSV
-    # On screen nothing is written, so PHI is only masked in files (and when piped).
-    phi = include_phi or (output is None and sys.stdout.isatty())
-    text = to_csv(report, include_phi=phi) if fmt == OutputFormat.csv else to_json(report, include_phi=phi)
-    if output is None:
-        sys.stdout.write(text)
+        shown = report if phi else mask_report(report)
+        if output is None and on_terminal():
+            from ar_cli.cli.console import stdout_console
+
+            _print_report(stdout_console(), shown)
+            return
+        text = table_text(lambda console: _print_report(console, shown))
+    elif fmt == OutputFormat.csv:
+        text = report_csv(report, include_phi=phi, totals_row=totals_row)
     else:
-        write_text_file(output, text, private=include_phi)
+        text = report_json(report, include_phi=phi)
+    deliver(text, output=output, default_name=f"{stem}.{EXTENSIONS[fmt]}", phi=phi and _has_phi(report),
+            overwrite=overwrite, fmt=fmt.value, rows=len(report.rows))
 
 
-def emit_sections(sections: list[Report], *, fmt: OutputFormat, output: Path | None,
-                  include_phi: bool, csv_section: str) -> None:
+def _print_report(console, report: Report) -> None:
+    console.print(to_table(report))
+    for note in report.notes:
+        console.print(note)
+
+
+def emit_sections(sections: list[Report], *, fmt: OutputFormat, output: Output, include_phi: bool,
+                  csv_section: str, overwrite: bool = False, name: str | None = None) -> None:
     """A record shown in several parts (a claim): tables in turn; JSON as one object
     holding each part; CSV as the one part named `csv_section`."""
-    if fmt == OutputFormat.table and output is None:
-        from ar_cli.cli.console import stdout_console
+    fmt = format_for(fmt, output)
+    phi = shows_phi(include_phi, output)
+    has_phi = phi and any(_has_phi(s) for s in sections)
+    stem = name or sections[0].name
+    if fmt == OutputFormat.table:
+        shown = [s if phi else mask_report(s) for s in sections if s.rows]
 
-        for section in sections:
-            if section.rows:
-                stdout_console().print(to_table(section))
+        def draw(console) -> None:
+            for section in shown:
+                console.print(to_table(section))
+
+        if output is None and on_terminal():
+            from ar_cli.cli.console import stdout_console
+
+            draw(stdout_console())
+            return
+        deliver(table_text(draw), output=output, default_name=f"{stem}.txt", phi=has_phi, overwrite=overwrite,
+                fmt="table", rows=sum(len(s.rows) for s in sections))
         return
     if fmt == OutputFormat.json:
-        merged: dict[str, Any] = {}
-        for section in sections:
-            merged.update(json.loads(to_json(section, include_phi=include_phi or
-                                             (output is None and sys.stdout.isatty()))))
-        text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_file(output, text, private=include_phi)
+        deliver(reports_json(sections, include_phi=phi), output=output, default_name=f"{stem}.json",
+                phi=has_phi, overwrite=overwrite, fmt="json", rows=sum(len(s.rows) for s in sections))
         return
     chosen = next(s for s in sections if s.name == csv_section)
-    emit(chosen, fmt=OutputFormat.csv, output=output, include_phi=include_phi)
+    emit(chosen, fmt=OutputFormat.csv, output=output, include_phi=include_phi, overwrite=overwrite, name=stem)
+
+
+def emit_xlsx(report: Report, *, output: Output, include_phi: bool, overwrite: bool, name: str | None = None,
+              totals_row: bool = False) -> None:
+    """A one-sheet workbook (only to a file: a terminal cannot show one)."""
+    from ar_cli.reports.output.tabular import report_xlsx
+
+    if output is None:
+        from ar_cli.domain.errors import InputError
+
+        raise InputError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    data = report_xlsx(report, include_phi=include_phi, totals_row=totals_row)
+    deliver(data, output=output, default_name=f"{name or report.name}.xlsx", phi=include_phi and _has_phi(report),
+            overwrite=overwrite, fmt="xlsx", rows=len(report.rows))
+
+
+def output_suffix(output: Output) -> str:
+    """The suffix of the file --output names ('' for a folder)."""
+    if output is None:
+        return ""
+    from ar_cli.reports.output.files import is_folder
+
+    return "" if is_folder(output) else Path(os.fspath(output)).suffix.lower()

@@ -3,11 +3,7 @@ exit code that says whether a human is needed."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -23,8 +19,8 @@ app = typer.Typer(help="Reports written to files for cron and supervisors: night
 @app.command("nightly")
 def nightly(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", help="Folder to write into; the run goes in a sub-folder "
-                                         "named by the as-of date (a re-run replaces it).")],
+    output: Annotated[Path, typer.Option("--output", help="Folder to write into (created when missing); the run "
+                                         "goes in a sub-folder named by the as-of date (a re-run replaces it).")],
     as_of: AsOfOption = None,
     log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
                                                 "file.")] = None,
@@ -40,10 +36,10 @@ def nightly(
     cron it prints one line to stderr and nothing else.
     """
     from ar_cli.cli.nightly_html import render_page
-    from ar_cli.cli.render import to_csv, to_json
     from ar_cli.domain.errors import InputError
     from ar_cli.reports.aging import snapshot_measure
     from ar_cli.reports.nightly import gather_nightly, summary_line
+    from ar_cli.reports.output import report_csv, report_json, resolve_folder, staged_folder
     from ar_cli.services.aging_snapshot import take_snapshot
     from ar_cli.services.nightly_runs import record_run
 
@@ -52,35 +48,23 @@ def nightly(
     day = parse_date(as_of, "--as-of") or today()
     if log is not None:
         _append_log(log, "")  # an unwritable log is bad input before anything runs
-    base = output.expanduser()
-    if not base.is_dir():
-        raise InputError(f"--output {output}: folder does not exist")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.", dir=base))
-    except OSError as exc:
-        raise InputError(f"--output {output}: cannot write there: {exc.strerror}") from None
+    base = resolve_folder(output)
     target = base / day.isoformat()
-    try:
+    with staged_folder(base, day.isoformat()) as staging:
         st = state(ctx)
         ledger = st.ledger()
         night = gather_nightly(ledger, as_of=day, queue_limit=queue_limit)
+        # Never PHI in these files: they are for a shared folder and a mail attachment.
         for name, report in night.csv_reports().items():
             # As `aging --format csv` does: the totals are the file's last row.
-            flat = replace(report, rows=report.rows + ([report.totals] if report.totals else []), totals=None)
-            (staging / name).write_text(to_csv(flat, include_phi=False), encoding="utf-8")
-        (staging / "kpis.json").write_text(to_json(night.kpis.report, include_phi=False), encoding="utf-8")
-        (staging / "report.html").write_text(render_page(night), encoding="utf-8")
-        for path in staging.iterdir():
-            os.chmod(path, 0o644)
-        os.chmod(staging, 0o755)
+            staging.write(name, report_csv(report, include_phi=False, totals_row=True))
+        staging.write("kpis.json", report_json(night.kpis.report, include_phi=False))
+        staging.write("report.html", render_page(night))
         # The ledger remembers the run only once every file is written.
         take_snapshot(ledger, as_of=day, edges=None, actor=st.actor(), measure=snapshot_measure)
         record_run(ledger, as_of=day, folder=str(target), seen=night.seen, new=night.new,
                    ar=night.aging.total.total, ar_over_90=night.aging.total.over, actor=st.actor())
-        _replace_folder(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        staging.place(target, replace=True)  # a re-run for the same date replaces that date's folder
     line = summary_line(night, str(target))
     if log is not None:
         _append_log(log, line)
@@ -93,18 +77,6 @@ def nightly(
         typer.echo(line, err=True)
     if night.new:
         raise typer.Exit(1)
-
-
-def _replace_folder(staging: Path, target: Path) -> None:
-    """Put the new folder in place of a previous run's for the same date."""
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, target)
 
 
 def _append_log(log: Path, line: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, PostingDateOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
 from ar_cli.cli.state import parse_date, state, today
 
 app = typer.Typer(help="Unapplied payer money: list it, apply it to a claim.", no_args_is_help=True)
@@ -20,6 +20,7 @@ def list_(
     all_: Annotated[bool, typer.Option("--all", help="Include entries already fully applied or closed.")] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
 ) -> None:
     """List unapplied money per entry with what is still open on it (open ones unless --all)."""
@@ -27,7 +28,7 @@ def list_(
     from ar_cli.reports.unapplied import unapplied_report
 
     emit(unapplied_report(state(ctx).ledger(), payer=payer, include_closed=all_), fmt=fmt, output=output,
-         include_phi=include_phi)
+         include_phi=include_phi, overwrite=overwrite)
 
 
 @app.command("apply")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
+from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Users claims are assigned to: add, list.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def add(
 
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          include_phi: IncludePhiOption = False) -> None:
+          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
     """List users with how many claims each has assigned."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Kind, Report
@@ -41,4 +41,4 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
         Column(key="name", title="User"), Column(key="full_name", title="Name"),
         Column(key="active", title="Active"), Column(key="claims", title="Claims", kind=Kind.INT),
         Column(key="since", title="Since", kind=Kind.DATE)], rows=rows),
-        fmt=fmt, output=output, include_phi=include_phi)
+        fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)

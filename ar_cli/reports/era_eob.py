@@ -18,8 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ar_cli.domain.adjustment_codes import CodeKnowledge, CodeSet, effective_treatment
-from ar_cli.domain.phi import mask_name, mask_value
 from ar_cli.domain.remittance import Adjustment, ClaimPayment, Person, Remittance, ServiceLine
+from ar_cli.reports.output import mask_cell
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.codes import NOT_LOADED, remarks_for_adjustment
 
@@ -173,18 +173,23 @@ def _remarks(codes: Sequence[str], knowledge: CodeKnowledge) -> list[dict[str, s
     return found
 
 
+# The tree's people are masked as the same columns of any report are (reports/output).
+_PATIENT_NAME = Column(key="patient_name", title="Patient", phi=True)
+_MEMBER_ID = Column(key="member_id", title="Member id", kind=Kind.ID, phi=True)
+
+
 def _name(person: Person | None, phi: bool) -> str:
     if person is None:
         return ""
     name = person.last_name + (f", {person.first_name}" if person.first_name else "")
     name += f" {person.middle_name}" if person.middle_name else ""
-    return name if phi or not name else mask_name(name)
+    return name if phi or not name else mask_cell(_PATIENT_NAME, name)
 
 
 def _id(person: Person | None, phi: bool) -> str:
     if person is None or not person.identifier:
         return ""
-    return person.identifier if phi else mask_value(person.identifier)
+    return person.identifier if phi else mask_cell(_MEMBER_ID, person.identifier)
 
 
 def _quantity(text: str | None) -> int | float | str | None:

@@ -19,11 +19,7 @@ folder is removed and the month stays open. A month closed again after a reopen 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +32,9 @@ from ar_cli.domain.errors import InputError
 from ar_cli.domain.export import ExportKind, ExportRequest
 from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.aging import AgingQuery, aging_report
-from ar_cli.reports.export_files import csv_cell, json_with_money, money_totals, stage_export
+from ar_cli.reports.export_files import money_totals, stage_export
+from ar_cli.reports.output import json_with_money, report_csv, resolve_folder, staged_folder
+from ar_cli.reports.output.files import StagedFolder
 from ar_cli.reports.export_rows import export_table
 from ar_cli.services.context import Actor
 from ar_cli.services.periods import Closed, Period, check_can_close, close_period
@@ -58,60 +56,44 @@ def default_pack_root(ledger: Ledger) -> Path:
     return path.parent / "close-packs"
 
 
-def pack_root(output: Path | None, ledger: Ledger) -> tuple[Path, bool]:
-    """The folder the pack goes into, and whether it was created here (when its parent
-    exists); refused (exit 2) before anything is closed when it cannot be written."""
-    root = (output.expanduser() if output is not None else default_pack_root(ledger))
-    shown = output if output is not None else root
-    if root.exists() and not root.is_dir():
-        raise InputError(f"--output {shown}: is a file, not a folder")
+def pack_root(output: Path | str | None, ledger: Ledger) -> tuple[Path, bool]:
+    """The folder the pack goes into (created when missing, as every `--output`
+    folder), and whether it was created here; refused (exit 2) before anything is
+    closed when it cannot be written."""
+    root = Path(output).expanduser() if output is not None else default_pack_root(ledger)
     created = not root.exists()
-    if created:
-        if not root.parent.is_dir():
-            raise InputError(f"--output {shown}: folder {root.parent} does not exist")
-        try:
-            root.mkdir(mode=0o755)
-        except OSError as exc:
-            raise InputError(f"--output {shown}: cannot create the folder: {exc.strerror}") from None
-    if not os.access(root, os.W_OK | os.X_OK):
-        raise InputError(f"--output {shown}: cannot write in folder {root} (permission denied)")
-    return root, created
+    return resolve_folder(output if output is not None else root), created
 
 
 def close_with_pack(ledger: Ledger, period: Period, *, output: Path | None, actor: Actor) -> ClosePack:
     check_can_close(ledger, period, actor=actor)
     root, created = pack_root(output, ledger)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".close-{period.text}.", dir=root))
-    except OSError as exc:
-        raise InputError(f"--output {root}: cannot write there: {exc.strerror}") from None
     files: list[dict[str, Any]] = []
-
-    def pack(session: Session, text: str, first: date, last: date) -> dict[str, Any]:
-        files.clear()  # built again when something was posted into the month meanwhile
-        files.append(_aging_file(session, staging, last))
-        for kind in (ExportKind.LEDGER, ExportKind.REMITTANCES):
-            request = ExportRequest(kind=kind, start=first, end=last)
-            staged = stage_export(export_table(session, kind, first, last), request, staging / request.file_name,
-                                  created_at=actor.now, created_by=actor.user)
-            staged.commit()
-            files.append({"file": request.file_name, "rows": staged.manifest["rows"],
-                          "totals": staged.manifest["totals"], "sha256": staged.manifest["sha256"]})
-        listed = [{**f, "totals": money_totals(f["totals"])} for f in files]
-        body = {"period": text, "first_day": first.isoformat(), "last_day": last.isoformat(), "files": listed,
-                "phi": "masked", "tool": f"ar-cli {__version__}", "created_at": actor.now.isoformat(),
-                "created_by": actor.user}
-        (staging / "manifest.json").write_text(json_with_money(body), encoding="utf-8")
-        return {"files": {f["file"]: f["sha256"] for f in files},
-                "manifest_sha256": hashlib.sha256((staging / "manifest.json").read_bytes()).hexdigest()}
-
     try:
-        closed = close_period(ledger, period, actor=actor, pack=pack)
-        folder = _free_name(root, f"close-{period.text}")
-        os.chmod(staging, 0o755)
-        os.replace(staging, folder)
+        with staged_folder(root, f"close-{period.text}") as staging:
+            def pack(session: Session, text: str, first: date, last: date) -> dict[str, Any]:
+                files.clear()  # built again when something was posted into the month meanwhile
+                files.append(_aging_file(session, staging, last))
+                for kind in (ExportKind.LEDGER, ExportKind.REMITTANCES):
+                    request = ExportRequest(kind=kind, start=first, end=last)
+                    staged = stage_export(export_table(session, kind, first, last), request,
+                                          staging.file(request.file_name), created_at=actor.now,
+                                          created_by=actor.user, overwrite=True)  # our own staging folder
+                    staged.commit()
+                    files.append({"file": request.file_name, "rows": staged.manifest["rows"],
+                                  "totals": staged.manifest["totals"], "sha256": staged.manifest["sha256"]})
+                listed = [{**f, "totals": money_totals(f["totals"])} for f in files]
+                body = {"period": text, "first_day": first.isoformat(), "last_day": last.isoformat(),
+                        "files": listed, "phi": "masked", "tool": f"ar-cli {__version__}",
+                        "created_at": actor.now.isoformat(), "created_by": actor.user}
+                manifest = staging.write("manifest.json", json_with_money(body))
+                return {"files": {f["file"]: f["sha256"] for f in files},
+                        "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()}
+
+            closed = close_period(ledger, period, actor=actor, pack=pack)
+            folder = _free_name(root, f"close-{period.text}")
+            staging.place(folder)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         if created and not any(root.iterdir()):
             root.rmdir()
         raise
@@ -126,18 +108,13 @@ def _free_name(root: Path, name: str) -> Path:
     return candidate
 
 
-def _aging_file(session: Session, folder: Path, as_of: date) -> dict[str, Any]:
+def _aging_file(session: Session, folder: StagedFolder, as_of: date) -> dict[str, Any]:
     """Aging by payer as of the month's last day, the totals as the last row."""
     report = aging_report(session, AgingQuery(as_of=as_of)).report
     name = f"aging_{as_of.isoformat()}.csv"
-    path = folder / name
-    rows = report.rows + ([report.totals] if report.totals else [])
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([c.key for c in report.columns])
-        for row in rows:
-            writer.writerow([csv_cell(c, row.get(c.key)) for c in report.columns])
-    os.chmod(path, 0o644)
+    # The pack is always masked; the aging by payer holds no PHI anyway.
+    path = folder.write(name, report_csv(report, include_phi=False, totals_row=True, line_end="\r\n"))
+    rows = len(report.rows) + (1 if report.totals else 0)
     total = int(report.totals.get("total", 0)) if report.totals else 0
-    return {"file": name, "rows": len(rows), "totals": {"total": cents_to_text(total)},
+    return {"file": name, "rows": rows, "totals": {"total": cents_to_text(total)},
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}

@@ -1,4 +1,5 @@
-"""Recording an auditor export in the audit log: who took which rows, with PHI or not.
+"""Recording an auditor export, and any other PHI written off the terminal, in the
+audit log: who took which rows, with PHI or not.
 
 The file is written (under a temporary name) before this runs and renamed only after
 it commits, so no export exists that the log does not name — least of all one that
@@ -22,3 +23,14 @@ def record_export(ledger: Ledger, *, actor: Actor, path: str, manifest: dict[str
                           source=path[:400], details={
                               "file": manifest["file"], "format": manifest["format"], "rows": manifest["rows"],
                               "filters": manifest["filters"], "phi": manifest["phi"], "totals": manifest["totals"]})
+
+
+def record_phi_output(ledger: Ledger, *, actor: Actor, command: str, target: str, fmt: str, rows: int,
+                      sha256: str) -> int:
+    """One audit event for unmasked PHI written anywhere but a terminal (a file or a
+    pipe) by a command other than `export` (which records its own): what, where, how
+    many rows, and the hash of what was written. Returns the event id."""
+    with ledger.write() as session:
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        return rec.finish(action="output.phi", entity="output", entity_key=sha256, source=target[:400],
+                          details={"command": command, "format": fmt, "rows": rows, "phi": "included"})

@@ -161,6 +161,19 @@ class WorkApp(App):
             timeline.add_row(row["date"].isoformat(), row["event"], row["by"], row["detail"],
                              "" if row["amount"] is None else format_money(row["amount"]))
 
+    # -- no screenshots ----------------------------------------------------------------
+    # Textual offers a "Screenshot" command (command palette, `screenshot` action) that
+    # saves the screen as an SVG into the current folder: patients' names and all, no
+    # masking, no audit event. The queue holds PHI, so the app offers none.
+    def get_system_commands(self, screen):
+        return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.say("Screenshots are off: the screen holds patients' names (use `ar-cli queue --output`).")
+
+    def deliver_screenshot(self, *args, **kwargs) -> None:
+        self.action_screenshot()
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "queue":
             self.show_selected()

@@ -49,7 +49,7 @@ def test_export_prints_the_file_its_rows_and_hash(claims_cli, tmp_path):
     (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--output", "{out}/missing/l.csv"],
      "error: --output {out}/missing/l.csv: folder {out}/missing does not exist\n"),
     (["ledger", "--from", "2026-06-01", "--to", "2026-06-30"],
-     "error: --output: give the file (or an existing folder) to write the export to\n"),
+     "error: --output: give the file (or a folder) to write the export to\n"),
     (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "pdf", "--output", "{out}"],
      "error: --format: 'pdf' is not an export format (choose csv or xlsx)\n"),
     (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "xlsx", "--bom", "--output", "{out}"],

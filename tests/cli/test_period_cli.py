@@ -131,8 +131,8 @@ def test_close_twice_is_refused_and_reopen_needs_a_reason(sample_cli, tmp_path):
     (["2026-13"], "error: period '2026-13' is not a month (YYYY-MM, e.g. 2026-06)\n"),
     (["June"], "error: period 'June' is not a month (YYYY-MM, e.g. 2026-06)\n"),
     (["2999-01"], "error: period 2999-01 has not begun; only a month that has begun can be closed\n"),
-    (["2026-06", "--output", "{tmp}/missing/packs"], "error: --output {tmp}/missing/packs: folder {tmp}/missing "
-                                                     "does not exist\n"),
+    (["2026-06", "--output", "{tmp}/file.txt/packs"], "error: --output {tmp}/file.txt/packs: cannot create the "
+                                                       "folder: Not a directory\n"),
     (["2026-06", "--output", "{tmp}/file.txt"], "error: --output {tmp}/file.txt: is a file, not a folder\n"),
 ])
 def test_bad_close_changes_nothing(cli, tmp_path, args, message):

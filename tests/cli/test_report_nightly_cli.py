@@ -73,16 +73,26 @@ def test_nightly_writes_the_folder_and_says_what_is_new(sample_cli, ledger_url, 
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--output", "{tmp}/missing"], "folder does not exist"),
+    (["--output", "{tmp}/notes.txt"], "is a file, not a folder"),
     (["--output", "{tmp}", "--as-of", "2026-13-01"], "--as-of"),
     (["--output", "{tmp}", "--log", "{tmp}"], "--log"),
     (["--output", "{tmp}", "--queue-limit", "0"], "--queue-limit"),
 ])
 def test_bad_input_exits_2_and_records_nothing(sample_cli, ledger_url, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    (tmp_path / "notes.txt").write_text("not a folder\n")
     before = _count(ledger_url, select(func.count()).select_from(AuditEventRow))
     result = sample_cli("report", "nightly", *args)
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert _count(ledger_url, select(func.count()).select_from(AuditEventRow)) == before
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_missing_output_folder_is_created(sample_cli, tmp_path):
+    out = tmp_path / "reports" / "nightly"
+    result = sample_cli("report", "nightly", "--output", str(out), "--as-of", DAY)
+    assert result.exit_code in (0, 1), result.output
+    assert sorted(p.name for p in (out / DAY).iterdir()) == [
+        "aging.csv", "cash_by_week.csv", "denial_rates.csv", "denials.csv", "exceptions.csv", "flags.csv",
+        "kpis.json", "queue.csv", "report.html"]
