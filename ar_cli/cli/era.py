@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
@@ -28,6 +29,7 @@ _MONEY_RE = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
 
 
 @app.command("show")
+@reads_ledger_if_any
 def show(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="An 835 remittance file (X12 5010, or 4010).")],

@@ -6,14 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.state import state
+from ar_cli.cli.state import limited, state
 
 app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True)
 
 
 @app.command("list")
+@reads_ledger
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
           include_phi: IncludePhiOption = False) -> None:
     """List payers with their class, filing limit, appeal windows, ids and what they owe."""
@@ -24,6 +26,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
 
 @app.command("set")
+@changes_ledger
 def set_(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
@@ -53,6 +56,7 @@ def set_(
 
 
 @app.command("alias")
+@changes_ledger
 def alias(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
@@ -61,6 +65,9 @@ def alias(
     """Add an id by which remittances name this payer."""
     from ar_cli.services.payers import add_alias
 
+    from ar_cli.domain.field_limits import PAYER_CODE
+
+    limited(payer_id, PAYER_CODE, "ID")
     st = state(ctx)
     code = add_alias(st.ledger(), payer, payer_id, actor=st.actor())
     typer.echo(f"payer {code} is also known as {payer_id.strip().upper()}")

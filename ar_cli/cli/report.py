@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import AsOfOption
 from ar_cli.cli.state import parse_date, state, today
 
@@ -21,6 +22,7 @@ app = typer.Typer(help="Reports written to files for cron and supervisors: night
 
 
 @app.command("nightly")
+@reads_ledger
 def nightly(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", help="Folder to write into; the run goes in a sub-folder "
@@ -62,7 +64,7 @@ def nightly(
     target = base / day.isoformat()
     try:
         st = state(ctx)
-        ledger = st.ledger()
+        ledger = st.ledger(say_empty=False)  # its one line says so (reports/nightly.py)
         night = gather_nightly(ledger, as_of=day, queue_limit=queue_limit)
         for name, report in night.csv_reports().items():
             # As `aging --format csv` does: the totals are the file's last row.

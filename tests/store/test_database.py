@@ -18,10 +18,11 @@ def test_new_ledger_is_private_and_migrated(tmp_path, monkeypatch):
     old = os.umask(0o022)
     try:
         path = tmp_path / "sub" / "ledger.sqlite"
-        result = Cli(str(path))("payers", "list", "--format", "csv")
+        result = Cli(str(path))("db", "init")
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
+    assert result.stderr == f"created a new ledger at {path}\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
