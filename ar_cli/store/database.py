@@ -144,7 +144,9 @@ class Ledger:
         where = self.location.describe()
         try:
             yield
-        except (DBAPIError, sqlite3.Error) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (DBAPIError, sqlite3.Error)) and not _from_psycopg(exc):
+                raise
             driver = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
             message = str(driver)
             sqlstate = getattr(driver, "sqlstate", None)
@@ -191,6 +193,12 @@ class Ledger:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _from_psycopg(exc: Exception) -> bool:
+    """A PostgreSQL driver error met on the raw cursor (store/driver_sql.py), which
+    SQLAlchemy did not wrap; psycopg itself is imported only for PostgreSQL ledgers."""
+    return type(exc).__module__.split(".")[0] == "psycopg"
 
 
 def check_ledger_file(path) -> None:
