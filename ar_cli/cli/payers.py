@@ -40,6 +40,10 @@ def set_(
     from ar_cli.domain.payers import FinancialClass, parse_appeal_window, parse_timely_filing
     from ar_cli.services.payers import set_payer
 
+    from ar_cli.domain.field_limits import PAYER_NAME
+
+    if name is not None:
+        limited(name, PAYER_NAME, "--name")
     limit = parse_timely_filing(timely_filing) if timely_filing else None
     windows = [parse_appeal_window(w) for w in appeal_window or []]
     klass = None

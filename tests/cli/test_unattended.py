@@ -196,6 +196,7 @@ def test_an_835_with_a_100_character_identifier_is_refused_on_both_databases(cli
     (["--user", "u" * 81, "users", "add", "maria"], "--user: is longer than 80 characters"),
     (["users", "add", "m" * 81], "NAME: is longer than 80 characters"),
     (["payers", "alias", "MCR01", "X" * 81], "ID: is longer than 80 characters"),
+    (["payers", "set", "MCR01", "--name", "N" * 201], "--name: is longer than 200 characters"),
     (["post", "payment", "C1", "--amount", "1", "--method", "check", "--reference", "9" * 101, "--date",
       "2026-06-01", "--payer", "MCR01"], "--reference: is longer than 100 characters"),
 ])
