@@ -235,3 +235,11 @@ def test_an_empty_file_given_as_db_is_refused_by_readers_and_made_private_by_wri
     assert made.exit_code == 0, made.output
     assert f"created a new ledger at {empty}" in made.stderr
     assert stat.S_IMODE(empty.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("args", [["codes", "show", "45"], ["era", "show", str(ERA), "--format", "json"]])
+def test_reading_codes_without_a_ledger_uses_the_built_in_lists_and_creates_nothing(tmp_path, args):
+    folder = tmp_path / "nowhere"
+    result = Cli(str(folder / "ledger.sqlite"))(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and not folder.exists()
