@@ -6,15 +6,16 @@ ledger that is not there (one line, exit 2, nothing created). Only the commands 
 bring data in may start a new ledger, and they say so once on stderr.
 
     @reads_ledger        reports, lists, queue, verify, exports, the nightly report
-    @changes_ledger      works on what is already there (notes, appeals, closes, …)
-    @creates_ledger      brings data in (imports, posting, loading lists, users, settings)
+    @changes_ledger      works on what is already there (notes, appeals, hand payments,
+                         closes, users, settings, …)
+    @creates_ledger      brings data in (charge imports, ERA posting, loading code lists)
     @reads_ledger_if_any the ledger's code lists when there is a ledger, else the built-in ones
-    @no_ledger           never opens it (`db path`, `db current`, `db init`, `db upgrade`)
+    @no_ledger           opens none through CliState (`db …` handle the database themselves)
 
 The declaration is an attribute on the command's function (Typer copies it onto the
-Click callback); `state(ctx)` reads it from the command of `ctx`, and CliState.ledger()
-opens the ledger as that command declares,
-and tests/cli/test_ledger_use.py walks every command so none is left undeclared.
+Click callback); `state(ctx)` reads it from the command of `ctx`, CliState.ledger()
+opens the ledger as that command declares, and tests/cli/test_ledger_use.py walks every
+command so none is left undeclared.
 """
 
 from __future__ import annotations
