@@ -50,7 +50,7 @@ def test_list_filters_and_csv_output_file(cli, tmp_path):
 
 
 @pytest.mark.parametrize("rows,message", [
-    ((GOOD.replace("2026-05-01", "05/01/2026"),), "line 2: service_date: '05/01/2026' is not a date (YYYY-MM-DD)"),
+    ((GOOD.replace("2026-05-01", "05/01/2026"),), "line 2: service_date: is not a date (YYYY-MM-DD)"),
     ((GOOD.replace("145.00", "-5.00"),), "line 2: charge: '-5.00' is negative"),
     ((GOOD.replace("145.00", "lots"),), "line 2: charge: 'lots' is not an amount"),
     ((GOOD, GOOD.replace("C1-1", "C1-2").replace("MCR01,Medicare Part B", "ACME,Acme")),
