@@ -11,7 +11,7 @@ two show what the start-up costs; `--min-balance` reads every cached balance, an
 month-end sums the entries posted after it.
 
 The ledger is built quickly, not through `claims import` (that would take minutes): the
-schema comes from ar-cli's own migrations (`ar-cli db upgrade`), then every row goes in
+schema comes from ar-cli's own migrations (`ar-cli db init`), then every row goes in
 with `sqlite3.executemany` in one transaction, consistent with that schema and with the
 ledger's invariants:
 
@@ -71,7 +71,7 @@ CREATED = f"{TODAY.isoformat()} 12:00:00.000000"
 
 def build(path: Path, claims: int, seed: int = 11) -> None:
     exe = str(Path(sys.executable).parent / "ar-cli")
-    subprocess.run([exe, "--db", str(path), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([exe, "--db", str(path), "db", "init"], check=True, stdout=subprocess.DEVNULL)
     rng = random.Random(seed)
     con = sqlite3.connect(path, isolation_level=None)
     # A throw-away file: no journal while loading. Named indexes are dropped and made again

@@ -60,13 +60,13 @@ def pg_url(pg_server: str):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def ledger_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "ledger.sqlite")
-    url = request.getfixturevalue("pg_url")
+    """A new, empty ledger on each database (made as `ar-cli db init` makes one: commands
+    that only read refuse a ledger that is not there)."""
+    from ar_cli.services.schema_admin import init_ledger
     from ar_cli.store.location import resolve_location
-    from ar_cli.services.schema_admin import upgrade_ledger
 
-    upgrade_ledger(resolve_location(url))
+    url = str(tmp_path / "ledger.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    init_ledger(resolve_location(url))
     return url
 
 

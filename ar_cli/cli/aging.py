@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
 
@@ -39,6 +40,7 @@ app = typer.Typer(help="Aging: open balances in age buckets (without a command: 
 
 
 @app.callback()
+@reads_ledger
 def aging(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -102,6 +104,7 @@ def aging(
 
 
 @app.command("snapshot")
+@changes_ledger
 def snapshot(ctx: typer.Context, as_of: AsOfOption = None, buckets: BucketsOption = None) -> None:
     """Store the date's aging per payer (ages from the date of service), for `aging trend`.
 
@@ -123,6 +126,7 @@ def snapshot(ctx: typer.Context, as_of: AsOfOption = None, buckets: BucketsOptio
 
 
 @app.command("trend")
+@reads_ledger
 def trend(
     ctx: typer.Context,
     period: Annotated[str, typer.Option(help="One point per week or month (its latest snapshot).")] = "month",
@@ -168,7 +172,18 @@ def _from_summary_file(ctx: typer.Context, query):
         return None
     from ar_cli.reports.aging_today import aging_from_summary_file
 
-    return aging_from_summary_file(location.sqlite_path, query)
+    result = aging_from_summary_file(location.sqlite_path, query)
+    if result is not None:
+        _say_if_empty(ctx, location.sqlite_path)
+    return result
+
+
+def _say_if_empty(ctx: typer.Context, path: Path) -> None:
+    """As CliState.ledger() says for the usual path: an empty ledger's report says so."""
+    from ar_cli.store.ledger_contents import file_is_empty
+
+    if file_is_empty(path):
+        state(ctx).say_empty()
 
 
 def _financial_class(text: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
@@ -12,6 +13,7 @@ app = typer.Typer(help="The audit trail: verify the hash chain and every balance
 
 
 @app.command("verify")
+@reads_ledger
 def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
            overwrite: OverwriteOption = False) -> None:
     """Walk the audit hash chain, recompute every claim balance and unapplied account from

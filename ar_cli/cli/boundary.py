@@ -30,15 +30,23 @@ class LedgerCommandGroup(TyperGroup):
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except typer.Exit as exc:
+            if exc.exit_code not in (0, EXIT_ATTENTION):
+                _failed(ctx)
+            raise
+        except (typer.Abort, typer.TyperException):
+            _failed(ctx)
             raise
         except ArError as exc:
+            _failed(ctx)
             say_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
+            _failed(ctx)
             say_error("interrupted; the ledger is unchanged by the unfinished step")
             raise typer.Exit(130) from None
         except Exception as exc:  # the last resort: one line, unless the user asked for more
+            _failed(ctx)
             if _busy(exc):
                 say_error("the ledger is busy (another writer held it too long); try again")
                 raise typer.Exit(75) from None
@@ -47,6 +55,13 @@ class LedgerCommandGroup(TyperGroup):
             say_error(f"internal error: {type(exc).__name__}: {_first_line(exc)} "
                       "(run again with --debug for the traceback)")
             raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _failed(ctx: typer.Context) -> None:
+    """The run failed: a ledger it created goes (CliState.close)."""
+    state = ctx.find_root().obj
+    if state is not None and hasattr(state, "close"):
+        state.close(failed=True)
 
 
 def _first_line(exc: Exception) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import creates_ledger, reads_ledger
 from ar_cli.cli.options import (
     FormatOption,
     FromOption,
@@ -23,6 +24,7 @@ app = typer.Typer(help="Claims: import charges, list, show.", no_args_is_help=Tr
 
 
 @app.command("import")
+@creates_ledger
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Charge export CSV: one row per claim line.")],
@@ -48,6 +50,7 @@ def import_(
 
 
 @app.command("list")
+@reads_ledger
 def list_(
     ctx: typer.Context,
     payer: Annotated[Optional[str], typer.Option(help="Only claims with this payer (code, alias or name) on any coverage.")] = None,
@@ -79,6 +82,7 @@ def list_(
 
 
 @app.command("show")
+@reads_ledger
 def show(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="Claim number (the patient control number).")],

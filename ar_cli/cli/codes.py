@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import creates_ledger, reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import CliState, state
@@ -61,6 +62,7 @@ def _code_set(text: str | None):
 
 
 @app.command("show")
+@reads_ledger_if_any
 def show(
     ctx: typer.Context,
     codes: Annotated[list[str], typer.Argument(
@@ -159,6 +161,7 @@ def _answers_report(answers):
 
 
 @app.command("load")
+@creates_ledger
 def load(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Official code list CSV: code, description, optional "
@@ -189,6 +192,7 @@ def load(
 
 
 @app.command("treatments")
+@creates_ledger
 def treatments(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Treatment table CSV: group, carc, treatment, optional "

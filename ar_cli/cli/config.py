@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
@@ -14,6 +15,7 @@ app = typer.Typer(help="Team settings kept in the ledger: list, get, set.", no_a
 
 
 @app.command("list")
+@reads_ledger
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
           overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
     """List every setting with its value and what it does."""
@@ -33,6 +35,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
 
 @app.command("get")
+@reads_ledger
 def get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key.")]) -> None:
     """Print one setting's value."""
     from ar_cli.services.settings import get_setting
@@ -42,6 +45,7 @@ def get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key
 
 
 @app.command("set")
+@changes_ledger
 def set_(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key.")],
          value: Annotated[str, typer.Argument(help="New value.")]) -> None:
     """Change a setting for everyone using this ledger (audited)."""

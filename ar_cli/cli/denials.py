@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import (
     AsOfOption, FormatOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption,
@@ -23,6 +24,7 @@ NoteOption = Annotated[Optional[str], typer.Option("--note", help="What was done
 
 
 @app.command("list")
+@reads_ledger
 def list_(
     ctx: typer.Context,
     category: Annotated[Optional[str], typer.Option(
@@ -61,6 +63,7 @@ def list_(
 
 
 @app.command("show")
+@reads_ledger
 def show(
     ctx: typer.Context,
     claim: ClaimArg,
@@ -79,6 +82,7 @@ def show(
 
 
 @app.command("appeal")
+@changes_ledger
 def appeal(
     ctx: typer.Context,
     claim: ClaimArg,
@@ -101,6 +105,7 @@ def appeal(
 
 
 @app.command("resolve")
+@changes_ledger
 def resolve(
     ctx: typer.Context,
     claim: ClaimArg,
@@ -157,6 +162,7 @@ def resolve(
 
 
 @app.command("trends")
+@reads_ledger
 def trends(
     ctx: typer.Context,
     by: Annotated[str, typer.Option("--by", help="Group by category, payer or month.")] = "category",
@@ -179,6 +185,7 @@ def trends(
 
 
 @app.command("flags")
+@reads_ledger
 def flags(
     ctx: typer.Context,
     due_within: Annotated[int, typer.Option("--due-within", help="Flag appeals due within this many days.", min=0)] = 14,

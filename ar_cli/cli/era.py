@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
@@ -21,6 +22,7 @@ app = typer.Typer(help="Remittances (835 ERA files): read one without posting it
 
 
 @app.command("show")
+@reads_ledger_if_any
 def show(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="An 835 remittance file (X12 5010, or 4010).")],

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
@@ -14,6 +15,7 @@ app = typer.Typer(help="Exceptions held for a human: list, resolve, apply.", no_
 
 
 @app.command("list")
+@reads_ledger
 def list_(
     ctx: typer.Context,
     status: Annotated[Optional[str], typer.Option(help="open (default), accepted, dismissed, applied or all.")] = None,
@@ -32,6 +34,7 @@ def list_(
 
 
 @app.command("resolve")
+@changes_ledger
 def resolve(
     ctx: typer.Context,
     exception_id: Annotated[int, typer.Argument(metavar="ID", help="Exception id (see `exceptions list`).")],
@@ -54,6 +57,7 @@ def resolve(
 
 
 @app.command("apply")
+@changes_ledger
 def apply(
     ctx: typer.Context,
     exception_id: Annotated[int, typer.Argument(metavar="ID", help="Exception id of a parked ERA claim payment.")],

@@ -7,9 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import FromOption, IncludePhiOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state
 
+@reads_ledger
 def export(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(

@@ -36,7 +36,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("work", "ar_cli.cli.work:work",
                 "Work the queue interactively: the ranked list, the selected claim's detail and "
                 "timeline, and keys n note, f follow-up, p appeal, a assign, j next, r reload, q quit."),
-    LazyCommand("db", "ar_cli.cli.db:app", "Ledger database: location, schema revision, upgrade."),
+    LazyCommand("db", "ar_cli.cli.db:app", "Ledger database: location, schema revision, init, upgrade."),
     LazyCommand("claims", "ar_cli.cli.claims:app", "Claims: import charges, list, show."),
     LazyCommand("payers", "ar_cli.cli.payers:app", "Payers: list, set rules, add ids."),
     LazyCommand("config", "ar_cli.cli.config:app", "Team settings kept in the ledger: list, get, set."),

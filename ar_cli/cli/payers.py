@@ -6,14 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.formats import OutputFormat
-from ar_cli.cli.state import state
+from ar_cli.cli.state import limited, state
 
 app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True)
 
 
 @app.command("list")
+@reads_ledger
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
           overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
     """List payers with their class, filing limit, appeal windows, ids and what they owe."""
@@ -24,6 +26,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
 
 @app.command("set")
+@changes_ledger
 def set_(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
@@ -37,6 +40,10 @@ def set_(
     from ar_cli.domain.payers import FinancialClass, parse_appeal_window, parse_timely_filing
     from ar_cli.services.payers import set_payer
 
+    from ar_cli.domain.field_limits import PAYER_NAME
+
+    if name is not None:
+        limited(name, PAYER_NAME, "--name")
     limit = parse_timely_filing(timely_filing) if timely_filing else None
     windows = [parse_appeal_window(w) for w in appeal_window or []]
     klass = None
@@ -53,6 +60,7 @@ def set_(
 
 
 @app.command("alias")
+@changes_ledger
 def alias(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
@@ -61,6 +69,9 @@ def alias(
     """Add an id by which remittances name this payer."""
     from ar_cli.services.payers import add_alias
 
+    from ar_cli.domain.field_limits import PAYER_CODE
+
+    limited(payer_id, PAYER_CODE, "ID")
     st = state(ctx)
     code = add_alias(st.ledger(), payer, payer_id, actor=st.actor())
     typer.echo(f"payer {code} is also known as {payer_id.strip().upper()}")

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
@@ -18,6 +19,7 @@ PeriodArgument = Annotated[str, typer.Argument(metavar="YYYY-MM", help="The mont
 
 
 @app.command("close")
+@changes_ledger
 def close(
     ctx: typer.Context,
     period: PeriodArgument,
@@ -46,6 +48,7 @@ def close(
 
 
 @app.command("list")
+@reads_ledger
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
           overwrite: OverwriteOption = False) -> None:
     """Every month closed, with who closed it and when; a reopened month says who and why."""
@@ -68,6 +71,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
 
 @app.command("reopen")
+@changes_ledger
 def reopen(
     ctx: typer.Context,
     period: PeriodArgument,

@@ -8,13 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, creates_ledger
 from ar_cli.cli.options import PostingDateOption
-from ar_cli.cli.state import parse_date, state, today
+from ar_cli.cli.state import limited, parse_date, state, today
 
 app = typer.Typer(help="Post payments: 835 remittances (ERA), payments by hand, deposit batches.", no_args_is_help=True)
 
 
 @app.command("era")
+@creates_ledger
 def era(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="835 files, or directories of them.")],
@@ -49,6 +51,7 @@ def era(
 
 
 @app.command("payment")
+@changes_ledger
 def payment(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="The claim number the payment is for.")],
@@ -92,6 +95,9 @@ def payment(
         except InputError as exc:
             raise InputError(f"{option}: {exc}") from None
 
+    from ar_cli.domain.field_limits import PAYMENT_REFERENCE
+
+    limited(reference, PAYMENT_REFERENCE, "--reference")
     cents = _opt("--amount", parse_amount, amount)
     how = _opt("--method", parse_method, method)
     adjustments = tuple(_opt("--adjust", parse_adjustment, a) for a in adjust or ())
@@ -107,6 +113,7 @@ def payment(
 
 
 @app.command("batch")
+@changes_ledger
 def batch(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV: claim_number, amount, payer (empty: patient), method, "

@@ -7,11 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import AsOfOption, FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import parse_date, state, today
 
 
+@reads_ledger
 def queue(
     ctx: typer.Context,
     payer: Annotated[Optional[str], typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
@@ -71,5 +73,9 @@ def _from_file(ctx: typer.Context, flt, when):
     if location.sqlite_path is None:
         return None
     from ar_cli.reports.queue_file import queue_from_file
+    from ar_cli.store.ledger_contents import file_is_empty
 
-    return queue_from_file(location.sqlite_path, flt, as_of=when)
+    report = queue_from_file(location.sqlite_path, flt, as_of=when)
+    if report is not None and file_is_empty(location.sqlite_path):
+        state(ctx).say_empty()  # as CliState.ledger() says on the usual path
+    return report

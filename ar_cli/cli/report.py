@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import AsOfOption
 from ar_cli.cli.state import parse_date, state, today
 
@@ -17,6 +18,7 @@ app = typer.Typer(help="Reports written to files for cron and supervisors: night
 
 
 @app.command("nightly")
+@reads_ledger
 def nightly(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", help="Folder to write into (created when missing); the run "
@@ -52,7 +54,7 @@ def nightly(
     target = base / day.isoformat()
     with staged_folder(base, day.isoformat()) as staging:
         st = state(ctx)
-        ledger = st.ledger()
+        ledger = st.ledger(say_empty=False)  # its one line says so (reports/nightly.py)
         night = gather_nightly(ledger, as_of=day, queue_limit=queue_limit)
         # Never PHI in these files: they are for a shared folder and a mail attachment.
         for name, report in night.csv_reports().items():

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
 from ar_cli.cli.state import parse_date, state, today
@@ -14,6 +15,7 @@ app = typer.Typer(help="Unapplied payer money: list it, apply it to a claim.", n
 
 
 @app.command("list")
+@reads_ledger
 def list_(
     ctx: typer.Context,
     payer: Annotated[Optional[str], typer.Option(help="Only this payer (its code, e.g. ACM01).")] = None,
@@ -32,6 +34,7 @@ def list_(
 
 
 @app.command("apply")
+@changes_ledger
 def apply(
     ctx: typer.Context,
     unapplied_id: Annotated[int, typer.Argument(metavar="ID", help="Unapplied entry id (see `unapplied list`).")],

@@ -3,15 +3,18 @@ only, so `ar-cli --help` never loads it)."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import AsOfOption
 from ar_cli.cli.state import parse_date, state, today
 
 
+@reads_ledger
 def work(
     ctx: typer.Context,
     payer: Annotated[Optional[str], typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
@@ -23,6 +26,7 @@ def work(
 ) -> None:
     """Work the queue interactively: the ranked list, the selected claim's detail and
     timeline, and keys n note, f follow-up, p appeal, a assign, j next, r reload, q quit."""
+    from ar_cli.domain.errors import InputError
     from ar_cli.services.queue import QueueFilter
     from ar_cli.tui.app import WorkApp, WorkContext
 
@@ -35,4 +39,8 @@ def work(
     from ar_cli.reports.queue import load_queue
 
     load_queue(context.ledger, replace(flt, limit=1), as_of=context.as_of)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # The screen app would wait for keys that never come and write escape codes into
+        # the redirected file.
+        raise InputError("work is interactive and needs a terminal; `ar-cli queue` lists the same work")
     WorkApp(context).run()

@@ -7,10 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from ar_cli.cli.ledger_use import changes_ledger
 from ar_cli.cli.options import AsOfOption
 from ar_cli.cli.state import parse_date, state, today
 
 
+@changes_ledger
 def note(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="Claim number.")],
@@ -24,6 +26,7 @@ def note(
     typer.echo(f"claim {claim.strip()}: note {note_id} added")
 
 
+@changes_ledger
 def follow_up(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="Claim number.")],
@@ -42,6 +45,7 @@ def follow_up(
     typer.echo(f"claim {done.claim_number}: follow up on {done.due_on.isoformat()}: {done.action}{replaced}")
 
 
+@changes_ledger
 def assign(
     ctx: typer.Context,
     claim: Annotated[Optional[str], typer.Argument(help="Claim number (or leave it out and choose claims with the filters).")] = None,

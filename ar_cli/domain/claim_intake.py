@@ -16,8 +16,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import itemgetter
 
+from ar_cli.domain import field_limits as limits
 from ar_cli.domain.claims import ClaimIn, ClaimLineIn, CoverageIn
 from ar_cli.domain.errors import MoneyError, Problem
+from ar_cli.domain.field_limits import too_long
 from ar_cli.domain.money import cents_from_text
 from ar_cli.domain.payers import is_self_pay
 
@@ -35,6 +37,17 @@ LINE_COLUMNS = frozenset({"service_date", "service_date_to", "procedure_code", "
                           "units", "charge", "line_control_number"})
 CLAIM_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in LINE_COLUMNS)
 MAX_PROBLEMS = 50
+# Column → the longest value the ledger stores for it (the same on SQLite and PostgreSQL).
+_CLAIM_LIMITS = {
+    "claim_number": limits.CLAIM_NUMBER, "patient_account": limits.PATIENT_ACCOUNT,
+    "payer_id": limits.PAYER_CODE, "payer_name": limits.PAYER_NAME, "member_id": limits.MEMBER_ID,
+    "secondary_payer_id": limits.PAYER_CODE, "secondary_payer_name": limits.PAYER_NAME,
+    "secondary_member_id": limits.MEMBER_ID, "tertiary_payer_id": limits.PAYER_CODE,
+    "tertiary_payer_name": limits.PAYER_NAME, "tertiary_member_id": limits.MEMBER_ID,
+    "billing_npi": limits.NPI, "rendering_npi": limits.NPI, "place_of_service": limits.PLACE_OF_SERVICE,
+    "frequency_code": limits.FREQUENCY_CODE, "original_claim_ref": limits.ORIGINAL_CLAIM_REF,
+}
+_LINE_LIMITS = {"line_control_number": limits.LINE_CONTROL_NUMBER, "units": limits.UNITS}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
@@ -186,15 +199,27 @@ class ClaimRowReader:
     def _date(self, line: int, column: str, text: str) -> date | None:
         parsed = _iso_date(text)
         if isinstance(parsed, str):
-            self._problem(line, column, f"{text!r} {parsed}")
+            # Never the text: a birth date or a date of service is the patient's (PHI).
+            self._problem(line, column, parsed)
             return None
         return parsed
 
+    def _lengths(self, line: int, v: dict[str, str], limits: dict[str, int]) -> None:
+        """Values longer than their ledger column (domain/field_limits.py), by column name."""
+        for column, limit in limits.items():
+            problem = too_long(v[column], limit)
+            if problem:
+                self._problem(line, column, problem)
+
     def _claim_values(self, line: int, v: dict[str, str]) -> dict[str, object] | None:
         before = self.problem_count
+        self._lengths(line, v, _CLAIM_LIMITS)
         billed = self._date(line, "billed_date", v["billed_date"])
         dob = self._date(line, "patient_dob", v["patient_dob"]) if v["patient_dob"] else None
         last, first = split_patient_name(v["patient_name"])
+        if max(len(last), len(first)) > limits.PATIENT_NAME_PART:
+            self._problem(line, "patient_name", f"has a last or first name longer than "
+                                                f"{limits.PATIENT_NAME_PART} characters")
         coverages: list[CoverageIn] = []
         for rank, prefix in ((1, ""), (2, "secondary_"), (3, "tertiary_")):
             code_col = "payer_id" if rank == 1 else f"{prefix}payer_id"
@@ -225,6 +250,7 @@ class ClaimRowReader:
 
     def _line(self, line: int, v: dict[str, str], position: int) -> ClaimLineIn | None:
         before = self.problem_count
+        self._lengths(line, v, _LINE_LIMITS)
         start = self._date(line, "service_date", v["service_date"])
         end = self._date(line, "service_date_to", v["service_date_to"]) if v["service_date_to"] else start
         if start and end and end < start:
@@ -284,9 +310,10 @@ def _iso_date(text: str) -> date | str:
     if not _ISO_DATE.match(text):
         return "is not a date (YYYY-MM-DD)"
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         return "is not a real date"
+    return limits.date_out_of_range(value) or value
 
 
 @lru_cache(maxsize=1024)

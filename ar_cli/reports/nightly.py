@@ -25,8 +25,10 @@ from ar_cli.services.nightly_runs import last_run
 from ar_cli.services.queue import QueueFilter
 from ar_cli.services.settings import get_setting
 from ar_cli.store.database import Ledger
+from ar_cli.store.ledger_contents import is_empty
 
 KPI_DAYS = 90
+EMPTY_LEDGER = "the ledger is empty (no claims or remittances yet)"
 FILING_WITHIN_DAYS = 30
 
 
@@ -42,6 +44,7 @@ class Nightly:
     denial_rates: Report
     flags: Report
     threshold: float                       # AR over 90 days share that asks for a human
+    empty: bool = False                    # no claim or remittance: never an all-clear
     seen: dict[str, list[str]] = field(default_factory=dict)  # recorded for the next run
     new: list[str] = field(default_factory=list)              # why a human is needed, one line each
 
@@ -67,8 +70,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         due_within = int(get_setting(session, "denials.appeal_due_days"))
         idle_days = int(get_setting(session, "denials.stale_days"))
         before = last_run(session)
+        empty = is_empty(session)
     night = Nightly(
-        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold,
+        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, empty=empty,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
         queue=queue_report(ledger, QueueFilter(limit=queue_limit), as_of=as_of),
         exceptions=exceptions_report(ledger, status="open", kind=None),
@@ -83,6 +87,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         "thresholds": thresholds_crossed(over_90_share=night.over_90_share, threshold=threshold)}
     night.new = what_is_new(night.seen, (before or {}).get("seen"), over_90_share=night.over_90_share,
                             threshold=threshold)
+    if night.empty:
+        # A wrong or fresh ledger reads as zeros; a person should look before trusting them.
+        night.new.insert(0, EMPTY_LEDGER)
     return night
 
 

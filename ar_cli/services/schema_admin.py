@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ar_cli.domain.errors import SchemaTooNewError
 from ar_cli.store import schema
-from ar_cli.store.database import Ledger, _create_private_file
+from ar_cli.store.database import Ledger, check_ledger_file
 from ar_cli.store.location import LedgerLocation
 
 
@@ -33,10 +33,30 @@ def schema_state(location: LedgerLocation) -> SchemaState:
     return SchemaState(location=location.describe(), revision=revision, head=schema.HEAD_REVISION)
 
 
+def init_ledger(location: LedgerLocation) -> bool:
+    """Make a new ledger: a missing or empty SQLite file (0600), or a PostgreSQL database
+    with no tables. True when made now; False when it is a ledger at head already.
+    Anything else (tables that are not a ledger, a schema behind or ahead) is refused."""
+    ledger = Ledger(location)
+    try:
+        if location.sqlite_path is not None:
+            return ledger.open(create=True).created
+        with ledger._guard(), ledger.engine.execution_options(ar_write=True).begin() as conn:
+            revision = schema.current_revision(conn)
+            if revision is None and schema.is_blank(conn):
+                schema.upgrade(conn)
+                return True
+        ledger.check_revision(revision)
+        return False
+    finally:
+        ledger.dispose()
+
+
 def upgrade_ledger(location: LedgerLocation) -> tuple[str | None, str]:
-    """Migrate to head in one transaction; refuses a database newer than this code."""
+    """Migrate to head in one transaction; refuses a database newer than this code, and a
+    SQLite file that is not there (`init_ledger` makes a new one)."""
     if location.sqlite_path is not None:
-        _create_private_file(location.sqlite_path)
+        check_ledger_file(location.sqlite_path)
     ledger = Ledger(location)
     try:
         with ledger._guard(), ledger.engine.execution_options(ar_write=True).begin() as conn:

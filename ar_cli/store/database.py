@@ -4,7 +4,8 @@ SQLite: the file is created with mode 0600 before SQLite touches it (the umask w
 decide otherwise), WAL journal, foreign keys on, synchronous FULL (a ledger prefers
 durability to a few ms), and every write transaction starts with BEGIN IMMEDIATE so
 two writers queue on the busy timeout instead of failing half way.
-PostgreSQL: writers serialize on the audit chain head (store/audit_chain.py).
+PostgreSQL: writers serialize on the audit chain head (store/audit_chain.py), and wait
+for another session's lock at most the same busy timeout (lock_timeout).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from ar_cli.domain.errors import ConfigError, InputError, LedgerBusyError, SchemaTooNewError
@@ -23,6 +24,9 @@ from ar_cli.store import schema
 from ar_cli.store.location import LedgerLocation
 
 DEFAULT_BUSY_TIMEOUT_SECONDS = 60.0
+# PostgreSQL SQLSTATEs: lock_timeout ran out; a value longer than its VARCHAR.
+LOCK_NOT_AVAILABLE = "55P03"
+STRING_TOO_LONG = "22001"
 
 
 def busy_timeout_from_env() -> float:
@@ -45,6 +49,8 @@ class Ledger:
         self.location = location
         self.busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
         self._engine: Engine | None = None
+        self.created = False  # open() made this ledger just now
+        self._made_folders: list | None = None  # the new file's folders that open() made
 
     # -- opening -------------------------------------------------------------------
     @property
@@ -55,31 +61,47 @@ class Ledger:
 
     def _create_engine(self) -> Engine:
         if self.location.sqlite_path is None:
+            # lock_timeout is PostgreSQL's busy timeout: a writer queued behind another
+            # session's lock (the audit chain head) gives up after it, as on SQLite. No
+            # statement_timeout: a long statement of our own is work, not a wait.
+            wait_ms = max(1, round(self.busy_timeout * 1000))  # 0 would mean "wait forever"
             return create_engine(self.location.url, pool_pre_ping=False,
-                                 connect_args={"connect_timeout": 10})
+                                 connect_args={"connect_timeout": 10,
+                                               "options": f"-c lock_timeout={wait_ms}"})
         engine = create_engine(self.location.url,
                                connect_args={"timeout": self.busy_timeout})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
 
-    def open(self, *, migrate_new: bool = True) -> Ledger:
-        """Check that the database is usable and at this code's schema.
+    def open(self, *, create: bool = True) -> Ledger:
+        """Check that the database is a ledger at this code's schema.
 
-        A new SQLite ledger is created (0600) and migrated; anything else behind head is
-        refused with the command that upgrades it, and anything ahead is refused.
+        create=True (commands that bring data in): a missing SQLite file, or an existing
+        empty one, becomes a new ledger (0600, migrated) and `created` says so.
+        create=False (every other command): a missing or empty database is refused, and
+        nothing is created. Anything behind head is refused with the command that
+        upgrades it, and anything ahead is refused.
         """
         path = self.location.sqlite_path
+        self.created = False
         if path is not None:
-            created = _create_private_file(path)
-            if created and not migrate_new:
-                path.unlink()
-                raise InputError(f"{path}: no ledger here")
+            if create:
+                self._made_folders = _create_private_file(path)
+                self.created = self._made_folders is not None
+            else:
+                check_ledger_file(path)
         with self._guard():
             with self.engine.begin() as conn:
                 revision = schema.current_revision(conn)
-                if revision is None and path is not None and schema.is_blank(conn) and migrate_new:
+                if revision is None and schema.is_blank(conn):
+                    if not create or path is None:
+                        raise ConfigError(f"{self.location.describe()}: not a ledger (an empty database); "
+                                          "`ar-cli db init` makes it one")
+                    if not self.created:
+                        os.chmod(path, 0o600)  # an empty file given as --db becomes a private ledger
                     schema.upgrade(conn)
+                    self.created = True
                     return self
         self.check_revision(revision)
         return self
@@ -130,23 +152,55 @@ class Ledger:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn driver errors about the database itself into one-line ArErrors."""
+        """Turn driver errors about the database itself into one-line ArErrors, whether
+        SQLAlchemy wrapped them or a bulk path met them on the driver's own cursor."""
         where = self.location.describe()
         try:
             yield
-        except OperationalError as exc:
-            message = str(exc.orig) if exc.orig is not None else str(exc)
-            if "locked" in message or "busy" in message:
+        except Exception as exc:
+            if not isinstance(exc, (DBAPIError, sqlite3.Error)) and not _from_psycopg(exc):
+                raise
+            driver = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            message = str(driver)
+            sqlstate = getattr(driver, "sqlstate", None)
+            if sqlstate == LOCK_NOT_AVAILABLE or (isinstance(driver, sqlite3.OperationalError) and (
+                    "locked" in message or "busy" in message)):
                 raise LedgerBusyError(f"{where}: the ledger is busy (another writer held it "
                                       f"for {self.busy_timeout:g} s); try again") from None
+            if isinstance(driver, sqlite3.OperationalError) and "readonly" in message:
+                raise ConfigError(f"{where}: the ledger file is read-only for this user; nothing "
+                                  "was changed (check its permissions and its folder's)") from None
+            if sqlstate == STRING_TOO_LONG:
+                # Inputs are checked against domain/field_limits.py first; this is the
+                # last line of defence, and it never echoes the value (it may be PHI).
+                raise InputError(f"{where}: a value is longer than the ledger allows; nothing was "
+                                 "changed") from None
+            if isinstance(driver, sqlite3.DatabaseError) and "not a database" in message:
+                raise ConfigError(f"{where}: not an ar-cli ledger (not a SQLite database)") from None
+            if not isinstance(exc, OperationalError):
+                raise
             if self.location.sqlite_path is None:
                 first = message.strip().splitlines()[0] if message.strip() else "connection failed"
                 raise ConfigError(f"{where}: cannot use the PostgreSQL database: {first}") from None
             raise ConfigError(f"{where}: cannot open the ledger: {message}") from None
-        except DatabaseError as exc:
-            if isinstance(exc.orig, sqlite3.DatabaseError) and "not a database" in str(exc.orig):
-                raise ConfigError(f"{where}: not an ar-cli ledger (not a SQLite database)") from None
-            raise
+
+    def remove_new(self) -> None:
+        """Take away a SQLite ledger this run created (with the folders made for it), when
+        the run failed: a refused input leaves things as they were, with no ledger. Only
+        what open() created is removed; an existing file is never touched."""
+        path = self.location.sqlite_path
+        if path is None or self._made_folders is None:
+            return
+        self.dispose()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        for folder in reversed(self._made_folders):
+            try:
+                folder.rmdir()
+            except OSError:  # something else was put there meanwhile: keep it
+                break
+        self._made_folders = None
+        self.created = False
 
     def dispose(self) -> None:
         if self._engine is not None:
@@ -154,21 +208,40 @@ class Ledger:
             self._engine = None
 
 
-def _create_private_file(path) -> bool:
-    """Create the ledger file readable by its owner only. Returns True when it was new."""
+def _from_psycopg(exc: Exception) -> bool:
+    """A PostgreSQL driver error met on the raw cursor (store/driver_sql.py), which
+    SQLAlchemy did not wrap; psycopg itself is imported only for PostgreSQL ledgers."""
+    return type(exc).__module__.split(".")[0] == "psycopg"
+
+
+def check_ledger_file(path) -> None:
+    """Refuse, before SQLite would create or touch it, a ledger file that is not there."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a ledger file")
+    if not path.exists():
+        raise ConfigError(f"{path}: no ledger here (check --db or AR_DB); a new ledger is made by "
+                          "`ar-cli db init` or by importing into it")
+    if path.stat().st_size == 0:
+        raise ConfigError(f"{path}: not a ledger (an empty file); `ar-cli db init` makes it one")
+
+
+def _create_private_file(path) -> list | None:
+    """Create the ledger file readable by its owner only. Returns None when it existed,
+    else the folders made for it, outermost first (`Ledger.remove_new` takes them away)."""
     if path.exists():
         if path.is_dir():
             raise ConfigError(f"{path}: is a directory, not a ledger file")
-        return False
+        return None
+    made = [folder for folder in reversed(path.parents) if not folder.exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return False
+        return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot create the ledger: {exc.strerror}") from None
     os.close(fd)
-    return True
+    return made
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:

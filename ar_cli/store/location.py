@@ -40,7 +40,15 @@ def default_ledger_path() -> Path:
 
 
 def resolve_location(db: str | None) -> LedgerLocation:
-    value = db or os.environ.get("AR_DB") or ""
+    """`db` (from --db), else AR_DB, else the default file. An empty value is refused: an
+    unset variable in a cron line (`--db "$LEDGER"`) must not mean the default ledger."""
+    if db is not None and not db.strip():
+        raise ConfigError("--db: empty; give a ledger file path or a postgresql+psycopg:// URL")
+    env = os.environ.get("AR_DB")
+    if db is None and env is not None and not env.strip():
+        raise ConfigError("AR_DB: set but empty; give a ledger file path or a postgresql+psycopg:// URL, "
+                          "or unset it for the default ledger")
+    value = db or env or ""
     if not value:
         return LedgerLocation(url=_sqlite_url(default_ledger_path()), sqlite_path=default_ledger_path())
     if "://" in value:

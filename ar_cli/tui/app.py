@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from ar_cli.domain.errors import ArError, InputError
+from ar_cli.domain.field_limits import date_out_of_range
 from ar_cli.domain.money import format_money
 from ar_cli.services.context import Actor
 from ar_cli.services.queue import QueueFilter, QueueItem
@@ -234,6 +235,9 @@ class WorkApp(App):
             due = date.fromisoformat(when)
         except ValueError:
             raise InputError(f"follow-up: {when!r} is not a date (YYYY-MM-DD)") from None
+        problem = date_out_of_range(due)  # as every date option (cli/state.parse_date)
+        if problem:
+            raise InputError(f"follow-up: {due.isoformat()} {problem}; check the year")
         set_ = add_follow_up(self.context.ledger, item.claim_number, due_on=due, action=action,
                              actor=self.context.actor(), today=self.context.today)
         return f"claim {set_.claim_number}: follow up on {set_.due_on.isoformat()}: {set_.action}"

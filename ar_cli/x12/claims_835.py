@@ -10,6 +10,7 @@ constructors of fast_values.
 
 from __future__ import annotations
 
+from ar_cli.domain.field_limits import CLAIM_NUMBER, PAYER_CLAIM_NUMBER, too_long
 from ar_cli.domain.remittance import (
     Adjustment,
     AdjustmentGroup,
@@ -70,6 +71,10 @@ class ClaimBuilder:
             raise X12Error(ctx.source, segment, f"CLP0{index}", _REQUIRED_CLP.get(index, "missing; expected an amount"))
         if count < 10:
             elements.extend(("",) * (10 - count))
+        for index, limit in ((1, CLAIM_NUMBER), (7, PAYER_CLAIM_NUMBER)):
+            problem = too_long(elements[index], limit)  # as the ledger's column on both databases
+            if problem:
+                raise X12Error(ctx.source, segment, f"CLP0{index}", problem)
         if elements[2] not in _CLAIM_STATUSES:
             shown = repr(elements[2]) if elements[2].isalnum() and len(elements[2]) <= 3 else "the value"
             ctx.warn(segment, "CLP02", f"{shown} is not a known claim status")

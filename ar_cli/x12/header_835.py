@@ -5,6 +5,7 @@ provider-level adjustments (PLB) built into ProviderAdjustment values.
 
 from __future__ import annotations
 
+from ar_cli.domain.field_limits import PAYER_TRACE_ID, TRACE_NUMBER, too_long
 from ar_cli.domain.remittance import ProviderAdjustment, RemittanceHeader
 from ar_cli.x12.context import Context
 from ar_cli.x12.errors import X12Error
@@ -49,6 +50,10 @@ class HeaderBuilder:
         elif tag == "TRN":
             if self.trace is None:
                 padded = _padded(elements, 5)
+                for index, limit in ((2, TRACE_NUMBER), (3, PAYER_TRACE_ID)):
+                    problem = too_long(padded[index], limit)  # as the ledger's column on both databases
+                    if problem:
+                        raise X12Error(self.ctx.source, segment, f"TRN0{index}", problem)
                 self.trace = (padded[2], padded[3], padded[4])
                 if padded[3]:
                     self._payer_id(padded[3])

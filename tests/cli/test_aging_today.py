@@ -128,19 +128,21 @@ def test_files_the_reader_does_not_vouch_for(tmp_path):
     ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
 ])
 def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
-    assert sqlite_cli("db", "upgrade").exit_code == 0
+    assert sqlite_cli("db", "init").exit_code == 0
     set_schema_revision(sqlite_cli.db, revision)
     done = sqlite_cli("aging")
     assert done.exit_code == 2 and message in done.stderr, done.stderr
     assert spy.count == 0
 
 
-def test_a_new_ledger_is_still_created_by_the_usual_path(sqlite_cli, spy):
+def test_a_missing_ledger_is_refused_by_the_usual_path(sqlite_cli, spy):
     done = sqlite_cli("aging", "--format", "json")
-    assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout)["aging"] == [] and spy.count == 0
-    # Once it exists at head, the next run is served from the file.
-    assert sqlite_cli("aging", "--format", "json").stdout == done.stdout and spy.count == 1
+    assert done.exit_code == 2 and "no ledger here" in done.stderr and spy.count == 0
+    assert not Path(sqlite_cli.db).exists()
+    # A new ledger at head is served from the file.
+    assert sqlite_cli("db", "init").exit_code == 0
+    first = sqlite_cli("aging", "--format", "json")
+    assert first.exit_code == 0 and json.loads(first.stdout)["aging"] == [] and spy.count == 1
 
 
 def test_the_reader_knows_the_schema_head_and_the_patient_key():

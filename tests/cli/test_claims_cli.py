@@ -50,7 +50,7 @@ def test_list_filters_and_csv_output_file(cli, tmp_path):
 
 
 @pytest.mark.parametrize("rows,message", [
-    ((GOOD.replace("2026-05-01", "05/01/2026"),), "line 2: service_date: '05/01/2026' is not a date (YYYY-MM-DD)"),
+    ((GOOD.replace("2026-05-01", "05/01/2026"),), "line 2: service_date: is not a date (YYYY-MM-DD)"),
     ((GOOD.replace("145.00", "-5.00"),), "line 2: charge: '-5.00' is negative"),
     ((GOOD.replace("145.00", "lots"),), "line 2: charge: 'lots' is not an amount"),
     ((GOOD, GOOD.replace("C1-1", "C1-2").replace("MCR01,Medicare Part B", "ACME,Acme")),
@@ -85,7 +85,7 @@ def test_bad_files_exit_2(sqlite_cli, tmp_path, content, message):
     result = sqlite_cli("claims", "import", str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: {message}")
-    _ledger_unchanged(sqlite_cli)
+    assert not Path(sqlite_cli.db).exists()  # a refused file makes no new ledger
 
 
 def test_not_utf8_is_refused(sqlite_cli, tmp_path):
@@ -110,6 +110,7 @@ def test_conflict_exits_1_and_is_listed_then_resolved(cli, tmp_path):
 
 
 def test_show_unknown_claim_is_exit_2(sqlite_cli):
+    assert sqlite_cli("db", "init").exit_code == 0
     result = sqlite_cli("claims", "show", "NOPE")
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: claim 'NOPE' is not in the ledger"
@@ -118,7 +119,7 @@ def test_show_unknown_claim_is_exit_2(sqlite_cli):
 def test_closed_period_refuses_the_posting_date(sqlite_cli, sqlite_url, tmp_path):
     import sqlite3
 
-    sqlite_cli("db", "upgrade")
+    sqlite_cli("db", "init")
     with sqlite3.connect(sqlite_url) as conn:
         conn.execute("INSERT INTO closed_period (period, closed_at, closed_by, reopened_by, reopen_reason) "
                      "VALUES ('2026-05', '2026-06-01 00:00:00', 'x', '', '')")

@@ -47,6 +47,7 @@ def test_db_commands(sqlite_cli, sqlite_url):
     assert "(none: not created yet)" in sqlite_cli("db", "current").stdout
     from ar_cli.store.schema import HEAD_REVISION
 
-    assert f"upgraded (blank) → {HEAD_REVISION}" in sqlite_cli("db", "upgrade").stdout
+    assert "no ledger here" in sqlite_cli("db", "upgrade").stderr  # `db init` makes one
+    assert sqlite_cli("db", "init").stderr == f"created a new ledger at {sqlite_url}\n"
     assert f"already at {HEAD_REVISION}" in sqlite_cli("db", "upgrade").stdout
     assert "(up to date)" in sqlite_cli("db", "current").stdout

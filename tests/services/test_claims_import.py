@@ -113,7 +113,7 @@ def test_bad_file_changes_nothing(ledger, actor, tmp_path):
     path = write_csv(tmp_path / "bad.csv", CLAIMS_HEADER, ROW_1, ROW_2.replace("2026-05-01", "2026-13-01"))
     with pytest.raises(InputProblems) as caught:
         import_claims(ledger, path, actor=actor, posting_date=POSTING)
-    assert str(caught.value).startswith(f"{path}: line 3: service_date: '2026-13-01' is not a real date")
+    assert str(caught.value).startswith(f"{path}: line 3: service_date: is not a real date")
     with ledger.read() as session:
         assert _count(session, ClaimRow) == 0 and _count(session, AuditEventRow) == 0
 

@@ -18,10 +18,11 @@ def test_new_ledger_is_private_and_migrated(tmp_path, monkeypatch):
     old = os.umask(0o022)
     try:
         path = tmp_path / "sub" / "ledger.sqlite"
-        result = Cli(str(path))("payers", "list", "--format", "csv")
+        result = Cli(str(path))("db", "init")
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output
+    assert result.stderr == f"created a new ledger at {path}\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -101,3 +102,24 @@ def test_busy_ledger_exits_75(sqlite_url, tmp_path):
         blocker.close()
     assert result.exit_code == 75
     assert "the ledger is busy" in result.stderr
+
+
+def test_a_value_too_long_for_a_postgres_column_is_one_line_not_an_internal_error(pg_url):
+    """The last line of defence behind the input checks (domain/field_limits.py):
+    PostgreSQL's "value too long" (SQLSTATE 22001) is bad input, exit 2, and the message
+    never carries the value (it may be a patient's)."""
+    from sqlalchemy import text
+
+    from ar_cli.domain.errors import InputError
+    from ar_cli.services.schema_admin import init_ledger
+
+    init_ledger(resolve_location(pg_url))
+    ledger = Ledger(resolve_location(pg_url)).open()
+    try:
+        with pytest.raises(InputError) as caught:
+            with ledger.write() as session:
+                session.execute(text("UPDATE audit_head SET last_hash = :v"), {"v": "SECRET" * 20})
+        assert str(caught.value).endswith("a value is longer than the ledger allows; nothing was changed")
+        assert "SECRET" not in str(caught.value) and caught.value.exit_code == 2
+    finally:
+        ledger.dispose()

@@ -64,7 +64,7 @@ def test_money_columns_are_bigint_on_postgres(pg_url):
 
 
 def test_database_newer_than_code_is_refused(sqlite_cli, sqlite_url):
-    assert sqlite_cli("db", "upgrade").exit_code == 0
+    assert sqlite_cli("db", "init").exit_code == 0
     with sqlite3.connect(sqlite_url) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0999_future'")
     result = sqlite_cli("claims", "list")

@@ -95,6 +95,8 @@ def test_working_the_queue_with_the_keys(ledger, actor):
             assert app.message == "error: --on: 2020-01-01 is in the past (today is 2026-06-30)"
             await _answer(pilot, app, "f", "soon call payer")
             assert app.message == "error: follow-up: 'soon' is not a date (YYYY-MM-DD)"
+            await _answer(pilot, app, "f", "9999-12-31 call payer")  # as every date option
+            assert app.message == "error: follow-up: 9999-12-31 is outside the years 1900-2199; check the year"
             assert _counts(ledger) == before
             await _answer(pilot, app, "f", "2026-07-20 call Acme about the appeal")
             assert app.message == "claim CLM100182: follow up on 2026-07-20: call Acme about the appeal"
