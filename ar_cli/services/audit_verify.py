@@ -1,14 +1,19 @@
 """`ar-cli audit verify`: is the ledger what its audit chain and its entries say it is?
 
-Read-only, one read transaction, four checks; each break is a `Finding` naming the id
-it is about (an audit event, a claim and responsibility, an unapplied entry, a
-remittance):
+Read-only, one read transaction, five checks; each break is a `Finding` naming the id
+it is about (an audit event, a money row, a claim and responsibility, an unapplied
+entry, a remittance):
 
 1. the audit chain: events numbered 1, 2, 3 … with no gap, each naming the previous
-   event's hash, each hash recomputed from the event's own fields, and the head row
-   pointing at the last event — an edited, inserted or deleted event breaks it there;
+   event's hash, each hash recomputed from the event's own fields and (since revision
+   0007) its manifest, and the head row pointing at the last event and the last id
+   issued — an edited, inserted or deleted event breaks it there; with an anchor
+   (`audit anchor`, kept elsewhere), the chain must still hold that event and hash;
 2. rows outside the chain: a ledger or unapplied entry whose audit event does not exist
-   (written without a `ChangeRecorder`, or its event deleted);
+   (written without a `ChangeRecorder`, or its event deleted); and every money row
+   rebuilt into its event's manifest (services/audit_rows_check.py): a changed,
+   inserted or deleted row is named with its event, and so is a posting date in a
+   month closed before its event was written;
 3. cached claim balances: each `claim_balance` row equals the sum of that claim's
    entries for that responsibility, and every sum has its row (DESIGN invariant 3);
 4. unapplied accounts, recomputed from their entries: an entry that applies money
@@ -16,9 +21,12 @@ remittance):
    claim payment is the same amount; and per posted remittance, claim payments +
    unapplied money = BPR02 (interest closed as income still counts: it is in the bank).
 
-What the chain cannot prove: the rows each event wrote are digested in write order
-across tables, which is not stored, so an entry edited together with its cached
-balance (and outside any remittance) is caught only when it breaks check 3 or 4.
+What the chain cannot prove on its own: someone who rewrites every row hash, manifest
+and event hash from a point on, or cuts events off the end and points the head back,
+leaves a chain that verifies. An anchor (the head hash and event count, kept outside
+the ledger) catches both. Descriptive rows (claims, patients, notes, settings) are
+digested into their events but not rebuilt; events from before revision 0007 are
+checked by their hashes only.
 """
 
 from __future__ import annotations
@@ -29,9 +37,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ar_cli.domain.audit import GENESIS_HASH, event_hash
+from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
+from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
+from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
 from ar_cli.store import balance_summary
+from ar_cli.store.audit_chain import expected_event_hash
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
     AuditEventRow,
@@ -50,8 +61,9 @@ _CHUNK = 2000
 
 @dataclass(frozen=True, kw_only=True)
 class Finding:
-    """One break. `check` is chain | unaudited | balance | unapplied | remittance;
-    `ref` names what is broken (e.g. 'event 12', 'claim CLM100147 primary')."""
+    """One break. `check` is chain | anchor | rows | unaudited | balance | unapplied |
+    remittance; `ref` names what is broken (e.g. 'event 12', 'ledger_entry 4711',
+    'claim CLM100147 primary')."""
 
     check: str
     ref: str
@@ -64,6 +76,8 @@ class Finding:
 @dataclass(kw_only=True)
 class Verification:
     events: int = 0
+    old_events: int = 0  # written before revision 0007: checked by their hashes only
+    money_rows: int = 0
     entries: int = 0
     balances: int = 0
     unapplied: int = 0
@@ -75,29 +89,82 @@ class Verification:
         return not self.findings
 
 
-def verify_ledger(ledger: Ledger) -> Verification:
+@dataclass(frozen=True, kw_only=True)
+class Anchor:
+    """The chain's head as it was once seen: event `count` had hash `hash`."""
+
+    hash: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.hash}:{self.count}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        digest, _, count = text.strip().partition(":")
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or not count.isdigit():
+            raise InputError(f"--anchor {text.strip()[:80]!r}: not an anchor (HASH:COUNT, as `ar-cli audit anchor` "
+                             "prints it: 64 hex digits, a colon, the event count)")
+        return cls(hash=digest, count=int(count))
+
+
+def chain_anchor(ledger: Ledger) -> Anchor:
+    """The head as it is now (`audit anchor`): keep it elsewhere, verify against it later."""
     with ledger.read() as session:
-        return verify_session(session)
+        head = session.get(AuditHeadRow, 1)
+        return Anchor(hash=head.last_hash, count=head.last_event_id or 0)
 
 
-def verify_session(session: Session) -> Verification:
+def verify_ledger(ledger: Ledger, *, anchor: Anchor | None = None) -> Verification:
+    with ledger.read() as session:
+        return verify_session(session, anchor=anchor)
+
+
+def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verification:
     result = Verification()
-    result.events, chain = check_audit_chain(session)
+    manifests = load_manifests(session)
+    result.events, chain = check_audit_chain(session, manifests)
+    result.old_events = result.events - len(manifests.texts)
+    anchored = check_anchor(session, anchor) if anchor is not None else []
+    result.money_rows, breaks = check_rows(session, manifests)
+    rows = [Finding(check="rows", ref=b.ref, message=b.message) for b in breaks]
     result.entries, unaudited = check_unaudited_rows(session)
     result.balances, balances = check_balances(session)
     result.unapplied, result.remittances, unapplied = check_unapplied(session)
-    result.findings = [*chain, *unaudited, *balances, *unapplied]
+    result.findings = [*chain, *anchored, *rows, *unaudited, *balances, *unapplied]
     return result
 
 
-def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
+def check_anchor(session: Session, anchor: Anchor) -> list[Finding]:
+    """The event the anchor names must still be there with the hash it had."""
+    t = AuditEventRow.__table__
+    ref = f"anchor {anchor.count}"
+    if anchor.count == 0:
+        return [] if anchor.hash == GENESIS_HASH else [Finding(check="anchor", ref=ref, message=(
+            "names no event but a hash other than the empty chain's"))]
+    stored = session.execute(select(t.c.hash).where(t.c.id == anchor.count)).scalar()
+    if stored is None:
+        last = session.execute(select(func.max(t.c.id))).scalar() or 0
+        return [Finding(check="anchor", ref=ref, message=(
+            f"names event {anchor.count}, the chain ends at event {last}: events cut from its end"))]
+    if stored != anchor.hash:
+        return [Finding(check="anchor", ref=ref, message=(
+            f"event {anchor.count} hashes to {stored[:12]}…, the anchor says {anchor.hash[:12]}…: "
+            "the chain was rewritten"))]
+    return []
+
+
+def check_audit_chain(session: Session, manifests: Manifests | None = None) -> tuple[int, list[Finding]]:
     """Walk the chain in id order (streamed); returns (events read, findings)."""
+    if manifests is None:
+        manifests = load_manifests(session)
     t = AuditEventRow.__table__
     stmt = (select(t.c.id, t.c.occurred_at, t.c.actor, t.c.action, t.c.entity, t.c.entity_key,
                    t.c.source, t.c.details, t.c.rows_digest, t.c.prev_hash, t.c.hash)
             .order_by(t.c.id).execution_options(yield_per=_CHUNK))
     findings: list[Finding] = []
-    prev_hash, prev_id, count = GENESIS_HASH, 0, 0
+    prev_hash, prev_id, count, manifested = GENESIS_HASH, 0, 0, 0
+    seen: set[int] = set()
     for row in session.execute(stmt):
         count += 1
         ref = f"event {row.id}"
@@ -107,13 +174,21 @@ def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
         if row.prev_hash != prev_hash:
             findings.append(Finding(check="chain", ref=ref,
                                     message="does not follow the event before it (previous hash differs)"))
-        expected = event_hash(prev_hash=row.prev_hash, event_id=row.id, occurred_at=row.occurred_at.isoformat(),
-                              actor=row.actor, action=row.action, entity=row.entity, entity_key=row.entity_key,
-                              source=row.source, details=row.details, rows_digest=row.rows_digest)
-        if row.hash != expected:
+        manifest = manifests.texts.get(row.id)
+        if manifest is not None:
+            manifested = manifested or row.id
+            if row.id in manifests.unreadable or manifest_digest(manifest) != row.rows_digest:
+                findings.append(Finding(check="chain", ref=ref,
+                                        message="its manifest was changed after it was written"))
+        elif manifested:
+            findings.append(Finding(check="chain", ref=ref, message=(
+                f"has no manifest, but event {manifested} before it has: written around the chain, "
+                "or its manifest removed")))
+        if row.hash != expected_event_hash(row, manifest):
             findings.append(Finding(check="chain", ref=ref,
                                     message="hash does not match its content: the event was changed after it was written"))
         prev_hash, prev_id = row.hash, row.id
+        seen.add(row.id)
     head = session.get(AuditHeadRow, 1)
     if head is None:
         findings.append(Finding(check="chain", ref="audit head", message="the chain head row is missing"))
@@ -121,6 +196,13 @@ def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
         findings.append(Finding(check="chain", ref="audit head",
                                 message=f"points at event {head.last_event_id or 0}, the chain ends at event "
                                         f"{prev_id} (events removed, or written around the chain)"))
+    elif (head.issued_event_id or 0) > prev_id:
+        findings.append(Finding(check="chain", ref="audit head", message=(
+            f"event {head.issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
+            "from its end")))
+    for event_id in sorted(set(manifests.texts) - seen):
+        findings.append(Finding(check="chain", ref=f"event {event_id}",
+                                message="has a manifest but is not in the chain (the event was removed)"))
     return count, findings
 
 
