@@ -38,8 +38,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
-from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
+from ar_cli.services.audit_anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
 from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
 from ar_cli.store import balance_summary
 from ar_cli.store.audit_chain import expected_event_hash
@@ -89,32 +89,6 @@ class Verification:
         return not self.findings
 
 
-@dataclass(frozen=True, kw_only=True)
-class Anchor:
-    """The chain's head as it was once seen: event `count` had hash `hash`."""
-
-    hash: str
-    count: int
-
-    def __str__(self) -> str:
-        return f"{self.hash}:{self.count}"
-
-    @classmethod
-    def parse(cls, text: str) -> Anchor:
-        digest, _, count = text.strip().partition(":")
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or not count.isdigit():
-            raise InputError(f"--anchor {text.strip()[:80]!r}: not an anchor (HASH:COUNT, as `ar-cli audit anchor` "
-                             "prints it: 64 hex digits, a colon, the event count)")
-        return cls(hash=digest, count=int(count))
-
-
-def chain_anchor(ledger: Ledger) -> Anchor:
-    """The head as it is now (`audit anchor`): keep it elsewhere, verify against it later."""
-    with ledger.read() as session:
-        head = session.get(AuditHeadRow, 1)
-        return Anchor(hash=head.last_hash, count=head.last_event_id or 0)
-
-
 def verify_ledger(ledger: Ledger, *, anchor: Anchor | None = None) -> Verification:
     with ledger.read() as session:
         return verify_session(session, anchor=anchor)
@@ -125,7 +99,8 @@ def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verific
     manifests = load_manifests(session)
     result.events, chain = check_audit_chain(session, manifests)
     result.old_events = result.events - len(manifests.texts)
-    anchored = check_anchor(session, anchor) if anchor is not None else []
+    anchored = [Finding(check="anchor", ref=ref, message=message)
+                for ref, message in (check_anchor(session, anchor) if anchor is not None else [])]
     result.money_rows, breaks = check_rows(session, manifests)
     rows = [Finding(check="rows", ref=b.ref, message=b.message) for b in breaks]
     result.entries, unaudited = check_unaudited_rows(session)
@@ -133,25 +108,6 @@ def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verific
     result.unapplied, result.remittances, unapplied = check_unapplied(session)
     result.findings = [*chain, *anchored, *rows, *unaudited, *balances, *unapplied]
     return result
-
-
-def check_anchor(session: Session, anchor: Anchor) -> list[Finding]:
-    """The event the anchor names must still be there with the hash it had."""
-    t = AuditEventRow.__table__
-    ref = f"anchor {anchor.count}"
-    if anchor.count == 0:
-        return [] if anchor.hash == GENESIS_HASH else [Finding(check="anchor", ref=ref, message=(
-            "names no event but a hash other than the empty chain's"))]
-    stored = session.execute(select(t.c.hash).where(t.c.id == anchor.count)).scalar()
-    if stored is None:
-        last = session.execute(select(func.max(t.c.id))).scalar() or 0
-        return [Finding(check="anchor", ref=ref, message=(
-            f"names event {anchor.count}, the chain ends at event {last}: events cut from its end"))]
-    if stored != anchor.hash:
-        return [Finding(check="anchor", ref=ref, message=(
-            f"event {anchor.count} hashes to {stored[:12]}…, the anchor says {anchor.hash[:12]}…: "
-            "the chain was rewritten"))]
-    return []
 
 
 def check_audit_chain(session: Session, manifests: Manifests | None = None) -> tuple[int, list[Finding]]:
