@@ -123,7 +123,9 @@ def _select(table: str, dialect: str) -> str:
 def stream(session: Session, table: str) -> Iterator[tuple]:
     """Every row of a covered table in id order: (id, audit event, row hash, *values)."""
     dialect = session.get_bind().dialect.name
-    cursor = session.connection().connection.cursor()
+    raw = session.connection().connection
+    # PostgreSQL: a server-side cursor, or psycopg would hold every row at once.
+    cursor = raw.cursor() if dialect == "sqlite" else raw.cursor(name=f"audit_rows_{table}")
     try:
         cursor.execute(_select(table, dialect) + " ORDER BY id")
         while batch := cursor.fetchmany(_FETCH):
