@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from itertools import chain
+from types import SimpleNamespace
 from functools import lru_cache
 from operator import itemgetter
 from datetime import UTC, date, datetime
@@ -133,8 +134,7 @@ def head_problem(session: Session, head) -> str | None:
                 "(events were removed from the end of the chain)")
     if not last:
         return None if head.last_hash == GENESIS_HASH else "the head names a hash but no event"
-    t = AuditEventRow.__table__
-    row = session.execute(select(t).where(t.c.id == last)).first()
+    row = _event_row(session, last)
     if row is None:
         return f"its last event {last} is missing"
     manifest = session.execute(select(AuditRowsRow.__table__.c.manifest)
@@ -144,6 +144,30 @@ def head_problem(session: Session, head) -> str | None:
     if row.hash != expected_event_hash(row, manifest) or row.hash != head.last_hash:
         return f"event {last} does not hash to what the head says"
     return None
+
+
+_EVENT_FIELDS = ("id", "occurred_at", "actor", "action", "entity", "entity_key", "source", "details",
+                 "rows_digest", "prev_hash", "hash")
+
+
+def _event_row(session: Session, event_id: int):
+    """One stored event. On PostgreSQL through a binary cursor: psycopg parses a
+    timestamp in text only under the ISO DateStyle, and a session may have another
+    (an export sets none, but a server can: tests/reports/test_export.py)."""
+    if session.get_bind().dialect.name == "sqlite":
+        t = AuditEventRow.__table__
+        return session.execute(select(*[t.c[f] for f in _EVENT_FIELDS]).where(t.c.id == event_id)).first()
+    cursor = session.connection().connection.cursor(binary=True)
+    try:
+        cursor.execute(f"SELECT {', '.join(_EVENT_FIELDS)} FROM audit_event WHERE id = %s", (event_id,))
+        found = cursor.fetchone()
+    finally:
+        cursor.close()
+    if found is None:
+        return None
+    values = dict(zip(_EVENT_FIELDS, found))
+    values["occurred_at"] = values["occurred_at"].astimezone(UTC)  # as SQLModel's UTCDateTime gives it
+    return SimpleNamespace(**values)
 
 
 class ChangeRecorder:
