@@ -41,9 +41,10 @@ def main() -> None:
 def run(args, *, exe: str, folder: Path) -> None:
     remit, template, ledger = folder / "remit.835", folder / "template.sqlite", folder / "posted.sqlite"
     if not ledger.exists():
-        if not (remit.exists() and template.exists()):
+        if not remit.exists():
             subprocess.run([sys.executable, str(HERE / "make_large_835.py"), "--claims", str(args.claims),
                             "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+        if not template.exists():
             subprocess.run([exe, "--db", str(template), "claims", "import", str(folder / "claims.csv"),
                             "--posting-date", "2026-06-30"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([exe, "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)

@@ -76,9 +76,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
-        return str(value)
+        return str.__str__(value)  # the text itself: str() of a (str, Enum) is 'Kind.CHARGE'
     if isinstance(value, int):
-        return int(value)
+        return int.__index__(value)
     if isinstance(value, datetime):
         return stamp(value)
     if isinstance(value, date):

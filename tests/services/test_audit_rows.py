@@ -249,3 +249,22 @@ def test_an_anchor_catches_a_cut_tail_and_a_rewritten_history(sample, actor):
     # An anchor of an event whose hash was since rewritten.
     older = Anchor(hash="a" * 64, count=anchor.count - 1)
     assert [f.message.endswith("the chain was rewritten") for f in verify_ledger(sample, anchor=older).findings] == [True]
+
+
+def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
+    """Values are hashed as the database gives them back: an enum as its text."""
+    import enum
+
+    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.tables import ExceptionRow
+
+    class Kind(str, enum.Enum):
+        UNMATCHED = "unmatched_claim"
+
+    with ledger.write() as session:
+        rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
+        rec.insert(ExceptionRow, [{"kind": Kind.UNMATCHED, "summary": "held", "created_at": actor.now}])
+        rec.finish(action="test.enum")
+    result = verify_ledger(ledger)
+    assert result.clean, result.findings
+    assert result.money_rows == 1
