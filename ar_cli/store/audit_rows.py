@@ -54,7 +54,7 @@ def _kinds(table: str) -> tuple[tuple[int, str], ...]:
         kind = COVERED[table].__table__.c[name].type
         kind = getattr(kind, "impl", kind)  # SQLModel's UTCDateTime decorates DateTime
         if isinstance(kind, DateTime):
-            found.append((n, "time"))
+            found.append((n, "timestamptz" if kind.timezone else "time"))
         elif isinstance(kind, Date):
             found.append((n, "date"))
     return tuple(found)
@@ -103,7 +103,7 @@ def hashable(table: str, rows: Sequence[tuple], *, sqlite: bool) -> Sequence[tup
         for n, kind in kinds:
             value = values[n]
             if value is not None:
-                values[n] = stamp(value) if kind == "time" else value.isoformat()
+                values[n] = value.isoformat() if kind == "date" else stamp(value)
         out.append(tuple(values))
     return out
 
@@ -113,8 +113,10 @@ def _select(table: str, dialect: str) -> str:
     kinds = dict(_kinds(table))
     for n, name in enumerate(columns(table)):
         if dialect != "sqlite" and n in kinds:
-            pattern = "YYYY-MM-DD HH24:MI:SS.US" if kinds[n] == "time" else "YYYY-MM-DD"
-            names.append(f"to_char(\"{name}\", '{pattern}')")
+            # A zoned time read in UTC, whatever the server's TimeZone (the writer hashed UTC).
+            column = f'"{name}" AT TIME ZONE \'UTC\'' if kinds[n] == "timestamptz" else f'"{name}"'
+            pattern = "YYYY-MM-DD" if kinds[n] == "date" else "YYYY-MM-DD HH24:MI:SS.US"
+            names.append(f"to_char({column}, '{pattern}')")
         else:
             names.append(f'"{name}"')
     return f'SELECT id, audit_event_id, row_hash, {", ".join(names)} FROM "{table}"'

@@ -268,3 +268,28 @@ def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
     result = verify_ledger(ledger)
     assert result.clean, result.findings
     assert result.money_rows == 1
+
+
+def test_times_hash_in_utc_whatever_the_servers_time_zone(pg_url, actor):
+    """A PostgreSQL server in another time zone gives zoned times back in its own: the
+    rows are read in UTC, as they were hashed."""
+    import psycopg as driver
+
+    from ar_cli.services.schema_admin import upgrade_ledger
+    from ar_cli.store.database import Ledger
+    from ar_cli.store.location import resolve_location
+
+    location = resolve_location(pg_url)
+    upgrade_ledger(location)
+    with driver.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{pg_url.rsplit('/', 1)[1]}\" SET TimeZone TO 'America/New_York'")
+    ledger = Ledger(location).open()
+    try:
+        close_period(ledger, parse_period("2026-05"), actor=actor)
+        post_era_files(ledger, [SAMPLE / "eras" / sorted(p.name for p in (SAMPLE / "eras").iterdir())[0]],
+                       actor=actor, posting_date=POSTING)
+        result = verify_ledger(ledger)
+        assert result.clean, result.findings
+        assert result.money_rows > 10
+    finally:
+        ledger.dispose()
