@@ -108,6 +108,11 @@ def hashable(table: str, rows: Sequence[tuple], *, sqlite: bool) -> Sequence[tup
     return out
 
 
+def event_at(table: str) -> int:
+    """Where a row read by `batches` has its audit event."""
+    return 2 + columns(table).index("audit_event_id")
+
+
 def _select(table: str, dialect: str) -> str:
     names = []
     kinds = dict(_kinds(table))
@@ -119,11 +124,12 @@ def _select(table: str, dialect: str) -> str:
             names.append(f"to_char({column}, '{pattern}')")
         else:
             names.append(f'"{name}"')
-    return f'SELECT id, audit_event_id, row_hash, {", ".join(names)} FROM "{table}"'
+    return f'SELECT id, row_hash, {", ".join(names)} FROM "{table}"'
 
 
-def stream(session: Session, table: str) -> Iterator[tuple]:
-    """Every row of a covered table in id order: (id, audit event, row hash, *values)."""
+def batches(session: Session, table: str) -> Iterator[list[tuple]]:
+    """Every row of a covered table in id order, a batch at a time (a generator per
+    row cost a tenth of `audit verify`): (id, audit event, row hash, *values)."""
     dialect = session.get_bind().dialect.name
     raw = session.connection().connection
     # PostgreSQL: a server-side cursor, or psycopg would hold every row at once.
@@ -131,7 +137,7 @@ def stream(session: Session, table: str) -> Iterator[tuple]:
     try:
         cursor.execute(_select(table, dialect) + " ORDER BY id")
         while batch := cursor.fetchmany(_FETCH):
-            yield from batch
+            yield batch
     finally:
         cursor.close()
 
@@ -148,7 +154,7 @@ def current(session: Session, table: str, ids: Sequence[int]) -> dict[int, tuple
             chunk = wanted[start:start + 500]
             cursor.execute(_select(table, dialect) + f" WHERE id IN ({', '.join([mark] * len(chunk))})",
                            tuple(chunk))
-            found.update({row[0]: tuple(row[3:]) for row in cursor.fetchall()})
+            found.update({row[0]: tuple(row[2:]) for row in cursor.fetchall()})
     finally:
         cursor.close()
     return found
