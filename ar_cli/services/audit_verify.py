@@ -42,7 +42,7 @@ from ar_cli.domain.money import cents_to_text
 from ar_cli.services.audit_anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
 from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
 from ar_cli.store import balance_summary, driver_sql
-from ar_cli.store.audit_chain import expected_event_hash
+from ar_cli.store.audit_head import expected_event_hash
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
     AuditEventRow,
