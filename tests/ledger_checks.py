@@ -6,6 +6,7 @@ test that passes here is a ledger that command would call clean.
 
 from __future__ import annotations
 
+from ar_cli.services.audit_rows_check import check_rows, load_manifests
 from ar_cli.services.audit_verify import check_audit_chain, check_balances, check_unapplied
 
 
@@ -15,8 +16,12 @@ def assert_balances_equal_entries(session) -> None:
 
 
 def assert_audit_chain_intact(session) -> int:
-    count, findings = check_audit_chain(session)
+    """The chain, and every money row rebuilt into its event's manifest."""
+    manifests = load_manifests(session)
+    count, findings = check_audit_chain(session, manifests)
     assert not findings, "\n".join(str(f) for f in findings)
+    _, breaks = check_rows(session, manifests)
+    assert not breaks, "\n".join(f"{b.ref}: {b.message}" for b in breaks)
     return count
 
 

@@ -38,3 +38,62 @@ def test_dict_rows_digest_as_their_sorted_tuples():
     by_dict.add("claim", {"status": "paid", "id": 7})
     by_tuple.add_tuples("claim", ["id", "status"], [(7, "paid")])
     assert by_dict.hexdigest() == by_tuple.hexdigest()
+
+
+# Money rows (revision 0007): each row's hash chains the one before it in its event.
+plain = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.text(max_size=12))
+money_rows = st.lists(st.tuples(plain, plain, plain), max_size=8)
+
+
+@given(st.lists(money_rows, max_size=4))
+def test_chained_row_hashes_do_not_depend_on_batching(batches):
+    from ar_cli.domain.audit import chain_row_hashes, row_hash
+
+    digest = RowsDigest()
+    got = [h for batch in batches for h in digest.chain("ledger_entry", batch)]
+    prev, want = "", []
+    for row in (r for batch in batches for r in batch):
+        prev = row_hash(prev, row)
+        want.append(prev)
+    assert got == want == chain_row_hashes("", [r for batch in batches for r in batch])
+    assert digest.tables.get("ledger_entry", (0, ""))[0] == len(want)
+
+
+@given(money_rows, st.integers(min_value=0, max_value=2), st.text(max_size=4))
+def test_any_changed_value_changes_the_row_hash(rows, column, text):
+    from ar_cli.domain.audit import chain_row_hashes
+
+    if not rows:
+        return
+    changed = list(rows[0])
+    if changed[column] == text:
+        return
+    changed[column] = text
+    assert chain_row_hashes("", [tuple(changed)])[0] != chain_row_hashes("", rows[:1])[0]
+
+
+@given(st.dictionaries(st.sampled_from(["denial", "ledger_entry", "remittance"]),
+                       st.tuples(st.integers(min_value=1, max_value=10**6), st.text("0123456789abcdef", min_size=32,
+                                                                                    max_size=32))),
+       st.dictionaries(st.tuples(st.sampled_from(["denial", "remittance"]), st.integers(min_value=1, max_value=999)),
+                       st.text("0123456789abcdef", min_size=32, max_size=32)),
+       st.integers(min_value=0, max_value=10**7))
+def test_a_manifest_reads_back_as_written(tables, changed, other):
+    from ar_cli.domain.audit import Manifest
+
+    manifest = Manifest(tables=tables, changed=changed, other_count=other, other_digest="f" * 64)
+    assert Manifest.parse(manifest.text()) == manifest
+
+
+def test_an_enum_is_refused_rather_than_hashed_as_its_repr():
+    import enum
+
+    import pytest
+
+    from ar_cli.domain.audit import chain_row_hashes
+
+    class Kind(str, enum.Enum):
+        CHARGE = "charge"
+
+    with pytest.raises(ValueError):
+        chain_row_hashes("", [(Kind.CHARGE,)])

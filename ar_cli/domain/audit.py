@@ -1,18 +1,37 @@
-"""The audit chain's arithmetic: canonical digests of written rows and event hashes.
+"""The audit chain's arithmetic: row hashes, event manifests and event hashes.
 
 An event's hash covers the previous event's hash, the event's own fields and a digest
 of the rows it wrote, so changing any stored row or event breaks the chain from there.
+
+Since revision 0007 the rows digest is the hash of a *manifest* that `audit verify` can
+rebuild from the stored rows (DECISIONS 2026-12-07):
+
+- money rows (the tables in `store/audit_rows.COVERED`) carry a row hash chained per
+  event and table in id order: ``h = sha256(h_before + marshal.dumps(values, 0))``,
+  the first 32 hex digits, ``h_before`` "" for the event's first row of that table;
+  `values` are the row's columns but `id` and `row_hash`, in sorted column order, as
+  ints, text and None (dates as 'YYYY-MM-DD', times as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC);
+- the manifest names, per table, how many rows the event wrote and the last row hash;
+  per money row the event changed in place, the hash of the row as it left it; and the
+  digest of everything else the event wrote (descriptive rows, in-place notes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import marshal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+ROW_HASH_CHARS = 32
+MANIFEST_HEADER = "rows v2"
+
+_sha256 = hashlib.sha256
+_dumps = marshal.dumps
 
 
 def _default(value: Any) -> str:
@@ -26,12 +45,77 @@ def canonical_json(value: Any) -> str:
                       default=_default)
 
 
+def chain_row_hashes(prev: str, rows: Iterable[tuple]) -> list[str]:
+    """Each row's hash, chained from `prev` (marshal format 0 of the value tuple: ints,
+    text and None only, so an unexpected type fails loudly instead of hashing a repr)."""
+    out = []
+    append = out.append
+    for row in rows:
+        prev = _sha256(prev.encode() + _dumps(row, 0)).hexdigest()[:ROW_HASH_CHARS]
+        append(prev)
+    return out
+
+
+def row_hash(prev: str, values: tuple) -> str:
+    return _sha256(prev.encode() + _dumps(values, 0)).hexdigest()[:ROW_HASH_CHARS]
+
+
+def state_hash(values: tuple) -> str:
+    """A money row as an event left it after changing it in place (not chained)."""
+    return _sha256(b"state" + _dumps(values, 0)).hexdigest()[:ROW_HASH_CHARS]
+
+
+@dataclass(kw_only=True)
+class Manifest:
+    """What one event wrote, as `audit verify` rebuilds it from the stored rows."""
+
+    tables: dict[str, tuple[int, str]] = field(default_factory=dict)   # table → (rows, last hash)
+    changed: dict[tuple[str, int], str] = field(default_factory=dict)  # (table, id) → state hash
+    other_count: int = 0
+    other_digest: str = ""
+
+    def text(self) -> str:
+        lines = [MANIFEST_HEADER]
+        lines += [f"table {name} {count} {last}" for name, (count, last) in sorted(self.tables.items())]
+        lines += [f"changed {name} {key} {digest}" for (name, key), digest in sorted(self.changed.items())]
+        lines.append(f"other {self.other_count} {self.other_digest}")
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def parse(cls, text: str) -> Manifest:
+        """The manifest stored for an event; ValueError when it is not one."""
+        lines = text.splitlines()
+        if not lines or lines[0] != MANIFEST_HEADER:
+            raise ValueError("not a rows manifest")
+        manifest = cls()
+        for line in lines[1:]:
+            parts = line.split(" ")
+            if parts[0] == "table" and len(parts) == 4:
+                manifest.tables[parts[1]] = (int(parts[2]), parts[3])
+            elif parts[0] == "changed" and len(parts) == 4:
+                manifest.changed[(parts[1], int(parts[2]))] = parts[3]
+            elif parts[0] == "other" and len(parts) == 3:
+                manifest.other_count, manifest.other_digest = int(parts[1]), parts[2]
+            else:
+                raise ValueError(f"unreadable manifest line {line[:60]!r}")
+        return manifest
+
+
+def manifest_digest(text: str) -> str:
+    return _sha256(text.encode()).hexdigest()
+
+
 class RowsDigest:
-    """Accumulates a digest of the rows one change wrote, in the order written."""
+    """What one change wrote, as it writes it: the money tables' row-hash chains (see
+    the module docstring), the money rows changed in place, and a digest of every other
+    row and note in the order written."""
 
     def __init__(self) -> None:
-        self._hash = hashlib.sha256()
+        self._hash = _sha256()
         self.count = 0
+        self._other = 0
+        self.tables: dict[str, tuple[int, str]] = {}
+        self.touched: dict[str, set] = {}
 
     def add(self, table: str, row: Mapping[str, Any]) -> None:
         self.add_rows(table, sorted(row), [row])
@@ -50,20 +134,46 @@ class RowsDigest:
         # Joined around reprs made by map (no f-string per row): the same bytes, faster.
         self._hash.update((prefix + ("\n" + prefix).join(map(repr, rows)) + "\n").encode() if rows else b"")
         self.count += len(rows)
+        self._other += len(rows)
+
+    def chain(self, table: str, rows: list[tuple]) -> list[str]:
+        """Row hashes for money rows about to be inserted (canonical value tuples)."""
+        count, last = self.tables.get(table, (0, ""))
+        hashes = chain_row_hashes(last, rows)
+        if hashes:
+            self.tables[table] = (count + len(hashes), hashes[-1])
+            self.count += len(hashes)
+        return hashes
+
+    def touch(self, table: str, key: int) -> None:
+        """A money row changed in place: the event records its state as it leaves it."""
+        self.touched.setdefault(table, set()).add(key)
 
     def checkpoint(self) -> tuple:
         """The digest as it is now, to restore when a savepoint rolls back."""
-        return (self._hash.copy(), self.count)
+        return (self._hash.copy(), self.count, self._other, dict(self.tables),
+                {name: set(keys) for name, keys in self.touched.items()})
 
     def restore(self, mark: tuple) -> None:
-        self._hash, self.count = mark[0].copy(), mark[1]
+        self._hash, self.count, self._other = mark[0].copy(), mark[1], mark[2]
+        self.tables = dict(mark[3])
+        self.touched = {name: set(keys) for name, keys in mark[4].items()}
 
     def hexdigest(self) -> str:
+        """The digest of the rows and notes outside the money tables."""
         return self._hash.hexdigest()
+
+    def manifest(self, changed: Mapping[tuple[str, int], str]) -> Manifest:
+        return Manifest(tables=dict(self.tables), changed=dict(changed), other_count=self._other,
+                        other_digest=self.hexdigest())
 
 
 def event_hash(*, prev_hash: str, event_id: int, occurred_at: str, actor: str, action: str,
-               entity: str, entity_key: str, source: str, details: str, rows_digest: str) -> str:
-    body = canonical_json([prev_hash, event_id, occurred_at, actor, action, entity, entity_key,
-                           source, details, rows_digest])
-    return hashlib.sha256(body.encode()).hexdigest()
+               entity: str, entity_key: str, source: str, details: str, rows_digest: str,
+               rows_version: int = 1) -> str:
+    """Version 2 (a stored manifest) marks itself in the hash, so an event cannot be
+    passed off as one from before the manifests (whose rows are not rebuilt)."""
+    fields = [prev_hash, event_id, occurred_at, actor, action, entity, entity_key, source, details, rows_digest]
+    if rows_version >= 2:
+        fields.append(f"rows-v{rows_version}")
+    return _sha256(canonical_json(fields).encode()).hexdigest()

@@ -39,6 +39,15 @@ class LedgerBusyError(ArError):
     exit_code = 75
 
 
+class ChainBrokenError(ArError):
+    """The audit chain does not verify at its head (its last event is missing or
+    changed, or events after it were removed): a write refuses to extend it, and
+    nothing is written. Exit code 1, as `audit verify` finding a break: a person must
+    look (`ar-cli audit verify`), it is not the input that is wrong."""
+
+    exit_code = 1
+
+
 class SchemaTooNewError(InputError):
     """The database was migrated by a newer ar-cli than this one."""
 

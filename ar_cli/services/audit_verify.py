@@ -1,14 +1,19 @@
 """`ar-cli audit verify`: is the ledger what its audit chain and its entries say it is?
 
-Read-only, one read transaction, four checks; each break is a `Finding` naming the id
-it is about (an audit event, a claim and responsibility, an unapplied entry, a
-remittance):
+Read-only, one read transaction, five checks; each break is a `Finding` naming the id
+it is about (an audit event, a money row, a claim and responsibility, an unapplied
+entry, a remittance):
 
 1. the audit chain: events numbered 1, 2, 3 … with no gap, each naming the previous
-   event's hash, each hash recomputed from the event's own fields, and the head row
-   pointing at the last event — an edited, inserted or deleted event breaks it there;
+   event's hash, each hash recomputed from the event's own fields and (since revision
+   0007) its manifest, and the head row pointing at the last event and the last id
+   issued — an edited, inserted or deleted event breaks it there; with an anchor
+   (`audit anchor`, kept elsewhere), the chain must still hold that event and hash;
 2. rows outside the chain: a ledger or unapplied entry whose audit event does not exist
-   (written without a `ChangeRecorder`, or its event deleted);
+   (written without a `ChangeRecorder`, or its event deleted); and every money row
+   rebuilt into its event's manifest (services/audit_rows_check.py): a changed,
+   inserted or deleted row is named with its event, and so is a posting date in a
+   month closed before its event was written;
 3. cached claim balances: each `claim_balance` row equals the sum of that claim's
    entries for that responsibility, and every sum has its row (DESIGN invariant 3);
 4. unapplied accounts, recomputed from their entries: an entry that applies money
@@ -16,9 +21,12 @@ remittance):
    claim payment is the same amount; and per posted remittance, claim payments +
    unapplied money = BPR02 (interest closed as income still counts: it is in the bank).
 
-What the chain cannot prove: the rows each event wrote are digested in write order
-across tables, which is not stored, so an entry edited together with its cached
-balance (and outside any remittance) is caught only when it breaks check 3 or 4.
+What the chain cannot prove on its own: someone who rewrites every row hash, manifest
+and event hash from a point on, or cuts events off the end and points the head back,
+leaves a chain that verifies. An anchor (the head hash and event count, kept outside
+the ledger) catches both. Descriptive rows (claims, patients, notes, settings) are
+digested into their events but not rebuilt; events from before revision 0007 are
+checked by their hashes only.
 """
 
 from __future__ import annotations
@@ -29,14 +37,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ar_cli.domain.audit import GENESIS_HASH, event_hash
+from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
 from ar_cli.domain.money import cents_to_text
-from ar_cli.store import balance_summary
+from ar_cli.services.audit_anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
+from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
+from ar_cli.store import balance_summary, driver_sql
+from ar_cli.store.audit_head import expected_event_hash
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
     AuditEventRow,
     AuditHeadRow,
-    ClaimBalanceRow,
     ClaimRow,
     LedgerEntryRow,
     RemittanceRow,
@@ -50,8 +60,9 @@ _CHUNK = 2000
 
 @dataclass(frozen=True, kw_only=True)
 class Finding:
-    """One break. `check` is chain | unaudited | balance | unapplied | remittance;
-    `ref` names what is broken (e.g. 'event 12', 'claim CLM100147 primary')."""
+    """One break. `check` is chain | anchor | rows | unaudited | balance | unapplied |
+    remittance; `ref` names what is broken (e.g. 'event 12', 'ledger_entry 4711',
+    'claim CLM100147 primary')."""
 
     check: str
     ref: str
@@ -64,6 +75,8 @@ class Finding:
 @dataclass(kw_only=True)
 class Verification:
     events: int = 0
+    old_events: int = 0  # written before revision 0007: checked by their hashes only
+    money_rows: int = 0
     entries: int = 0
     balances: int = 0
     unapplied: int = 0
@@ -75,29 +88,41 @@ class Verification:
         return not self.findings
 
 
-def verify_ledger(ledger: Ledger) -> Verification:
+def verify_ledger(ledger: Ledger, *, anchor: Anchor | None = None) -> Verification:
     with ledger.read() as session:
-        return verify_session(session)
+        return verify_session(session, anchor=anchor)
 
 
-def verify_session(session: Session) -> Verification:
+def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verification:
     result = Verification()
-    result.events, chain = check_audit_chain(session)
+    manifests = load_manifests(session)
+    result.events, chain = check_audit_chain(session, manifests)
+    result.old_events = result.events - len(manifests.texts)
+    anchored = [Finding(check="anchor", ref=ref, message=message)
+                for ref, message in (check_anchor(session, anchor) if anchor is not None else [])]
+    # The rows check reads every entry anyway: it sums them per claim and responsibility
+    # for check 3 on its way (what an SQL GROUP BY cost again).
+    sums: dict[tuple[int, int], int] = {}
+    result.money_rows, breaks = check_rows(session, manifests, entry_sums=sums)
+    rows = [Finding(check="rows", ref=b.ref, message=b.message) for b in breaks]
     result.entries, unaudited = check_unaudited_rows(session)
-    result.balances, balances = check_balances(session)
+    result.balances, balances = check_balances(session, sums)
     result.unapplied, result.remittances, unapplied = check_unapplied(session)
-    result.findings = [*chain, *unaudited, *balances, *unapplied]
+    result.findings = [*chain, *anchored, *rows, *unaudited, *balances, *unapplied]
     return result
 
 
-def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
+def check_audit_chain(session: Session, manifests: Manifests | None = None) -> tuple[int, list[Finding]]:
     """Walk the chain in id order (streamed); returns (events read, findings)."""
+    if manifests is None:
+        manifests = load_manifests(session)
     t = AuditEventRow.__table__
     stmt = (select(t.c.id, t.c.occurred_at, t.c.actor, t.c.action, t.c.entity, t.c.entity_key,
                    t.c.source, t.c.details, t.c.rows_digest, t.c.prev_hash, t.c.hash)
             .order_by(t.c.id).execution_options(yield_per=_CHUNK))
     findings: list[Finding] = []
-    prev_hash, prev_id, count = GENESIS_HASH, 0, 0
+    prev_hash, prev_id, count, manifested = GENESIS_HASH, 0, 0, 0
+    seen: set[int] = set()
     for row in session.execute(stmt):
         count += 1
         ref = f"event {row.id}"
@@ -107,13 +132,21 @@ def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
         if row.prev_hash != prev_hash:
             findings.append(Finding(check="chain", ref=ref,
                                     message="does not follow the event before it (previous hash differs)"))
-        expected = event_hash(prev_hash=row.prev_hash, event_id=row.id, occurred_at=row.occurred_at.isoformat(),
-                              actor=row.actor, action=row.action, entity=row.entity, entity_key=row.entity_key,
-                              source=row.source, details=row.details, rows_digest=row.rows_digest)
-        if row.hash != expected:
+        manifest = manifests.texts.get(row.id)
+        if manifest is not None:
+            manifested = manifested or row.id
+            if row.id in manifests.unreadable or manifest_digest(manifest) != row.rows_digest:
+                findings.append(Finding(check="chain", ref=ref,
+                                        message="its manifest was changed after it was written"))
+        elif manifested:
+            findings.append(Finding(check="chain", ref=ref, message=(
+                f"has no manifest, but event {manifested} before it has: written around the chain, "
+                "or its manifest removed")))
+        if row.hash != expected_event_hash(row, manifest):
             findings.append(Finding(check="chain", ref=ref,
                                     message="hash does not match its content: the event was changed after it was written"))
         prev_hash, prev_id = row.hash, row.id
+        seen.add(row.id)
     head = session.get(AuditHeadRow, 1)
     if head is None:
         findings.append(Finding(check="chain", ref="audit head", message="the chain head row is missing"))
@@ -121,6 +154,13 @@ def check_audit_chain(session: Session) -> tuple[int, list[Finding]]:
         findings.append(Finding(check="chain", ref="audit head",
                                 message=f"points at event {head.last_event_id or 0}, the chain ends at event "
                                         f"{prev_id} (events removed, or written around the chain)"))
+    elif (head.issued_event_id or 0) > prev_id:
+        findings.append(Finding(check="chain", ref="audit head", message=(
+            f"event {head.issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
+            "from its end")))
+    for event_id in sorted(set(manifests.texts) - seen):
+        findings.append(Finding(check="chain", ref=f"event {event_id}",
+                                message="has a manifest but is not in the chain (the event was removed)"))
     return count, findings
 
 
@@ -153,15 +193,19 @@ def check_unaudited_rows(session: Session) -> tuple[int, list[Finding]]:
 _RANKS = {0: "patient", 1: "primary", 2: "secondary", 3: "tertiary"}
 
 
-def check_balances(session: Session) -> tuple[int, list[Finding]]:
-    """Every (claim, responsibility): cached balance = sum of entries (summed in SQL);
-    and the open-balance summary = those balances grouped."""
+def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = None) -> tuple[int, list[Finding]]:
+    """Every (claim, responsibility): cached balance = sum of entries (summed in SQL,
+    unless the caller summed them on its way through every entry); and the open-balance
+    summary = those balances grouped."""
     e = LedgerEntryRow.__table__
-    sums = {(int(c), int(r)): int(s) for c, r, s in session.execute(
-        select(e.c.claim_id, e.c.responsibility, func.sum(e.c.amount)).group_by(e.c.claim_id, e.c.responsibility))}
-    b = ClaimBalanceRow.__table__
-    cached = {(int(c), int(r)): int(v) for c, r, v in session.execute(
-        select(b.c.claim_id, b.c.responsibility, b.c.balance))}
+    if sums is None:
+        sums = {(int(c), int(r)): int(s) for c, r, s in session.execute(
+            select(e.c.claim_id, e.c.responsibility, func.sum(e.c.amount))
+            .group_by(e.c.claim_id, e.c.responsibility))}
+    # The driver's own rows: through SQLAlchemy, reading every balance cost as much
+    # again as summing the entries.
+    cached = {(c, r): v for c, r, v in driver_sql.rows(
+        session, "SELECT claim_id, responsibility, balance FROM claim_balance")}
     broken = sorted(key for key in set(sums) | set(cached) if cached.get(key, 0) != sums.get(key, 0))
     numbers = {}
     if broken:

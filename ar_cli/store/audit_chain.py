@@ -2,8 +2,11 @@
 
 A `ChangeRecorder` is opened at the start of a write transaction: it locks the chain
 head (PostgreSQL `SELECT … FOR UPDATE`; on SQLite `BEGIN IMMEDIATE` already holds the
-write lock), reserves the next event id, stamps it on every row written through it and
-digests those rows; `finish()` appends the event that covers them.
+write lock), checks that the chain verifies at its head (its last event is there and
+hashes to what the head says, no event after it was issued), reserves the next event id
+(never one issued before), stamps it on every row written through it, hashes each money
+row into its chain (store/audit_rows.py) and digests the others; `finish()` appends the
+event and its manifest.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from itertools import chain
 from functools import lru_cache
+from operator import itemgetter
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,8 +23,12 @@ from sqlalchemy import insert, select, update
 from pydantic_core import PydanticUndefined
 from sqlmodel import Session, SQLModel
 
-from ar_cli.domain.audit import RowsDigest, canonical_json, event_hash
-from ar_cli.store.tables import AuditEventRow, AuditHeadRow
+from ar_cli.domain.audit import Manifest, RowsDigest, canonical_json, event_hash, manifest_digest, state_hash
+from ar_cli.domain.errors import ChainBrokenError
+from ar_cli.store import audit_rows
+from ar_cli.store.audit_head import expected_event_hash, head_problem  # noqa: F401 (verify's, from here)
+from ar_cli.store.audit_rows import COVERED
+from ar_cli.store.tables import AuditEventRow, AuditHeadRow, AuditRowsRow
 
 _BATCH = 5000
 
@@ -108,11 +116,24 @@ class ChangeRecorder:
         head = session.execute(
             select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
         ).scalar_one()
+        problem = head_problem(session, head)
+        if problem is not None:
+            raise ChainBrokenError(f"the audit chain does not verify at its head: {problem}; nothing was "
+                                   "written (run `ar-cli audit verify`; restore the ledger from a backup)")
         self._prev_hash = head.last_hash
-        self.event_id = (head.last_event_id or 0) + 1
+        # Never an id issued before, even if the events that had it are gone.
+        self.event_id = max(head.last_event_id or 0, head.issued_event_id or 0) + 1
         self.digest = RowsDigest()
         self.finished = False
         self._sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def _chain(self, table: str, rows) -> list[str]:
+        """Row hashes of money rows (their values as stored); rows carrying an enum or
+        another subclass are made plain first (marshal refuses them)."""
+        try:
+            return self.digest.chain(table, rows)
+        except ValueError:
+            return self.digest.chain(table, audit_rows.plain_rows(rows))
 
     def insert(self, model: type[SQLModel], rows: Sequence[dict[str, Any]], *,
                returning_ids: bool = False) -> list[int]:
@@ -121,12 +142,16 @@ class ChangeRecorder:
             return []
         table = model.__table__
         stamp = "audit_event_id" in table.c
+        covered = table.name in COVERED
         defaults = _field_defaults(model)
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
             batch = rows[start:start + _BATCH]
-            # executemany needs the same keys in every row of a batch.
+            # executemany needs the same keys in every row of a batch; a money row
+            # gives every column it is hashed by.
             keys = set().union(*batch) | set(defaults)
+            if covered:
+                keys |= set(audit_rows.columns(table.name))
             base = {key: defaults.get(key) for key in keys}
             if stamp:
                 base["audit_event_id"] = self.event_id
@@ -139,16 +164,35 @@ class ChangeRecorder:
                 ids.extend(range(first, first + len(batch)))
             if self._sqlite:
                 keys, params = _sqlite_params(table, batch)
-                self.digest.add_tuples(table.name, keys, params)
+                if covered:
+                    keys, params = self._hashed_params(table.name, keys, params)
+                else:
+                    self.digest.add_tuples(table.name, keys, params)
                 _sqlite_executemany(self.session, table, keys, params)
                 continue
-            self.digest.add_rows(table.name, sorted(batch[0]), batch)
+            if covered:
+                names = audit_rows.columns(table.name)
+                values = audit_rows.hashable(table.name, [tuple([row[k] for k in names]) for row in batch],
+                                             sqlite=False)
+                batch = [{**row, "row_hash": h} for row, h in zip(batch, self._chain(table.name, values))]
+            else:
+                self.digest.add_rows(table.name, sorted(batch[0]), batch)
             if returning_ids:
                 stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 ids.extend(self.session.execute(stmt, batch).scalars().all())
             else:
                 self.session.execute(insert(table), batch)
         return ids
+
+    def _hashed_params(self, table: str, keys: list[str], params: list[tuple]) -> tuple[list[str], list[tuple]]:
+        """SQLite rows (sorted keys, values as stored) with their row hash appended."""
+        if "id" in keys:
+            pick = itemgetter(*[n for n, k in enumerate(keys) if k != "id"])
+            values = [pick(p) for p in params]
+        else:
+            values = params
+        hashes = self._chain(table, values)
+        return [*keys, "row_hash"], [p + (h,) for p, h in zip(params, hashes)]
 
     def stored(self, value: date | None):
         """A date as the bulk writers store it: ISO text on SQLite (what SQLAlchemy's
@@ -169,20 +213,33 @@ class ChangeRecorder:
         keys = list(keys)
         if "audit_event_id" in table.c and "audit_event_id" not in keys:
             raise ValueError(f"{table.name}: rows must carry audit_event_id")
+        covered = table.name in COVERED
+        if covered and tuple(keys) != audit_rows.columns(table.name):
+            raise ValueError(f"{table.name}: rows must give every hashed column, in sorted order")
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
             batch = [row if type(row) is tuple else tuple(row) for row in rows[start:start + _BATCH]]
             if self._sqlite:
+                names = list(keys)
+                if covered:
+                    hashes = self._chain(table.name, batch)
+                    batch = [row + (h,) for row, h in zip(batch, hashes)]
+                    names.append("row_hash")
                 if returning_ids:  # numbered here, under the write lock (see insert)
                     first = self._next_id(table)
                     batch = [(first + n, *row) for n, row in enumerate(batch)]
                     ids.extend(range(first, first + len(batch)))
-                names = ["id", *keys] if returning_ids else keys
-                self.digest.add_tuples(table.name, names, batch)
+                    names.insert(0, "id")
+                if not covered:
+                    self.digest.add_tuples(table.name, names, batch)
                 _sqlite_executemany(self.session, table, names, batch)
                 continue
-            self.digest.add_tuples(table.name, keys, batch)
-            dicts = [dict(zip(keys, row)) for row in batch]
+            if covered:
+                hashes = self._chain(table.name, audit_rows.hashable(table.name, batch, sqlite=False))
+                dicts = [{**dict(zip(keys, row)), "row_hash": h} for row, h in zip(batch, hashes)]
+            else:
+                self.digest.add_tuples(table.name, keys, batch)
+                dicts = [dict(zip(keys, row)) for row in batch]
             if returning_ids:
                 stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 ids.extend(self.session.execute(stmt, dicts).scalars().all())
@@ -199,12 +256,19 @@ class ChangeRecorder:
         return self.insert(model, [row], returning_ids=True)[0]
 
     def note_update(self, table: str, key: Any, changes: dict[str, Any]) -> None:
-        """Digest an in-place change of a descriptive (non-money) row."""
+        """Digest an in-place change of a row (the caller has made it). A money row's
+        (store/audit_rows.COVERED, `key` its id) state as this event leaves it is
+        hashed into the event's manifest at `finish`."""
         self.digest.add(table, {"key": key, "changes": changes})
+        if table in COVERED:
+            self.digest.touch(table, int(key))
 
     def note_updates(self, table: str, changes: Sequence[tuple[Any, dict[str, Any]]]) -> None:
         """`note_update` for many rows at once (the same digest, one call)."""
         self.digest.add_tuples(table, ["changes", "key"], [(c, key) for key, c in changes])
+        if table in COVERED:
+            for key, _ in changes:
+                self.digest.touch(table, int(key))
 
     @property
     def changed(self) -> bool:
@@ -215,16 +279,29 @@ class ChangeRecorder:
         """Append the event covering everything written; returns its id."""
         occurred = self.now.isoformat()
         details_json = canonical_json(details or {})
-        rows_digest = self.digest.hexdigest()
+        manifest = self._manifest().text()
+        rows_digest = manifest_digest(manifest)
         digest = event_hash(prev_hash=self._prev_hash, event_id=self.event_id, occurred_at=occurred,
                             actor=self.actor, action=action, entity=entity, entity_key=entity_key,
-                            source=source, details=details_json, rows_digest=rows_digest)
+                            source=source, details=details_json, rows_digest=rows_digest, rows_version=2)
+        self.session.execute(insert(AuditRowsRow.__table__), [{"event_id": self.event_id, "manifest": manifest}])
         self.session.execute(insert(AuditEventRow.__table__), [{
             "id": self.event_id, "occurred_at": self.now, "actor": self.actor, "action": action,
             "entity": entity, "entity_key": entity_key, "source": source, "details": details_json,
             "rows_digest": rows_digest, "prev_hash": self._prev_hash, "hash": digest,
         }])
         self.session.execute(update(AuditHeadRow.__table__).where(AuditHeadRow.__table__.c.id == 1)
-                             .values(last_event_id=self.event_id, last_hash=digest))
+                             .values(last_event_id=self.event_id, last_hash=digest,
+                                     issued_event_id=self.event_id))
         self.finished = True
         return self.event_id
+
+    def _manifest(self) -> Manifest:
+        """The event's manifest: the money rows changed in place hashed as they are now."""
+        changed: dict[tuple[str, int], str] = {}
+        if self.digest.touched:
+            self.session.flush()  # changes made on ORM rows, before they are read back
+            for table, keys in sorted(self.digest.touched.items()):
+                for key, values in audit_rows.current(self.session, table, sorted(keys)).items():
+                    changed[(table, key)] = state_hash(values)
+        return self.digest.manifest(changed)

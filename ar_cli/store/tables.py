@@ -1,6 +1,6 @@
 """Every table of the ledger, imported in one place so the metadata is complete."""
 
-from ar_cli.store.tables_audit import AuditEventRow, AuditHeadRow
+from ar_cli.store.tables_audit import AuditEventRow, AuditHeadRow, AuditRowsRow
 from ar_cli.store.tables_claims import ClaimLineRow, ClaimRow, ClaimWaiverRow, CoverageRow
 from ar_cli.store.tables_ledger import (
     ClaimBalanceRow,
@@ -29,8 +29,9 @@ from ar_cli.store.tables_work import (
 )
 
 __all__ = [
-    "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "ClaimBalanceRow", "ClaimLineRow", "ClaimPaymentRow",
-    "ClaimRow", "ClaimWaiverRow", "ClosedPeriodRow", "CoverageRow", "DenialRow", "ExceptionRow", "FollowUpRow",
+    "AgingSnapshotRow", "AuditEventRow", "AuditHeadRow", "AuditRowsRow", "ClaimBalanceRow", "ClaimLineRow",
+    "ClaimPaymentRow", "ClaimRow", "ClaimWaiverRow", "ClosedPeriodRow", "CoverageRow", "DenialRow", "ExceptionRow",
+    "FollowUpRow",
     "LedgerEntryRow", "NoteRow", "OpenBalanceSummaryRow", "PatientRow", "PayerAliasRow", "PayerAppealWindowRow",
     "PayerRow", "RemittanceRow", "SettingRow", "SourceFileRow", "UnappliedEntryRow", "UserRow",
 ]

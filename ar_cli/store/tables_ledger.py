@@ -63,6 +63,8 @@ class LedgerEntryRow(SQLModel, table=True):
     # The audit event covering this row; no FK: the event is written last, after its rows.
     audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True, index=True))
     created_by: str = Field(sa_column=Column(String(80), nullable=False))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class ClaimBalanceRow(SQLModel, table=True):
@@ -110,6 +112,10 @@ class RemittanceRow(SQLModel, table=True):
     source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))
     segment: int = 0
     created_at: datetime
+    # The audit event that wrote it (revision 0007; None before it); no FK, as on ledger_entry.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class UnappliedEntryRow(SQLModel, table=True):
@@ -137,6 +143,8 @@ class UnappliedEntryRow(SQLModel, table=True):
     # The audit event covering this row; no FK: the event is written last, after its rows.
     audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True, index=True))
     created_by: str = Field(sa_column=Column(String(80), nullable=False))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class OpenBalanceSummaryRow(SQLModel, table=True):

@@ -42,6 +42,8 @@ class ClaimPaymentRow(SQLModel, table=True):
     reverses_id: int | None = Field(default=None, sa_column=ref_column("claim_payment.id", index=False))
     # The audit event covering this row; no FK: the event is written last, after its rows.
     audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 Index("ix_claim_payment_pairing", ClaimPaymentRow.__table__.c.payer_id,

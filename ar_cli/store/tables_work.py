@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
-from ar_cli.store.base import cents_column, id_column, ref_column
+from ar_cli.store.base import ID_TYPE, cents_column, id_column, ref_column
 
 
 class ExceptionRow(SQLModel, table=True):
@@ -31,6 +31,10 @@ class ExceptionRow(SQLModel, table=True):
     resolved_at: datetime | None = None
     resolved_by: str = Field(default="", sa_column=Column(String(80), nullable=False))
     resolution_note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The audit event that wrote it (revision 0007; None before it); no FK, as on ledger_entry.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class DenialRow(SQLModel, table=True):
@@ -61,6 +65,10 @@ class DenialRow(SQLModel, table=True):
     overturned_amount: int = Field(default=0, sa_column=cents_column(default=0))
     # The last appeal or resolution step (for "no action after N days").
     last_action_on: date | None = None
+    # The audit event that wrote it (revision 0007; None before it); no FK, as on ledger_entry.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class FollowUpRow(SQLModel, table=True):
@@ -97,6 +105,10 @@ class ClosedPeriodRow(SQLModel, table=True):
     reopened_at: datetime | None = None
     reopened_by: str = Field(default="", sa_column=Column(String(80), nullable=False))
     reopen_reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The audit event that wrote it (revision 0007; None before it); no FK, as on ledger_entry.
+    audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
+    # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
+    row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
 class AgingSnapshotRow(SQLModel, table=True):

@@ -7,7 +7,7 @@ per recording, never updated, covered by the audit event that wrote it). Written
 hand.
 
 Revision ID: 0008_claim_waiver
-Revises: 0005_claim_payment_claim
+Revises: 0007_audit_rows
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_claim_waiver'
-down_revision = '0005_claim_payment_claim'
+down_revision = '0007_audit_rows'
 branch_labels = None
 depends_on = None
 

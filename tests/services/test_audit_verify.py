@@ -55,9 +55,10 @@ def test_a_deleted_event_is_a_gap_and_its_rows_are_unaudited(sample):
     _tamper(sample, "DELETE FROM audit_event WHERE id = 3")
     findings = verify_ledger(sample).findings
     assert [(f.check, f.ref) for f in findings] == [("chain", "event 4"), ("chain", "event 4"),
-                                                    ("unaudited", "event 3")]
+                                                    ("chain", "event 3"), ("unaudited", "event 3")]
     assert findings[0].message == "event 3 missing from the chain"
-    assert findings[2].message == (f"{len(stamped)} ledger entries (ids {stamped[0]}-{stamped[-1]}) and "
+    assert findings[2].message == "has a manifest but is not in the chain (the event was removed)"
+    assert findings[3].message == (f"{len(stamped)} ledger entries (ids {stamped[0]}-{stamped[-1]}) and "
                                    f"{len(held)} unapplied entry (id {held[0]}) name this event, "
                                    "which is not in the chain")
 
@@ -69,8 +70,9 @@ def test_an_edited_ledger_entry_is_caught_by_its_claims_balance(sample):
             .where(LedgerEntryRow.kind == "charge").order_by(LedgerEntryRow.id).limit(1)).one()
     _tamper(sample, "UPDATE ledger_entry SET amount = amount + 100 WHERE id = :i", i=entry_id)
     result = verify_ledger(sample)
-    assert [(f.check, f.ref) for f in result.findings] == [("balance", f"claim {number} primary")]
-    assert "but the entries sum to" in result.findings[0].message
+    assert [(f.check, f.ref) for f in result.findings] == [("rows", f"ledger_entry {entry_id}"),
+                                                           ("balance", f"claim {number} primary")]
+    assert "but the entries sum to" in result.findings[1].message
 
 
 def test_an_edited_payment_and_balance_together_still_break_the_remittance(sample):
@@ -85,8 +87,9 @@ def test_an_edited_payment_and_balance_together_still_break_the_remittance(sampl
             c=entry.claim_id, r=entry.responsibility)
     found = _found(sample)
     # The balance edited around the code no longer agrees with aging's summary either.
-    assert [check for check, _ in found] == ["summary", "remittance"]
-    assert found[1][1].startswith(f"remittance {entry.remittance_id} ")
+    assert [check for check, _ in found] == ["rows", "summary", "remittance"]
+    assert found[0][1] == f"ledger_entry {entry.id}"
+    assert found[2][1].startswith(f"remittance {entry.remittance_id} ")
 
 
 def test_an_entry_written_around_the_chain_is_unaudited(sample):
@@ -99,8 +102,9 @@ def test_an_entry_written_around_the_chain_is_unaudited(sample):
     _tamper(sample, "UPDATE claim_balance SET balance = balance - 100 WHERE claim_id = :c AND responsibility = :r",
             c=entry.claim_id, r=entry.responsibility)
     found = _found(sample)
-    assert [check for check, _ in found] == ["unaudited", "summary"] and found[0][1].startswith("ledger entry ")
-    assert found[0][1] != f"ledger entry {entry.id}"
+    assert [check for check, _ in found] == ["rows", "unaudited", "summary"] and found[1][1].startswith("ledger entry ")
+    assert found[0][1] == found[1][1].replace("ledger entry ", "ledger_entry ")
+    assert found[1][1] != f"ledger entry {entry.id}"
 
 
 def test_unapplied_money_taken_out_twice_is_caught(sample):

@@ -82,3 +82,59 @@ def test_existing_database_without_schema_asks_for_upgrade(tmp_path):
     result = Cli(str(path))("claims", "list")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {path}: not an ar-cli ledger yet (no schema); run `ar-cli db upgrade` to create it"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def blank_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "old.sqlite")
+    return request.getfixturevalue("pg_url")
+
+
+def test_events_from_before_0007_are_checked_the_old_way_and_later_rows_need_their_hash(blank_url):
+    """A ledger written before revision 0007 (one event, one exception row, no row hash,
+    no manifest) upgrades and verifies clean, its event counted as checked by its hash
+    only; a money row added after the upgrade without a hash is a break; the next write
+    extends the old chain."""
+    from datetime import UTC, datetime
+
+    from ar_cli.domain.audit import GENESIS_HASH, canonical_json, event_hash
+    from ar_cli.services.audit_verify import verify_ledger
+    from ar_cli.services.context import Actor
+    from ar_cli.services.work_notes import add_user
+    from ar_cli.store.database import Ledger
+    from ar_cli.store.tables import AuditEventRow
+
+    location = resolve_location(blank_url)
+    engine = create_engine(location.url)
+    now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    fields = dict(occurred_at=now.isoformat(), actor="old", action="exception.add", entity="", entity_key="",
+                  source="", details=canonical_json({}), rows_digest="d" * 64)
+    digest = event_hash(prev_hash=GENESIS_HASH, event_id=1, **fields)
+    with engine.begin() as conn:
+        schema.upgrade(conn, "0005_claim_payment_claim")
+        conn.execute(text("INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
+                          "source_ref, created_at, resolved_by, resolution_note) VALUES ('unmatched_claim', 'open', "
+                          "'C1', 500, 'held', '{}', '', :t, '', '')"), {"t": now})
+        conn.execute(AuditEventRow.__table__.insert(), [{**fields, "occurred_at": now, "id": 1,
+                                                          "prev_hash": GENESIS_HASH, "hash": digest}])
+        conn.execute(text("UPDATE audit_head SET last_event_id = 1, last_hash = :h"), {"h": digest})
+    engine.dispose()
+    upgrade_ledger(location)
+    ledger = Ledger(location).open()
+    try:
+        result = verify_ledger(ledger)
+        assert result.clean, result.findings
+        assert (result.events, result.old_events, result.money_rows) == (1, 1, 1)
+        add_user(ledger, "alice", full_name="", actor=Actor(user="tester", now=datetime(2026, 6, 2, tzinfo=UTC)))
+        result = verify_ledger(ledger)
+        assert result.clean and (result.events, result.old_events) == (2, 1)
+        with ledger.engine.begin() as conn:
+            conn.execute(text("INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
+                              "source_ref, created_at, resolved_by, resolution_note, audit_event_id) VALUES "
+                              "('unmatched_claim', 'open', 'C2', 900, 'forged', '{}', '', :t, '', '', 1)"),
+                         {"t": now})
+        assert [(f.check, f.ref, f.message) for f in verify_ledger(ledger).findings] == [
+            ("rows", "exception_record 2", "has no row hash: written around the audit chain (it names event 1)")]
+    finally:
+        ledger.dispose()
