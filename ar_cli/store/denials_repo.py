@@ -32,18 +32,33 @@ def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> d
     # Workable, or waiting for the payer's money: overturned by a person's word, or a
     # corrected claim sent.
     sql = ("SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
-           "resolved_on FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
+           "resolved_on, responsibility, adjustment_group, reason_code, times_denied, level, appeal_deadline "
+           "FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
            f"status IN ({workable}) OR (status = ? AND resolution = ?) OR (status = ? AND resolution = ?)) "
            "ORDER BY id")
     for (denial_id, claim_id, line_id, amount, overturned, status, payment_id, resolution,
-         resolved_on) in driver_sql.rows_in(session, sql, claim_ids, (
+         resolved_on, responsibility, group, reason_code, times_denied, level,
+         deadline) in driver_sql.rows_in(session, sql, claim_ids, (
             payer_id, DenialStatus.OVERTURNED.value, Resolution.OVERTURNED.value,
             DenialStatus.RESOLVED.value, Resolution.CORRECTED_CLAIM_SENT.value)):
         found[claim_id].append({"id": denial_id, "line_id": line_id, "amount": amount,
                                 "overturned_amount": overturned, "status": status,
                                 "claim_payment_id": payment_id, "resolution": resolution,
-                                "resolved_on": driver_sql.as_date(resolved_on)})
+                                "resolved_on": driver_sql.as_date(resolved_on),
+                                # what tells a denial said again (ERA posting) and what it refreshes
+                                "responsibility": responsibility, "adjustment_group": group,
+                                "reason_code": reason_code, "times_denied": times_denied, "level": level,
+                                "appeal_deadline": driver_sql.as_date(deadline)})
     return found
+
+
+def write_repeats(session: Session, updates: dict[int, dict]) -> None:
+    """A denial said again: {denial id: {times_denied, last_denied_on, appeal_deadline}},
+    one executemany."""
+    driver_sql.executemany(session, "UPDATE denial SET times_denied = ?, last_denied_on = ?, appeal_deadline = ? "
+                                    "WHERE id = ?",
+                           [(u["times_denied"], u["last_denied_on"], u["appeal_deadline"], i)
+                            for i, u in sorted(updates.items())])
 
 
 def write_overturns(session: Session, updates: dict[int, dict]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from ar_cli.store.base import cents_column, id_column, ref_column
@@ -61,6 +61,10 @@ class DenialRow(SQLModel, table=True):
     overturned_amount: int = Field(default=0, sa_column=cents_column(default=0))
     # The last appeal or resolution step (for "no action after N days").
     last_action_on: date | None = None
+    # The same payer denying the same line again for the same reason is this denial,
+    # not another (revision 0006): how many remittances said it, and the latest date.
+    times_denied: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    last_denied_on: date | None = None
 
 
 class FollowUpRow(SQLModel, table=True):
