@@ -19,9 +19,10 @@ from ar_cli.reports.denials import flags_report, list_report, trends_report
 from ar_cli.reports.exceptions import exceptions_report
 from ar_cli.reports.kpis import KpiQuery, KpiResult, kpi_report
 from ar_cli.reports.queue import queue_report
-from ar_cli.reports.report import Report
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.denial_queries import DenialFilter
 from ar_cli.services.nightly_runs import last_run
+from ar_cli.services.posting_integrity import forced_remittances
 from ar_cli.services.queue import QueueFilter
 from ar_cli.services.settings import get_setting
 from ar_cli.store.database import Ledger
@@ -41,6 +42,7 @@ class Nightly:
     cash: Report
     denial_rates: Report
     flags: Report
+    forced: Report  # remittances posted with --force (issue 13): a person settles each difference
     threshold: float                       # AR over 90 days share that asks for a human
     seen: dict[str, list[str]] = field(default_factory=dict)  # recorded for the next run
     new: list[str] = field(default_factory=list)              # why a human is needed, one line each
@@ -54,7 +56,8 @@ class Nightly:
         """File name → report, for the folder."""
         return {"aging.csv": self.aging.report, "denials.csv": self.denials, "queue.csv": self.queue,
                 "exceptions.csv": self.exceptions, "cash_by_week.csv": self.cash,
-                "denial_rates.csv": self.denial_rates, "flags.csv": self.flags}
+                "denial_rates.csv": self.denial_rates, "flags.csv": self.flags,
+                "forced_remittances.csv": self.forced}
 
 
 def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
@@ -67,8 +70,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         due_within = int(get_setting(session, "denials.appeal_due_days"))
         idle_days = int(get_setting(session, "denials.stale_days"))
         before = last_run(session)
+        forced = _forced_report(forced_remittances(session))
     night = Nightly(
-        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold,
+        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, forced=forced,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
         queue=queue_report(ledger, QueueFilter(limit=queue_limit), as_of=as_of),
         exceptions=exceptions_report(ledger, status="open", kind=None),
@@ -84,6 +88,16 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
     night.new = what_is_new(night.seen, (before or {}).get("seen"), over_90_share=night.over_90_share,
                             threshold=threshold)
     return night
+
+
+def _forced_report(forced) -> Report:
+    return Report(name="forced_remittances", title=f"Forced remittances: {len(forced)}", columns=[
+        Column(key="remittance", title="Remittance", kind=Kind.ID), Column(key="trace", title="Trace", kind=Kind.ID),
+        Column(key="payer", title="Payer"), Column(key="amount", title="BPR02", kind=Kind.MONEY),
+        Column(key="difference", title="Difference (unapplied)", kind=Kind.MONEY),
+        Column(key="posted", title="Posted", kind=Kind.DATE)],
+        rows=[{"remittance": str(f.remittance_id), "trace": f.trace_number, "payer": f.payer, "amount": f.amount,
+               "difference": f.difference, "posted": f.posting_date} for f in forced])
 
 
 def summary_line(night: Nightly, folder: str) -> str:

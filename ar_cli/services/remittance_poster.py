@@ -135,9 +135,9 @@ class RemittancePoster:
         # per line position (a set per claim cost ~250 bytes a claim: 250 MB in a
         # 1,000,000-claim file, against a 300 MB ceiling).
         self.used_lines: dict[int, int] = {}
-        # Per claim paid in this remittance: the segment of its last payment, 0 when that
-        # was a reversal (the next is its correction): a claim number that repeats
-        # otherwise is held, never posted twice (posting_plan's repeat_of).
+        # Per claim paid in this remittance: the segment of its first payment, 0 after a
+        # reversal (the next is its correction): a claim number that repeats otherwise
+        # is held, never posted twice (posting_plan's repeat_of).
         self.seen_claims: dict[int, int] = {}
 
     def _payer(self, header: RemittanceHeader) -> PayerRow:
@@ -216,7 +216,10 @@ class RemittancePoster:
             patient_confirmed=patient_confirmed,
             earlier_denials=_earlier_denials(candidates) if candidates else (),
             repeat_of=self.seen_claims.get(claim.id) or None, pays=not self.notification)
-        self.seen_claims[claim.id] = 0 if reversal else payment.segment
+        if reversal:
+            self.seen_claims[claim.id] = 0
+        elif not self.seen_claims.get(claim.id):
+            self.seen_claims[claim.id] = payment.segment
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
         lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
         if reversal:

@@ -109,3 +109,28 @@ def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> li
         .where(d.claim_id == claim_id, d.responsibility == responsibility, d.status.in_(_WORKABLE))
         .order_by(d.id)).all()
     return [(line_id, int(at_stake)) for line_id, at_stake in rows]
+
+
+def open_denials_and_owed(session: Session) -> tuple[dict[tuple[int, int | None, int], int],
+                                                       dict[tuple[int, int | None, int], int]]:
+    """For `audit verify`: (cents still denied by the workable denials, what the entries
+    say is owed), both keyed by (claim id, claim line id or None, responsibility), the
+    second only for claims with a workable denial. Summed in SQL."""
+    workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
+    denied = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
+        session, "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
+                 f"WHERE status IN ({workable}) GROUP BY claim_id, line_id, responsibility")}
+    owed = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
+        session, "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
+                 f"(SELECT claim_id FROM denial WHERE status IN ({workable})) "
+                 "GROUP BY claim_id, line_id, responsibility")}
+    return denied, owed
+
+
+def claim_and_line_numbers(session: Session, claim_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
+    """Claim numbers and claim line numbers for messages: ({claim id: number}, {line id: line number})."""
+    claims = {int(i): str(n) for i, n in driver_sql.rows_in(
+        session, "SELECT id, claim_number FROM claim WHERE id IN_KEYS", claim_ids)}
+    lines = {int(i): int(n) for i, n in driver_sql.rows_in(
+        session, "SELECT id, line_number FROM claim_line WHERE claim_id IN_KEYS", claim_ids)}
+    return claims, lines

@@ -64,3 +64,13 @@ def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, d
             claim_ids):
         found[claim_id][resp] = int(bal)
     return found
+
+
+def forced_remittances(session: Session) -> list[tuple]:
+    """Remittances posted with --force though they did not tie, oldest first:
+    (id, trace number, payer code, BPR02, difference, posting date)."""
+    return [tuple(row) for row in session.execute(
+        select(RemittanceRow.id, RemittanceRow.trace_number, PayerRow.code, RemittanceRow.amount,
+               RemittanceRow.difference, RemittanceRow.posting_date)
+        .outerjoin(PayerRow, PayerRow.id == RemittanceRow.payer_id)
+        .where(RemittanceRow.status == "forced").order_by(RemittanceRow.id)).all()]
