@@ -92,8 +92,10 @@ def cap_denials(
         asked = fresh
     lines = _open_by_line(rank, entries, line_balances) if line_balances is not None else None
     if mine:
-        held = take_open([(e.line_id, e.at_stake) for e in mine], open_total=open_total, lines=lines)
-        open_total -= sum(held)
+        take_open([(e.line_id, e.at_stake) for e in mine], open_total=open_total, lines=lines)
+        # All they say is at stake counts against the total, even what their lines could
+        # not hold (a break `audit verify` reports): never add to it.
+        open_total -= sum(e.at_stake for e in mine)
     takes = take_open([(line_id, adj.amount) for line_id, adj, _, _ in asked], open_total=open_total, lines=lines)
     denials: list[DenialToOpen] = []
     for (line_id, adj, rule, remarks), take in zip(asked, takes):
