@@ -208,6 +208,7 @@ class RemittancePoster:
         reversal = payment.status_code.lstrip("0") == "22"
         used = 0 if reversal else self.used_lines.get(claim.id, 0)
         candidates = self._overturnable.get(claim.id)
+        seen = self.seen_claims.get(claim.id)
         plan = posting.plan_claim_payment(
             claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
             line_balances=lines[claim.id],
@@ -215,10 +216,10 @@ class RemittancePoster:
             else frozenset(),
             patient_confirmed=patient_confirmed,
             earlier_denials=_earlier_denials(candidates) if candidates else (),
-            repeat_of=self.seen_claims.get(claim.id) or None, pays=not self.notification)
+            repeat_of=seen or None, pays=not self.notification)
         if reversal:
             self.seen_claims[claim.id] = 0
-        elif not self.seen_claims.get(claim.id):
+        elif not seen:
             self.seen_claims[claim.id] = payment.segment
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
         lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
