@@ -10,6 +10,7 @@ again; one conflict is one exception; a repeated claim number is held, not poste
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -83,7 +84,6 @@ def test_a_remittance_resent_under_a_new_trace_opens_no_second_denial(practice, 
     post(practice, actor, denied_d2(tmp_path, "a.835", "T1", "20260510"))
     again = post(practice, actor, denied_d2(tmp_path, "b.835", "T2", "20260601"))
     assert again.remittances[0].status == "posted" and again.remittances[0].denials_repeated == 1
-    from datetime import date
     assert open_denials(practice) == [("16", 20000, 2, date(2026, 6, 1), date(2026, 5, 10))]
     result = verify_ledger(practice)
     assert result.clean, [str(f) for f in result.findings]
