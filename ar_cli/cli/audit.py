@@ -63,5 +63,7 @@ def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: O
     else:
         emit(report, fmt=fmt, output=output, include_phi=False, overwrite=overwrite)
         typer.echo(summary, err=True)
+    for forced in result.forced:  # not a break: a person accepted it, and it ties (checked above)
+        typer.echo(str(forced), err=not (fmt == OutputFormat.table and output is None))
     if not result.clean:
         raise typer.Exit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ar_cli.domain.money import format_money
 
 
@@ -69,6 +71,18 @@ def print_era_results(results) -> None:
                 console.print(f"{result.file}: {_named(r)}: already posted; skipped")
             elif r.status == "conflict":
                 console.print(f"{result.file}: {_named(r)}: posted before with other content; held")
+            elif r.status == "forced":
+                console.print(f"{result.file}: {_named(r)}: forced; the difference "
+                              f"{format_money(r.difference)} is held in the payer's unapplied account")
+            elif r.status == "notification":
+                console.print(f"{result.file}: {_named(r)}: notification only (BPR01 H): "
+                              "adjudication posted, no money")
+                if r.amount:
+                    sys.stderr.write(f"warning: {result.file}: {_named(r)}: BPR01 H (notification "
+                                     f"only) with BPR02 {format_money(r.amount)}: not booked as cash\n")
+            if r.denials_repeated:
+                console.print(f"{result.file}: {_named(r)}: {r.denials_repeated} denial(s) said again: "
+                              "noted on the open denials, none opened")
             if r.exception_ids:
                 console.print(f"{result.file}: {_named(r)}: {len(r.exception_ids)} exception(s) to work: "
                               "`ar-cli exceptions list`")

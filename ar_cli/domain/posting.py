@@ -46,7 +46,7 @@ from ar_cli.domain.posting_checks import (
     patient_matches,
     payment_signature,
 )
-from ar_cli.domain.posting_denials import LineBalances
+from ar_cli.domain.posting_denials import EarlierDenial, LineBalances
 from ar_cli.domain.posting_match import billed_procedure, match_lines
 from ar_cli.domain.posting_plan import TreatmentLookup, plan_claim_payment
 from ar_cli.domain.posting_provider import (
@@ -98,6 +98,7 @@ __all__ = [
     "STATUS_RANK",
     "ClaimPlan",
     "DenialToOpen",
+    "EarlierDenial",
     "Disposition",
     "EntryKind",
     "FollowUp",

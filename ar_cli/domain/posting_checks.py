@@ -33,6 +33,7 @@ KNOWN_STATUSES = frozenset({*STATUS_RANK, DENIED, REVERSAL, *NO_POST_STATUSES})
 CROSSOVER_FOLLOW_UP_DAYS = 30
 PENDING_FOLLOW_UP_DAYS = 30
 _PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
+_AMOUNT_NAMES = {"SVC02": "SVC02 (line charge)", "SVC03": "SVC03 (line paid)"}
 
 
 def normalize_status(code: str) -> str:
@@ -140,6 +141,7 @@ def check_claim(claim: Claim, payment: ClaimPayment, status: str) -> list[Postin
         if a.group is _PR:
             patient_share += a.amount
     unbalanced_lines = []
+    missing_lines = []
     for line in payment.lines:
         line_adjusted = 0
         for a in line.adjustments:
@@ -147,16 +149,27 @@ def check_claim(claim: Claim, payment: ClaimPayment, status: str) -> list[Postin
             if a.group is _PR:
                 patient_share += a.amount
         adjusted += line_adjusted
-        if line.charge - line.paid != line_adjusted:
+        if line.missing_amounts:
+            missing_lines.append(line)  # an empty amount is not $0.00: no balancing on it
+        elif line.charge - line.paid != line_adjusted:
             unbalanced_lines.append((line, line.charge - line.paid - line_adjusted))
     difference = payment.charge - payment.paid - adjusted
     paid_on_no_post = status in NO_POST_STATUSES and (payment.paid or any(line.paid for line in payment.lines))
-    if (status in KNOWN_STATUSES and not difference and not unbalanced_lines and not paid_on_no_post
+    if (status in KNOWN_STATUSES and not difference and not unbalanced_lines and not missing_lines
+            and not paid_on_no_post
             and patient_share == payment.patient_responsibility
             and not (status == REVERSAL and payment.charge > 0)):
         return []
     where = f"claim {claim.claim_number}: segment {payment.segment}"
     found: list[PostingProblem] = []
+    for line in missing_lines:  # first: the exception's kind is the first blocking problem
+        named = " and ".join(_AMOUNT_NAMES[m] for m in line.missing_amounts)
+        found.append(PostingProblem(
+            kind=ProblemKind.MISSING_LINE_AMOUNT, segment=line.segment, amount=payment.paid,
+            message=f"claim {claim.claim_number}: segment {line.segment}: {named} missing (required); "
+                    "not read as 0.00: the claim payment is held"))
+    if missing_lines:
+        return found  # the claim's sums rest on the missing amounts: no more to say
     if status not in KNOWN_STATUSES:
         found.append(PostingProblem(
             kind=ProblemKind.UNKNOWN_STATUS, segment=payment.segment,

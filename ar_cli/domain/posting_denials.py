@@ -4,11 +4,18 @@ A payer states a denial against its own view of the line (a secondary often deni
 whole charge), but the money at stake for that coverage is only what it holds. So each
 denial records at most the coverage's open balance there once the plan's entries are
 written, and a warning says what was cut.
+
+The coverage's denials still worked (open, appealed, upheld) hold their money first, as
+a payment by hand's do (manual_payment.cap_hand_denials): the open denials of a line
+and coverage never hold more than the coverage owes there. And a denial with the same
+line, coverage, group and CARC as one still worked is that denial said again (a
+remittance re-sent under another trace number, a claim number repeated): nothing
+opens, the caller notes the repeat on the earlier one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import NamedTuple
 
 from ar_cli.domain.money import cents_to_text
@@ -29,6 +36,22 @@ class AskedDenial(NamedTuple):
     remarks: tuple[str, ...]
 
 
+class EarlierDenial(NamedTuple):
+    """A denial of the claim still worked (open, appealed, upheld), as posting sees it.
+
+    key: the caller's handle (a row id, a pending row's index), given back for a repeat.
+    line_id: the claim line, None at claim level. responsibility: the coverage rank.
+    group / reason_code: its CAS group and CARC as stored. at_stake: cents still denied.
+    """
+
+    key: Hashable
+    line_id: int | None
+    responsibility: int
+    group: str
+    reason_code: str
+    at_stake: int
+
+
 def cap_denials(
     claim_number: str,
     rank: int,
@@ -38,6 +61,8 @@ def cap_denials(
     entries: Sequence[PlannedEntry],
     line_balances: LineBalances | None,
     problems: list[PostingProblem],
+    earlier: Sequence[EarlierDenial] = (),
+    repeats: list[tuple[Hashable, int]] | None = None,
 ) -> list[DenialToOpen]:
     """The denials to open, in order; a DENIAL_CAPPED warning is appended to `problems`
     for each one cut.
@@ -45,10 +70,32 @@ def cap_denials(
     open_total: what coverage `rank` holds on the claim once `entries` are written.
     A line denial takes the line's own open money (from `line_balances` and `entries`),
     then the coverage's claim-level money; a claim-level denial, or any denial without
-    line balances, takes from the claim total (`take_open`). Each denial takes what the
-    earlier ones left.
+    line balances, takes from the claim total (`take_open`). The claim's `earlier`
+    denials of coverage `rank`, oldest first, take theirs first; then each new denial
+    takes what the ones before it left. An asked denial with an earlier one's line,
+    group and CARC opens nothing: (that denial's key, its CAS segment) is appended to
+    `repeats`.
     """
+    mine = [e for e in earlier if e.responsibility == rank]
+    if mine:
+        known: dict[tuple, Hashable] = {}
+        for e in mine:
+            known.setdefault((e.line_id, e.group, e.reason_code), e.key)
+        fresh = []
+        for denial in asked:
+            adj = denial.adjustment
+            key = known.get((denial.line_id, adj.group.value, denial.rule.carc or adj.reason_code))
+            if key is None:
+                fresh.append(denial)
+            elif repeats is not None:
+                repeats.append((key, adj.segment))
+        asked = fresh
     lines = _open_by_line(rank, entries, line_balances) if line_balances is not None else None
+    if mine:
+        take_open([(e.line_id, e.at_stake) for e in mine], open_total=open_total, lines=lines)
+        # All they say is at stake counts against the total, even what their lines could
+        # not hold (a break `audit verify` reports): never add to it.
+        open_total -= sum(e.at_stake for e in mine)
     takes = take_open([(line_id, adj.amount) for line_id, adj, _, _ in asked], open_total=open_total, lines=lines)
     denials: list[DenialToOpen] = []
     for (line_id, adj, rule, remarks), take in zip(asked, takes):
@@ -57,7 +104,8 @@ def cap_denials(
             problems.append(PostingProblem(
                 kind=ProblemKind.DENIAL_CAPPED, segment=adj.segment, amount=wanted - take,
                 message=f"claim {claim_number}: segment {adj.segment}: {adj.group.value}-{adj.reason_code} "
-                        f"denies {cents_to_text(wanted)}, but coverage {rank} holds {cents_to_text(take)} there"))
+                        f"denies {cents_to_text(wanted)}, but coverage {rank} holds {cents_to_text(take)} there"
+                        + (" beyond the denials already open" if mine else "")))
         if take > 0:
             denials.append(new_denial(
                 line_id, rank, adj.group.value, rule.carc or adj.reason_code, remarks,

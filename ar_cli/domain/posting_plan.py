@@ -36,12 +36,12 @@ from ar_cli.domain.posting_checks import (
     PENDING_FOLLOW_UP_DAYS, REVERSAL, adjustment_remarks, check_claim, check_patient,
     check_payer, coverage_rank, next_responsibility, normalize_status,
 )
-from ar_cli.domain.posting_denials import AskedDenial, LineBalances, cap_denials
+from ar_cli.domain.posting_denials import AskedDenial, EarlierDenial, LineBalances, cap_denials
 from ar_cli.domain.posting_match import match_lines
 from ar_cli.domain.posting_result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting_values import (
     DenialToOpen, EntryKind, FollowUp, FollowUpKind, LineMatch, MatchMethod, PlannedEntry,
-    PostingProblem, ProblemKind, new_entry, new_follow_up,
+    PostingProblem, ProblemKind, Severity, new_entry, new_follow_up,
 )
 from ar_cli.domain.remittance import Adjustment, ClaimPayment
 from ar_cli.domain.treatments import Treatment, TreatmentRule, effective_treatment
@@ -63,6 +63,9 @@ def plan_claim_payment(
     line_balances: LineBalances | None = None,
     used_line_ids: Collection[int] = frozenset(),
     patient_confirmed: bool = False,
+    earlier_denials: Sequence[EarlierDenial] = (),
+    repeat_of: int | None = None,
+    pays: bool = True,
 ) -> ClaimPlan:
     """The plan for `payment` on `claim`, remitted by the ledger payer `payer_id`.
 
@@ -74,6 +77,15 @@ def plan_claim_payment(
     used_line_ids: claim lines earlier payments of this claim in the same remittance used.
     patient_confirmed: a person said this is the claim's patient (`exceptions apply`
         on a payment parked without its names): the patient check is skipped.
+    earlier_denials: the claim's denials still worked: they hold their money before
+        this payment's denials, and one said again is not opened again (cap_denials).
+    repeat_of: the segment of an earlier payment of the same claim in this remittance,
+        when that one was not a reversal (None otherwise). Such a payment posts only as
+        a split claim (every service line on a claim line no earlier payment used);
+        otherwise it is held as REPEATED_CLAIM_NUMBER, whatever else is wrong with it,
+        so the claim is never posted twice because its number repeats.
+    pays: False for a notification-only remittance (BPR01 H): no payment entries and
+        nothing parked; the adjudication (adjustments, denials) posts.
     """
     status = normalize_status(payment.status_code)
     rank = coverage_rank(claim, payer_id, status)
@@ -84,7 +96,11 @@ def plan_claim_payment(
     problems += check_claim(claim, payment, status)
     if any(m.claim_line_id is None for m in matches):
         problems += _unmatched(claim, matches)
-    plan = _Plan(claim, payment, status, rank, matches)
+    plan = _Plan(claim, payment, status, rank, matches, pays)
+    repeated = repeat_of is not None and status != REVERSAL
+    if repeated and (not payment.lines or any(m.claim_line_id is None for m in matches)
+                     or any(p.blocks for p in problems)):
+        return plan.not_posted([_repeated(claim, payment, repeat_of, problems)], park=True)
     if rank is None or (problems and any(p.blocks for p in problems)):
         return plan.not_posted(problems, park=True)
     if status in NO_POST_STATUSES:
@@ -93,7 +109,7 @@ def plan_claim_payment(
             f"claim {claim.claim_number}: segment {payment.segment}: status {status} posts nothing")))
         return plan.not_posted(problems, park=False)
 
-    work = _Work(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL)
+    work = _Work(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL, pays=pays)
     for match in matches:
         work.service_line(match)
     for adjustment in payment.adjustments:
@@ -103,15 +119,18 @@ def plan_claim_payment(
     lowered = sums["paid"] + sums["contractual"] + sums["to_next_payer"] + sums["to_patient"]
     held = balances.get(rank, 0)
     if lowered > held:
+        if repeated:
+            return plan.not_posted([_repeated(claim, payment, repeat_of, problems)], park=True)
         problems.append(PostingProblem(
             kind=ProblemKind.OVER_ADJUSTED, segment=payment.segment, amount=lowered - held,
             message=f"claim {claim.claim_number}: segment {payment.segment}: paid, written down and "
                     f"moved {cents_to_text(lowered)}, but coverage {rank} holds {cents_to_text(held)}"))
         return plan.not_posted(problems, park=True)
 
+    repeats: list = []
     denials = cap_denials(claim.claim_number, rank, work.asked, open_total=held - lowered,
-                          entries=work.entries, line_balances=line_balances,
-                          problems=problems) if work.asked else []
+                          entries=work.entries, line_balances=line_balances, problems=problems,
+                          earlier=earlier_denials, repeats=repeats) if work.asked else []
     if status in CROSSOVER_STATUSES:
         if work.receiver == PATIENT:
             problems.append(PostingProblem(
@@ -123,7 +142,20 @@ def plan_claim_payment(
                                              segment=payment.segment))
     denied_open = sum([d.amount for d in denials]) if denials else 0
     return plan.posted(work, tuple(denials), problems, new_totals(
-        payment.charge, denied_open=denied_open, **sums))
+        payment.charge, denied_open=denied_open, **sums), tuple(repeats))
+
+
+def _repeated(claim: Claim, payment: ClaimPayment, first: int | None,
+              problems: Sequence[PostingProblem]) -> PostingProblem:
+    """The one problem of a claim payment held because its claim number repeats: what
+    else was found is named after it (a mismatch is a symptom here, not the cause)."""
+    also = sorted({p.kind.value for p in problems if p.severity is not Severity.WARNING})
+    return PostingProblem(
+        kind=ProblemKind.REPEATED_CLAIM_NUMBER, segment=payment.segment, amount=payment.paid,
+        message=f"claim {claim.claim_number}: segment {payment.segment}: the claim number repeats within the "
+                f"remittance (first at segment {first}) and this payment is not a split of the claim's lines "
+                f"or a correction after a reversal; held, not posted twice"
+                + (f" (also: {', '.join(also)})" if also else ""))
 
 
 def _unmatched(claim: Claim, matches: Sequence[LineMatch]) -> list[PostingProblem]:
@@ -137,11 +169,12 @@ def _unmatched(claim: Claim, matches: Sequence[LineMatch]) -> list[PostingProble
 class _Plan:
     """What every ClaimPlan of this payment shares, and the two ways to finish one."""
 
-    __slots__ = ("claim", "payment", "status", "rank", "matches")
+    __slots__ = ("claim", "payment", "status", "rank", "matches", "pays")
 
     def __init__(self, claim: Claim, payment: ClaimPayment, status: str, rank: int | None,
-                 matches: tuple[LineMatch, ...]) -> None:
+                 matches: tuple[LineMatch, ...], pays: bool = True) -> None:
         self.claim, self.payment, self.status, self.rank, self.matches = claim, payment, status, rank, matches
+        self.pays = pays  # False: notification only (BPR01 H), nothing to park
 
     def _finish(self, disposition: Disposition, **rest: object) -> ClaimPlan:
         return new_plan(
@@ -151,20 +184,21 @@ class _Plan:
             is_reversal=self.status == REVERSAL, **rest)
 
     def not_posted(self, problems: list[PostingProblem], *, park: bool) -> ClaimPlan:
-        parked = self.payment.paid if park else 0
+        parked = self.payment.paid if park and self.pays else 0
         return self._finish(
             Disposition.PARK if park else Disposition.RECORD_ONLY, entries=(), denials=(), follow_ups=(),
             problems=tuple(problems), totals=new_totals(self.payment.charge, parked=parked), parked=parked,
             line_ids_used=frozenset())
 
     def posted(self, work: _Work, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
-               totals: PlanTotals) -> ClaimPlan:
+               totals: PlanTotals, repeated_denials: tuple = ()) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
         used = frozenset() if self.status == REVERSAL else frozenset(
             [m.claim_line_id for m in self.matches if m.claim_line_id is not None])
         return self._finish(
             Disposition.POST, entries=tuple(work.entries), denials=denials, follow_ups=tuple(work.follow_ups),
-            problems=tuple(problems), totals=totals, parked=0, line_ids_used=used)
+            problems=tuple(problems), totals=totals, parked=0, line_ids_used=used,
+            repeated_denials=repeated_denials)
 
 
 _PAYMENT, _CONTRACTUAL, _TRANSFER = EntryKind.PAYMENT, EntryKind.CONTRACTUAL, EntryKind.TRANSFER
@@ -179,10 +213,10 @@ class _Work:
     treatment (private and mutable; the result is frozen)."""
 
     __slots__ = ("payment", "rank", "table", "receiver", "reversal", "entries", "asked", "follow_ups",
-                 "sums", "transfers")
+                 "sums", "transfers", "pays")
 
     def __init__(self, payment: ClaimPayment, rank: int, table: TreatmentLookup, receiver: int, *,
-                 reversal: bool) -> None:
+                 reversal: bool, pays: bool = True) -> None:
         self.payment, self.rank, self.table, self.receiver = payment, rank, table, receiver
         self.reversal = reversal  # opens no denial or follow-up: the service supersedes the original's
         self.entries: list[PlannedEntry] = []
@@ -191,9 +225,10 @@ class _Work:
         self.sums = {"paid": 0, "contractual": 0, "to_next_payer": 0, "to_patient": 0, "denied": 0,
                      "pending": 0, "informational": 0}  # PlanTotals' fields, filled in
         self.transfers = 0
+        self.pays = pays  # False: a notification-only remittance moves no money
 
     def pay(self, line_id: int | None, amount: int, segment: int) -> None:
-        if amount:
+        if amount and self.pays:
             self.entries.append(new_entry(line_id, self.rank, _PAYMENT, -amount, segment=segment))
             self.sums["paid"] += amount
 

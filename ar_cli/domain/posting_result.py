@@ -4,6 +4,7 @@ service does with it (Disposition). Signs and responsibilities as in posting_val
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -93,6 +94,9 @@ class ClaimPlan:
     line_ids_used: claim lines this payment used. The service passes the union over
         the claim's earlier payments in the same remittance to the next one (a split
         claim). A reversal uses none: its correction matches the same lines again.
+    repeated_denials: denials the payer said again: (the earlier denial's key as the
+        caller gave it, the CAS segment) each. The same payer denying the same line
+        again for the same reason is that denial, not another: nothing opens.
     """
 
     claim_id: int
@@ -112,6 +116,7 @@ class ClaimPlan:
     claim_denied: bool
     is_reversal: bool
     line_ids_used: frozenset[int]
+    repeated_denials: tuple[tuple[Hashable, int], ...] = ()
 
     @property
     def blocking_problems(self) -> tuple[PostingProblem, ...]:

@@ -56,6 +56,8 @@ class ProblemKind(StrEnum):
     CROSSOVER_WITHOUT_NEXT_COVERAGE = "crossover_without_next_coverage"  # 19–21, nobody to forward to
     FORWARDED_NOT_OURS = "forwarded_not_ours"  # 23: posts nothing
     PREDETERMINATION = "predetermination"  # 25: posts nothing
+    MISSING_LINE_AMOUNT = "missing_line_amount"  # SVC02 or SVC03 empty: required, not $0.00
+    REPEATED_CLAIM_NUMBER = "repeated_claim_number"  # CLP01 again in the remittance, not a split or correction
 
     @property
     def severity(self) -> Severity:
@@ -66,7 +68,8 @@ _SEVERITY = {
     **{kind: Severity.BLOCKING for kind in (
         ProblemKind.PAYER_MISMATCH, ProblemKind.PATIENT_MISMATCH, ProblemKind.UNBALANCED_CLAIM,
         ProblemKind.UNBALANCED_LINE, ProblemKind.UNKNOWN_STATUS,
-        ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED, ProblemKind.REVERSAL_SIGN)},
+        ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED, ProblemKind.REVERSAL_SIGN,
+        ProblemKind.MISSING_LINE_AMOUNT, ProblemKind.REPEATED_CLAIM_NUMBER)},
     ProblemKind.UNMATCHED_LINE: Severity.EXCEPTION,
     ProblemKind.REVERSAL_DIFFERS: Severity.EXCEPTION,
     ProblemKind.REVERSAL_UNPAIRED: Severity.EXCEPTION,

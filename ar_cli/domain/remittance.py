@@ -99,8 +99,10 @@ class ServiceLine:
     original_procedure_qualifier / original_procedure_code / original_modifiers:
         the procedure as billed (SVC06) when the payer changed or bundled it;
         '' / '' / () when the payer did not.
-    charge: the line charge in cents (SVC02; 0 when empty).
-    paid: what the payer paid on the line in cents (SVC03; 0 when empty).
+    charge: the line charge in cents (SVC02; 0 when empty, and then named in
+        `missing_amounts`).
+    paid: what the payer paid on the line in cents (SVC03; 0 when empty, and named
+        in `missing_amounts`).
     revenue_code: NUBC revenue code (SVC04), '' when absent.
     units_paid: units paid as sent (SVC05); None when empty (the TR3 reads it as 1).
     original_units: units billed as sent (SVC07) when they differ; None when empty.
@@ -112,6 +114,9 @@ class ServiceLine:
     amounts: informational amounts (AMT), e.g. 'B6' allowed.
     adjustments: the line's adjustments, in file order.
     segment: the SVC segment number.
+    missing_amounts: the required amounts the file left empty ('SVC02', 'SVC03'), in
+        that order; () when both were sent. An empty amount is not $0.00: posting
+        holds the claim payment (ProblemKind.MISSING_LINE_AMOUNT).
     """
 
     procedure_qualifier: str
@@ -133,6 +138,7 @@ class ServiceLine:
     amounts: tuple[SupplementalAmount, ...]
     adjustments: tuple[Adjustment, ...]
     segment: int
+    missing_amounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

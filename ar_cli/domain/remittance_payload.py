@@ -62,7 +62,10 @@ def _decode(kind: Any, value: Any) -> Any:
         return tuple(_decode(item, v) for v in value)
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(**{f.name: _decode(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)})
+        # A field added later with a default (ServiceLine.missing_amounts) may be absent
+        # from a payload stored before it; every other field is required.
+        return kind(**{f.name: _decode(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)
+                       if f.name in value or f.default is dataclasses.MISSING})
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(value)
     if kind is date:

@@ -19,9 +19,10 @@ from ar_cli.reports.denials import flags_report, list_report, trends_report
 from ar_cli.reports.exceptions import exceptions_report
 from ar_cli.reports.kpis import KpiQuery, KpiResult, kpi_report
 from ar_cli.reports.queue import queue_report
-from ar_cli.reports.report import Report
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.denial_queries import DenialFilter
 from ar_cli.services.nightly_runs import last_run
+from ar_cli.services.posting_integrity import forced_remittances
 from ar_cli.services.queue import QueueFilter
 from ar_cli.services.settings import get_setting
 from ar_cli.store.database import Ledger
@@ -43,6 +44,7 @@ class Nightly:
     cash: Report
     denial_rates: Report
     flags: Report
+    forced: Report  # remittances posted with --force (issue 13): a person settles each difference
     threshold: float                       # AR over 90 days share that asks for a human
     empty: bool = False                    # no claim or remittance: never an all-clear
     seen: dict[str, list[str]] = field(default_factory=dict)  # recorded for the next run
@@ -57,7 +59,8 @@ class Nightly:
         """File name → report, for the folder."""
         return {"aging.csv": self.aging.report, "denials.csv": self.denials, "queue.csv": self.queue,
                 "exceptions.csv": self.exceptions, "cash_by_week.csv": self.cash,
-                "denial_rates.csv": self.denial_rates, "flags.csv": self.flags}
+                "denial_rates.csv": self.denial_rates, "flags.csv": self.flags,
+                "forced_remittances.csv": self.forced}
 
 
 def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
@@ -71,8 +74,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         idle_days = int(get_setting(session, "denials.stale_days"))
         before = last_run(session)
         empty = is_empty(session)
+        forced = _forced_report(forced_remittances(session))
     night = Nightly(
-        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, empty=empty,
+        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, empty=empty, forced=forced,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
         queue=queue_report(ledger, QueueFilter(limit=queue_limit), as_of=as_of),
         exceptions=exceptions_report(ledger, status="open", kind=None),
@@ -91,6 +95,16 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         # A wrong or fresh ledger reads as zeros; a person should look before trusting them.
         night.new.insert(0, EMPTY_LEDGER)
     return night
+
+
+def _forced_report(forced) -> Report:
+    return Report(name="forced_remittances", title=f"Forced remittances: {len(forced)}", columns=[
+        Column(key="remittance", title="Remittance", kind=Kind.ID), Column(key="trace", title="Trace", kind=Kind.ID),
+        Column(key="payer", title="Payer"), Column(key="amount", title="BPR02", kind=Kind.MONEY),
+        Column(key="difference", title="Difference (unapplied)", kind=Kind.MONEY),
+        Column(key="posted", title="Posted", kind=Kind.DATE)],
+        rows=[{"remittance": str(f.remittance_id), "trace": f.trace_number, "payer": f.payer, "amount": f.amount,
+               "difference": f.difference, "posted": f.posting_date} for f in forced])
 
 
 def summary_line(night: Nightly, folder: str) -> str:

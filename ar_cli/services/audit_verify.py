@@ -41,6 +41,7 @@ from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.audit_anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
 from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
+from ar_cli.services.posting_integrity import denials_over_owed, forced_remittances
 from ar_cli.store import balance_summary, driver_sql
 from ar_cli.store.audit_head import expected_event_hash
 from ar_cli.store.database import Ledger
@@ -82,6 +83,7 @@ class Verification:
     unapplied: int = 0
     remittances: int = 0
     findings: list[Finding] = field(default_factory=list)
+    forced: list = field(default_factory=list)  # posting_integrity.ForcedRemittance: listed, not breaks
 
     @property
     def clean(self) -> bool:
@@ -109,6 +111,9 @@ def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verific
     result.balances, balances = check_balances(session, sums)
     result.unapplied, result.remittances, unapplied = check_unapplied(session)
     result.findings = [*chain, *anchored, *rows, *unaudited, *balances, *unapplied]
+    # Issue 13: open denials within what each coverage owes; forced remittances listed.
+    result.findings += [Finding(check="denial", ref=r, message=m) for r, m in denials_over_owed(session)[1]]
+    result.forced = forced_remittances(session)
     return result
 
 
@@ -275,7 +280,8 @@ def check_unapplied(session: Session) -> tuple[int, int, list[Finding]]:
 
 
 def _remittances_tie(session: Session, unapplied_rows) -> tuple[int, list[Finding]]:
-    """Per posted remittance: claim payments + unapplied (less interest closed) = BPR02."""
+    """Per posted or forced remittance: claim payments + unapplied (less interest closed)
+    = BPR02 (a forced one's difference is in unapplied); a notification (BPR01 H) moves 0."""
     e = LedgerEntryRow.__table__
     paid = {int(rid): -int(s) for rid, s in session.execute(
         select(e.c.remittance_id, func.sum(e.c.amount))
@@ -287,9 +293,11 @@ def _remittances_tie(session: Session, unapplied_rows) -> tuple[int, list[Findin
     r = RemittanceRow.__table__
     findings = []
     count = 0
-    for rid, trace, amount in session.execute(
-            select(r.c.id, r.c.trace_number, r.c.amount).where(r.c.status == "posted").order_by(r.c.id)):
+    for rid, trace, amount, status in session.execute(
+            select(r.c.id, r.c.trace_number, r.c.amount, r.c.status)
+            .where(r.c.status.in_(("posted", "forced", "notification"))).order_by(r.c.id)):
         count += 1
+        amount = 0 if status == "notification" else amount
         got = paid.get(rid, 0) + held.get(rid, 0)
         if got != amount:
             findings.append(Finding(check="remittance", ref=f"remittance {rid} (trace {trace})", message=(

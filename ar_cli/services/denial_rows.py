@@ -44,7 +44,7 @@ def denial_row(*, claim_id: int, line_id: int | None, responsibility: int, payer
         "reason_code": reason_code, "remark_codes": ":".join(remark_codes), "category": str(category),
         "amount": amount, "status": DenialStatus.OPEN.value, "level": 0, "denied_on": denied_on,
         "appeal_deadline": appeal_deadline, "created_at": created_at, "overturned_amount": 0,
-        "resolution": "", "resolved_on": None}
+        "resolution": "", "resolved_on": None, "times_denied": 1, "last_denied_on": denied_on}
 
 
 @dataclass(frozen=True, kw_only=True)

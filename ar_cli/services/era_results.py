@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 @dataclass(kw_only=True)
 class RemittanceResult:
-    """One ST/SE transaction. status: posted | skipped | conflict | rejected | forced."""
+    """One ST/SE transaction. status: posted | skipped | conflict | rejected | forced |
+    notification (BPR01 H: its adjudication posted, no money)."""
 
     control_number: str
     trace_number: str
@@ -33,6 +34,7 @@ class RemittanceResult:
     money_denied: int = 0
     money_unapplied: int = 0
     money_interest: int = 0  # PLB interest: income, closed at once (paid + interest + unapplied = BPR02)
+    denials_repeated: int = 0  # denials the payer said again: noted on the open denial, none opened
     exception_ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

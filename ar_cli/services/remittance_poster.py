@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from ar_cli.domain import posting
 from ar_cli.domain.appeals import remittance_start
 from ar_cli.domain.claim_status import derive_status
-from ar_cli.domain.denials import DenialStatus
+from ar_cli.domain.denials import WORKABLE, DenialStatus
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.claims import Claim
 from ar_cli.domain.errors import InputError
@@ -66,6 +66,7 @@ class _Batch:
         self.payments: list[tuple] = []  # claim_payment rows, in PAYMENT_KEYS order
         self.denial_payment: list[int] = []  # per denial row: its payment's index in `payments`
         self.denial_updates: dict[int, dict] = {}  # stored denials overturned: id → new values
+        self.denial_repeats: dict[int, dict] = {}  # stored denials said again: id → refreshed values
         self.numbers: set[str] = set()  # claim numbers with a payment in this batch
 _TRANSFER_GROUP_BASE = 1_000_000_000
 # Ledger entries are built as lists in this (sorted) column order: a dict per entry,
@@ -88,15 +89,22 @@ class RemittancePoster:
         self.posting_date, self.source_id, self.table = posting_date, source_id, table
         self.force, self.create_claims = force, create_claims
         self._transfer_counter = 0
+        self.notification = False  # BPR01 H: set per remittance
 
     # -- start ----------------------------------------------------------------------
     def start(self, header: RemittanceHeader) -> RemittanceResult:
         self.header = header
+        # BPR01 H: notification only. Its claims' adjudication posts; no money moves.
+        self.notification = header.handling_code.strip().upper() == "H"
         self._begin(self._payer(header), effective=header.payment_date or header.production_date or self.actor.today,
                     appeal_from=remittance_start(header.payment_date, header.production_date),
                     trace_number=header.trace_number)
         self.result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
                                        payer=self.payer.code, amount=header.payment_amount)
+        if self.notification and header.payment_amount:
+            self.result.warnings.append(
+                f"trace {header.trace_number}: segment {header.segment}: BPR01 H (notification only) with BPR02 "
+                f"{cents_to_text(header.payment_amount)}: no money moves; only the adjudication posts")
         existing = remittances_repo.remittance_by_key(
             self.session, payer_trace_id=header.payer_identifier, trace_number=header.trace_number,
             payment_date_text=header.payment_date_text, amount=header.payment_amount)
@@ -127,12 +135,21 @@ class RemittancePoster:
         # per line position (a set per claim cost ~250 bytes a claim: 250 MB in a
         # 1,000,000-claim file, against a 300 MB ceiling).
         self.used_lines: dict[int, int] = {}
+        # Per claim paid in this remittance: the segment of its first payment, 0 after a
+        # reversal (the next is its correction): a claim number that repeats otherwise
+        # is held, never posted twice (posting_plan's repeat_of).
+        self.seen_claims: dict[int, int] = {}
 
     def _payer(self, header: RemittanceHeader) -> PayerRow:
         payer = remittances_repo.payer_by_remittance_ids(self.session, header.payer_ids)
         if payer is not None:
             return payer
         code = (header.payer_id or header.payer_identifier or header.payer_name or "UNKNOWN").upper()[:80]
+        # A payer that sends no id (no TRN03, N1*PR04 or REF*2U) was created under its
+        # name as its code: the same code is that payer again.
+        payer = remittances_repo.payer_by_code(self.session, code)
+        if payer is not None:
+            return payer
         payer_id = self.rec.insert_one(PayerRow, {"code": code, "name": header.payer_name or code,
                                                   "financial_class": "other", "created_at": self.actor.now})
         ids = sorted({i.strip().upper() for i in (*header.payer_ids, code) if i and i.strip()})
@@ -190,12 +207,20 @@ class RemittancePoster:
         # and frees them for the correction that follows.
         reversal = payment.status_code.lstrip("0") == "22"
         used = 0 if reversal else self.used_lines.get(claim.id, 0)
+        candidates = self._overturnable.get(claim.id)
+        seen = self.seen_claims.get(claim.id)
         plan = posting.plan_claim_payment(
             claim, payment, payer_id=self.payer.id, balances=balances[claim.id], table=self.table,
             line_balances=lines[claim.id],
             used_line_ids=frozenset(line.id for n, line in enumerate(claim.lines) if used >> n & 1) if used
             else frozenset(),
-            patient_confirmed=patient_confirmed)
+            patient_confirmed=patient_confirmed,
+            earlier_denials=_earlier_denials(candidates) if candidates else (),
+            repeat_of=seen or None, pays=not self.notification)
+        if reversal:
+            self.seen_claims[claim.id] = 0
+        elif not seen:
+            self.seen_claims[claim.id] = payment.segment
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
         lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
         if reversal:
@@ -219,6 +244,7 @@ class RemittancePoster:
                     appeal_from=remittance_start(remittance.payment_date, remittance.production_date),
                     trace_number=remittance.trace_number)
         self.remittance_id = remittance.id
+        self.notification = remittance.status == "notification"  # its payments were never money
         self.result = RemittanceResult(control_number="", trace_number=remittance.trace_number,
                                        payer=payer.code, amount=remittance.amount)
         balances, lines = self._load_batch({claim.claim_number: claim})
@@ -241,6 +267,9 @@ class RemittancePoster:
             row["claim_payment_id"] = payment_ids[index]
         self.rec.insert(DenialRow, batch.denials)
         denials_repo.write_overturns(self.session, batch.denial_updates)
+        denials_repo.write_repeats(self.session, batch.denial_repeats)
+        for denial_id, changes in sorted(batch.denial_repeats.items()):
+            self.rec.note_update("denial", denial_id, changes)
         for denial_id, changes in sorted(batch.denial_updates.items()):
             self.rec.note_update("denial", denial_id, {k: changes[k] for k in ("overturned_amount", "status")})
         self.rec.insert(FollowUpRow, batch.follow_ups)
@@ -276,7 +305,7 @@ class RemittancePoster:
             "created_at": self.actor.now})
         self.result.exception_ids.append(exception_id)
         self.result.parked += 1
-        if payment.paid:
+        if payment.paid and not self.notification:  # a notification's CLP04 is no money received
             self._unapplied(payment.paid, kind, payment.claim_number, exception_id=exception_id,
                             claim_id=claim_id, ref=f"segment {payment.segment}")
 
@@ -302,6 +331,8 @@ class RemittancePoster:
                 self._park(payment, plan.problems[0].kind.value, plan.problems[0].message, claim_id=claim.id)
             result.warnings.extend(p.message for p in plan.problems if not p.blocks)
             return
+        if plan.repeated_denials:
+            self._repeated_denials(claim, plan)
         original = self._pair_reversal(claim, payment) if plan.is_reversal else None
         self._entries(claim, plan)
         if original is not None:
@@ -373,6 +404,23 @@ class RemittancePoster:
         batch.denial_payment.extend([len(batch.payments)] * len(rows))
         # A later payment of this claim in the same batch may overturn them.
         self._overturnable.setdefault(claim.id, []).extend(rows)
+
+    def _repeated_denials(self, claim, plan) -> None:
+        """The payer denied again what a denial still worked already says: that denial
+        counts the repeat and takes this remittance's date (and, still at level 0, the
+        later appeal deadline); nothing opens."""
+        rows = self._overturnable[claim.id]
+        for key, _segment in plan.repeated_denials:
+            row = rows[key]
+            row["times_denied"] = (row.get("times_denied") or 1) + 1
+            row["last_denied_on"] = self.effective
+            if not row.get("level") and self.appeal_deadline is not None and (
+                    row.get("appeal_deadline") is None or self.appeal_deadline > row["appeal_deadline"]):
+                row["appeal_deadline"] = self.appeal_deadline
+            if row.get("id") is not None:  # rows of this batch are written with their new values
+                self._batch.denial_repeats[row["id"]] = {
+                    k: row[k] for k in ("times_denied", "last_denied_on", "appeal_deadline")}
+        self.result.denials_repeated += len(plan.repeated_denials)
 
     def _payment_row(self, claim, payment: ClaimPayment, plan, original) -> None:
         self._batch.payments.append((  # in PAYMENT_KEYS order
@@ -478,15 +526,21 @@ class RemittancePoster:
             same = self.seen_before.digest == ended.digest
             result.status = "skipped" if same else "conflict"
             if not same:
-                result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
-                    "kind": "remittance_conflict", "status": "open", "payer_id": self.payer.id,
-                    "amount": self.header.payment_amount,
-                    "summary": f"trace {self.header.trace_number}: posted before with other content; "
-                               "not posted again", "source_file_id": self.source_id,
-                    "source_ref": f"segment {self.header.segment}", "created_at": self.actor.now}))
+                # The same conflict (this remittance, this other content) is one exception,
+                # however often the file is posted again.
+                payload = json.dumps({"digest": ended.digest, "remittance_id": self.seen_before.id}, sort_keys=True)
+                if remittances_repo.open_conflict(self.session, self.payer.id, payload) is None:
+                    result.exception_ids.append(self.rec.insert_one(ExceptionRow, {
+                        "kind": "remittance_conflict", "status": "open", "payer_id": self.payer.id,
+                        "amount": self.header.payment_amount,
+                        "summary": f"trace {self.header.trace_number}: posted before with other content; "
+                                   "not posted again", "payload": payload, "source_file_id": self.source_id,
+                        "source_ref": f"segment {self.header.segment}", "created_at": self.actor.now}))
             return result
         if self.pending:
             self._flush()
+        if self.notification:
+            return self._end_notification(ended)
         plb_total = posting.provider_adjustment_total(ended.provider_adjustments)
         difference = posting.check_remittance_balance(self.header.payment_amount, self.claim_paid_total, plb_total)
         if difference and not self.force:
@@ -507,10 +561,26 @@ class RemittancePoster:
                 "created_at": self.actor.now}))
             return result
         self._provider_adjustments(ended)
+        if difference:
+            # Forced: the ledger still holds what the bank got. What the claims and PLBs do
+            # not explain waits in the payer's unapplied account, under its own reason.
+            self._unapplied(difference, "forced_difference", f"trace {self.header.trace_number}"[:120],
+                            ref=f"segment {self.header.segment}")
         self.savepoint.commit()
         self._set_remittance(ended, "forced" if difference else "posted", difference)
         result.status, result.difference = ("forced" if difference else "posted"), difference
         return result
+
+    def _end_notification(self, ended: RemittanceEnded) -> RemittanceResult:
+        """BPR01 H: the claims' adjudication is posted; no payment, PLB or difference is
+        money, so nothing goes to unapplied and there is nothing to tie."""
+        if any(plb.amount for plb in ended.provider_adjustments):
+            self.result.warnings.append(f"trace {self.header.trace_number}: notification only (BPR01 H): "
+                                        "its PLB amounts are not posted")
+        self.savepoint.commit()
+        self._set_remittance(ended, "notification", 0)
+        self.result.status = "notification"
+        return self.result
 
     def _provider_adjustments(self, ended: RemittanceEnded) -> None:
         for plan in posting.plan_provider_adjustments(ended.provider_adjustments):
@@ -562,6 +632,17 @@ class RemittancePoster:
         row.digest, row.status, row.difference = ended.digest, status, difference
         self.session.add(row)
         self.rec.note_update("remittance", self.remittance_id, {"status": status, "digest": ended.digest})
+
+
+_WORKABLE = frozenset(s.value for s in WORKABLE)
+
+
+def _earlier_denials(rows: list[dict]) -> list:
+    """The claim's denials still worked among the payer's rows (stored or of this
+    batch), keyed by their place in `rows` for `_repeated_denials`."""
+    return [posting.EarlierDenial(n, r["line_id"], r["responsibility"], r["adjustment_group"], r["reason_code"],
+                                  r["amount"] - r["overturned_amount"])
+            for n, r in enumerate(rows) if r["status"] in _WORKABLE]
 
 
 def _payload(payment: ClaimPayment, remittance_id: int) -> str:

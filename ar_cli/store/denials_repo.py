@@ -32,18 +32,33 @@ def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> d
     # Workable, or waiting for the payer's money: overturned by a person's word, or a
     # corrected claim sent.
     sql = ("SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
-           "resolved_on FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
+           "resolved_on, responsibility, adjustment_group, reason_code, times_denied, level, appeal_deadline "
+           "FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
            f"status IN ({workable}) OR (status = ? AND resolution = ?) OR (status = ? AND resolution = ?)) "
            "ORDER BY id")
     for (denial_id, claim_id, line_id, amount, overturned, status, payment_id, resolution,
-         resolved_on) in driver_sql.rows_in(session, sql, claim_ids, (
+         resolved_on, responsibility, group, reason_code, times_denied, level,
+         deadline) in driver_sql.rows_in(session, sql, claim_ids, (
             payer_id, DenialStatus.OVERTURNED.value, Resolution.OVERTURNED.value,
             DenialStatus.RESOLVED.value, Resolution.CORRECTED_CLAIM_SENT.value)):
         found[claim_id].append({"id": denial_id, "line_id": line_id, "amount": amount,
                                 "overturned_amount": overturned, "status": status,
                                 "claim_payment_id": payment_id, "resolution": resolution,
-                                "resolved_on": driver_sql.as_date(resolved_on)})
+                                "resolved_on": driver_sql.as_date(resolved_on),
+                                # what tells a denial said again (ERA posting) and what it refreshes
+                                "responsibility": responsibility, "adjustment_group": group,
+                                "reason_code": reason_code, "times_denied": times_denied, "level": level,
+                                "appeal_deadline": driver_sql.as_date(deadline)})
     return found
+
+
+def write_repeats(session: Session, updates: dict[int, dict]) -> None:
+    """A denial said again: {denial id: {times_denied, last_denied_on, appeal_deadline}},
+    one executemany."""
+    driver_sql.executemany(session, "UPDATE denial SET times_denied = ?, last_denied_on = ?, appeal_deadline = ? "
+                                    "WHERE id = ?",
+                           [(u["times_denied"], u["last_denied_on"], u["appeal_deadline"], i)
+                            for i, u in sorted(updates.items())])
 
 
 def write_overturns(session: Session, updates: dict[int, dict]) -> None:
@@ -94,3 +109,28 @@ def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> li
         .where(d.claim_id == claim_id, d.responsibility == responsibility, d.status.in_(_WORKABLE))
         .order_by(d.id)).all()
     return [(line_id, int(at_stake)) for line_id, at_stake in rows]
+
+
+def open_denials_and_owed(session: Session) -> tuple[dict[tuple[int, int | None, int], int],
+                                                       dict[tuple[int, int | None, int], int]]:
+    """For `audit verify`: (cents still denied by the workable denials, what the entries
+    say is owed), both keyed by (claim id, claim line id or None, responsibility), the
+    second only for claims with a workable denial. Summed in SQL."""
+    workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
+    denied = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
+        session, "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
+                 f"WHERE status IN ({workable}) GROUP BY claim_id, line_id, responsibility")}
+    owed = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
+        session, "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
+                 f"(SELECT claim_id FROM denial WHERE status IN ({workable})) "
+                 "GROUP BY claim_id, line_id, responsibility")}
+    return denied, owed
+
+
+def claim_and_line_numbers(session: Session, claim_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
+    """Claim numbers and claim line numbers for messages: ({claim id: number}, {line id: line number})."""
+    claims = {int(i): str(n) for i, n in driver_sql.rows_in(
+        session, "SELECT id, claim_number FROM claim WHERE id IN_KEYS", claim_ids)}
+    lines = {int(i): int(n) for i, n in driver_sql.rows_in(
+        session, "SELECT id, line_number FROM claim_line WHERE claim_id IN_KEYS", claim_ids)}
+    return claims, lines

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ar_cli.store import driver_sql
-from ar_cli.store.tables import PayerAliasRow, PayerRow, RemittanceRow
+from ar_cli.store.tables import ExceptionRow, PayerAliasRow, PayerRow, RemittanceRow
 
 
 def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | None:
@@ -23,6 +23,20 @@ def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | 
         if candidate in rows:
             return session.get(PayerRow, rows[candidate])
     return None
+
+
+def payer_by_code(session: Session, code: str) -> PayerRow | None:
+    """The payer whose code is `code` (a payer first seen without any id is coded by its
+    name, and found again by it)."""
+    return session.execute(select(PayerRow).where(PayerRow.code == code)).scalars().first()
+
+
+def open_conflict(session: Session, payer_id: int, payload: str) -> int | None:
+    """The open remittance_conflict exception with this payload (the remittance and the
+    other content's digest), if one is recorded: the same conflict is one exception."""
+    return session.execute(select(ExceptionRow.id).where(
+        ExceptionRow.kind == "remittance_conflict", ExceptionRow.status == "open",
+        ExceptionRow.payer_id == payer_id, ExceptionRow.payload == payload)).scalars().first()
 
 
 def remittance_by_key(session: Session, *, payer_trace_id: str, trace_number: str,
@@ -50,3 +64,13 @@ def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, d
             claim_ids):
         found[claim_id][resp] = int(bal)
     return found
+
+
+def forced_remittances(session: Session) -> list[tuple]:
+    """Remittances posted with --force though they did not tie, oldest first:
+    (id, trace number, payer code, BPR02, difference, posting date)."""
+    return [tuple(row) for row in session.execute(
+        select(RemittanceRow.id, RemittanceRow.trace_number, PayerRow.code, RemittanceRow.amount,
+               RemittanceRow.difference, RemittanceRow.posting_date)
+        .outerjoin(PayerRow, PayerRow.id == RemittanceRow.payer_id)
+        .where(RemittanceRow.status == "forced").order_by(RemittanceRow.id)).all()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, PrimaryKeyConstraint, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from ar_cli.store.base import ID_TYPE, cents_column, id_column, ref_column
@@ -90,8 +90,13 @@ class RemittanceRow(SQLModel, table=True):
     """One 835 transaction (ST/SE): a check or EFT. The key makes imports idempotent."""
 
     __tablename__ = "remittance"
+    # The key is unique among remittances that were not rejected: a rejected one stays
+    # as history, and the same transaction, corrected or forced, may post after it
+    # (revision 0006).
     __table_args__ = (
-        UniqueConstraint("payer_trace_id", "trace_number", "payment_date_text", "amount"),
+        Index("uq_remittance_key_not_rejected", "payer_trace_id", "trace_number", "payment_date_text", "amount",
+              unique=True, sqlite_where=text("status <> 'rejected'"),
+              postgresql_where=text("status <> 'rejected'")),
     )
 
     id: int | None = Field(default=None, sa_column=id_column())
@@ -106,7 +111,7 @@ class RemittanceRow(SQLModel, table=True):
     effective_date: date
     posting_date: date
     digest: str = Field(sa_column=Column(String(64), nullable=False))
-    # posted | rejected | forced
+    # posted | rejected | forced | notification (BPR01 H: adjudication only, no money)
     status: str = Field(sa_column=Column(String(12), nullable=False))
     difference: int = Field(default=0, sa_column=cents_column(default=0))
     source_file_id: int | None = Field(default=None, sa_column=ref_column("source_file.id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from ar_cli.store.base import ID_TYPE, cents_column, id_column, ref_column
@@ -69,6 +69,10 @@ class DenialRow(SQLModel, table=True):
     audit_event_id: int | None = Field(default=None, sa_column=Column(ID_TYPE, nullable=True))
     # Its link in the audit chain (store/audit_rows.py; revision 0007; None before it).
     row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    # The same payer denying the same line again for the same reason is this denial,
+    # not another (revision 0006): how many remittances said it, and the latest date.
+    times_denied: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    last_denied_on: date | None = None
 
 
 class FollowUpRow(SQLModel, table=True):

@@ -39,6 +39,9 @@ ENDS_CLAIM = frozenset({"CLP", "LX", "TS3", "TS2", "PLB", "SE", "ST", "GS", "GE"
 NOT_A_SEGMENT = "not a segment (it does not start with a segment tag)"
 _CLAIM_STATUSES = frozenset({"1", "2", "3", "4", "5", "19", "20", "21", "22", "23", "25"})
 _REQUIRED_CLP = {1: "missing claim number", 2: "missing claim status"}
+# (SVC02 empty, SVC03 empty) → the line's missing_amounts.
+_MISSING_AMOUNTS = {(False, False): (), (True, False): ("SVC02",), (False, True): ("SVC03",),
+                    (True, True): ("SVC02", "SVC03")}
 
 # The claim and the line being collected are lists in ClaimPayment's / ServiceLine's
 # field order (cheaper than an object each); these name the positions written later.
@@ -188,17 +191,20 @@ class ClaimBuilder:
             ctx.warn(segment, "SVC01", "missing procedure code")
             qualifier, code, modifiers = "", "", ()
         original = ctx.procedure(elements[6], segment, "SVC06") if elements[6] else ("", "", ())
-        # Empty SVC02/SVC03 count as 0 (BCBS NC sends a bundled line with neither).
+        # SVC02 and SVC03 are required. An empty one reads as 0 but is named in the
+        # line's missing_amounts, so posting holds the claim payment instead of taking
+        # $0.00 as the payer's word (BCBS NC sends a bundled line with neither).
         charge = CENTS.get(elements[2])
         if charge is None:
             charge = parse_cents(elements[2], ctx.source, segment, "SVC02", empty_is_zero=True)
         paid = CENTS.get(elements[3])
         if paid is None:
             paid = parse_cents(elements[3], ctx.source, segment, "SVC03", empty_is_zero=True)
+        missing = _MISSING_AMOUNTS[(not elements[2], not elements[3])]
         self.line = [
             qualifier, code, modifiers, original[0], original[1], original[2], charge, paid,
             elements[4], elements[5] or None, elements[7] or None, None, None, "", None, None, None,
-            [], segment,
+            [], segment, missing,
         ]  # fmt: skip
         return self.line
 

@@ -13,7 +13,7 @@ an old one, the revision writes the manifest of "event 0": the last id of each m
 table at upgrade time; a row above it must have its hash. Written by hand.
 
 Revision ID: 0007_audit_rows
-Revises: 0005_claim_payment_claim
+Revises: 0006_remittance_trust
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 
 
 revision = '0007_audit_rows'
-down_revision = '0005_claim_payment_claim'
+down_revision = '0006_remittance_trust'
 branch_labels = None
 depends_on = None
 

@@ -62,6 +62,7 @@ ARGS: dict[tuple[str, ...], list[str]] = {
     ("denials", "trends"): [],
     ("denials", "flags"): [],
     ("audit", "verify"): [],
+    ("audit", "anchor"): [],
     ("period", "close"): ["2026-05", "--output", "{tmp}"],
     ("period", "list"): [],
     ("period", "reopen"): ["2026-05", "--reason", "late EOB"],

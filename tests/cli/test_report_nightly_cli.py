@@ -17,7 +17,7 @@ from ar_cli.store.tables import AgingSnapshotRow, AuditEventRow, ClaimBalanceRow
 
 DAY = "2026-06-30"
 FILES = {"aging.csv", "denials.csv", "queue.csv", "exceptions.csv", "cash_by_week.csv", "denial_rates.csv",
-         "flags.csv", "kpis.json", "report.html"}
+         "flags.csv", "forced_remittances.csv", "kpis.json", "report.html"}
 
 
 def _count(url, stmt):

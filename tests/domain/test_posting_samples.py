@@ -124,7 +124,11 @@ def test_payer_changed_codes_sample_matches_by_the_billed_code():  # 18: SVC06 5
     result = plan_for(payment, control_numbers=False)
     assert [(m.claim_line_id, m.method) for m in result.matches] == [(1, "procedure"), (2, "procedure"),
                                                                      (3, "procedure")]
-    assert result.totals.paid == 192286 and result.totals.to_patient == 14254
+    # Its third SVC has neither SVC02 nor SVC03 (both required): not read as 0.00, the
+    # claim payment is held naming that segment (issue 13 item 5).
+    assert [(p.kind, p.segment) for p in result.problems if p.blocks] == [(ProblemKind.MISSING_LINE_AMOUNT, 28)]
+    assert "SVC02 (line charge) and SVC03 (line paid) missing" in result.problems[0].message
+    assert result.disposition is Disposition.PARK and result.parked == 192286 and result.totals.paid == 0
 
 
 def test_double_counted_claim_adjustment_sample_parks():  # 25

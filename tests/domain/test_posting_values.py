@@ -54,6 +54,7 @@ def test_every_problem_kind_has_a_severity():
     assert blocking == {ProblemKind.PAYER_MISMATCH, ProblemKind.PATIENT_MISMATCH, ProblemKind.UNBALANCED_CLAIM,
                         ProblemKind.UNBALANCED_LINE, ProblemKind.UNKNOWN_STATUS,
                         ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED,
-                        ProblemKind.REVERSAL_SIGN}
+                        ProblemKind.REVERSAL_SIGN, ProblemKind.MISSING_LINE_AMOUNT,
+                        ProblemKind.REPEATED_CLAIM_NUMBER}
     assert {k for k in ProblemKind if k.severity is Severity.EXCEPTION} == {
         ProblemKind.UNMATCHED_LINE, ProblemKind.REVERSAL_DIFFERS, ProblemKind.REVERSAL_UNPAIRED}

@@ -29,9 +29,9 @@ EXPECTED = {
     # CLP*0001000053*2: second SVC (585.00) CAS*CO*42*85.00; OA-23 and PR are not denials.
     "LinuxForHealth__x12__src__tests__resources__835_005010X221A1__secondary-payment.835": [
         ("0001000053", 2, "CO", "42", "", "other", 8500, date(2005, 10, 9))],
-    # First SVC (59430) CAS*CO*42*34.6; PR-2 and PR-3 move to the patient.
-    "keironstoddart__edi-835-parser__tests__test_edi_835_files__blue_cross_nc_sample.txt": [
-        ("200200964A52", 1, "CO", "42", "", "other", 3460, date(2011, 7, 7))],
+    # First SVC (59430) CAS*CO*42*34.6, but the third SVC has neither SVC02 nor SVC03
+    # (both required): the claim payment is held, so nothing is denied.
+    "keironstoddart__edi-835-parser__tests__test_edi_835_files__blue_cross_nc_sample.txt": [],
     # CO-29 and CO-251 deny lines of the 2nd and 3rd CLP, but they repeat the first
     # CLP01 for other patients: they are held as exceptions, so nothing is denied.
     "keironstoddart__edi-835-parser__tests__test_edi_835_files__emedny_sample.txt": [],

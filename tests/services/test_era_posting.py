@@ -111,8 +111,9 @@ BALANCED = ["LinuxForHealth__x12__src__tests__resources__835_005010X221A1__manag
             "LinuxForHealth__x12__src__tests__resources__835_005010X221A1__medicare-part-a.835",
             "LinuxForHealth__x12__src__tests__resources__835_005010X221A1__secondary-payment.835",
             "albmarin__badX12__tests__files__edi__X221-secondary-payment-with-higher-fee-schedule.edi",
-            "keironstoddart__edi-835-parser__tests__test_edi_835_files__blue_cross_nc_sample.txt",
             "azoner__pyx12__pyx12__tests__835_mult_loops.txt"]
+# blue_cross_nc_sample.txt balances too, but a line without SVC02/SVC03 holds its claim
+# (tests/services/test_era_trust.py).
 
 
 @pytest.mark.parametrize("name", BALANCED)
@@ -123,7 +124,8 @@ def test_balanced_shared_files_post_with_created_claims_and_tie(sqlite_url, acto
     ledger = Ledger(resolve_location(sqlite_url)).open()
     result = post_era_file(ledger, shared_x12 / name, actor=actor, posting_date=POSTING, dry_run=False,
                            force=False, create_claims=True)
-    assert [r.status for r in result.remittances] == ["posted"]
+    # 835_mult_loops is BPR01 H (notification only): its denial posts, no money moves.
+    assert [r.status for r in result.remittances] == ["notification" if "mult_loops" in name else "posted"]
     assert not result.needs_attention
     with ledger.read() as session:
         _ties_to_bpr02(session)
