@@ -125,7 +125,8 @@ def test_a_forged_payment_attributed_to_an_existing_event_is_named(sample, rehas
          *_move_money(sample, claim_id, resp, service, billed, payer_id, -1000))
     new_id = _raw(sample, ("SELECT max(id) FROM ledger_entry", ()))[0][0]
     found = _messages(sample)
-    assert [key for key in found if key[0] != "remittance"] == [("rows", f"ledger_entry {new_id}")]
+    # The forged payment also breaks the check's tie and may leave open denials over what is owed.
+    assert [key for key in found if key[0] not in ("remittance", "denial")] == [("rows", f"ledger_entry {new_id}")]
     message = found[("rows", f"ledger_entry {new_id}")][-1]
     assert message.startswith("is not among the") if rehashed else message.startswith("has no row hash")
     assert f"event {event}" in message
