@@ -39,6 +39,30 @@ def nightly(
     `config report.ar_over_90_threshold`), else 0. On a terminal it lists the files; in
     cron it prints one line to stderr and nothing else.
     """
+    # Every run leaves one line in the log, a failed one too: the cron line mails the
+    # log's last line, which must be tonight's.
+    try:
+        _nightly(ctx, output, as_of, log, queue_limit)
+    except (typer.Exit, typer.Abort):
+        raise  # a finished run (0, or 1: a human is needed) has logged its line
+    except BaseException as exc:
+        if log is not None:
+            _log_failure(log, as_of, exc)
+        raise
+
+
+def _log_failure(log: Path, as_of: str | None, exc: BaseException) -> None:
+    from ar_cli.cli.boundary import failure_of
+    from ar_cli.domain.errors import InputError
+
+    code, why = failure_of(exc)
+    try:
+        _append_log(log, f"ar-cli report nightly {as_of or today().isoformat()}: failed (exit {code}): {why}")
+    except InputError:
+        pass  # the log cannot be written: the run's own error says so, or its error is first
+
+
+def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | None, queue_limit: int) -> None:
     from ar_cli.cli.nightly_html import render_page
     from ar_cli.cli.render import to_csv, to_json
     from ar_cli.domain.errors import InputError

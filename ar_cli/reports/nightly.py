@@ -20,6 +20,7 @@ from ar_cli.reports.exceptions import exceptions_report
 from ar_cli.reports.kpis import KpiQuery, KpiResult, kpi_report
 from ar_cli.reports.queue import queue_report
 from ar_cli.reports.report import Report
+from ar_cli.services.denial_flags import appeals_passed
 from ar_cli.services.denial_queries import DenialFilter
 from ar_cli.services.nightly_runs import last_run
 from ar_cli.services.queue import QueueFilter
@@ -67,6 +68,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         due_within = int(get_setting(session, "denials.appeal_due_days"))
         idle_days = int(get_setting(session, "denials.stale_days"))
         before = last_run(session)
+        # Since the last successful run (failed runs record nothing): what passed in a gap.
+        since = date.fromisoformat(before["as_of"]) if before else None
+        passed = appeals_passed(session, since=since, as_of=as_of) if since else []
     night = Nightly(
         as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
@@ -80,9 +84,10 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         "appeals_due": sorted({f"{r['claim']}:{r['denial']}" for r in night.flags.rows if r["flag"] == "appeal_due"}),
         "filing_at_risk": sorted({f"{r['claim']}:{r['line']}" for r in night.flags.rows
                                   if r["flag"] == "timely_filing"}),
+        "appeals_passed": sorted(passed),
         "thresholds": thresholds_crossed(over_90_share=night.over_90_share, threshold=threshold)}
     night.new = what_is_new(night.seen, (before or {}).get("seen"), over_90_share=night.over_90_share,
-                            threshold=threshold)
+                            threshold=threshold, since=since.isoformat() if since else None)
     return night
 
 
