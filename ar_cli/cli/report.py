@@ -27,7 +27,7 @@ def nightly(
                                          "named by the as-of date (a re-run replaces it).")],
     as_of: AsOfOption = None,
     log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
-                                                "file.")] = None,
+                                                "file; a failed run appends its exit code and reason.")] = None,
     queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
 ) -> None:
     """Write aging, denials, the work queue, exceptions, cash per week, denial rates and

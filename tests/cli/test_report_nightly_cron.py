@@ -72,7 +72,7 @@ def test_a_busy_ledger_logs_its_line_and_exits_75(sqlite_cli, sqlite_url, tmp_pa
 
 
 def test_a_run_after_a_gap_names_the_appeal_deadlines_that_passed_in_between(sample_cli, tmp_path):
-    """Denial 1 (claim CLM100002 in the sample practice) must be appealed by 2026-09-03.
+    """Denial 1 (claim CLM100126 in the sample practice) must be appealed by 2026-09-03.
     On 2026-08-01 that is 33 days away, outside the 14-day window; the machine is then
     off (one failed run in between) until 2026-09-10, a week after the deadline."""
     log = tmp_path / "nightly.log"
@@ -82,7 +82,8 @@ def test_a_run_after_a_gap_names_the_appeal_deadlines_that_passed_in_between(sam
     result = _nightly(sample_cli, tmp_path, log, "2026-09-10")
     assert result.exit_code == 1, result.output
     line = _lines(log)[-1]
-    assert "needs a human" in line and "1 appeal deadline passed since the last run (2026-08-01): " in line
+    assert "needs a human" in line
+    assert "1 appeal deadline passed since the last run (2026-08-01): CLM100126:1" in line
     # The same night again: told once, nothing new.
     assert _nightly(sample_cli, tmp_path, log, "2026-09-10").exit_code == 0
     assert _lines(log)[-1].endswith("nothing new")
