@@ -56,6 +56,14 @@ def test_fuzz_case_a_rejected_remittance_then_the_same_key(tmp_path):
     assert figures.failures == [] and figures.bad == 0
 
 
+@pytest.mark.xfail(strict=True, reason="835 header (x12/header_835.py; BPR16 dates, helper x12asof): a BPR16 "
+                   "that is not a date is tolerated (the import date is used), but its raw text, here 17 "
+                   "characters, is stored in remittance.payment_date_text, String(8): PostgreSQL refuses it, exit 70")
+def test_fuzz_case_a_bpr16_longer_than_a_date_on_postgres(pg_server, tmp_path):
+    figures = fuzz_835.run("postgres", seed=14, cases=1, first=996, workdir=tmp_path)
+    assert figures.failures == [] and figures.bad == 0
+
+
 @pytest.mark.xfail(strict=True, reason="ERA posting (helper era): `post era --force` on a remittance rejected "
                    "before exits 70 (UNIQUE constraint on remittance), the README's own way to post it")
 def test_forcing_a_rejected_remittance_posts_it(sqlite_cli, tmp_path):
