@@ -109,8 +109,8 @@ def _payments(db: str) -> dict[str, int]:
 def run(kind: str, *, count: int, workdir: Path) -> Figures:
     figures = Figures(kind=kind, per_writer=count)
     copies = LedgerCopies(kind, workdir)
-    copies.build(lambda db: fill(db, workdir))
     try:
+        copies.build(lambda db: fill(db, workdir))
         db = copies.copy("writers")
         started = time.monotonic()
         procs = []

@@ -121,9 +121,9 @@ def run(kind: str, *, seed: int, cases: int, workdir: Path, first: int = 0, log=
     early at time.monotonic() `stop_at`, if given: the figures say how many ran)."""
     figures = Figures(kind=kind)
     copies = LedgerCopies(kind, workdir, durable=False)
-    copies.build(import_sample_claims)
     started = time.monotonic()
     try:
+        copies.build(import_sample_claims)
         before = fingerprint(copies.base_url())
         ledger = copies.reusable("case")
         dirty = False

@@ -143,8 +143,10 @@ def run(kinds: list[str], *, trials: int, seed: int, workdir: Path, log=None) ->
     figures = Figures()
     rng = random.Random(seed)
     started = time.monotonic()
-    ledgers = {kind: _Ledgers(kind, workdir) for kind in kinds}
+    ledgers: dict[str, _Ledgers] = {}
     try:
+        for kind in kinds:
+            ledgers[kind] = _Ledgers(kind, workdir)
         # What an uninterrupted run leaves, and how long it takes as a process.
         reference, duration = {}, {}
         for kind in kinds:
