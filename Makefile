@@ -12,7 +12,7 @@ AR := $(BIN)/ar-cli --db $(DEMO_DB) --user demo
 # Exit 1 means "done, and something needs a human" (an exception): fine for a demo.
 OK1 := || test $$? -eq 1
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test venv bench reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash .ci/ensure-postgres.sh
 	AR_TEST_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
+
+# The long reliability run (tests/reliability/long_run.py): 50 kill trials, 4 writers x
+# 1,000 payments per database, 10,000 mutated 835s per database; prints its figures.
+reliability: $(STAMP)
+	bash .ci/ensure-postgres.sh
+	PYTHONPATH=tests $(BIN)/python -m reliability.long_run
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_startup.py

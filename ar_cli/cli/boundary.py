@@ -72,3 +72,17 @@ def _first_line(exc: Exception) -> str:
 def _busy(exc: Exception) -> bool:
     text = str(exc)
     return "database is locked" in text or "database is busy" in text
+
+
+def failure_of(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line (without "error: ") the boundary will give `exc`:
+    for a command that logs its failure before the boundary sees it (report nightly)."""
+    if isinstance(exc, typer.Exit):
+        return exc.exit_code, "exited"
+    if isinstance(exc, ArError):
+        return exc.exit_code, "; ".join(str(exc).splitlines())
+    if isinstance(exc, KeyboardInterrupt):
+        return 130, "interrupted"
+    if isinstance(exc, Exception) and _busy(exc):
+        return 75, "the ledger is busy (another writer held it too long)"
+    return EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {_first_line(exc)}"

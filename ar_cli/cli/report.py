@@ -25,7 +25,7 @@ def nightly(
                                          "goes in a sub-folder named by the as-of date (a re-run replaces it).")],
     as_of: AsOfOption = None,
     log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
-                                                "file.")] = None,
+                                                "file; a failed run appends its exit code and reason.")] = None,
     queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
 ) -> None:
     """Write aging, denials, the work queue, exceptions, cash per week, denial rates and
@@ -37,6 +37,30 @@ def nightly(
     `config report.ar_over_90_threshold`), else 0. On a terminal it lists the files; in
     cron it prints one line to stderr and nothing else.
     """
+    # Every run leaves one line in the log, a failed one too: the cron line mails the
+    # log's last line, which must be tonight's.
+    try:
+        _nightly(ctx, output, as_of, log, queue_limit)
+    except (typer.Exit, typer.Abort):
+        raise  # a finished run (0, or 1: a human is needed) has logged its line
+    except BaseException as exc:
+        if log is not None:
+            _log_failure(log, as_of, exc)
+        raise
+
+
+def _log_failure(log: Path, as_of: str | None, exc: BaseException) -> None:
+    from ar_cli.cli.boundary import failure_of
+    from ar_cli.domain.errors import InputError
+
+    code, why = failure_of(exc)
+    try:
+        _append_log(log, f"ar-cli report nightly {as_of or today().isoformat()}: failed (exit {code}): {why}")
+    except InputError:
+        pass  # the log cannot be written: the run's own error says so, or its error is first
+
+
+def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | None, queue_limit: int) -> None:
     from ar_cli.cli.nightly_html import render_page
     from ar_cli.domain.errors import InputError
     from ar_cli.reports.aging import snapshot_measure

@@ -20,6 +20,7 @@ from ar_cli.reports.exceptions import exceptions_report
 from ar_cli.reports.kpis import KpiQuery, KpiResult, kpi_report
 from ar_cli.reports.queue import queue_report
 from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.services.denial_flags import appeals_passed
 from ar_cli.services.denial_queries import DenialFilter
 from ar_cli.services.nightly_runs import last_run
 from ar_cli.services.posting_integrity import forced_remittances
@@ -75,6 +76,9 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         before = last_run(session)
         empty = is_empty(session)
         forced = _forced_report(forced_remittances(session))
+        # Since the last successful run (failed runs record nothing): what passed in a gap.
+        since = date.fromisoformat(before["as_of"]) if before else None
+        passed = appeals_passed(session, since=since, as_of=as_of) if since else []
     night = Nightly(
         as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, empty=empty, forced=forced,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
@@ -88,9 +92,10 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         "appeals_due": sorted({f"{r['claim']}:{r['denial']}" for r in night.flags.rows if r["flag"] == "appeal_due"}),
         "filing_at_risk": sorted({f"{r['claim']}:{r['line']}" for r in night.flags.rows
                                   if r["flag"] == "timely_filing"}),
+        "appeals_passed": sorted(passed),
         "thresholds": thresholds_crossed(over_90_share=night.over_90_share, threshold=threshold)}
     night.new = what_is_new(night.seen, (before or {}).get("seen"), over_90_share=night.over_90_share,
-                            threshold=threshold)
+                            threshold=threshold, since=since.isoformat() if since else None)
     if night.empty:
         # A wrong or fresh ledger reads as zeros; a person should look before trusting them.
         night.new.insert(0, EMPTY_LEDGER)

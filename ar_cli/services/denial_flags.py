@@ -65,6 +65,16 @@ def _appeals_due(session: Session, as_of: date, within: int) -> list[dict]:
     return found
 
 
+def appeals_passed(session: Session, *, since: date, as_of: date) -> list[str]:
+    """Denials (claim:denial) still open to appeal whose deadline fell in [since, as_of):
+    after a gap in the nightly runs these passed without ever being flagged as due."""
+    appealable = [c.value for c in DenialCategory if c.appealable]
+    return [f"{claim}:{row.id}" for row, claim, _payer, _line in _denials(
+        session, DenialRow.status.in_((DenialStatus.OPEN.value, DenialStatus.UPHELD.value)),
+        DenialRow.category.in_(appealable), DenialRow.appeal_deadline >= since,
+        DenialRow.appeal_deadline < as_of, DenialRow.denied_on <= as_of)]
+
+
 def _no_action(session: Session, as_of: date, idle_days: int) -> list[dict]:
     notes = dict(session.execute(select(NoteRow.claim_id, func.max(NoteRow.created_at)).group_by(NoteRow.claim_id)).all())
     found = []

@@ -18,12 +18,28 @@ KNOWN_REVISIONS: tuple[str, ...] = ("0001_ledger", "0002_claim_payments", "0003_
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
+# In an installed ar-cli the revisions are package data (pyproject.toml maps migrations/
+# to ar_cli.migrations): Alembic's package-resource form of script_location.
+PACKAGED_MIGRATIONS = "ar_cli:migrations"
+
+
+def _checkout_migrations() -> Path | None:
+    root = Path(__file__).resolve().parents[2]
+    # A source checkout: its pyproject beside it (site-packages may hold another project's
+    # top-level migrations/).
+    checkout = root / "migrations"
+    return checkout if (checkout / "env.py").exists() and (root / "pyproject.toml").exists() else None
+
+
 def migrations_dir() -> Path:
     """The Alembic script folder: top-level migrations/ in a checkout, packaged otherwise."""
-    checkout = Path(__file__).resolve().parents[2] / "migrations"
-    if (checkout / "env.py").exists():
-        return checkout
-    return Path(str(resources.files("ar_cli.migrations")))
+    return _checkout_migrations() or Path(str(resources.files("ar_cli").joinpath("migrations")))
+
+
+def script_location() -> str:
+    """Alembic's script_location: the checkout's folder, else the package resource."""
+    checkout = _checkout_migrations()
+    return str(checkout) if checkout else PACKAGED_MIGRATIONS
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -42,6 +58,6 @@ def upgrade(conn: Connection, target: str = "head") -> None:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("script_location", script_location())
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, target)

@@ -32,6 +32,9 @@ from ar_cli.x12.fast_values import (
 from ar_cli.x12.values import CENTS, DATES, parse_cents
 
 _GROUPS = {group.value: group for group in AdjustmentGroup}
+# CAS02/05/…: a claim adjustment reason code is AN 1/5 in X12. A longer one is damage, and
+# the ledger's column (10) would refuse it on PostgreSQL as an internal error.
+MAX_REASON_CODE = 5
 # Segments that end a claim payment loop: the next claim, LX/TS3/TS2, PLB, SE, envelope,
 # and the header's own segments (BPR, TRN, an N1 loop) misplaced after the claims: they
 # belong to no claim, and the reader warns about them.
@@ -128,7 +131,8 @@ class ClaimBuilder:
                 elif qualifier == "151":
                     line[_TO] = value
             elif tag == "CAS":
-                group = _GROUPS.get(elements[1]) if size == 4 and elements[2] else None
+                group = (_GROUPS.get(elements[1]) if size == 4 and 0 < len(elements[2]) <= MAX_REASON_CODE
+                         else None)
                 amount = cents_of(elements[3]) if group is not None else None
                 if amount is None:
                     self.adjustment(elements, first + index)
@@ -222,6 +226,9 @@ class ClaimBuilder:
                 if amount or quantity:
                     raise X12Error(self.ctx.source, segment, f"CAS{index:02d}", "missing adjustment reason code")
                 continue
+            if len(reason) > MAX_REASON_CODE:
+                raise X12Error(self.ctx.source, segment, f"CAS{index:02d}",
+                               f"adjustment reason code is longer than {MAX_REASON_CODE} characters")
             cents = CENTS.get(amount)
             if cents is None:
                 cents = parse_cents(amount, self.ctx.source, segment, f"CAS{index + 1:02d}")

@@ -77,6 +77,10 @@ class HeaderBuilder:
         amount = cents(e[2], source, segment, "BPR02")
         if amount < 0:
             self.ctx.warn(segment, "BPR02", "the payment amount is negative (it never should be)")
+        if len(e[16]) > 8:
+            # BPR16 is DT 8/8 and part of the remittance's key: text longer than a date is
+            # damage, not a date to tolerate (the ledger keeps it in 8 characters).
+            raise X12Error(source, segment, "BPR16", f"is {len(e[16])} characters; a date is 8 (CCYYMMDD)")
         if not e[16]:
             self.ctx.warn(segment, "BPR16", "missing payment date")
         elif to_date(e[16]) is None:

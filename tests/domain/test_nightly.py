@@ -34,3 +34,13 @@ def test_long_lists_are_cut_in_the_log_line():
     many = {"exceptions": [str(i) for i in range(10, 20)]}
     (line,) = what_is_new(many, None, over_90_share=None, threshold=1)
     assert line.startswith("10 new remittance exceptions: #10, #11, #12, #13, #14") and line.endswith("…")
+
+
+def test_a_deadline_passed_in_a_gap_is_news_unless_the_last_run_called_it_coming_due():
+    tonight = {"appeals_passed": ["C1:7", "C2:9"]}
+    before = {"appeals_due": ["C1:7"]}
+    assert what_is_new(tonight, before, over_90_share=None, threshold=1, since="2026-08-01") == [
+        "1 appeal deadline passed since the last run (2026-08-01): C2:9"]
+    assert what_is_new(tonight, {}, over_90_share=None, threshold=1, since="2026-08-01") == [
+        "2 appeal deadlines passed since the last run (2026-08-01): C1:7, C2:9"]
+    assert what_is_new(tonight, tonight, over_90_share=None, threshold=1, since="2026-08-01") == []
