@@ -150,7 +150,16 @@ def _record_phi(where: str, data: str | bytes, *, fmt: str, rows: int) -> None:
     ctx = _current_context()
     st = state(ctx)
     digest = hashlib.sha256(data if isinstance(data, bytes) else data.encode("utf-8")).hexdigest()
-    record_phi_output(st.ledger(), actor=st.actor(), command=ctx.command_path, target=where, fmt=fmt,
+    from ar_cli.domain.errors import InputError
+
+    try:
+        ledger = st.ledger()
+    except InputError as exc:
+        # PHI leaves only with an audit event; a command that reads no ledger (era show)
+        # has nowhere to record one unless the ledger exists.
+        raise InputError(f"--include-phi: writing PHI is recorded in the ledger's audit trail, and {exc}; "
+                         "leave out --include-phi, or name a ledger with --db") from None
+    record_phi_output(ledger, actor=st.actor(), command=ctx.command_path, target=where, fmt=fmt,
                       rows=rows, sha256=digest)
 
 

@@ -147,6 +147,11 @@ def test_phi_masked_in_files_unless_asked(sqlite_cli, tmp_path):
     claim = json.loads(masked.read_text())["remittances"][0]["claims"][0]
     assert (claim["patient_name"], claim["patient_id"]) == ("D***, J***", "*****56")
     assert "JANE" not in masked.read_text() and "M123456" not in masked.read_text()
+    # PHI written to a file is an audit event: with no ledger to record it in, refused.
+    refused = sqlite_cli("era", "show", str(path), "--format", "json", "--include-phi", "--output", str(plain))
+    assert refused.exit_code == 2 and "--include-phi: writing PHI is recorded" in refused.stderr
+    assert not plain.exists()
+    assert sqlite_cli("db", "init").exit_code == 0
     assert sqlite_cli("era", "show", str(path), "--format", "json", "--include-phi",
                       "--output", str(plain)).exit_code == 0
     claim = json.loads(plain.read_text())["remittances"][0]["claims"][0]

@@ -125,6 +125,6 @@ def test_july_did_move_july(june: Cli, tmp_path: Path) -> None:
     post_july(june, tmp_path)
     kpis = json.loads(june("kpis", *span, "--format", "json").stdout)
     trends = june("denials", "trends", *span, "--format", "csv").stdout
-    june("export", "remittances", *span, "--output", str(remittances))
+    assert june("export", "remittances", *span, "--output", str(remittances), "--overwrite").exit_code == 0
     after = (kpis, trends, remittances.read_bytes())
     assert [b != a for b, a in zip(before, after)] == [True, True, True]
