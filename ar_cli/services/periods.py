@@ -153,7 +153,7 @@ def refuse_closed_period(ledger: Ledger, posting_date: date) -> None:
     exit 2, for the whole run (not one per file). Each write transaction checks again,
     so a month closed in between is still refused there."""
     with ledger.read() as session:
-        ensure_period_open(session, posting_date)
+        ensure_period_open(session, posting_date, writing=False)
 
 
 def list_periods(ledger: Ledger) -> list[PeriodState]:

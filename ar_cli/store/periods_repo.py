@@ -32,7 +32,13 @@ def period_history(session: Session) -> list[ClosedPeriodRow]:
                 .scalars())
 
 
-def ensure_period_open(session: Session, posting_date: date) -> None:
+def ensure_period_open(session: Session, posting_date: date, *, writing: bool = True) -> None:
+    """Refuse a posting date in a closed month. A writer (writing=True) takes the chain
+    head first: on PostgreSQL a close that committed while this writer waited for the
+    head would otherwise go unseen, and the posting would land in the month just closed
+    (SQLite's BEGIN IMMEDIATE already holds the lock; FOR UPDATE renders as nothing there)."""
+    if writing:
+        session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
     period = period_of(posting_date)
     closed = session.execute(select(ClosedPeriodRow.id).where(
         ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))).first()

@@ -104,3 +104,28 @@ def test_a_posting_after_the_month_does_not_rebuild_the_pack(ledger, tmp_path):
     writers[0].finish()
     assert writers[0].error is None
     assert calls == [1] and closed.pack == {"entries_by_june_30": 1}
+
+
+def test_a_posting_waiting_while_its_month_closes_is_refused(ledger, tmp_path):
+    """A posting that reaches the write lock after a close of its month committed is
+    refused there. On PostgreSQL the month used to be checked before waiting for the
+    chain head, so the posting landed in the month just closed."""
+    import time
+
+    from ar_cli.domain.errors import InputError
+    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.tables import ClosedPeriodRow
+
+    import_claims(ledger, claims_file(tmp_path, "CLMA", 1), actor=ACTOR, posting_date=date(2026, 6, 30))
+    writer = Writer(ledger, claims_file(tmp_path, "CLMB", 2), posting_date=date(2026, 6, 30))
+    with ledger.write() as session:  # the close, as services/periods._record_close writes it
+        rec = ChangeRecorder(session, actor=ACTOR.user, now=ACTOR.now)
+        rec.insert(ClosedPeriodRow, [{"period": JUNE.text, "closed_at": ACTOR.now, "closed_by": ACTOR.user,
+                                      "reopened_at": None, "reopened_by": "", "reopen_reason": ""}])
+        assert not writer.post_while_waiting(seconds=1.5)  # it waits for the lock the close holds
+        time.sleep(0.5)
+        rec.finish(action="period.close", entity="period", entity_key=JUNE.text)
+    writer.finish()
+    assert isinstance(writer.error, InputError) and "period 2026-06 is closed" in str(writer.error)
+    with ledger.read() as session:
+        assert entries_by(session, date(2026, 6, 30)) == 1  # CLMA's charge only
