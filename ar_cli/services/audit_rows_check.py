@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -129,12 +130,13 @@ def _check_table(session: Session, table: str, manifests: Manifests, occurred: d
     rows = 0
     # The hot loop (a million rows on a large ledger): the common row is one of the
     # current event's, hashed and compared; everything else is the slow path.
+    key_of, amount_of = itemgetter(claim_at, resp_at), itemgetter(amount_at)
     for batch in audit_rows.batches(session, table):
         rows += len(batch)
-        if sums is not None:
-            for row in batch:
-                key, amount = (row[claim_at], row[resp_at]), row[amount_at]
-                sums[key] = sums.get(key, 0) + (amount if type(amount) is int else _number(amount))
+        if sums is not None:  # the keys and amounts picked out in C (itemgetter)
+            get = sums.get
+            for key, amount in zip(map(key_of, batch), map(amount_of, batch)):
+                sums[key] = get(key, 0) + (amount if type(amount) is int else _number(amount))
         for row in batch:
             event_id, stored = row[ev_at], row[1]
             if event_id != cur_event or stored is None or posted:
