@@ -7,8 +7,9 @@ Since revision 0007 the rows digest is the hash of a *manifest* that `audit veri
 rebuild from the stored rows (DECISIONS 2026-12-07):
 
 - money rows (the tables in `store/audit_rows.COVERED`) carry a row hash chained per
-  event and table in id order: ``h = sha256(h_before + marshal.dumps(values, 0))``,
-  the first 32 hex digits, ``h_before`` "" for the event's first row of that table;
+  event and table in id order: ``h = blake2b(h_before + marshal.dumps(values, 0),
+  digest_size=16)`` in hex (32 digits), ``h_before`` "" for the event's first row of
+  that table;
   `values` are the row's columns but `id` and `row_hash`, in sorted column order, as
   ints, text and None (dates as 'YYYY-MM-DD', times as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC);
 - the manifest names, per table, how many rows the event wrote and the last row hash;
@@ -28,9 +29,11 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 ROW_HASH_CHARS = 32
+ROW_HASH_BYTES = ROW_HASH_CHARS // 2
 MANIFEST_HEADER = "rows v2"
 
 _sha256 = hashlib.sha256
+_blake2b = hashlib.blake2b  # row hashes: a quarter cheaper than sha256 cut to 32 digits
 _dumps = marshal.dumps
 
 
@@ -51,18 +54,18 @@ def chain_row_hashes(prev: str, rows: Iterable[tuple]) -> list[str]:
     out = []
     append = out.append
     for row in rows:
-        prev = _sha256(prev.encode() + _dumps(row, 0)).hexdigest()[:ROW_HASH_CHARS]
+        prev = _blake2b(prev.encode() + _dumps(row, 0), digest_size=ROW_HASH_BYTES).hexdigest()
         append(prev)
     return out
 
 
 def row_hash(prev: str, values: tuple) -> str:
-    return _sha256(prev.encode() + _dumps(values, 0)).hexdigest()[:ROW_HASH_CHARS]
+    return _blake2b(prev.encode() + _dumps(values, 0), digest_size=ROW_HASH_BYTES).hexdigest()
 
 
 def state_hash(values: tuple) -> str:
     """A money row as an event left it after changing it in place (not chained)."""
-    return _sha256(b"state" + _dumps(values, 0)).hexdigest()[:ROW_HASH_CHARS]
+    return _blake2b(b"state" + _dumps(values, 0), digest_size=ROW_HASH_BYTES).hexdigest()
 
 
 @dataclass(kw_only=True)

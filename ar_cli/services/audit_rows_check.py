@@ -25,13 +25,14 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ar_cli.domain.audit import ROW_HASH_CHARS, Manifest, state_hash
+from ar_cli.domain.audit import ROW_HASH_BYTES, Manifest, state_hash
 from ar_cli.store import audit_rows
 from ar_cli.store.tables import AuditEventRow, AuditRowsRow, ClosedPeriodRow
 
@@ -123,18 +124,19 @@ def _check_table(session: Session, table: str, manifests: Manifests, occurred: d
     found: list[RowBreak] = []
     chains: dict[int, list] = {}  # event → [rows read, last stored hash, rows it wrote]
     seen_changed: set[int] = set()
-    sha256, dumps, cut = hashlib.sha256, marshal.dumps, ROW_HASH_CHARS
+    blake2b, dumps, size = hashlib.blake2b, marshal.dumps, ROW_HASH_BYTES  # domain/audit.row_hash, inlined
     cur_event, cur = None, None
     count, last, wrote = 0, "", 0  # the current event's chain, kept in locals (the hot loop)
     rows = 0
     # The hot loop (a million rows on a large ledger): the common row is one of the
     # current event's, hashed and compared; everything else is the slow path.
+    key_of, amount_of = itemgetter(claim_at, resp_at), itemgetter(amount_at)
     for batch in audit_rows.batches(session, table):
         rows += len(batch)
-        if sums is not None:
-            for row in batch:
-                key, amount = (row[claim_at], row[resp_at]), row[amount_at]
-                sums[key] = sums.get(key, 0) + (amount if type(amount) is int else _number(amount))
+        if sums is not None:  # the keys and amounts picked out in C (itemgetter)
+            get = sums.get
+            for key, amount in zip(map(key_of, batch), map(amount_of, batch)):
+                sums[key] = get(key, 0) + (amount if type(amount) is int else _number(amount))
         for row in batch:
             event_id, stored = row[ev_at], row[1]
             if event_id != cur_event or stored is None or posted:
@@ -168,7 +170,7 @@ def _check_table(session: Session, table: str, manifests: Manifests, occurred: d
                 if state_hash(tuple(row[2:])) != change[1]:
                     found.append(RowBreak(ref=f"{table} {row[0]}", message=(
                         f"differs from the state event {change[0]} left it in (changed after)")))
-            elif sha256(last.encode() + dumps(row[2:], 0)).hexdigest()[:cut] != stored:
+            elif blake2b(last.encode() + dumps(row[2:], 0), digest_size=size).hexdigest() != stored:
                 found.append(RowBreak(ref=f"{table} {row[0]}", message=(
                     f"differs from what event {event_id} wrote (changed after, or a row before it was removed)")))
             count += 1
