@@ -21,7 +21,7 @@ def _nightly(cli, out, log, day, *extra):
 
 @pytest.mark.parametrize("args,exit_code,says", [
     (["--as-of", "2026-13-01"], 2, "--as-of"),
-    (["--output", "{tmp}/missing"], 2, "folder does not exist"),
+    (["--output", "{tmp}/nightly.log"], 2, "is a file, not a folder"),  # a missing folder is created
     (["--queue-limit", "0"], 2, "--queue-limit"),
 ])
 def test_a_refused_run_logs_one_line_with_its_exit_code(sample_cli, tmp_path, args, exit_code, says):
