@@ -77,7 +77,7 @@ def stage_export(table: ExportTable, request: ExportRequest, target: Path, *, cr
         if request.fmt == ExportFormat.XLSX:
             write_xlsx(data.temp, request.kind.value, table.columns, rows)
         else:
-            with data.temp.open("w", encoding="utf-8-sig" if request.bom else "utf-8", newline="") as handle:
+            with data.text_handle(bom=request.bom) as handle:
                 write_csv(handle, table.columns, rows, ids_as_text=True)
         digest, size = _sha256(data.temp)
         staged.manifest = manifest(request=request, file_name=target.name, rows=totals.pop(_COUNT), totals=totals,

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -43,7 +42,7 @@ from ar_cli.domain.money import cents_to_text
 from ar_cli.services.audit_anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
 from ar_cli.services.audit_rows_check import Manifests, check_rows, load_manifests
 from ar_cli.services.posting_integrity import denials_over_owed, forced_remittances
-from ar_cli.store import balance_summary, driver_sql
+from ar_cli.store import balance_summary, claims_repo
 from ar_cli.store.audit_head import expected_event_hash
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
@@ -208,10 +207,7 @@ def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = N
         sums = {(int(c), int(r)): int(s) for c, r, s in session.execute(
             select(e.c.claim_id, e.c.responsibility, func.sum(e.c.amount))
             .group_by(e.c.claim_id, e.c.responsibility))}
-    # The driver's own rows: through SQLAlchemy, reading every balance cost as much
-    # again as summing the entries.
-    found = driver_sql.rows(session, "SELECT claim_id, responsibility, balance FROM claim_balance")
-    cached = dict(zip(map(itemgetter(0, 1), found), map(itemgetter(2), found)))
+    cached = claims_repo.every_cached_balance(session)
     # Equal dicts (compared in C) are the clean ledger; otherwise each key is compared,
     # a missing key counting as 0.
     if cached == sums:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ar_cli.domain.errors import InputError
 
@@ -93,6 +94,12 @@ class StagedFile:
     def write(self, data: str | bytes) -> None:
         assert self.temp is not None, "already committed or discarded"
         self.temp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    def text_handle(self, *, bom: bool = False) -> IO[str]:
+        """The temporary file opened for text streamed in rows (a large export), UTF-8
+        with a byte-order mark for Excel when asked; csv needs newline=''."""
+        assert self.temp is not None, "already committed or discarded"
+        return self.temp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="")
 
     def commit(self) -> None:
         """Put the whole file in place (0600 with PHI, else 0644)."""
