@@ -5,7 +5,7 @@ past month-end (summing the entries posted on or before it) under 10 s median.
 
 What each case exercises: `--help` is bare start-up (only the top-level group is built);
 `aging` as of today (and by financial class, billed) reads the open-balance summary with
-the standard library's sqlite3 and imports no SQLAlchemy (reports/aging_today.py);
+the standard library's sqlite3 and imports no SQLAlchemy (reports/aging/today.py);
 `--payer` reads the same summary through SQLAlchemy, the path PostgreSQL takes, so the
 two show what the start-up costs; `--min-balance` reads every cached balance, and the
 month-end sums the entries posted after it.

@@ -124,7 +124,7 @@ def writes(template: str, posted: str, target: str) -> None:
     from datetime import UTC, datetime
 
     from ar_cli.store import driver_sql
-    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.claims_repo import _UPSERT_BALANCE
     from ar_cli.store.tables import ClaimPaymentRow, DenialRow, LedgerEntryRow, RemittanceRow, SourceFileRow
 

@@ -2,7 +2,7 @@
 
 Target (issue 6): under 1.5 s median, process start included. On a SQLite file at the
 schema head the queue is read read-only with the standard library's sqlite3
-(reports/queue_file.py, store/read_only.py): no SQLAlchemy or table models to import.
+(reports/queue/from_file.py, store/read_only.py): no SQLAlchemy or table models to import.
 The timed processes run without PYTHONDONTWRITEBYTECODE (as bench_aging.py's ENV): with
 it set every run would compile ar-cli and its libraries again.
 

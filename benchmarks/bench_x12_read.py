@@ -36,7 +36,7 @@ def _child(kind: str, path: str) -> None:
     claims = lines = 0
     wall, cpu = time.perf_counter(), time.process_time()
     if kind == "read_835":
-        from ar_cli.domain.remittance import ClaimPayment
+        from ar_cli.domain.remittance.advice import ClaimPayment
         from ar_cli.x12 import read_835
 
         for event in read_835(path):

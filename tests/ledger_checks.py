@@ -1,13 +1,13 @@
 """Invariant checks the tests run against a real ledger (not mocks).
 
-They call the same checks as `ar-cli audit verify` (services/audit_verify.py), so a
+They call the same checks as `ar-cli audit verify` (reports/audit/verify.py), so a
 test that passes here is a ledger that command would call clean.
 """
 
 from __future__ import annotations
 
-from ar_cli.services.audit_rows_check import check_rows, load_manifests
-from ar_cli.services.audit_verify import check_audit_chain, check_balances, check_unapplied
+from ar_cli.reports.audit.rows_check import check_rows, load_manifests
+from ar_cli.reports.audit.verify import check_audit_chain, check_balances, check_unapplied
 
 
 def assert_balances_equal_entries(session) -> None:

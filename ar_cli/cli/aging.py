@@ -76,7 +76,7 @@ def aging(
         if given:
             raise InputError(f"{', '.join(given)}: put the options after `aging {ctx.invoked_subcommand}`")
         return
-    from ar_cli.reports.aging_layout import AgingQuery
+    from ar_cli.reports.aging.layout import AgingQuery
 
     query = AgingQuery(
         as_of=parse_date(as_of, "--as-of") or today(),
@@ -87,7 +87,7 @@ def aging(
     fmt = _format_for(fmt, output)
     result = _from_summary_file(ctx, query)
     if result is None:
-        from ar_cli.reports.aging import aging_report
+        from ar_cli.reports.aging.report import aging_report
 
         with state(ctx).ledger().read() as session:
             result = aging_report(session, query)
@@ -112,7 +112,7 @@ def snapshot(ctx: typer.Context, as_of: AsOfOption = None, buckets: BucketsOptio
     """
     from ar_cli.domain.aging import parse_edges
     from ar_cli.domain.money import format_money
-    from ar_cli.reports.aging import snapshot_measure
+    from ar_cli.reports.aging.report import snapshot_measure
     from ar_cli.services.aging_snapshot import take_snapshot
 
     when = parse_date(as_of, "--as-of") or today()
@@ -142,7 +142,7 @@ def trend(
 ) -> None:
     """How each aging bucket moved across snapshots: a table and a bar chart per period."""
     from ar_cli.domain.aging import parse_choice, parse_edges
-    from ar_cli.reports.aging_trend import Period, TrendQuery, aging_trend
+    from ar_cli.reports.aging.trend import Period, TrendQuery, aging_trend
 
     query = TrendQuery(period=parse_choice(Period, period, "--period"), start=parse_date(from_, "--from"),
                        end=parse_date(to, "--to"), payer=payer,
@@ -170,7 +170,7 @@ def _from_summary_file(ctx: typer.Context, query):
     location = state(ctx).location()
     if location.sqlite_path is None:
         return None
-    from ar_cli.reports.aging_today import aging_from_summary_file
+    from ar_cli.reports.aging.today import aging_from_summary_file
 
     result = aging_from_summary_file(location.sqlite_path, query)
     if result is not None:

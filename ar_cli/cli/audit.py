@@ -19,7 +19,7 @@ def anchor(ctx: typer.Context) -> None:
     pack, another system). `audit verify --anchor HASH:COUNT` later checks that the
     chain still holds that event with that hash: no cut tail, no rewritten history.
     """
-    from ar_cli.services.audit_verify import chain_anchor
+    from ar_cli.reports.audit.verify import chain_anchor
 
     head = chain_anchor(state(ctx).ledger())
     typer.echo(str(head))
@@ -42,7 +42,7 @@ def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: O
     """
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Report
-    from ar_cli.services.audit_verify import Anchor, verify_ledger
+    from ar_cli.reports.audit.verify import Anchor, verify_ledger
 
     kept = Anchor.parse(anchor) if anchor is not None else None
     result = verify_ledger(state(ctx).ledger(), anchor=kept)

@@ -38,7 +38,7 @@ def import_(
     """
     from ar_cli.cli.progress import progress_reporter
     from ar_cli.cli.summaries import print_claims_import
-    from ar_cli.services.claims_import import import_claims
+    from ar_cli.services.claims.charge_file import import_claims
 
     st = state(ctx)
     when = parse_date(posting_date, "--posting-date") or today()
@@ -67,7 +67,7 @@ def list_(
     """List claims with their charges and what insurance and the patient still owe."""
     from ar_cli.cli.render import emit
     from ar_cli.domain.errors import InputError
-    from ar_cli.reports.claims import CLAIM_STATUSES, ClaimFilter, claims_list
+    from ar_cli.reports.claims.lists import CLAIM_STATUSES, ClaimFilter, claims_list
 
     if status and status not in CLAIM_STATUSES:
         raise InputError(f"--status: {status!r} is not one of {', '.join(CLAIM_STATUSES)}")
@@ -96,7 +96,7 @@ def show(
     CSV gives the ledger entries; JSON gives every part.
     """
     from ar_cli.cli.render import emit_sections
-    from ar_cli.reports.claims import claim_detail
+    from ar_cli.reports.claims.lists import claim_detail
 
     with state(ctx).ledger().read() as session:
         detail = claim_detail(session, claim)

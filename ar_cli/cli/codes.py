@@ -49,7 +49,7 @@ def knowledge_for(st: CliState):
 
 
 def _code_set(text: str | None):
-    from ar_cli.domain.code_book import CodeSet
+    from ar_cli.domain.codes.book import CodeSet
     from ar_cli.domain.errors import InputError
 
     if text is None:

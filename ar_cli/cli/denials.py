@@ -48,8 +48,8 @@ def list_(
 ) -> None:
     """List denials sorted by money at stake (largest first), with each one's next action."""
     from ar_cli.cli.render import emit
-    from ar_cli.reports.denials import category_report, list_report
-    from ar_cli.services.denial_queries import DenialFilter, parse_category, parse_status
+    from ar_cli.reports.denials.lists import category_report, list_report
+    from ar_cli.reports.denials.queries import DenialFilter, parse_category, parse_status
 
     flt = DenialFilter(category=parse_category(category), payer=payer, status=parse_status(status),
                        older_than=older_than, min_amount=_cents(min_amount, "--min-amount"),
@@ -75,7 +75,7 @@ def show(
 ) -> None:
     """Every denial on one claim: codes, money, status, appeal level and deadline, next action."""
     from ar_cli.cli.render import emit
-    from ar_cli.reports.denials import claim_report
+    from ar_cli.reports.denials.lists import claim_report
 
     report = claim_report(state(ctx).ledger(), claim, parse_date(as_of, "--as-of") or today())
     emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
@@ -93,7 +93,7 @@ def appeal(
 ) -> None:
     """Appeal the open denials of the claim's current coverage at the next level (its
     deadline from the payer's window for that level)."""
-    from ar_cli.services.denials import appeal as appeal_denials
+    from ar_cli.services.denials.work import appeal as appeal_denials
 
     st = state(ctx)
     done = appeal_denials(st.ledger(), claim, note=note, line=line,
@@ -131,10 +131,10 @@ def resolve(
     recorded on the claim: --waiver REF), and nothing on a claim remitted under the No
     Surprises Act (N830, N864-N866). Anything else is refused (exit 2) and nothing moves.
     """
-    from ar_cli.domain.denials import Resolution
+    from ar_cli.domain.denials.resolutions import Resolution
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.money import cents_to_text
-    from ar_cli.services.denials import resolve as resolve_denials
+    from ar_cli.services.denials.work import resolve as resolve_denials
 
     chosen = [r for flag, r in ((overturned, Resolution.OVERTURNED), (upheld, Resolution.UPHELD),
                                 (corrected, Resolution.CORRECTED_CLAIM_SENT),
@@ -176,7 +176,7 @@ def trends(
     """Denial count, money and denial rate by category, payer or month."""
     from ar_cli.cli.render import emit
     from ar_cli.domain.errors import InputError
-    from ar_cli.reports.denials import trends_report
+    from ar_cli.reports.denials.lists import trends_report
 
     if by not in ("category", "payer", "month"):
         raise InputError(f"--by: {by!r} is not category, payer or month")
@@ -199,7 +199,7 @@ def flags(
 ) -> None:
     """Risks before money is lost: appeals due soon, denials nobody acted on, timely filing at risk."""
     from ar_cli.cli.render import emit
-    from ar_cli.reports.denials import flags_report
+    from ar_cli.reports.denials.lists import flags_report
 
     emit(flags_report(state(ctx).ledger(), as_of=parse_date(as_of, "--as-of") or today(), due_within=due_within,
                       idle_days=idle_days, filing_within=filing_within), fmt=fmt, output=output,

@@ -165,7 +165,7 @@ def _header_table(r: dict[str, Any]):
 
 
 def _adjustment_text(a: dict[str, Any]) -> str:
-    from ar_cli.domain.treatments import DenialCategory
+    from ar_cli.domain.codes.treatments import DenialCategory
 
     what = a["treatment"] + (f" · {DenialCategory(a['category']).label}" if a["category"] else "")
     return f"{a['code']} {_money(a['amount'])} {what}"

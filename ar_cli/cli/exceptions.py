@@ -70,7 +70,7 @@ def apply(
     marked applied. You confirm the patient; the payer must be on the claim. (Exceptions
     parked by an older ar-cli kept only the money: that is what they apply.)"""
     from ar_cli.domain.money import cents_to_text
-    from ar_cli.services.unapplied import apply_exception
+    from ar_cli.services.posting.unapplied import apply_exception
 
     st = state(ctx)
     done = apply_exception(st.ledger(), exception_id, claim_number=claim, actor=st.actor(),

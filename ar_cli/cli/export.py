@@ -39,7 +39,7 @@ def export(
     """
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.export import ExportRequest, parse_format, parse_kind
-    from ar_cli.reports.export import run_export
+    from ar_cli.reports.exports.run import run_export
 
     chosen = parse_kind(kind)
     start, end = parse_date(from_, "--from"), parse_date(to, "--to")

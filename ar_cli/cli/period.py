@@ -35,7 +35,7 @@ def close(
     manifest — into a folder close-YYYY-MM under --output. Audited; closing a closed
     month is refused.
     """
-    from ar_cli.reports.export_pack import close_with_pack
+    from ar_cli.reports.exports.close_pack import close_with_pack
     from ar_cli.services.periods import parse_period
 
     chosen = parse_period(period)

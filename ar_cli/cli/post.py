@@ -36,7 +36,7 @@ def era(
     from ar_cli.cli.progress import progress_reporter
     from ar_cli.cli.summaries import print_era_results
     from ar_cli.domain.errors import InputError
-    from ar_cli.services.era_posting import post_era_files
+    from ar_cli.services.era.files import post_era_files
 
     st = state(ctx)
     when = parse_date(posting_date, "--posting-date") or today()
@@ -83,8 +83,8 @@ def payment(
     Bad input changes nothing (exit 2).
     """
     from ar_cli.domain.errors import InputError
-    from ar_cli.domain.manual_payment import parse_adjustment, parse_amount, parse_method
-    from ar_cli.services.manual_posting import ManualPayment, describe, post_payment
+    from ar_cli.domain.posting.manual_payment import parse_adjustment, parse_amount, parse_method
+    from ar_cli.services.posting.manual import ManualPayment, describe, post_payment
 
     if patient == (payer is not None):
         raise InputError("give exactly one of --payer PAYER or --patient")
@@ -130,10 +130,10 @@ def batch(
     adjustments column open denials as `post payment` does.
     """
     from ar_cli.domain.errors import InputError
-    from ar_cli.domain.manual_payment import parse_amount
+    from ar_cli.domain.posting.manual_payment import parse_amount
     from ar_cli.domain.money import cents_to_text
-    from ar_cli.services.batch_posting import post_batch
-    from ar_cli.services.manual_posting import describe
+    from ar_cli.services.posting.batch import post_batch
+    from ar_cli.services.posting.manual import describe
 
     try:
         total = parse_amount(deposit_total)

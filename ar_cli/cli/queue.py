@@ -46,7 +46,7 @@ def queue(
     from ar_cli.cli.render import emit
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text
-    from ar_cli.services.queue import QueueFilter
+    from ar_cli.reports.queue.build import QueueFilter
 
     cents = None
     if min_balance is not None:
@@ -59,7 +59,7 @@ def queue(
     when = parse_date(as_of, "--as-of") or today()
     report = _from_file(ctx, flt, when)
     if report is None:
-        from ar_cli.reports.queue import queue_report
+        from ar_cli.reports.queue.report import queue_report
 
         report = queue_report(state(ctx).ledger(), flt, as_of=when)
     emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite,
@@ -72,7 +72,7 @@ def _from_file(ctx: typer.Context, flt, when):
     location = state(ctx).location()
     if location.sqlite_path is None:
         return None
-    from ar_cli.reports.queue_file import queue_from_file
+    from ar_cli.reports.queue.from_file import queue_from_file
     from ar_cli.store.ledger_contents import file_is_empty
 
     report = queue_from_file(location.sqlite_path, flt, as_of=when)

@@ -63,7 +63,7 @@ def _log_failure(log: Path, as_of: str | None, exc: BaseException) -> None:
 def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | None, queue_limit: int) -> None:
     from ar_cli.cli.nightly_html import render_page
     from ar_cli.domain.errors import InputError
-    from ar_cli.reports.aging import snapshot_measure
+    from ar_cli.reports.aging.report import snapshot_measure
     from ar_cli.reports.nightly import gather_nightly, summary_line
     from ar_cli.reports.output import report_csv, report_json, resolve_folder, staged_folder
     from ar_cli.services.aging_snapshot import take_snapshot

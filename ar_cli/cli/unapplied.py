@@ -48,7 +48,7 @@ def apply(
     (a recoupment makes the payer owed again) and a linked entry out of unapplied."""
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text, cents_to_text
-    from ar_cli.services.unapplied import apply_unapplied
+    from ar_cli.services.posting.unapplied import apply_unapplied
 
     cents = None
     if amount is not None:

@@ -27,7 +27,7 @@ def work(
     """Work the queue interactively: the ranked list, the selected claim's detail and
     timeline, and keys n note, f follow-up, p appeal, a assign, j next, r reload, q quit."""
     from ar_cli.domain.errors import InputError
-    from ar_cli.services.queue import QueueFilter
+    from ar_cli.reports.queue.build import QueueFilter
     from ar_cli.tui.app import WorkApp, WorkContext
 
     st = state(ctx)
@@ -36,7 +36,7 @@ def work(
     context = WorkContext(ledger=st.ledger(), flt=flt, as_of=parse_date(as_of, "--as-of") or today(),
                           today=today(), actor=st.actor)
     # Check the filters before the screen takes over: bad input is one line, exit 2.
-    from ar_cli.reports.queue import load_queue
+    from ar_cli.reports.queue.report import load_queue
 
     load_queue(context.ledger, replace(flt, limit=1), as_of=context.as_of)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

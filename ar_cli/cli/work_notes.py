@@ -67,8 +67,8 @@ def assign(
     Audited."""
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text
-    from ar_cli.reports.queue import load_queue
-    from ar_cli.services.queue import QueueFilter
+    from ar_cli.reports.queue.report import load_queue
+    from ar_cli.reports.queue.build import QueueFilter
     from ar_cli.services.work_notes import assign as assign_claims
 
     st = state(ctx)

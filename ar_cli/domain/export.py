@@ -1,7 +1,7 @@
 """Auditor exports: what can be exported, the request, and the manifest beside each file.
 
-Pure values; the rows come from reports/export_rows.py and the files from
-reports/export_files.py. Dates filter on posting dates (audit events: the day they
+Pure values; the rows come from reports/exports/rows.py and the files from
+reports/exports/files.py. Dates filter on posting dates (audit events: the day they
 happened; denials: the day the denial was recorded).
 """
 

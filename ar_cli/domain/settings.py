@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.queue_settings import check_category_points, check_full_at, check_payer_points, check_points
+from ar_cli.domain.queue.weights import check_category_points, check_full_at, check_payer_points, check_points
 
 
 def _positive_int(value: str) -> str:

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ar_cli.domain.adjustment_codes import CodeKnowledge, CodeSet, effective_treatment
-from ar_cli.domain.remittance import Adjustment, ClaimPayment, Person, Remittance, ServiceLine
+from ar_cli.domain.codes.adjustments import CodeKnowledge, CodeSet, effective_treatment
+from ar_cli.domain.remittance.advice import Adjustment, ClaimPayment, Person, Remittance, ServiceLine
 from ar_cli.reports.output import mask_cell
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.codes import NOT_LOADED, remarks_for_adjustment

@@ -34,10 +34,10 @@ from ar_cli.domain import kpis as formulas
 from ar_cli.domain.aging import GroupBy, parse_edges
 from ar_cli.domain.kpis import Kpi, Measure
 from ar_cli.domain.money import cents_to_text
-from ar_cli.reports.aging import AgingQuery, aging_report
+from ar_cli.reports.aging.report import AgingQuery, aging_report
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store.tables import ClaimRow, DenialRow, LedgerEntryRow, PayerRow, RemittanceRow
-from ar_cli.store.tables_payments import ClaimPaymentRow
+from ar_cli.store.tables.payments import ClaimPaymentRow
 
 
 @dataclass(frozen=True, kw_only=True)

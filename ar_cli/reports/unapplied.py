@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ar_cli.reports.report import Column, Kind, Report
-from ar_cli.services.unapplied import unapplied_rows
+from ar_cli.services.posting.unapplied import unapplied_rows
 from ar_cli.store.database import Ledger
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from ar_cli.domain.aging import CREDIT_BUCKET, AgedSum, BucketEdges, parse_edges
 from ar_cli.services.context import Actor
 from ar_cli.services.settings import get_setting
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import AgingSnapshotRow
 

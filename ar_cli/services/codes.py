@@ -34,8 +34,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ar_cli.data import read_data_text
-from ar_cli.domain.adjustment_codes import CodeKnowledge, load_builtin
-from ar_cli.domain.code_book import (
+from ar_cli.domain.codes.adjustments import CodeKnowledge, load_builtin
+from ar_cli.domain.codes.book import (
     GROUP_CODES,
     LEGACY_GROUP,
     CodeBook,
@@ -46,10 +46,10 @@ from ar_cli.domain.code_book import (
     normalize_group,
 )
 from ar_cli.domain.errors import InputError, Problem
-from ar_cli.domain.treatment_table import ALL_GROUPS, TreatmentTable
-from ar_cli.domain.treatments import TreatmentRule
+from ar_cli.domain.codes.treatment_table import ALL_GROUPS, TreatmentTable
+from ar_cli.domain.codes.treatments import TreatmentRule
 from ar_cli.services.context import Actor
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import SettingRow
 

@@ -6,10 +6,10 @@ import json
 from datetime import date
 
 from ar_cli.domain.errors import InputError, NotFoundError
-from ar_cli.services import claim_corrections
+from ar_cli.services.claims import corrections as claim_corrections
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
 from ar_cli.store.tables import ExceptionRow

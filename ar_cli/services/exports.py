@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ar_cli.services.context import Actor
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 
 

@@ -8,7 +8,7 @@ from ar_cli.domain.errors import InputError
 from ar_cli.domain.payers import FinancialClass, TimelyFiling
 from ar_cli.services.context import Actor
 from ar_cli.store import payers_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
     PayerAliasRow,

@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.errors import InputError
 from ar_cli.services.context import Actor
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import closed_row, ensure_period_open, period_history, posted_since, posting_mark
 from ar_cli.store.tables import ClosedPeriodRow

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.settings import SETTINGS, check_setting
 from ar_cli.services.context import Actor
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import SettingRow
 

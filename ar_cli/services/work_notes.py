@@ -18,7 +18,7 @@ from sqlmodel import Session
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import ClaimRow, FollowUpRow, NoteRow, UserRow
 

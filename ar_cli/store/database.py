@@ -4,7 +4,7 @@ SQLite: the file is created with mode 0600 before SQLite touches it (the umask w
 decide otherwise), WAL journal, foreign keys on, synchronous FULL (a ledger prefers
 durability to a few ms), and every write transaction starts with BEGIN IMMEDIATE so
 two writers queue on the busy timeout instead of failing half way.
-PostgreSQL: writers serialize on the audit chain head (store/audit_chain.py), and wait
+PostgreSQL: writers serialize on the audit chain head (store/audit/chain.py), and wait
 for another session's lock at most the same busy timeout (lock_timeout).
 """
 

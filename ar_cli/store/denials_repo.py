@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from ar_cli.domain.denials import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
+from ar_cli.domain.denials.resolutions import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
 from ar_cli.store import driver_sql
 from ar_cli.store.tables import DenialRow, PayerAppealWindowRow
 

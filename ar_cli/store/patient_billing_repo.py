@@ -1,4 +1,4 @@
-"""What the rule on billing the patient reads of a claim (domain/patient_billing.py):
+"""What the rule on billing the patient reads of a claim (domain/posting/patient_billing.py):
 the remark codes its remittances carried, and the written agreements recorded on it.
 Never commits."""
 

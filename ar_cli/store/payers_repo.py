@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, class_from_name
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import PatientRow, PayerAliasRow, PayerAppealWindowRow, PayerRow
 
 _CHUNK = 500

@@ -50,7 +50,7 @@ def ensure_period_open(session: Session, posting_date: date, *, writing: bool = 
 
 def posting_mark(session: Session) -> tuple[int, int]:
     """What a read snapshot has seen: (the last audit event, the last remittance id).
-    Writers take the chain head before they write (store/audit_chain.py), so later
+    Writers take the chain head before they write (store/audit/chain.py), so later
     events and remittances get larger ids, in commit order, on both databases."""
     event = session.execute(select(AuditHeadRow.last_event_id).where(AuditHeadRow.id == 1)).scalar_one_or_none()
     remittance = session.execute(select(func.max(RemittanceRow.id))).scalar_one_or_none()

@@ -1,9 +1,9 @@
 """`ar-cli work`: the work queue as an interactive terminal app (Textual).
 
-The list is the queue (services/queue.py through reports/queue.py, the same ranking and
+The list is the queue (reports/queue/build.py through reports/queue/report.py, the same ranking and
 "why" as `ar-cli queue`); beside it the selected claim's detail and timeline. Keys act
 on the selected claim through the same services as the commands — note, follow-up,
-appeal (services/denials.py), assign — and each act is one audited transaction; bad
+appeal (services/denials/work.py), assign — and each act is one audited transaction; bad
 input shows one line and changes nothing. After an act the queue is read again.
 """
 
@@ -23,7 +23,7 @@ from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.field_limits import date_out_of_range
 from ar_cli.domain.money import format_money
 from ar_cli.services.context import Actor
-from ar_cli.services.queue import QueueFilter, QueueItem
+from ar_cli.reports.queue.build import QueueFilter, QueueItem
 from ar_cli.store.database import Ledger
 
 
@@ -108,7 +108,7 @@ class WorkApp(App):
 
     # -- data ------------------------------------------------------------------------
     def reload(self, keep: str | None = None) -> None:
-        from ar_cli.reports.queue import load_queue
+        from ar_cli.reports.queue.report import load_queue
 
         self.items = load_queue(self.context.ledger, self.context.flt, as_of=self.context.as_of).items
         table = self.query_one("#queue", DataTable)
@@ -135,7 +135,7 @@ class WorkApp(App):
         return self.items[table.cursor_row]
 
     def show_selected(self) -> None:
-        from ar_cli.reports.timeline import claim_timeline
+        from ar_cli.reports.claims.timeline import claim_timeline
 
         item = self.selected
         detail = self.query_one("#detail", Static)
@@ -243,7 +243,7 @@ class WorkApp(App):
         return f"claim {set_.claim_number}: follow up on {set_.due_on.isoformat()}: {set_.action}"
 
     def _appeal(self, item: QueueItem, text: str) -> str:
-        from ar_cli.services.denials import appeal
+        from ar_cli.services.denials.work import appeal
 
         worked = appeal(self.context.ledger, item.claim_number, note=text, line=None,
                         filed_on=self.context.today, actor=self.context.actor())

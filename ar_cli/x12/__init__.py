@@ -1,5 +1,5 @@
 """X12 5010 reading: a streaming segment reader (ar_cli.x12.segments) and the 835
-remittance reader (ar_cli.x12.remittance_835) that yields ar_cli.domain.remittance
+remittance reader (ar_cli.x12.remittance_835) that yields ar_cli.domain.remittance.advice
 values. No database, no clock."""
 
 from ar_cli.x12.errors import X12Error

@@ -11,7 +11,7 @@ constructors of fast_values.
 from __future__ import annotations
 
 from ar_cli.domain.field_limits import CLAIM_NUMBER, PAYER_CLAIM_NUMBER, too_long
-from ar_cli.domain.remittance import (
+from ar_cli.domain.remittance.advice import (
     Adjustment,
     AdjustmentGroup,
     ClaimPayment,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from ar_cli.domain.errors import Problem
-from ar_cli.domain.remittance import AdjustmentGroup
+from ar_cli.domain.remittance.advice import AdjustmentGroup
 from ar_cli.x12.errors import X12Error, problem
 from ar_cli.x12.segments import split_composite
 from ar_cli.x12.values import CENTS, DATES, parse_cents, to_date

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import fields, make_dataclass
 from typing import Any, TypeVar
 
-from ar_cli.domain.remittance import (
+from ar_cli.domain.remittance.advice import (
     Adjustment,
     ClaimPayment,
     Person,

@@ -6,7 +6,7 @@ provider-level adjustments (PLB) built into ProviderAdjustment values.
 from __future__ import annotations
 
 from ar_cli.domain.field_limits import PAYER_TRACE_ID, TRACE_NUMBER, too_long
-from ar_cli.domain.remittance import ProviderAdjustment, RemittanceHeader
+from ar_cli.domain.remittance.advice import ProviderAdjustment, RemittanceHeader
 from ar_cli.x12.context import Context
 from ar_cli.x12.errors import X12Error
 from ar_cli.x12.segments import split_composite

@@ -28,7 +28,7 @@ from os import PathLike
 from pathlib import Path
 
 from ar_cli.domain.errors import Problem
-from ar_cli.domain.remittance import (
+from ar_cli.domain.remittance.advice import (
     ClaimPayment,
     ProviderAdjustment,
     Remittance,

@@ -1,5 +1,5 @@
 """`aging` as of today on a SQLite file reads the open-balance summary with sqlite3 alone
-(reports/aging_today.py); its output is byte for byte the usual path's, and anything it
+(reports/aging/today.py); its output is byte for byte the usual path's, and anything it
 cannot vouch for goes the usual way, with the usual messages."""
 
 import io
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from ar_cli.domain.aging import Basis, GroupBy, Party
-from ar_cli.reports import aging_today
-from ar_cli.reports.aging_layout import AgingQuery
+from ar_cli.reports.aging import today as aging_today
+from ar_cli.reports.aging.layout import AgingQuery
 from ar_cli.store import read_only, summary_reader
 from conftest import REPO
 from support import files_that_are_not_ledgers, set_schema_revision

@@ -235,7 +235,7 @@ def test_bad_treatment_override_changes_nothing(cli, tmp_path):
 
 
 def test_load_code_knowledge_is_what_posting_reads(cli, tmp_path):
-    from ar_cli.domain.adjustment_codes import CodeSet, Treatment
+    from ar_cli.domain.codes.adjustments import CodeSet, Treatment
     from ar_cli.services.codes import load_code_knowledge
     from ar_cli.store.database import Ledger
     from ar_cli.store.location import resolve_location

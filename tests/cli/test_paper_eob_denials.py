@@ -14,7 +14,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ar_cli.domain.manual_payment import cap_hand_denials
+from ar_cli.domain.posting.manual_payment import cap_hand_denials
 from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location
 from ar_cli.store.tables import AuditEventRow, ClaimBalanceRow, ClaimRow, DenialRow, LedgerEntryRow

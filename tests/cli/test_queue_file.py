@@ -1,4 +1,4 @@
-"""`queue` on a SQLite file reads it with sqlite3 alone (reports/queue_file.py): the same
+"""`queue` on a SQLite file reads it with sqlite3 alone (reports/queue/from_file.py): the same
 statements through store/reads.py's sqlite3 adapter, so its output is byte for byte the
 usual path's; anything the read-only opener does not vouch for goes the usual way, with
 the usual messages and exit codes."""
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ar_cli.reports import queue_file
-from ar_cli.reports.queue import read_queue
-from ar_cli.services.queue import QueueFilter
+from ar_cli.reports.queue import from_file as queue_file
+from ar_cli.reports.queue.report import read_queue
+from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.store.reads import SessionReads, SqliteReads
 from conftest import REPO
 from support import files_that_are_not_ledgers, set_schema_revision

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ar_cli.data import read_data_text
-from ar_cli.domain.adjustment_codes import (
+from ar_cli.domain.codes.adjustments import (
     BUILTIN_ORIGIN,
     ORIGIN_FALLBACK,
     CodeKnowledge,
@@ -244,7 +244,7 @@ def test_deactivated_carcs_are_explained_and_fall_back_by_group(knowledge):
 
 
 def test_the_shipped_table_names_only_codes_the_shipped_book_knows(knowledge):
-    from ar_cli.domain.treatment_table import TreatmentTable
+    from ar_cli.domain.codes.treatment_table import TreatmentTable
 
     _, warnings = TreatmentTable.from_csv_text(
         read_data_text("treatments.csv"), BUILTIN_ORIGIN, code_book=knowledge.book

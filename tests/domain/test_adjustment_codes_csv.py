@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ar_cli.data import read_data_text
-from ar_cli.domain.adjustment_codes import (
+from ar_cli.domain.codes.adjustments import (
     CodeKnowledge,
     DenialCategory,
     Treatment,

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from hypothesis import given, strategies as st
 
-from ar_cli.domain.appeals import appeal_windows, level_deadline, next_level, remittance_start
+from ar_cli.domain.denials.appeals import appeal_windows, level_deadline, next_level, remittance_start
 
 
 def test_medicare_redetermination_is_120_days_plus_5_days_mail():

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ar_cli.domain import field_limits
-from ar_cli.domain.claim_intake import ClaimRowReader
+from ar_cli.domain.claims.charge_file import ClaimRowReader
 
 BASE = {"claim_number": "C1", "patient_account": "A1", "patient_name": "DOE, JANE",
         "patient_dob": "1950-01-02", "payer_id": "MCR01", "payer_name": "Medicare",

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from ar_cli.data import read_data_text
-from ar_cli.domain.adjustment_codes import BUILTIN_CODE_LISTS, CodeKnowledge, load_builtin
-from ar_cli.domain.code_book import CodeBook, CodeSet
+from ar_cli.domain.codes.adjustments import BUILTIN_CODE_LISTS, CodeKnowledge, load_builtin
+from ar_cli.domain.codes.book import CodeBook, CodeSet
 from ar_cli.domain.errors import InputProblems
 
 

@@ -3,12 +3,12 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from ar_cli.domain.denials import (
+from ar_cli.domain.denials.resolutions import (
     DenialState, DenialStatus, OverturnCandidate, Resolution, allocate_overturn, check_appeal,
     check_resolution, take_in_order,
 )
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.treatments import DenialCategory
+from ar_cli.domain.codes.treatments import DenialCategory
 
 
 def state(status=DenialStatus.OPEN, level=0, category=DenialCategory.MEDICAL_NECESSITY):

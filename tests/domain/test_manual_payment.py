@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from ar_cli.domain.claims import PATIENT, Claim, Coverage
+from ar_cli.domain.claims.records import PATIENT, Claim, Coverage
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.manual_payment import (
+from ar_cli.domain.posting.manual_payment import (
     Adjustment,
     LineHolding,
     parse_adjustment,

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from ar_cli.domain.patient_billing import (
+from ar_cli.domain.posting.patient_billing import (
     NO_SURPRISES_REMARKS, ClaimFacts, ToPatient, first_refusal, refusal,
 )
 
@@ -88,7 +88,7 @@ def test_the_rule(group, remarks, modifiers, self_pay, waiver, amount):
 
 
 def test_assigned_to_patient_is_the_pr_group_only():
-    from ar_cli.domain.patient_billing import assigned_to_patient
+    from ar_cli.domain.posting.patient_billing import assigned_to_patient
 
     assert assigned_to_patient(ToPatient(what="x", group="pr", reason_code="2", amount=1))
     assert not any(assigned_to_patient(ToPatient(what="x", group=g, reason_code="2", amount=1))

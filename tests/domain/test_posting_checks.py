@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ar_cli.domain.posting import Disposition, ProblemKind, Severity, check_reversal, coverage_rank
+from ar_cli.domain.posting.era import Disposition, ProblemKind, Severity, check_reversal, coverage_rank
 from domain.test_posting_builders import (
     MEDICARE,
     MEDIGAP,

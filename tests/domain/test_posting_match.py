@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ar_cli.domain.posting import Disposition, MatchMethod, ProblemKind, match_lines
+from ar_cli.domain.posting.era import Disposition, MatchMethod, ProblemKind, match_lines
 from domain.test_posting_builders import DOS, adj, claim, claim_line, kinds, payment, plan, service
 
 

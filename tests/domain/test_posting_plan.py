@@ -3,14 +3,14 @@ benefits, crossovers, denials, pending amounts, partial payments, reversals."""
 
 from __future__ import annotations
 
-from ar_cli.domain.posting import (
+from ar_cli.domain.posting.era import (
     Disposition,
     FollowUpKind,
     ProblemKind,
     balances_after,
     line_balances_after,
 )
-from ar_cli.domain.treatments import DenialCategory as Category
+from ar_cli.domain.codes.treatments import DenialCategory as Category
 from domain.test_posting_builders import (
     MEDICARE,
     MEDIGAP,

@@ -19,7 +19,7 @@ from collections import defaultdict
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ar_cli.domain.posting import (
+from ar_cli.domain.posting.era import (
     Disposition,
     EntryKind,
     ProblemKind,
@@ -27,7 +27,7 @@ from ar_cli.domain.posting import (
     line_balances_after,
     next_responsibility,
 )
-from ar_cli.domain.treatments import Treatment, effective_treatment
+from ar_cli.domain.codes.treatments import Treatment, effective_treatment
 from domain.test_posting_builders import (
     adj,
     claim,
@@ -194,7 +194,7 @@ def test_a_stored_signature_pairs_the_exact_negation_and_nothing_else(case, off)
     and any other amount on the reversal is a reversal_differs problem."""
     from dataclasses import replace
 
-    from ar_cli.domain.posting import check_reversal, payment_signature
+    from ar_cli.domain.posting.era import check_reversal, payment_signature
 
     _, the_payment, _, _, _ = case
     stored = payment_signature(the_payment)

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ar_cli.domain.posting import (
+from ar_cli.domain.posting.era import (
     ProviderAdjustmentKind,
     check_remittance_balance,
     plan_provider_adjustments,
     provider_adjustment_total,
 )
-from ar_cli.domain.remittance import ProviderAdjustment
+from ar_cli.domain.remittance.advice import ProviderAdjustment
 
 
 def plb(reason: str, amount: int, reference: str = "") -> ProviderAdjustment:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.queue_score import (
+from ar_cli.domain.queue.score import (
     DEFAULT_CATEGORY_POINTS,
     DeadlineKind,
     ItemKind,
@@ -21,9 +21,9 @@ from ar_cli.domain.queue_score import (
     whole_dollars,
     why,
 )
-from ar_cli.domain.queue_settings import weights_from_settings
+from ar_cli.domain.queue.weights import weights_from_settings
 from ar_cli.domain.settings import check_setting
-from ar_cli.domain.treatments import DenialCategory
+from ar_cli.domain.codes.treatments import DenialCategory
 
 W = QueueWeights()
 categories = st.sampled_from([None, *DEFAULT_CATEGORY_POINTS, "something_new"])

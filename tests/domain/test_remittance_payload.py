@@ -8,8 +8,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ar_cli.domain.remittance import ClaimPayment
-from ar_cli.domain.remittance_payload import PHI_FIELDS, from_payload, to_payload
+from ar_cli.domain.remittance.advice import ClaimPayment
+from ar_cli.domain.remittance.payload import PHI_FIELDS, from_payload, to_payload
 from ar_cli.x12.errors import X12Error
 from ar_cli.x12.remittance_835 import read_835
 from conftest import REPO

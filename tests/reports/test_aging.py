@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from ar_cli.domain.aging import Basis, BucketEdges, GroupBy, Party
 from ar_cli.domain.errors import NotFoundError
-from ar_cli.reports import aging as aging_module
-from ar_cli.reports.aging import AgingQuery, aging_report
-from ar_cli.services.claims_import import import_claims
+from ar_cli.reports.aging import report as aging_module
+from ar_cli.reports.aging.report import AgingQuery, aging_report
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.store import claims_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import ClaimRow, LedgerEntryRow
 from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries
 from support import CLAIMS_HEADER, write_csv

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from ar_cli.domain.aging import CREDIT_BUCKET, BucketEdges
 from ar_cli.domain.errors import InputError
-from ar_cli.reports.aging import AgingQuery, aging_report, snapshot_measure
-from ar_cli.reports.aging_trend import Period, TrendQuery, aging_trend, period_of
+from ar_cli.reports.aging.report import AgingQuery, aging_report, snapshot_measure
+from ar_cli.reports.aging.trend import Period, TrendQuery, aging_trend, period_of
 from ar_cli.services.aging_snapshot import take_snapshot
-from ar_cli.services.claims_import import import_claims
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.store import claims_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import AgingSnapshotRow, AuditEventRow, ClaimRow, LedgerEntryRow, PayerRow
 from ledger_checks import assert_audit_chain_intact
 from support import CLAIMS_HEADER, write_csv

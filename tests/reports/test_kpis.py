@@ -10,8 +10,8 @@ import pytest
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_from_text
 from ar_cli.reports.kpis import KpiQuery, kpi_report
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_files
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_files
 from conftest import POSTING, REPO
 
 SAMPLE = REPO / "sample_data"

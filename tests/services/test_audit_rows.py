@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from ar_cli.domain.audit import row_hash
 from ar_cli.domain.errors import ChainBrokenError
-from ar_cli.services.audit_verify import Anchor, chain_anchor, verify_ledger
-from ar_cli.services.claims_import import import_claims
+from ar_cli.reports.audit.verify import Anchor, chain_anchor, verify_ledger
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.context import Actor
-from ar_cli.services.era_posting import post_era_files
+from ar_cli.services.era.files import post_era_files
 from ar_cli.services.periods import close_period, parse_period
 from ar_cli.services.work_notes import add_user
-from ar_cli.store import audit_rows
+from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.tables import AuditEventRow, AuditHeadRow, LedgerEntryRow
 from conftest import POSTING, REPO
 
@@ -256,7 +256,7 @@ def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
     """Values are hashed as the database gives them back: an enum as its text."""
     import enum
 
-    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.tables import ExceptionRow
 
     class Kind(str, enum.Enum):

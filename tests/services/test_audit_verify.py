@@ -5,9 +5,9 @@ chain, unapplied money) caught with its id — on SQLite and PostgreSQL."""
 import pytest
 from sqlalchemy import select, text
 
-from ar_cli.services.audit_verify import verify_ledger
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_files
+from ar_cli.reports.audit.verify import verify_ledger
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_files
 from ar_cli.store.tables import ClaimRow, LedgerEntryRow, UnappliedEntryRow
 from conftest import POSTING, REPO
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError, InputProblems
-from ar_cli.services.claims_import import import_claims
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.exceptions import resolve_exception
 from ar_cli.store.tables import (
     AuditEventRow,
@@ -158,7 +158,7 @@ def test_any_sequence_of_imports_keeps_balances_equal_to_entries(sqlite_url, act
 def test_claim_spread_through_a_large_file_keeps_its_lines(ledger, actor, tmp_path):
     """Lines of one claim far apart (beyond a write chunk) still make one claim, and a
     bad row at the very end refuses the file after chunks were written: rolled back."""
-    from ar_cli.services import claims_import
+    from ar_cli.services.claims import charge_file as claims_import
 
     rows = [ROW_1.replace("C1-1", "C1-A")]
     rows += [ROW_3.replace("C2,", f"D{i},").replace("A2,", f"B{i},") for i in range(claims_import._CHUNK_ROWS + 5)]
@@ -185,7 +185,7 @@ def test_patients_met_again_after_the_kept_ids_are_dropped_are_not_created_twice
                                                                                 monkeypatch):
     """Patient ids by account are kept between chunks only up to a bound; a patient met
     again after that is found in the ledger (same transaction), not created again."""
-    from ar_cli.services import claims_import
+    from ar_cli.services.claims import charge_file as claims_import
 
     monkeypatch.setattr(claims_import, "_CHUNK_ROWS", 2)
     monkeypatch.setattr(claims_import, "_PATIENTS_KEPT", 1)

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_file
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_file
 from ar_cli.store.tables import ClaimPaymentRow, ClaimRow, DenialRow, ExceptionRow, LedgerEntryRow
 from conftest import POSTING
 from denial_eras import claim, claims_csv, era, line
@@ -162,7 +162,7 @@ def test_sample_practice_reversal_pairs_with_the_earlier_file(ledger, actor):
     """05_medicare reverses CLM100157's payment from 01_medicare (CLP07 1126098886050)
     and corrects it in the same file."""
     from conftest import REPO
-    from ar_cli.services.era_posting import post_era_files
+    from ar_cli.services.era.files import post_era_files
 
     import_claims(ledger, REPO / "sample_data" / "claims.csv", actor=actor, posting_date=POSTING)
     post_era_files(ledger, [REPO / "sample_data" / "eras"], actor=actor, posting_date=POSTING)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ar_cli.services.era_posting import post_era_file
+from ar_cli.services.era.files import post_era_file
 from ar_cli.store.tables import ClaimLineRow, ClaimRow, DenialRow
 from conftest import POSTING
 

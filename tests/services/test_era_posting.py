@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_file, post_era_files
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_file, post_era_files
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import (
     DenialRow,

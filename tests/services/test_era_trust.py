@@ -15,9 +15,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from ar_cli.services.audit_verify import verify_ledger
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_file
+from ar_cli.reports.audit.verify import verify_ledger
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_file
 from ar_cli.store.tables import (
     DenialRow,
     ExceptionRow,

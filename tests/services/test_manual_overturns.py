@@ -1,5 +1,5 @@
 """A paper EOB posted by hand (`post payment --payer`, `post batch`) overturns its payer's
-denials exactly as an ERA payment does (services/denial_overturns.py): the same payer,
+denials exactly as an ERA payment does (services/denials/overturns.py): the same payer,
 more than zero on the denied line (or anything, for a claim-level denial); never a
 patient's payment, never another payer's. Against real SQLite and PostgreSQL ledgers."""
 
@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ar_cli.domain.manual_payment import Adjustment
-from ar_cli.services.batch_posting import post_batch
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_file
-from ar_cli.services.manual_posting import ManualPayment, describe, post_payment
+from ar_cli.domain.posting.manual_payment import Adjustment
+from ar_cli.services.posting.batch import post_batch
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_file
+from ar_cli.services.posting.manual import ManualPayment, describe, post_payment
 from ar_cli.store.tables import AuditEventRow, ClaimRow, DenialRow
 from conftest import POSTING
 from denial_eras import claim, claims_csv, era, line

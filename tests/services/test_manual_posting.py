@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError, InputProblems, NotFoundError
-from ar_cli.domain.manual_payment import Adjustment
-from ar_cli.services.batch_posting import post_batch
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.manual_posting import ManualPayment, post_payment
+from ar_cli.domain.posting.manual_payment import Adjustment
+from ar_cli.services.posting.batch import post_batch
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.posting.manual import ManualPayment, post_payment
 from ar_cli.store.tables import AuditEventRow, ClaimRow, LedgerEntryRow
 from conftest import POSTING
 from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries

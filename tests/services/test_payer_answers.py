@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.denial_flags import flag_rows
-from ar_cli.services.era_posting import post_era_file
-from ar_cli.services.manual_posting import ManualPayment, post_payment
-from ar_cli.services.queue import QueueFilter, build_queue
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.reports.denials.flags import flag_rows
+from ar_cli.services.era.files import post_era_file
+from ar_cli.services.posting.manual import ManualPayment, post_payment
+from ar_cli.reports.queue.build import QueueFilter, build_queue
 from ar_cli.store import claims_repo
 from ar_cli.store.payer_answers import answer_days
 from ar_cli.store.tables import PayerRow
@@ -74,7 +74,7 @@ def test_a_paper_eob_is_an_answer_for_the_flags_and_the_queue_alike(practice, ac
 
 
 def test_a_denial_on_paper_is_an_answer_though_nothing_was_paid(practice, actor):
-    from ar_cli.domain.manual_payment import Adjustment
+    from ar_cli.domain.posting.manual_payment import Adjustment
 
     # Second Choice's paper EOB pays nothing and denies its 20.00 on line 1 (CO-50).
     post_payment(practice, ManualPayment(claim_number="D1", amount=0, payer="SECO2", method="check",

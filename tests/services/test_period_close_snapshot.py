@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from ar_cli.services.claims_import import import_claims
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.context import Actor
 from ar_cli.services.periods import close_period, parse_period
 from ar_cli.store.database import Ledger
@@ -113,7 +113,7 @@ def test_a_posting_waiting_while_its_month_closes_is_refused(ledger, tmp_path):
     import time
 
     from ar_cli.domain.errors import InputError
-    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.tables import ClosedPeriodRow
 
     import_claims(ledger, claims_file(tmp_path, "CLMA", 1), actor=ACTOR, posting_date=date(2026, 6, 30))

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_file
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_file
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import DenialRow, ExceptionRow, LedgerEntryRow, UnappliedEntryRow
 from conftest import POSTING

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.domain.payers import TimelyFiling
-from ar_cli.domain.queue_score import (
+from ar_cli.domain.queue.score import (
     DeadlineKind,
     ItemKind,
     QueueFacts,
@@ -18,11 +18,11 @@ from ar_cli.domain.queue_score import (
     hidden_by_follow_up,
     score,
 )
-from ar_cli.services.claims_import import import_claims
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.context import Actor
-from ar_cli.services.era_posting import post_era_files
-from ar_cli.services.manual_posting import ManualPayment, post_payment
-from ar_cli.services.queue import QueueFilter, build_queue
+from ar_cli.services.era.files import post_era_files
+from ar_cli.services.posting.manual import ManualPayment, post_payment
+from ar_cli.reports.queue.build import QueueFilter, build_queue
 from ar_cli.services.settings import set_setting
 from ar_cli.services.work_notes import add_follow_up, add_note, add_user, assign
 from ar_cli.store.tables import (
@@ -275,7 +275,7 @@ def test_other_kinds_filters_and_bad_filters(sample, actor):
 
 
 def test_a_credit_balance_is_its_own_row(sample, actor):
-    from ar_cli.store.audit_chain import ChangeRecorder
+    from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.claims_repo import apply_balance_deltas, get_claim
     from ar_cli.store.tables import LedgerEntryRow
 
@@ -320,7 +320,7 @@ def test_filing_limits_in_months_end_where_the_domain_says(ledger, months):
     """Month ends: 31 Jan + 1 month is 28 or 29 Feb, as TimelyFiling.deadline has it."""
     from sqlalchemy import text
 
-    from ar_cli.services.queue_sql import Dialect
+    from ar_cli.reports.queue.scored_sql import Dialect
 
     with ledger.read() as session:
         d = Dialect(session.get_bind().dialect.name)

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.reports.unapplied import unapplied_report
-from ar_cli.services.claims_import import import_claims
-from ar_cli.services.era_posting import post_era_files
-from ar_cli.services.unapplied import apply_exception, apply_unapplied
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.era.files import post_era_files
+from ar_cli.services.posting.unapplied import apply_exception, apply_unapplied
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import (
     ClaimPaymentRow,

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ar_cli.domain.aging import Basis, GroupBy, Party
-from ar_cli.reports.aging import AgingQuery, aging_sums, resolve_edges, summary_serves
+from ar_cli.reports.aging.report import AgingQuery, aging_sums, resolve_edges, summary_serves
 from ar_cli.store import balance_summary, claims_repo
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location
 from ar_cli.store.tables import ClaimBalanceRow, ClaimRow, LedgerEntryRow, OpenBalanceSummaryRow
@@ -85,7 +85,7 @@ def test_sample_practice_summary_matches_through_posting_payments_and_correction
 
 
 def test_rebuild_gives_what_was_kept(ledger, actor, tmp_path, ledger_url):
-    from ar_cli.services.claims_import import import_claims
+    from ar_cli.services.claims.charge_file import import_claims
 
     import_claims(ledger, SAMPLE / "claims.csv", actor=actor, posting_date=AS_OF)
     with ledger.read() as session:
@@ -115,7 +115,7 @@ moves = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(-30
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(moves, min_size=1, max_size=3))
 def test_any_sequence_of_balance_changes_keeps_the_summary_exact(batches, tmp_path_factory, actor):
-    from ar_cli.services.claims_import import import_claims
+    from ar_cli.services.claims.charge_file import import_claims
 
     folder = tmp_path_factory.mktemp("summary")
     ledger = Ledger(resolve_location(str(folder / "ledger.sqlite"))).open()
@@ -151,7 +151,7 @@ def test_what_the_summary_cannot_answer_takes_the_long_way(query):
 def test_a_party_that_owes_again_is_responsible_again_from_that_day(ledger, actor, tmp_path):
     """responsible_since moves only when a balance that was zero owes again; a balance
     that goes on owing keeps its date (aging by responsibility, the queue's no-response)."""
-    from ar_cli.services.claims_import import import_claims
+    from ar_cli.services.claims.charge_file import import_claims
 
     import_claims(ledger, write_csv(tmp_path / "c.csv", CLAIMS_HEADER, ROWS[1]), actor=actor, posting_date=AS_OF)
     days = [date(2026, 7, 1), date(2026, 7, 10), date(2026, 8, 1), date(2026, 8, 20)]

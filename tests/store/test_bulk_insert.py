@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from ar_cli.store import audit_chain
-from ar_cli.store.audit_chain import ChangeRecorder
+from ar_cli.store.audit import chain as audit_chain
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import PayerRow
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)

@@ -99,7 +99,7 @@ def test_events_from_before_0007_are_checked_the_old_way_and_later_rows_need_the
     from datetime import UTC, datetime
 
     from ar_cli.domain.audit import GENESIS_HASH, canonical_json, event_hash
-    from ar_cli.services.audit_verify import verify_ledger
+    from ar_cli.reports.audit.verify import verify_ledger
     from ar_cli.services.context import Actor
     from ar_cli.services.work_notes import add_user
     from ar_cli.store.database import Ledger

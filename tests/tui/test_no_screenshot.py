@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("textual")
 
-from ar_cli.services.claims_import import import_claims  # noqa: E402
+from ar_cli.services.claims.charge_file import import_claims  # noqa: E402
 from ar_cli.services.context import Actor  # noqa: E402
-from ar_cli.services.queue import QueueFilter  # noqa: E402
+from ar_cli.reports.queue.build import QueueFilter  # noqa: E402
 from ar_cli.tui.app import WorkApp, WorkContext  # noqa: E402
 from conftest import FIXTURES, POSTING  # noqa: E402
 

@@ -12,10 +12,10 @@ pytest.importorskip("textual")
 
 from textual.widgets import DataTable, Input, Static  # noqa: E402
 
-from ar_cli.services.claims_import import import_claims  # noqa: E402
+from ar_cli.services.claims.charge_file import import_claims  # noqa: E402
 from ar_cli.services.context import Actor  # noqa: E402
-from ar_cli.services.era_posting import post_era_files  # noqa: E402
-from ar_cli.services.queue import QueueFilter  # noqa: E402
+from ar_cli.services.era.files import post_era_files  # noqa: E402
+from ar_cli.reports.queue.build import QueueFilter  # noqa: E402
 from ar_cli.services.work_notes import add_user  # noqa: E402
 from ar_cli.store.tables import AuditEventRow, ClaimRow, DenialRow, FollowUpRow, NoteRow, UserRow  # noqa: E402
 from ar_cli.tui.app import WorkApp, WorkContext  # noqa: E402

@@ -8,7 +8,7 @@ from dataclasses import FrozenInstanceError, fields, replace
 
 import pytest
 
-from ar_cli.domain.remittance import Adjustment, AdjustmentGroup, ClaimPayment, Person, ServiceLine
+from ar_cli.domain.remittance.advice import Adjustment, AdjustmentGroup, ClaimPayment, Person, ServiceLine
 from ar_cli.x12 import fast_values
 from ar_cli.x12.fast_values import new_adjustment, new_person, twin
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ar_cli.domain.remittance import (
+from ar_cli.domain.remittance.advice import (
     Adjustment,
     AdjustmentGroup,
     ClaimPayment,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ar_cli.x12 import read_835
-from ar_cli.domain.remittance import ClaimPayment
+from ar_cli.domain.remittance.advice import ClaimPayment
 
 amount = st.one_of(st.just(""), st.integers(0, 99999).map(lambda c: f"{c / 100:.2f}"))
 
