@@ -36,11 +36,6 @@ SUMMARY_BASES = (Basis.SERVICE, Basis.BILLED)
 SUMMARY_GROUPS = (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)
 
 
-def stored_setting(db: Sql, key: str) -> str | None:
-    """A team setting's stored value; None when the default applies."""
-    return db.scalar('SELECT value FROM setting WHERE "key" = :key', {"key": key})
-
-
 def posted_after(db: Sql, as_of: date) -> bool:
     """Whether anything was posted after `as_of` (cached balances are then not its sums)."""
     latest = day(db.scalar("SELECT max(posting_date) FROM ledger_entry"))
