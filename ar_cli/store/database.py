@@ -209,7 +209,7 @@ class Ledger:
 
 
 def _from_psycopg(exc: Exception) -> bool:
-    """A PostgreSQL driver error met on the raw cursor (store/driver_sql.py), which
+    """A PostgreSQL driver error met on the raw cursor (store/sql.py), which
     SQLAlchemy did not wrap; psycopg itself is imported only for PostgreSQL ledgers."""
     return type(exc).__module__.split(".")[0] == "psycopg"
 
