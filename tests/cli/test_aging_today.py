@@ -163,3 +163,31 @@ def test_aging_as_of_today_imports_no_sqlalchemy(sample_cli):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "HEAVY []"
+
+
+@SQLITE_ONLY
+def test_one_builder_reads_the_same_through_sqlite3_and_the_session(sample_cli):
+    """The builder the fast path runs gives every aging (not only what the summary serves)
+    the same through a bare sqlite3 connection as through an opened ledger's session."""
+    import sqlite3
+
+    from ar_cli.reports.aging.report import aging_report
+    from ar_cli.store.database import Ledger
+    from ar_cli.store.location import resolve_location
+    from ar_cli.store.sql import sql_of
+
+    ledger = Ledger(resolve_location(sample_cli.db)).open()
+    con = sqlite3.connect(sample_cli.db)
+    try:
+        for as_of in (date.today(), date(2026, 6, 29)):
+            for group_by in GroupBy:
+                for basis in Basis:
+                    for extra in ({}, {"party": Party.PATIENT}, {"min_balance": 1}, {"payer": "ACM01"}):
+                        query = AgingQuery(as_of=as_of, group_by=group_by, basis=basis, **extra)
+                        with ledger.read() as session:
+                            usual = aging_report(session, query)
+                        bare = aging_report(sql_of(con), query)
+                        assert bare == usual, query
+    finally:
+        con.close()
+        ledger.dispose()
