@@ -1,6 +1,6 @@
-"""Queries by feature: functions that take a Session (or a Sql) and return plain values,
-tuples or domain values, their SQL spoken through store/sql.py.
+"""The ledger's questions in plain SQL, one module per feature, all through store/sql.py.
 
-- `era`: What ERA posting reads and writes beyond the repositories: savepoints, the
-  remittance's outcome, claim statuses a batch at a time, a reversal's original entries.
+Each function takes a Session or a `Sql` (`sql_of` makes one of either) and returns plain
+values, tuples or domain values; none commits. Reports and services ask here rather than
+speak SQL themselves (tests/test_layers.py keeps SQLAlchemy and sqlite3 inside store/).
 """
