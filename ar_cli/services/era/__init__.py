@@ -7,12 +7,12 @@ the repositories); the rows it writes are built by domain/posting/rows.py.
 - `poster`: Posting one 835 transaction: `RemittancePosting.start`, `claim`, `end`; a
   parked claim payment posted onto the claim a person names (`post_parked`).
 - `remittance`: What posting shares: the file's run (PostingRun) and, per transaction, the
-  remittance (Remittance), an immutable value fixed when the transaction starts.
+  remittance (Remittance), an immutable value fixed when the transaction starts, and what it
+  holds for a person (Held: exceptions, parked payments, unapplied money).
 - `batch`: A batch of claim payments: what was read for it (LoadedBatch) and the rows it
   writes (BatchRows), written together, one executemany per table (`write_batch`).
 - `denials`: Denials as a batch posts: opened, repeated, overturned by a later payment,
   superseded by a reversal; the reversal paired with its original.
-- `held`: What a remittance holds for a person: exceptions, parked payments, unapplied money.
 - `ending`: The end of a transaction: a repeat skipped or held as a conflict, BPR02 tied
   out (rejected whole, or forced), PLB amounts as unapplied money.
 - `new_claims`: `post era --create-claims`: for practices that keep no charge file, a claim the

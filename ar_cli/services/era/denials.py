@@ -17,8 +17,7 @@ from ar_cli.domain.remittance.advice import ClaimPayment
 from ar_cli.services.denials.overturns import overturn_rows, stored_values
 from ar_cli.services.denials.rows import denial_row
 from ar_cli.services.era.batch import LoadedBatch
-from ar_cli.services.era.held import Held
-from ar_cli.services.era.remittance import PostingRun, Remittance
+from ar_cli.services.era.remittance import Held, PostingRun, Remittance
 from ar_cli.store import claim_payments_repo, denials_repo
 
 

@@ -16,8 +16,7 @@ from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting import era as posting
 from ar_cli.domain.posting.provider import UnappliedPlan
 from ar_cli.domain.remittance.advice import RemittanceEnded
-from ar_cli.services.era.held import Held
-from ar_cli.services.era.remittance import PostingRun, Remittance
+from ar_cli.services.era.remittance import Held, PostingRun, Remittance
 from ar_cli.services.era.results import RemittanceResult
 from ar_cli.store import claims_repo, remittances_repo
 from ar_cli.store.queries import era as queries

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
@@ -23,6 +24,9 @@ from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.services.posting.unapplied import open_amounts, opened_for_exception
 from ar_cli.store.queries import era as queries
 from ar_cli.store.tables import ExceptionRow, UnappliedEntryRow
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +60,7 @@ def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
         raise InputError(f"exception {row.id}: its stored payment cannot be read ({exc})") from None
 
 
-def post_parked(session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment,
+def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment,
                 remittance_id: int, claim: Claim, *, actor: Actor, posting_date: date) -> ParkedPosted:
     from ar_cli.services.codes import load_code_knowledge
     from ar_cli.services.era.poster import RemittancePosting

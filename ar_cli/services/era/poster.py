@@ -30,9 +30,8 @@ from ar_cli.domain.posting.rows import earlier_denials, entry_rows, follow_up_ro
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, RemittanceHeader
 from ar_cli.services.era import denials, ending
 from ar_cli.services.era.batch import LoadedBatch
-from ar_cli.services.era.held import Held
 from ar_cli.services.era.new_claims import create_claims_from_payments
-from ar_cli.services.era.remittance import PostingRun, Remittance, parked_remittance, start_remittance
+from ar_cli.services.era.remittance import Held, PostingRun, Remittance, parked_remittance, start_remittance
 from ar_cli.services.era.results import RemittanceResult
 from ar_cli.store import claims_repo
 from ar_cli.store.queries import era as queries

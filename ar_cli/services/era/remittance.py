@@ -1,9 +1,11 @@
-"""What posting shares: the file's run (PostingRun) and, per 835 transaction, the
-remittance (Remittance), an immutable value fixed when the transaction starts.
+"""What posting shares: the file's run (PostingRun); per 835 transaction, the
+remittance (Remittance), an immutable value fixed when the transaction starts, and
+what it holds for a person (Held: exceptions, parked claim payments, unapplied money).
 
 `start_remittance` finds (or creates) the payer, records the remittance row and opens
 its savepoint; a remittance posted before (same payer trace, trace number, date and
-amount) records nothing and keeps the earlier row, for its end to compare digests.
+amount) records nothing and keeps the earlier one (PostedBefore), for its end to
+compare digests.
 `parked_remittance` is the same value for a stored remittance whose parked claim
 payment a person has named a claim for.
 """
@@ -12,19 +14,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ar_cli.domain.denials.appeals import remittance_start
 from ar_cli.domain.money import cents_to_text
-from ar_cli.domain.posting.rows import EntryStamp
-from ar_cli.domain.remittance.advice import RemittanceHeader
+from ar_cli.domain.posting.rows import EntryStamp, parked_payload
+from ar_cli.domain.posting.values import PostingProblem
+from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceHeader
 from ar_cli.services.context import Actor
 from ar_cli.services.denials.rows import first_appeal_deadline
 from ar_cli.services.era.results import RemittanceResult
 from ar_cli.store import remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.queries import era as queries
-from ar_cli.store.tables import PayerAliasRow, PayerRow, RemittanceRow
+from ar_cli.store.tables import ExceptionRow, PayerAliasRow, PayerRow, RemittanceRow, UnappliedEntryRow
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 class TransferCount:
@@ -41,7 +47,7 @@ class PostingRun:
     """One file's posting: its transaction (session, recorder), who posts, when, from
     which source file, with which treatment table and options."""
 
-    session: Any
+    session: Session
     rec: ChangeRecorder
     actor: Actor
     posting_date: date
@@ -158,3 +164,50 @@ def _payer(run: PostingRun, header: RemittanceHeader) -> PayerRow:
     ids = sorted({i.strip().upper() for i in (*header.payer_ids, code) if i and i.strip()})
     run.rec.insert(PayerAliasRow, [{"payer_id": payer_id, "alias": i, "kind": "remittance"} for i in ids])
     return queries.payer(run.session, payer_id)
+
+
+class Held:
+    """What a remittance holds for a person: exceptions, claim payments parked (their
+    money in the payer's unapplied account) and unapplied money, each counted in its
+    result."""
+
+    def __init__(self, run: PostingRun, remittance: Remittance, result: RemittanceResult) -> None:
+        self.run, self.remittance, self.result = run, remittance, result
+
+    def exception(self, claim_number: str, problem: PostingProblem) -> None:
+        run = self.run
+        self.result.exception_ids.append(run.rec.insert_one(ExceptionRow, {
+            "kind": problem.kind.value, "status": "open", "claim_number": claim_number,
+            "payer_id": self.remittance.payer_id, "amount": problem.amount, "summary": problem.message[:400],
+            "payload": "{}", "source_file_id": run.source_id, "source_ref": f"segment {problem.segment}",
+            "created_at": run.actor.now}))
+
+    def unmatched(self, payment: ClaimPayment) -> None:
+        self.result.unmatched += 1
+        self.park(payment, "unmatched_claim",
+                  f"claim {payment.claim_number}: not in the ledger (segment {payment.segment}); "
+                  f"{cents_to_text(payment.paid)} held in unapplied")
+
+    def park(self, payment: ClaimPayment, kind: str, summary: str, claim_id: int | None = None) -> None:
+        run, remittance = self.run, self.remittance
+        exception_id = run.rec.insert_one(ExceptionRow, {
+            "kind": kind, "status": "open", "claim_number": payment.claim_number, "payer_id": remittance.payer_id,
+            "amount": payment.paid, "summary": summary[:400], "payload": parked_payload(payment, remittance.id),
+            "source_file_id": run.source_id, "source_ref": f"segment {payment.segment}",
+            "created_at": run.actor.now})
+        self.result.exception_ids.append(exception_id)
+        self.result.parked += 1
+        if payment.paid and not remittance.notification:  # a notification's CLP04 is no money received
+            self.unapplied(payment.paid, kind, payment.claim_number, exception_id=exception_id,
+                           claim_id=claim_id, ref=f"segment {payment.segment}")
+
+    def unapplied(self, amount: int, reason: str, reference: str, *, exception_id: int | None = None,
+                  claim_id: int | None = None, ref: str = "", ledger_entry_id: int | None = None) -> int:
+        run, remittance = self.run, self.remittance
+        self.result.money_unapplied += amount
+        return run.rec.insert_one(UnappliedEntryRow, {
+            "payer_id": remittance.payer_id, "amount": amount, "reason": reason, "reference": reference[:120],
+            "remittance_id": remittance.id, "exception_id": exception_id, "claim_id": claim_id,
+            "ledger_entry_id": ledger_entry_id, "posting_date": run.posting_date,
+            "effective_date": remittance.effective, "source_file_id": run.source_id, "source_ref": ref,
+            "created_by": run.actor.user})

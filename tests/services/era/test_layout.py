@@ -41,7 +41,8 @@ def test_attributes_are_set_in_init(path):
                     for t in ast.walk(target):
                         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
                             # Reassigning what __init__ set is allowed; a new attribute is not.
-                            assert _set_in_init(cls, t.attr), f"{path.name}: {cls.name}.{method.name} sets self.{t.attr}"
+                            where = f"{path.name}: {cls.name}.{method.name}"
+                            assert _set_in_init(cls, t.attr), f"{where} sets self.{t.attr}"
 
 
 def _set_in_init(cls: ast.ClassDef, attr: str) -> bool:
