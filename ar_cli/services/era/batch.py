@@ -5,10 +5,12 @@ per table for the whole batch (per-claim writes cost 50× more)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.posting.rows import AMOUNT, ENTRY_KEYS, PAYMENT_KEYS, RESPONSIBILITY
+from ar_cli.domain.posting.values import PlannedEntry
 from ar_cli.services.era.remittance import PostingRun
 from ar_cli.store import claims_repo, denials_repo, remittances_repo
 from ar_cli.store.balance_summary import owner_key
@@ -62,21 +64,31 @@ class LoadedBatch:
         """Write the rows so far."""
         write_batch(run, self.rows, self._summary_changes(self.rows.deltas))
 
-    def write_and_go_on(self, run: PostingRun, payer_id: int) -> None:
+    def write_and_go_on(self, run: PostingRun, payer_id: int, *, claim_id: int,
+                        unwritten: Sequence[PlannedEntry]) -> None:
         """Write the rows so far and start new ones, the denials to overturn read again
-        (the batch's own, just written, now with their ids)."""
-        self.write(run)
+        (the batch's own, just written, now with their ids). `unwritten`: the entries of
+        the claim's plan under way, in its balances already but not in these rows."""
+        held_back: dict[tuple[int, int], int] = {}
+        for entry in unwritten:
+            key = (claim_id, entry.responsibility)
+            held_back[key] = held_back.get(key, 0) + entry.amount
+        write_batch(run, self.rows, self._summary_changes(self.rows.deltas, held_back))
         self.rows = BatchRows()
         self.overturnable = denials_repo.overturnable(run.session, self.ids, payer_id)
 
-    def _summary_changes(self, deltas: dict[tuple[int, int], int]) -> list[tuple[int, str, str, int, int]]:
+    def _summary_changes(self, deltas: dict[tuple[int, int], int],
+                         held_back: dict[tuple[int, int], int] | None = None) -> list[tuple[int, str, str, int, int]]:
         """Each changed balance before and after, filed as the open-balance summary
-        files it: the batch's balances are in memory already, after its plans."""
+        files it: the batch's balances are in memory already, after its plans (less what
+        `held_back` of them is not written yet)."""
         changes = []
         for (claim_id, resp), delta in deltas.items():
             claim = self.claims_by_id[claim_id]
             payer_id = next((c.payer_id for c in claim.coverages if c.rank == resp), None)
             after = self.balances[claim_id].get(resp, 0)
+            if held_back:
+                after -= held_back.get((claim_id, resp), 0)
             changes.append((owner_key(resp, payer_id), claim.first_service_date.isoformat(),
                             claim.billed_date.isoformat(), after - delta, after))
         return changes

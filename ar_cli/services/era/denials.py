@@ -59,13 +59,14 @@ def repeat_denials(loaded: LoadedBatch, remittance: Remittance, claim: Claim, pl
 
 
 def pair_reversal(loaded: LoadedBatch, run: PostingRun, remittance: Remittance, held: Held, claim: Claim,
-                  payment: ClaimPayment):
-    """The posted payment this reversal reverses, its denials superseded; None (and
-    an exception) when the ledger has none."""
+                  payment: ClaimPayment, plan: ClaimPlan):
+    """The posted payment this reversal (planned: `plan`) reverses, its denials
+    superseded; None (and an exception) when the ledger has none."""
     payer_id = remittance.payer_id
     if claim.claim_number in loaded.rows.numbers:
-        # The original may be among the rows not written yet: write them first.
-        loaded.write_and_go_on(run, payer_id)
+        # The original may be among the rows not written yet: write them first (the
+        # claim's balances already count this plan, whose rows are not among them).
+        loaded.write_and_go_on(run, payer_id, claim_id=claim.id, unwritten=plan.entries)
     key = payment.payer_claim_number or payment.original_reference
     original = claim_payments_repo.original_for_reversal(
         run.session, payer_id=payer_id, claim_id=claim.id, payer_claim_number=key)

@@ -148,7 +148,7 @@ class RemittancePosting:
             return
         if plan.repeated_denials:
             result.denials_repeated += denials.repeat_denials(loaded, remittance, claim, plan)
-        original = (denials.pair_reversal(loaded, run, remittance, held, claim, payment)
+        original = (denials.pair_reversal(loaded, run, remittance, held, claim, payment, plan)
                     if plan.is_reversal else None)
         rows, run.transfers.value = entry_rows(claim.id, plan.entries, remittance.stamp, run.transfers.value)
         if original is not None:
