@@ -4,7 +4,7 @@ An item (an open claim, a held exception, unapplied money, a credit balance) sco
 sum of whole-number points from independent factors. Every factor but the flat ones is
 a ramp `points * min(x, full) // full` of a non-negative whole number, so the score is
 exact integer arithmetic that SQLite and PostgreSQL compute to the same number as this
-module (reports/queue/scored_sql.py does, for speed; tests compare the two).
+module (store/queries/queue_scoring.py does, for speed; tests compare the two).
 
 The factors and their default weights (points at full strength):
 

@@ -1,10 +1,10 @@
 """What an aging asks and what it shows: the query, and the report built from the
 database's sums per (group, bucket) — pivoted, sorted, with columns, totals and notes.
 
-No database here (and no SQLAlchemy): reports/aging/report.py runs the queries through a
-session, reports/aging/today.py reads the open-balance summary of a SQLite file with
-the standard library; both hand their rows to `aged_sums` and `aging_from_sums`, so
-every format comes out the same whichever path read the numbers.
+No database here (and no SQLAlchemy): reports/aging/report.py runs the queries
+(store/queries/aging.py) through a session or, for the fast start-up, a SQLite file's
+sqlite3 connection, and hands the rows to `aged_sums` and `aging_from_sums`, so every
+format comes out the same whichever way the numbers were read.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ar_cli.domain.aging import (
 )
 from ar_cli.domain.money import format_money
 from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.store.queries import aging as aging_sql
 
 INSURANCE, PATIENT = 1, 0
 
@@ -74,8 +75,7 @@ def summary_serves(query: AgingQuery) -> bool:
     """Whether the open-balance summary holds what this aging needs (as of today): it
     keeps balances per owner and dates, not each balance, its start of responsibility
     or its last payment."""
-    return (query.basis in (Basis.SERVICE, Basis.BILLED)
-            and query.group_by in (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS) and not query.min_balance)
+    return aging_sql.summary_serves(query.basis, query.group_by, query.min_balance)
 
 
 def aged_sums(rows: Iterable[tuple], query: AgingQuery, edges: BucketEdges) -> list[AgedSum]:
