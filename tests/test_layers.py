@@ -62,7 +62,6 @@ DATABASE_IMPORTS_ALLOWED = {
     "services/denials/overturns.py",       # svc
     "services/denials/rows.py",            # svc
     "services/denials/work.py",            # svc
-    "services/era/parked.py",              # era
     "services/nightly_runs.py",            # svc
     "services/payers.py",                  # svc
     "services/periods.py",                 # svc

@@ -22,6 +22,10 @@ billed to the patient).
 - `plan`: The posting plan for one claim payment: every entry, denial and follow-up it makes, or
   the reason it parks (DESIGN.md, "The money model").
 - `provider`: Provider-level adjustments (PLB) as unapplied money, and the remittance's balance.
+- `rows`: The rows ERA posting writes for a claim payment's plan, built without a database:
+  ledger entries and the claim payment as tuples in column order, follow-ups, the denials
+  still worked that a plan may repeat or overturn, a reversal's entries linked to the ones
+  they negate, and a parked payment's payload.
 - `result`: The result of planning one claim payment: ClaimPlan, its totals, and what the
   service does with it (Disposition). Signs and responsibilities as in posting_values.
 - `values`: The values ERA posting plans are made of: the entries a claim payment will post, the

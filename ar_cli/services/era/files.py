@@ -2,7 +2,7 @@
 
 A file that cannot be read (not X12, truncated, damaged) changes nothing. Inside a
 readable file each remittance transaction posts, is skipped as a repeat, is held as
-a conflict, or is rejected whole when it does not balance (RemittancePoster).
+a conflict, or is rejected whole when it does not balance (poster.RemittancePosting).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, Remit
 from ar_cli.services.collection_pauses import fewer_collections
 from ar_cli.services.context import Actor, Progress, no_progress
 from ar_cli.services.era.results import EraFileResult
-from ar_cli.services.era.poster import RemittancePoster
+from ar_cli.services.era.poster import RemittancePosting
+from ar_cli.services.era.remittance import PostingRun
 from ar_cli.services.source_files import file_facts
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -78,16 +79,18 @@ def post_era_file(ledger: Ledger, path: Path, *, actor: Actor, posting_date: dat
             source_id = rec.insert_one(SourceFileRow, {
                 "kind": "era", "name": path.name, "sha256": facts.sha256, "byte_size": facts.byte_size,
                 "posting_date": posting_date, "read_at": actor.now, "read_by": actor.user})
-            poster = RemittancePoster(session, rec, actor=actor, posting_date=posting_date,
-                                      source_id=source_id, table=load_code_knowledge(session),
-                                      force=force, create_claims=create_claims)
+            run = PostingRun(session=session, rec=rec, actor=actor, posting_date=posting_date,
+                             source_id=source_id, table=load_code_knowledge(session),
+                             force=force, create_claims=create_claims)
+            remittance = None  # the transaction being posted (read_835 starts one first)
             for event in read_835(path):
                 if isinstance(event, ClaimPayment):
-                    poster.claim(event)
+                    remittance.claim(event)
                 elif isinstance(event, RemittanceStarted):
-                    result.remittances.append(poster.start(event.header))
+                    remittance = RemittancePosting.start(run, event.header)
+                    result.remittances.append(remittance.result)
                 elif isinstance(event, RemittanceEnded):
-                    result.remittances[-1] = poster.end(event)
+                    result.remittances[-1] = remittance.end(event)
             if not result.remittances:
                 raise InputError(f"{path}: no remittance (ST*835) in the file")
             if dry_run:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
@@ -23,7 +22,11 @@ from ar_cli.domain.remittance.payload import from_payload
 from ar_cli.services.context import Actor
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.services.posting.unapplied import open_amounts, opened_for_exception
-from ar_cli.store.tables import ExceptionRow, PayerRow, RemittanceRow, UnappliedEntryRow
+from ar_cli.store.queries import era as queries
+from ar_cli.store.tables import ExceptionRow, UnappliedEntryRow
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +63,8 @@ def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
 def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment,
                 remittance_id: int, claim: Claim, *, actor: Actor, posting_date: date) -> ParkedPosted:
     from ar_cli.services.codes import load_code_knowledge
-    from ar_cli.services.era.poster import RemittancePoster
+    from ar_cli.services.era.poster import RemittancePosting
+    from ar_cli.services.era.remittance import PostingRun
 
     opened = opened_for_exception(session, row.id)
     held = 0 if opened is None else opened.amount + open_amounts(session, [opened.id]).get(opened.id, 0)
@@ -68,17 +72,16 @@ def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, paymen
         raise InputError(f"exception {row.id}: the payment paid {cents_to_text(payment.paid)} but "
                          f"{cents_to_text(held)} of it is still in unapplied (part was applied by hand); "
                          "apply the rest with `ar-cli unapplied apply`, then resolve the exception")
-    remittance = session.get(RemittanceRow, remittance_id)
-    payer = session.get(PayerRow, row.payer_id) if row.payer_id is not None else None
+    remittance = queries.remittance(session, remittance_id)
+    payer = queries.payer(session, row.payer_id) if row.payer_id is not None else None
     if remittance is None or payer is None:
         raise InputError(f"exception {row.id}: its remittance is not in the ledger; nothing to post")
     if all(c.payer_id != payer.id for c in claim.coverages):
         raise InputError(f"claim {claim.claim_number} has no coverage with payer {payer.code}; "
                          f"a payment from {payer.code} posts only onto that payer's claims")
-    poster = RemittancePoster(session, rec, actor=actor, posting_date=posting_date,
-                              source_id=row.source_file_id, table=load_code_knowledge(session),
-                              force=False, create_claims=False)
-    plan = poster.post_parked(payment, claim, payer=payer, remittance=remittance)
+    run = PostingRun(session=session, rec=rec, actor=actor, posting_date=posting_date,
+                     source_id=row.source_file_id, table=load_code_knowledge(session))
+    plan = RemittancePosting.of_stored(run, payer, remittance).post_parked(payment, claim)
     if opened is not None and held:
         rec.insert(UnappliedEntryRow, [{
             "payer_id": payer.id, "amount": -held, "reason": "applied", "reference": claim.claim_number[:120],

@@ -113,7 +113,7 @@ BALANCED = ["LinuxForHealth__x12__src__tests__resources__835_005010X221A1__manag
             "albmarin__badX12__tests__files__edi__X221-secondary-payment-with-higher-fee-schedule.edi",
             "azoner__pyx12__pyx12__tests__835_mult_loops.txt"]
 # blue_cross_nc_sample.txt balances too, but a line without SVC02/SVC03 holds its claim
-# (tests/services/test_era_trust.py).
+# (tests/services/era/test_era_trust.py).
 
 
 @pytest.mark.parametrize("name", BALANCED)
