@@ -77,7 +77,7 @@ def canonical_json(value: Any) -> str:
 def _stamp(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat(" ", "microseconds")  # 'YYYY-MM-DD HH:MM:SS.ffffff', the year in 4 digits
 
 
 def _json_default(value: Any) -> str:

@@ -73,7 +73,9 @@ def _sqlite_value(column) -> Any:
                 return None
             if value.tzinfo is not None:
                 value = value.astimezone(UTC).replace(tzinfo=None)
-            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+            # isoformat pads the year to 4 digits, as SQLAlchemy's SQLite dialect and
+            # PostgreSQL's to_char do (strftime's %Y does not, below year 1000).
+            return value.isoformat(" ", "microseconds")
         return stamp
     if isinstance(kind, Date):
         return lambda value: None if value is None else value.isoformat()

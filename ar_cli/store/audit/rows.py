@@ -56,7 +56,6 @@ COVERED: dict[str, type[SQLModel]] = {model.__tablename__: model for model in (
 # Tables whose rows have a posting date, checked against closed periods.
 POSTED = ("ledger_entry", "remittance", "unapplied_entry")
 
-_STAMP = "%Y-%m-%d %H:%M:%S.%f"
 _FETCH = 5000
 
 
@@ -86,7 +85,7 @@ def stamp(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime(_STAMP)
+    return value.isoformat(" ", "microseconds")  # the year in 4 digits, as to_char (strftime: '999')
 
 
 def _plain(value: Any) -> Any:
