@@ -100,7 +100,8 @@ class RowBreak:
 def check_rows(session: Session, manifests: Manifests, *,
                entry_sums: dict[tuple[int, int], int] | None = None) -> tuple[int, list[RowBreak]]:
     """Returns (money rows read, breaks). `entry_sums`, when given, is filled with the
-    sum of ledger entries per (claim, responsibility) on the way."""
+    sum of ledger entries per (claim, responsibility) on the way (give it only when
+    `sums_on_the_way`)."""
     occurred = {int(i): at for i, at in session.execute(select(AuditEventRow.id, AuditEventRow.occurred_at))}
     closed = _closed_months(session)
     first_json = min((event_id for event_id, manifest in manifests.by_event.items()
@@ -114,6 +115,14 @@ def check_rows(session: Session, manifests: Manifests, *,
         total += walk.rows
         found.extend(walk.finish())
     return total, found
+
+
+def sums_on_the_way(manifests: Manifests) -> bool:
+    """Will `check_rows` sum the ledger entries per claim as it reads them? Only while
+    every event hashes its rows in encoding 1 (whose rows are read value by value);
+    summing the canonical texts' rows would mean reading three more values a row, which
+    costs more than SQLite's GROUP BY (0.7 against 0.47 s for 801,184 entries)."""
+    return all(manifest.encoding == ENCODING_MARSHAL for manifest in manifests.by_event.values())
 
 
 def _ranges(session: Session, table: str, first_json: int | None) -> list[tuple[int, tuple]]:
@@ -165,8 +174,7 @@ class _TableWalk:
             # The canonical text is hashed as it is; what verify also needs of a row is read beside it.
             ev_at, at = 2, 4
             if sums is not None:
-                extra += ["claim_id", "responsibility", "amount"]
-                claim_at, resp_at, amount_at = at, at + 1, at + 2
+                raise ValueError("entries are summed on the way only when every event is in encoding 1")
             if posted:
                 extra.append("posting_date")
                 date_at = at + len(extra) - 1
@@ -182,12 +190,25 @@ class _TableWalk:
         count, last, wrote = 0, "", 0  # the current event's chain, kept in locals (the hot loop)
         # The hot loop (a million rows on a large ledger): the common row is one of the
         # current event's, hashed and compared; everything else is the slow path.
+        ids_of, hashes_of, events_of, texts_of = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
         for batch in audit_rows.batches(session, table, encoding=encoding, extra=extra, ids=ids):
             self.rows += len(batch)
             if sums is not None:  # the keys and amounts picked out in C (itemgetter)
                 get = sums.get
                 for key, amount in zip(map(key_of, batch), map(amount_of, batch)):
                     sums[key] = get(key, 0) + (amount if type(amount) is int else _number(amount))
+            # The common batch: every row the current event's, hashed, none changed in
+            # place, within the count it wrote, and every hash right: checked as a whole
+            # (one comprehension, compared in C); anything else goes row by row below.
+            if json and cur is not None and not posted and not other and count + len(batch) <= wrote:
+                stored_hashes = list(map(hashes_of, batch))
+                if (None not in stored_hashes and set(map(events_of, batch)) == {cur_event}
+                        and (not latest or latest.keys().isdisjoint(map(ids_of, batch)))
+                        and [blake2b((before + text).encode(), digest_size=size).hexdigest() for before, text
+                             in zip([last, *stored_hashes[:-1]], map(texts_of, batch))] == stored_hashes):
+                    count += len(batch)
+                    last = stored_hashes[-1]
+                    continue
             for row in batch:
                 event_id, stored = row[ev_at], row[1]
                 if event_id != cur_event or stored is None or posted or other:
@@ -227,7 +248,11 @@ class _TableWalk:
                 if latest and row[0] in latest:
                     change = latest[row[0]]
                     self.seen_changed.add(row[0])
-                    state = text_state_hash(row[3]) if json else state_hash(tuple(row[2:]))
+                    # The state is in the encoding of the event that changed the row last.
+                    if by_event[change[0]].encoding != encoding:
+                        state = self._state_alone(row[0], by_event[change[0]].encoding)
+                    else:
+                        state = text_state_hash(row[3]) if json else state_hash(tuple(row[2:]))
                     if state != change[1]:
                         found.append(RowBreak(ref=f"{table} {row[0]}", message=(
                             f"differs from the state event {change[0]} left it in (changed after)")))
@@ -243,6 +268,11 @@ class _TableWalk:
         if cur is not None:
             cur[0], cur[1] = count, last
 
+    def _state_alone(self, row_id: int, encoding: int) -> str:
+        """A row's state hash in an encoding other than the one it was read in."""
+        value = audit_rows.current(self.session, self.table, [row_id], encoding).get(row_id)
+        return text_state_hash(value) if encoding == ENCODING_JSON else state_hash(value)
+
     def _check_alone(self, row_id: int, event_id: int, stored: str, last: str, encoding: int) -> None:
         """A row read in the other encoding than its event's: hashed in its event's."""
         table = self.table
@@ -251,7 +281,7 @@ class _TableWalk:
         if row_id in self.latest:
             change = self.latest[row_id]
             self.seen_changed.add(row_id)
-            if (text_state_hash(value) if json else state_hash(value)) != change[1]:
+            if self._state_alone(row_id, self.manifests.by_event[change[0]].encoding) != change[1]:
                 self.found.append(RowBreak(ref=f"{table} {row_id}", message=(
                     f"differs from the state event {change[0]} left it in (changed after)")))
         elif (text_row_hash(last, value) if json else
