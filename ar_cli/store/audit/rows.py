@@ -22,12 +22,14 @@ Two ways to read them back, one per row encoding (domain/audit.py):
 On SQLite, a column's value is what it holds, not what it is declared as: the JSON says
 whether it is a number, a string or NULL, so a changed storage class changes the text
 (a real 12.5 in an integer column is ``12.5``; SQLite's own affinity turns '12' into 12
-before it is stored); ``json_array`` refuses a blob, which no writer stores, and
-`audit verify` names such a row (reports/audit/rows_check.py).
+before it is stored); ``json_array`` refuses a blob, which no writer stores, so a table
+where it does is read again with each blob as ``{"blob":"HEX"}`` (no value's text is a
+JSON object), and `audit verify` names the row as changed.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -146,15 +148,25 @@ def _select(table: str, dialect: str) -> str:
     return f'SELECT id, row_hash, {", ".join(names)} FROM "{table}"'
 
 
-def text_sql(table: str, dialect: str) -> str:
-    """SQL that builds a covered row's canonical text (encoding 2) from its columns."""
-    return _text_sql(table, dialect)
+class BlobInRow(Exception):
+    """SQLite's json_array refused a row: a value in it is a blob, which no writer stores."""
+
+
+def text_sql(table: str, dialect: str, *, blobs: bool = False) -> str:
+    """SQL that builds a covered row's canonical text (encoding 2) from its columns.
+    `blobs` (SQLite): a blob becomes ``{"blob":"HEX"}``, which no value's text is, so a
+    row holding one differs from what was written rather than stopping the read."""
+    return _text_sql(table, dialect, blobs)
 
 
 @cache
-def _text_sql(table: str, dialect: str) -> str:
+def _text_sql(table: str, dialect: str, blobs: bool = False) -> str:
     names = columns(table)
     if dialect == "sqlite":
+        if blobs:
+            return "json_array(" + ", ".join(
+                f"""CASE WHEN typeof("{name}") = 'blob' THEN json_object('blob', hex("{name}")) ELSE "{name}" END"""
+                for name in names) + ")"
         return "json_array(" + ", ".join(f'"{name}"' for name in names) + ")"
     parts = []
     kinds = dict(_kinds(table))
@@ -177,7 +189,7 @@ def _text_sql(table: str, dialect: str) -> str:
     return "'[' || " + " || ',' || ".join(parts) + " || ']'"
 
 
-def text_select(table: str, dialect: str, extra: Sequence[str] = ()) -> str:
+def text_select(table: str, dialect: str, extra: Sequence[str] = (), *, blobs: bool = False) -> str:
     """(id, row hash, audit event, canonical text, *extra columns) of every row; an extra
     date column as its 'YYYY-MM-DD' text (PostgreSQL's to_char)."""
     kinds = dict(_kinds(table))
@@ -188,7 +200,7 @@ def text_select(table: str, dialect: str, extra: Sequence[str] = ()) -> str:
             more += f""", to_char("{name}", 'YYYY-MM-DD')"""
         else:
             more += f', "{name}"'
-    return f'SELECT id, row_hash, audit_event_id, {text_sql(table, dialect)}{more} FROM "{table}"'
+    return f'SELECT id, row_hash, audit_event_id, {text_sql(table, dialect, blobs=blobs)}{more} FROM "{table}"'
 
 
 def first_id_from_event(session: Session, table: str, event_id: int) -> int | None:
@@ -204,15 +216,16 @@ def first_id_from_event(session: Session, table: str, event_id: int) -> int | No
 
 
 def batches(session: Session, table: str, *, encoding: int = 1, extra: Sequence[str] = (),
-            ids: tuple[int | None, int | None] = (None, None)) -> Iterator[list[tuple]]:
+            ids: tuple[int | None, int | None] = (None, None), blobs: bool = False) -> Iterator[list[tuple]]:
     """Rows of a covered table in id order, a batch at a time (a generator per row cost
     a tenth of `audit verify`). Encoding 1: (id, row hash, *values); encoding 2: (id,
-    row hash, audit event, canonical text, *extra). `ids`: from (inclusive), below."""
+    row hash, audit event, canonical text, *extra). `ids`: from (inclusive), below.
+    Raises BlobInRow where SQLite cannot build a text (read again with `blobs`)."""
     dialect = session.get_bind().dialect.name
     raw = session.connection().connection
     # PostgreSQL: a server-side cursor, or psycopg would hold every row at once.
     cursor = raw.cursor() if dialect == "sqlite" else raw.cursor(name=f"audit_rows_{table}")
-    sql = text_select(table, dialect, extra) if encoding == ENCODING_JSON else _select(table, dialect)
+    sql = text_select(table, dialect, extra, blobs=blobs) if encoding == ENCODING_JSON else _select(table, dialect)
     mark = "?" if dialect == "sqlite" else "%s"
     where, params = [], []
     if ids[0] is not None:
@@ -227,6 +240,10 @@ def batches(session: Session, table: str, *, encoding: int = 1, extra: Sequence[
         cursor.execute(sql + " ORDER BY id", tuple(params))
         while batch := cursor.fetchmany(_FETCH):
             yield batch
+    except sqlite3.OperationalError as exc:
+        if "BLOB" in str(exc) and not blobs:
+            raise BlobInRow(table) from None
+        raise
     finally:
         cursor.close()
 
@@ -239,7 +256,7 @@ def current(session: Session, table: str, ids: Sequence[int], encoding: int = 1)
     wanted = sorted(set(ids))
     mark = "?" if dialect == "sqlite" else "%s"
     json = encoding == ENCODING_JSON
-    sql = text_select(table, dialect) if json else _select(table, dialect)
+    sql = text_select(table, dialect, blobs=True) if json else _select(table, dialect)
     cursor = session.connection().connection.cursor()
     try:
         for start in range(0, len(wanted), 500):
