@@ -8,10 +8,11 @@ turn with it (issue #13 asks verify to stay within 2x its time before the row ha
 - "chain and balances only": this code's verify with the rows check switched off (the
   entries summed per claim in SQL instead, as before the rows check summed them), so
   the ratio is what rebuilding every money row's hash costs on top of the rest;
-- "before row hashes" (`--before REV`, default 6ff57c7, the last commit before revision
-  0007): that revision's own code, from `git archive`, on a ledger it builds itself
-  from the same files (its schema is older), so the ratio is the one the issue means.
-  `--before none` skips it (no git, or no time).
+- "revision REV" (`--before REV`, repeatable; default 6ff57c7, the last commit before
+  revision 0007, i.e. before row hashes): that revision's own code, from `git archive`,
+  on a ledger it builds itself from the same files (its schema may be older), so the
+  ratio to 6ff57c7 is the one the issue means. `--before none` skips it (no git, or no
+  time).
 
 With `--keep DIR` the generated files and the ledgers are kept and reused
 (bench_post_era.py --keep DIR leaves the same files).
@@ -39,8 +40,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files and ledger in DIR")
-    parser.add_argument("--before", default="6ff57c7", metavar="REV",
-                        help="time this revision's verify as the reference too ('none': do not)")
+    parser.add_argument("--before", action="append", metavar="REV",
+                        help="time this revision's verify too, on a ledger it builds (repeatable; default "
+                             "6ff57c7, the last before row hashes; 'none': no revision)")
     args = parser.parse_args()
     exe = str(Path(sys.executable).parent / "ar-cli")
     if args.keep:
@@ -111,26 +113,25 @@ def _before(rev: str, folder: Path) -> tuple[list[str], dict] | None:
 
 def run(args, *, exe: str, folder: Path) -> None:
     ledger = _build([exe], folder, args.claims)
-    old = None
-    if args.before != "none":
-        old = _before(args.before, folder)
-        if old is not None:
-            old_folder = folder / f"before-{args.before}"
-            old_folder.mkdir(exist_ok=True)
-            for name in ("remit.835", "claims.csv"):
-                if not (old_folder / name).exists():
-                    (old_folder / name).symlink_to((folder / name).resolve())
-            old_ledger = _build(old[0], old_folder, args.claims, env=old[1])
-    verify = [exe, "--db", str(ledger), "audit", "verify"]
-    reference = [sys.executable, "-c", _REFERENCE, "--db", str(ledger), "audit", "verify"]
+    commands = {"audit verify": ([exe, "--db", str(ledger), "audit", "verify"], None),
+                "chain and balances only": ([sys.executable, "-c", _REFERENCE, "--db", str(ledger), "audit",
+                                             "verify"], None)}
+    for rev in [r for r in (args.before or ["6ff57c7"]) if r != "none"]:
+        old = _before(rev, folder)
+        if old is None:
+            continue
+        old_folder = folder / f"before-{rev}"
+        old_folder.mkdir(exist_ok=True)
+        for name in ("remit.835", "claims.csv"):
+            if not (old_folder / name).exists():
+                (old_folder / name).symlink_to((folder / name).resolve())
+        old_ledger = _build(old[0], old_folder, args.claims, env=old[1])
+        commands[f"revision {rev}"] = ([*old[0], "--db", str(old_ledger), "audit", "verify"], old[1])
     # In turn (one run of each, then again), so a change in the machine's load falls on all.
     results: dict[str, list] = {}
     for _ in range(args.runs):
-        results.setdefault("audit verify", []).append(_time_one(verify))
-        results.setdefault("chain and balances only", []).append(_time_one(reference))
-        if old is not None:
-            results.setdefault(f"before row hashes ({args.before})", []).append(
-                _time_one([*old[0], "--db", str(old_ledger), "audit", "verify"], env=old[1]))
+        for label, (command, env) in commands.items():
+            results.setdefault(label, []).append(_time_one(command, env=env))
     medians = {}
     for label, runs in results.items():
         walls, cpus = [r[0] for r in runs], [r[1] for r in runs]

@@ -165,6 +165,7 @@ class _TableWalk:
         self.found: list[RowBreak] = []
         self.chains: dict[int, list] = {}  # event → [rows read, last stored hash, rows it wrote]
         self.seen_changed: set[int] = set()
+        self._closed_cache: dict[int, set[str]] = {}
         self.rows = 0
 
     def read(self, encoding: int, ids: tuple, *, blobs: bool = False) -> None:
@@ -196,6 +197,7 @@ class _TableWalk:
         # The hot loop (a million rows on a large ledger): the common row is one of the
         # current event's, hashed and compared; everything else is the slow path.
         ids_of, hashes_of, events_of, texts_of = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+        dates_of = itemgetter(date_at) if posted else None
         for batch in audit_rows.batches(session, table, encoding=encoding, extra=extra, ids=ids, blobs=blobs):
             self.rows += len(batch)
             if sums is not None:  # the keys and amounts picked out in C (itemgetter)
@@ -205,7 +207,10 @@ class _TableWalk:
             # The common batch: every row the current event's, hashed, none changed in
             # place, within the count it wrote, and every hash right: checked as a whole
             # (one comprehension, compared in C); anything else goes row by row below.
-            if json and cur is not None and not posted and not other and count + len(batch) <= wrote:
+            # With closed periods, also: no posting date in a month closed before the event.
+            if (json and cur is not None and not other and count + len(batch) <= wrote
+                    and (not posted or not self._closed_before(cur_event).intersection(
+                        [day[:7] for day in map(dates_of, batch) if day]))):
                 stored_hashes = list(map(hashes_of, batch))
                 if (None not in stored_hashes and set(map(events_of, batch)) == {cur_event}
                         and (not latest or latest.keys().isdisjoint(map(ids_of, batch)))
@@ -272,6 +277,18 @@ class _TableWalk:
                         f"is not among the {wrote} {table} row(s) event {event_id} wrote: inserted later")))
         if cur is not None:
             cur[0], cur[1] = count, last
+
+    def _closed_before(self, event_id: int) -> set[str]:
+        """The months closed (and not reopened) when this event was written: a row of its
+        with a posting date in one is a break (`_closed_check` names it)."""
+        months = self._closed_cache.get(event_id)
+        if months is None:
+            written = self.occurred.get(event_id)
+            months = self._closed_cache[event_id] = set() if written is None else {
+                month for month, periods in self.closed.items()
+                if any(closed_at < written and (reopened_at is None or written < reopened_at)
+                       for closed_at, reopened_at in periods)}
+        return months
 
     def _state_alone(self, row_id: int, encoding: int) -> str:
         """A row's state hash in an encoding other than the one it was read in."""
