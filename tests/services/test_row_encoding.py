@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from ar_cli.reports.audit.verify import verify_ledger
 from ar_cli.services.claims.charge_file import import_claims

@@ -11,7 +11,9 @@ entry, a remittance):
    (`audit anchor`, kept elsewhere), the chain must still hold that event and hash;
 2. rows outside the chain: a ledger or unapplied entry whose audit event does not exist
    (written without a `ChangeRecorder`, or its event deleted); and every money row
-   rebuilt into its event's manifest (reports/audit/rows_check.py): a changed,
+   rebuilt into its event's manifest, in the row encoding the event names (since
+   revision 0009 one text a row that the database builds: reports/audit/rows_check.py,
+   domain/audit.py): a changed,
    inserted or deleted row is named with its event, and so is a posting date in a
    month closed before its event was written;
 3. cached claim balances: each `claim_balance` row equals the sum of that claim's
