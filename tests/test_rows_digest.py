@@ -97,3 +97,47 @@ def test_an_enum_is_refused_rather_than_hashed_as_its_repr():
 
     with pytest.raises(ValueError):
         chain_row_hashes("", [(Kind.CHARGE,)])
+
+
+# Row encoding 2 (revision 0009): the canonical row text, hashed the same way.
+dated = st.one_of(plain, st.dates(), st.datetimes(timezones=st.just(__import__("datetime").UTC)))
+text_rows = st.lists(st.tuples(dated, dated, dated), max_size=8)
+
+
+@given(st.lists(text_rows, max_size=4))
+def test_text_row_hashes_do_not_depend_on_batching(batches):
+    from ar_cli.domain.audit import ENCODING_JSON, chain_row_hashes, row_hash, row_text, text_row_hash
+
+    digest = RowsDigest(ENCODING_JSON)
+    got = [h for batch in batches for h in digest.chain("ledger_entry", batch)]
+    prev, want = "", []
+    for row in (r for batch in batches for r in batch):
+        assert row_hash(prev, row, ENCODING_JSON) == text_row_hash(prev, row_text(row))
+        prev = row_hash(prev, row, ENCODING_JSON)
+        want.append(prev)
+    assert got == want == chain_row_hashes("", [r for batch in batches for r in batch], ENCODING_JSON)
+    assert digest.manifest({}).encoding == ENCODING_JSON
+
+
+@given(text_rows, st.integers(min_value=0, max_value=2), plain)
+def test_any_changed_value_changes_the_text_row_hash(rows, column, value):
+    from ar_cli.domain.audit import ENCODING_JSON, chain_row_hashes
+
+    if not rows or rows[0][column] == value or type(rows[0][column]) is not type(value) and (
+            str(rows[0][column]) == str(value)):
+        return
+    changed = list(rows[0])
+    changed[column] = value
+    assert (chain_row_hashes("", [tuple(changed)], ENCODING_JSON)[0]
+            != chain_row_hashes("", rows[:1], ENCODING_JSON)[0])
+
+
+def test_the_two_encodings_hash_differently_and_their_manifests_say_which():
+    from ar_cli.domain.audit import ENCODING_JSON, ENCODING_MARSHAL, Manifest, chain_row_hashes
+
+    row = [(1, "CO", None)]
+    assert chain_row_hashes("", row, ENCODING_MARSHAL) != chain_row_hashes("", row, ENCODING_JSON)
+    for encoding, header in ((ENCODING_MARSHAL, "rows v2"), (ENCODING_JSON, "rows v2 json")):
+        manifest = Manifest(tables={"denial": (1, "a" * 32)}, encoding=encoding)
+        assert manifest.text().splitlines()[0] == header
+        assert Manifest.parse(manifest.text()) == manifest

@@ -1,6 +1,8 @@
 """`audit verify` rebuilds every money row into its event's chain (issue #13 item 13):
 each tampering done with the database's own driver (sqlite3, psycopg) on the sample
-practice is found and named with its row and event — on SQLite and PostgreSQL."""
+practice is found and named with its row and event — on SQLite and PostgreSQL, with the
+sample written in each row encoding (1: marshal, as ledgers from revisions 0007–0008
+are; 2: the canonical row text, since 0009)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from ar_cli.services.context import Actor
 from ar_cli.services.era.files import post_era_files
 from ar_cli.services.periods import close_period, parse_period
 from ar_cli.services.work_notes import add_user
+from ar_cli.store.audit import chain as audit_chain
 from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.tables import AuditEventRow, AuditHeadRow, LedgerEntryRow
 from conftest import POSTING, REPO
@@ -27,8 +30,15 @@ SAMPLE = REPO / "sample_data"
 MONEY_TABLES = sorted(audit_rows.COVERED)
 
 
+@pytest.fixture(params=[1, 2], ids=["encoding1", "encoding2"])
+def encoding(request, monkeypatch) -> int:
+    """The row encoding the writers use in this test (domain/audit.py)."""
+    monkeypatch.setattr(audit_chain, "ROW_ENCODING", request.param)
+    return request.param
+
+
 @pytest.fixture
-def sample(ledger, actor):
+def sample(ledger, actor, encoding):
     """May 2026 closed on June 1st; then the sample's charges and ERAs posted on June 30th."""
     close_period(ledger, parse_period("2026-05"), actor=Actor(user="closer", now=datetime(2026, 6, 1, 9, tzinfo=UTC)))
     import_claims(ledger, SAMPLE / "claims.csv", actor=actor, posting_date=POSTING)
@@ -106,7 +116,7 @@ def test_a_charge_raised_with_its_balance_and_summary_is_named(sample):
 
 
 @pytest.mark.parametrize("rehashed", [False, True], ids=["no hash", "hash chained on"])
-def test_a_forged_payment_attributed_to_an_existing_event_is_named(sample, rehashed):
+def test_a_forged_payment_attributed_to_an_existing_event_is_named(sample, rehashed, encoding):
     _, claim_id, resp, _, service, billed, payer_id, _ = _charge(sample)
     columns = audit_rows.columns("ledger_entry")
     with sample.read() as session:
@@ -119,7 +129,7 @@ def test_a_forged_payment_attributed_to_an_existing_event_is_named(sample, rehas
     values.update(claim_id=claim_id, responsibility=resp, amount=-1000, line_id=None, reverses_id=None,
                   transfer_group=None, posting_date=POSTING.isoformat(), effective_date=POSTING.isoformat())
     forged = tuple(values[name] for name in columns)
-    digest = row_hash(last, forged) if rehashed else None
+    digest = row_hash(last, forged, encoding) if rehashed else None  # hashed as its event hashes
     _raw(sample, (f"INSERT INTO ledger_entry ({', '.join(columns)}, row_hash) VALUES "
                   f"({', '.join('?' for _ in columns)}, ?)", (*forged, digest)),
          *_move_money(sample, claim_id, resp, service, billed, payer_id, -1000))
@@ -294,3 +304,19 @@ def test_times_hash_in_utc_whatever_the_servers_time_zone(pg_url, actor):
         assert result.money_rows > 10
     finally:
         ledger.dispose()
+
+
+def test_each_event_names_the_encoding_it_was_written_in(sample, encoding):
+    headers = {text.splitlines()[0] for (text,) in _raw(sample, ("SELECT manifest FROM audit_rows WHERE event_id > 0", ()))}
+    assert headers == {"rows v2" if encoding == 1 else "rows v2 json"}
+
+
+def test_a_value_turned_into_a_blob_is_named(sample, ledger_url):
+    """SQLite keeps whatever it is given: the same bytes as a blob are another value
+    (and SQLite's json_array refuses a blob: the table is read again, blobs as such)."""
+    if "://" in ledger_url:
+        pytest.skip("a PostgreSQL column holds only its own type")
+    entry_id, _, _, event, *_ = _charge(sample)
+    _raw(sample, ("UPDATE ledger_entry SET created_by = CAST(created_by AS BLOB) WHERE id = ?", (entry_id,)))
+    assert _messages(sample) == {("rows", f"ledger_entry {entry_id}"): [
+        f"differs from what event {event} wrote (changed after, or a row before it was removed)"]}

@@ -11,7 +11,9 @@ entry, a remittance):
    (`audit anchor`, kept elsewhere), the chain must still hold that event and hash;
 2. rows outside the chain: a ledger or unapplied entry whose audit event does not exist
    (written without a `ChangeRecorder`, or its event deleted); and every money row
-   rebuilt into its event's manifest (reports/audit/rows_check.py): a changed,
+   rebuilt into its event's manifest, in the row encoding the event names (since
+   revision 0009 one text a row that the database builds: reports/audit/rows_check.py,
+   domain/audit.py): a changed,
    inserted or deleted row is named with its event, and so is a posting date in a
    month closed before its event was written;
 3. cached claim balances: each `claim_balance` row equals the sum of that claim's
@@ -40,9 +42,10 @@ from sqlmodel import Session
 from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
 from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.audit.anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
-from ar_cli.reports.audit.rows_check import Manifests, check_rows, load_manifests
+from ar_cli.reports.audit.rows_check import Manifests, check_rows, load_manifests, sums_on_the_way
 from ar_cli.reports.audit.posting_integrity import denials_over_owed, forced_remittances
 from ar_cli.store import balance_summary, claims_repo
+from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash
 from ar_cli.store.database import Ledger
 from ar_cli.store.tables import (
@@ -102,9 +105,10 @@ def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verific
     result.old_events = result.events - len(manifests.texts)
     anchored = [Finding(check="anchor", ref=ref, message=message)
                 for ref, message in (check_anchor(session, anchor) if anchor is not None else [])]
-    # The rows check reads every entry anyway: it sums them per claim and responsibility
-    # for check 3 on its way (what an SQL GROUP BY cost again).
-    sums: dict[tuple[int, int], int] = {}
+    # Where the rows check reads every entry value by value (encoding 1), it sums them per
+    # claim and responsibility for check 3 on its way (what an SQL GROUP BY cost again);
+    # otherwise check 3 sums them in SQL.
+    sums: dict[tuple[int, int], int] | None = {} if sums_on_the_way(manifests) else None
     result.money_rows, breaks = check_rows(session, manifests, entry_sums=sums)
     rows = [Finding(check="rows", ref=b.ref, message=b.message) for b in breaks]
     result.entries, unaudited = check_unaudited_rows(session)
@@ -202,11 +206,8 @@ def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = N
     """Every (claim, responsibility): cached balance = sum of entries (summed in SQL,
     unless the caller summed them on its way through every entry); and the open-balance
     summary = those balances grouped."""
-    e = LedgerEntryRow.__table__
     if sums is None:
-        sums = {(int(c), int(r)): int(s) for c, r, s in session.execute(
-            select(e.c.claim_id, e.c.responsibility, func.sum(e.c.amount))
-            .group_by(e.c.claim_id, e.c.responsibility))}
+        sums = audit_rows.entry_sums(session)
     cached = claims_repo.every_cached_balance(session)
     # Equal dicts (compared in C) are the clean ledger; otherwise each key is compared,
     # a missing key counting as 0.

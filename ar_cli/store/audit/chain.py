@@ -23,7 +23,17 @@ from sqlalchemy import insert, select, update
 from pydantic_core import PydanticUndefined
 from sqlmodel import Session, SQLModel
 
-from ar_cli.domain.audit import Manifest, RowsDigest, canonical_json, event_hash, manifest_digest, state_hash
+from ar_cli.domain.audit import (
+    CURRENT_ENCODING,
+    ENCODING_JSON,
+    Manifest,
+    RowsDigest,
+    canonical_json,
+    event_hash,
+    manifest_digest,
+    state_hash,
+    text_state_hash,
+)
 from ar_cli.domain.errors import ChainBrokenError
 from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash, head_problem  # noqa: F401 (verify's, from here)
@@ -31,6 +41,8 @@ from ar_cli.store.audit.rows import COVERED
 from ar_cli.store.tables import AuditEventRow, AuditHeadRow, AuditRowsRow
 
 _BATCH = 5000
+# The row encoding new events are written in (domain/audit.py); events keep theirs.
+ROW_ENCODING = CURRENT_ENCODING
 
 
 def _field_defaults(model: type[SQLModel]) -> dict[str, Any]:
@@ -61,7 +73,9 @@ def _sqlite_value(column) -> Any:
                 return None
             if value.tzinfo is not None:
                 value = value.astimezone(UTC).replace(tzinfo=None)
-            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+            # isoformat pads the year to 4 digits, as SQLAlchemy's SQLite dialect and
+            # PostgreSQL's to_char do (strftime's %Y does not, below year 1000).
+            return value.isoformat(" ", "microseconds")
         return stamp
     if isinstance(kind, Date):
         return lambda value: None if value is None else value.isoformat()
@@ -123,13 +137,13 @@ class ChangeRecorder:
         self._prev_hash = head.last_hash
         # Never an id issued before, even if the events that had it are gone.
         self.event_id = max(head.last_event_id or 0, head.issued_event_id or 0) + 1
-        self.digest = RowsDigest()
+        self.digest = RowsDigest(ROW_ENCODING)
         self.finished = False
         self._sqlite = session.get_bind().dialect.name == "sqlite"
 
     def _chain(self, table: str, rows) -> list[str]:
-        """Row hashes of money rows (their values as stored); rows carrying an enum or
-        another subclass are made plain first (marshal refuses them)."""
+        """Row hashes of money rows (their values as stored); rows the encoding refuses
+        (marshal: an enum or another subclass) are made plain first."""
         try:
             return self.digest.chain(table, rows)
         except ValueError:
@@ -301,7 +315,10 @@ class ChangeRecorder:
         changed: dict[tuple[str, int], str] = {}
         if self.digest.touched:
             self.session.flush()  # changes made on ORM rows, before they are read back
+            encoding = self.digest.encoding
             for table, keys in sorted(self.digest.touched.items()):
-                for key, values in audit_rows.current(self.session, table, sorted(keys)).items():
-                    changed[(table, key)] = state_hash(values)
+                # Encoding 2: the text the database builds, as `audit verify` reads it.
+                for key, values in audit_rows.current(self.session, table, sorted(keys), encoding).items():
+                    changed[(table, key)] = (text_state_hash(values) if encoding == ENCODING_JSON
+                                             else state_hash(values))
         return self.digest.manifest(changed)
