@@ -108,7 +108,7 @@ def _sqlite_executemany(session: Session, table, keys: list[str], params: list[t
     one = "(" + ", ".join("?" for _ in keys) + ")"
     per = max(1, _PARAMETERS_PER_INSERT // width)
     whole = len(params) - len(params) % per
-    # The session's DB-API cursor (same transaction), as store/driver_sql.py reads.
+    # The session's DB-API cursor (same transaction), as store/sql.py reads.
     cursor = session.connection().connection.cursor()
     try:
         if whole:
