@@ -387,10 +387,13 @@ def _warm() -> None:
 
     import time_machine  # noqa: F401
 
-    from ar_cli.cli.main import COMMANDS
+    import pkgutil
 
-    for command in COMMANDS:
-        importlib.import_module(command.target.split(":")[0])
+    import ar_cli
+
+    for module in pkgutil.walk_packages(ar_cli.__path__, "ar_cli."):
+        if not module.name.startswith(("ar_cli.tui", "ar_cli.cli.work")):  # the terminal app: not run here
+            importlib.import_module(module.name)
     for name in ("sqlalchemy", "sqlmodel", "alembic.command", "alembic.config", "alembic.script",
                  "alembic.runtime.migration", "rich.console", "rich.table", "openpyxl", "pandas",
                  "ar_cli.store.database"):
