@@ -6,8 +6,9 @@ Every output block of README.md is a cog block: `make readme` runs the commands 
 temporary folder, then the tour's commands in order, each with the clock fixed) and
 writes what they print. This test runs the same generation into memory (`cog --check`:
 README.md is not touched) and fails with the diff when the README differs: an output
-changed by the code, or a README edited by hand. The whole tour runs once, in one test
-(about 40 s of CPU; see the final report of issue #15 item 4 for wall times).
+changed by the code, or a README edited by hand. The whole tour (105 ar-cli runs, the
+demo's included) runs once, in this one test: about 14 s of CPU, 40 s of wall time on
+the 2-core machine at load 8.
 """
 
 from __future__ import annotations
