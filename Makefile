@@ -12,7 +12,7 @@ AR := $(BIN)/ar-cli --db $(DEMO_DB) --user demo
 # Exit 1 means "done, and something needs a human" (an exception): fine for a demo.
 OK1 := || test $$? -eq 1
 
-.PHONY: demo test venv bench reliability clean
+.PHONY: demo test venv bench reliability clean readme golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash .ci/ensure-postgres.sh
 	AR_TEST_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
+
+# README.md's outputs, run again: cog runs the blocks in README.md (docs/readme_runs.py builds
+# the demo ledger with this Makefile's demo recipe in a temporary folder, then runs each shown
+# command there) and writes what they print. tests/test_readme.py fails when they differ.
+readme: $(STAMP)
+	$(BIN)/cog -r -I docs README.md
+
+# The golden JSON of `ar-cli era show` for each 835 of ../shared/x12 (tests/golden/era/),
+# written again: review the diff before committing it. tests/x12/test_era_golden.py compares.
+golden: $(STAMP)
+	AR_GOLDEN_WRITE=1 $(BIN)/python -m pytest -q tests/x12/test_era_golden.py
 
 # The long reliability run (tests/reliability/long_run.py): 50 kill trials, 4 writers x
 # 1,000 payments per database, 10,000 mutated 835s per database; prints its figures.
