@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from ar_cli.domain.errors import NotFoundError
-from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, class_from_name
+from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, FirstSight
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import PatientRow, PayerAliasRow, PayerAppealWindowRow, PayerRow
 
@@ -44,16 +44,23 @@ def find_payer(session: Session, key: str) -> PayerRow:
     return row
 
 
-def create_payers(rec: ChangeRecorder, new: dict[str, str], now: datetime) -> dict[str, int]:
-    """Create payers first seen (code → name) with DESIGN.md's defaults."""
-    codes = sorted(new)
-    rows = [{"code": c, "name": new[c], "financial_class": str(class_from_name(new[c])),
-             "timely_filing_count": 12 if class_from_name(new[c]) == "medicare" else 365,
-             "timely_filing_unit": "m" if class_from_name(new[c]) == "medicare" else "d",
-             "created_at": now} for c in codes]
+def create_payers(rec: ChangeRecorder, new: Sequence[FirstSight], now: datetime) -> dict[str, int]:
+    """The one way a payer comes into the ledger, whether a charge file or a remittance
+    names it first: class and filing limit by domain/payers.py's first-sight rule
+    (CLP06, else the name), its aliases, and DESIGN.md's default appeal windows
+    (absent rows: `appeal_windows`). Returns code → id."""
+    rows = [{"code": p.code, "name": p.name, "financial_class": str(p.financial_class),
+             "timely_filing_count": p.timely_filing.count, "timely_filing_unit": p.timely_filing.unit,
+             "created_at": now} for p in new]
     ids = rec.insert(PayerRow, rows, returning_ids=True)
-    rec.insert(PayerAliasRow, [{"payer_id": i, "alias": c, "kind": "code"} for c, i in zip(codes, ids)])
-    return dict(zip(codes, ids))
+    rec.insert(PayerAliasRow, [{"payer_id": i, "alias": alias, "kind": p.alias_kind}
+                               for p, i in zip(new, ids) for alias in p.aliases])
+    return {p.code: i for p, i in zip(new, ids)}
+
+
+def create_payer(rec: ChangeRecorder, new: FirstSight, now: datetime) -> PayerRow:
+    """`create_payers` for one payer, returned as its row."""
+    return rec.session.get(PayerRow, create_payers(rec, [new], now)[new.code])
 
 
 def appeal_windows(session: Session, payer_id: int) -> dict[int, int]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ar_cli.domain.claims.records import Claim, line_fields, line_key
 from ar_cli.domain.errors import InputError
+from ar_cli.domain.payers import FirstSight
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo, payers_repo
 from ar_cli.store.audit.chain import ChangeRecorder
@@ -164,7 +165,8 @@ def _correct_coverages(session, rec, claim: Claim, incoming: dict, changes: dict
     known = {c: r.id for c, r in payers_repo.payers_by_code(session, new_payers).items()}
     missing = {c: n for c, n in new_payers.items() if c not in known}
     if missing:
-        known.update(payers_repo.create_payers(rec, missing, rec.now))
+        known.update(payers_repo.create_payers(
+            rec, [FirstSight(code=c, name=missing[c]) for c in sorted(missing)], rec.now))
     rows = {c.rank: c for c in session.execute(select(CoverageRow).where(
         CoverageRow.claim_id == claim.id)).scalars()}
     for rank, (code, _name, member) in sorted(wanted.items()):

@@ -26,6 +26,7 @@ from ar_cli.domain.denials.appeals import remittance_start
 from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.payers import FirstSight
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, RemittanceHeader
@@ -35,7 +36,7 @@ from ar_cli.services.era.new_claims import create_claims_from_payments
 from ar_cli.services.denials.overturns import overturn_rows, stored_values
 from ar_cli.services.denials.rows import denial_row, first_appeal_deadline
 from ar_cli.services.era.results import RemittanceResult
-from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, remittances_repo
+from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, payers_repo, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.balance_summary import owner_key
 from ar_cli.store.tables import (
@@ -44,7 +45,6 @@ from ar_cli.store.tables import (
     ExceptionRow,
     FollowUpRow,
     LedgerEntryRow,
-    PayerAliasRow,
     PayerRow,
     RemittanceRow,
     UnappliedEntryRow,
@@ -150,11 +150,9 @@ class RemittancePoster:
         payer = remittances_repo.payer_by_code(self.session, code)
         if payer is not None:
             return payer
-        payer_id = self.rec.insert_one(PayerRow, {"code": code, "name": header.payer_name or code,
-                                                  "financial_class": "other", "created_at": self.actor.now})
-        ids = sorted({i.strip().upper() for i in (*header.payer_ids, code) if i and i.strip()})
-        self.rec.insert(PayerAliasRow, [{"payer_id": payer_id, "alias": i, "kind": "remittance"} for i in ids])
-        return self.session.get(PayerRow, payer_id)
+        return payers_repo.create_payer(self.rec, FirstSight.from_remittance(
+            code, name=header.payer_name, payer_ids=header.payer_ids,
+            filing_indicator=header.first_filing_indicator), self.actor.now)
 
     # -- claims -----------------------------------------------------------------------
     def claim(self, payment: ClaimPayment) -> None:
