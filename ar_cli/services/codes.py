@@ -30,9 +30,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlmodel import Session
-
 from ar_cli.data import read_data_text
 from ar_cli.domain.codes.adjustments import CodeKnowledge, load_builtin
 from ar_cli.domain.codes.book import (
@@ -50,8 +47,8 @@ from ar_cli.domain.codes.treatment_table import ALL_GROUPS, TreatmentTable
 from ar_cli.domain.codes.treatments import TreatmentRule
 from ar_cli.services.context import Actor
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger
-from ar_cli.store.tables import SettingRow
+from ar_cli.store.database import Ledger, Session
+from ar_cli.store.queries.settings import put_setting, settings_like
 
 LIST_KEY_PREFIX = "codes.list."
 OVERRIDE_KEY = "treatments.override"
@@ -82,10 +79,7 @@ def load_code_knowledge(session: Session) -> CodeKnowledge:
 
 def _stored(session: Session) -> dict[str, str]:
     """The settings rows that hold loaded code knowledge."""
-    return dict(session.execute(
-        select(SettingRow.key, SettingRow.value).where(
-            (SettingRow.key.like(LIST_KEY_PREFIX + "%")) | (SettingRow.key == OVERRIDE_KEY))
-    ).all())
+    return settings_like(session, LIST_KEY_PREFIX, OVERRIDE_KEY)
 
 
 def _with_lists(stored: dict[str, str]) -> CodeKnowledge:
@@ -190,13 +184,7 @@ def load_treatment_override(ledger: Ledger, path: Path, *, actor: Actor) -> Trea
 
 def _put_setting(session: Session, rec: ChangeRecorder, key: str, value: str, actor: Actor) -> bool:
     """Insert or replace one setting row through the recorder; True when it replaced one."""
-    row = session.get(SettingRow, key)
-    old = row.value if row is not None else ""
-    if row is None:
-        row = SettingRow(key=key, value=value, updated_at=actor.now, updated_by=actor.user)
-    else:
-        row.value, row.updated_at, row.updated_by = value, actor.now, actor.user
-    session.add(row)
+    old = put_setting(session, key, value, user=actor.user, now=actor.now) or ""
     rec.note_update("setting", key, {"value": [old, value]})
     return bool(old.strip())
 
