@@ -149,7 +149,6 @@ def load_code_lists(ledger: Ledger, path: Path, *, code_set: CodeSet | None, act
         for code_set_, value in values.items():
             if _put_setting(session, rec, LIST_KEY_PREFIX + code_set_.value, value, actor):
                 replaced.append(code_set_)
-        session.flush()
         rec.finish(action="codes.load", entity="setting",
                    entity_key=",".join(LIST_KEY_PREFIX + s.value for s in values), source=path.name,
                    details={"file": path.name, "sha256": _sha256(text),
@@ -175,7 +174,6 @@ def load_treatment_override(ledger: Ledger, path: Path, *, actor: Actor) -> Trea
                              f"`ar-cli config set {OVERRIDE_KEY} ''`")
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         replaced = _put_setting(session, rec, OVERRIDE_KEY, text, actor)
-        session.flush()
         rec.finish(action="codes.treatments", entity="setting", entity_key=OVERRIDE_KEY, source=path.name,
                    details={"file": path.name, "sha256": _sha256(text), "rules": len(table),
                             "warnings": len(warnings)})

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from ar_cli.store.database import Session
 
 from ar_cli.domain.errors import InputError
 from ar_cli.services.context import Actor
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import closed_row, ensure_period_open, period_history, posted_since, posting_mark
+from ar_cli.store.rows import save
 from ar_cli.store.tables import ClosedPeriodRow
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -139,10 +140,9 @@ def reopen_period(ledger: Ledger, period: Period, *, reason: str, actor: Actor) 
         if row is None:
             raise InputError(f"period {period.text} is not closed")
         row.reopened_at, row.reopened_by, row.reopen_reason = actor.now, actor.user, why
-        session.add(row)
+        save(session, row)
         rec.note_update("closed_period", row.id, {"reopened_at": actor.now.isoformat(),
                                                   "reopened_by": actor.user, "reopen_reason": why})
-        session.flush()
         return rec.finish(action="period.reopen", entity="period", entity_key=period.text,
                           details={"reason": why, "closed_at": row.closed_at.isoformat(),
                                    "closed_by": row.closed_by})

@@ -18,6 +18,7 @@ from ar_cli.store import claims_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger, Session
 from ar_cli.store.queries import work
+from ar_cli.store.rows import save
 from ar_cli.store.tables import FollowUpRow, NoteRow, UserRow
 
 MAX_NOTE = 4000
@@ -135,7 +136,7 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
         assigned = [a for a in done if not a.kept]
         if not assigned:
             return done
-        session.flush()
+        save(session)
         details = {"users": [names[i] for i in ids], "claims": [a.claim_number for a in assigned][:1000]}
         kept = len(done) - len(assigned)
         if kept:

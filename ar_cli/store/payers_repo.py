@@ -30,6 +30,10 @@ def payers_by_code(session: Session, codes: Iterable[str]) -> dict[str, PayerRow
     return found
 
 
+def payer_by_id(session: Session, payer_id: int) -> PayerRow:
+    return session.get(PayerRow, payer_id)
+
+
 def find_payer(session: Session, key: str) -> PayerRow:
     """A payer by its code, an alias, or its exact name (case-insensitive)."""
     upper = key.strip().upper()
@@ -68,6 +72,25 @@ def appeal_windows(session: Session, payer_id: int) -> dict[int, int]:
         PayerAppealWindowRow.payer_id == payer_id)).scalars()
     windows = {row.level: row.days for row in rows}
     return {level: windows.get(level, DEFAULT_APPEAL_WINDOW_DAYS) for level in (1, 2, 3, 4, 5)}
+
+
+def set_appeal_window(session: Session, payer_id: int, level: int, days: int) -> int | None:
+    """Set the payer's appeal window at `level`; the days it replaced, None when unset."""
+    row = session.execute(select(PayerAppealWindowRow).where(
+        PayerAppealWindowRow.payer_id == payer_id, PayerAppealWindowRow.level == level)).scalar_one_or_none()
+    before = row.days if row else None
+    if row is None:
+        row = PayerAppealWindowRow(payer_id=payer_id, level=level, days=days)
+    else:
+        row.days = days
+    session.add(row)
+    return before
+
+
+def alias_owner(session: Session, alias: str) -> PayerRow | None:
+    """The payer an id already belongs to, if any."""
+    taken = session.execute(select(PayerAliasRow).where(PayerAliasRow.alias == alias)).scalar_one_or_none()
+    return None if taken is None else session.get(PayerRow, taken.payer_id)
 
 
 def aliases_of(session: Session, payer_id: int) -> list[str]:

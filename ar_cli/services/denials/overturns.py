@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from ar_cli.store.database import Session
 
 from ar_cli.domain.denials.resolutions import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
 from ar_cli.store import denials_repo

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session
+from ar_cli.store.database import Session
 
 from ar_cli.domain.denials.appeals import appeal_windows, level_deadline
 from ar_cli.domain.denials.resolutions import DenialStatus

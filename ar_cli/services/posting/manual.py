@@ -30,8 +30,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-
 from ar_cli.domain.claims.records import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.posting.manual_payment import (
@@ -48,6 +46,7 @@ from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.queries import entries
 from ar_cli.store.tables import LedgerEntryRow, PayerRow
 
 
@@ -179,22 +178,16 @@ class ManualPoster:
         adjustments-only EOB (amount 0) leaves no payment entry: it was posted before
         when every entry it would write is there already from that reference, on that
         line and day (a second write-down of the same EOB would lower the balance twice)."""
-        e = LedgerEntryRow
-        sources = e.source_ref.in_([f"{m} {reference}" for m in METHODS])
-        payer = e.payer_id.is_(None) if payer_id is None else e.payer_id == payer_id
+        sources = [f"{m} {reference}" for m in METHODS]
         if payment.amount:
-            query = select(e.id).where(
-                e.claim_id == claim.id, e.kind == "payment", e.responsibility == rank,
-                e.effective_date == payment.paid_on, e.amount == -payment.amount, sources, payer)
-            return self.session.execute(query.limit(1)).first() is not None
+            return entries.payment_posted(self.session, claim_id=claim.id, payer_id=payer_id, rank=rank,
+                                          effective=payment.paid_on, amount=payment.amount, sources=sources)
         planned = Counter((p.responsibility, p.kind, p.group, p.reason_code, p.amount) for p in plan_entries(
             claim, rank=rank, amount=0, adjustments=payment.adjustments, table=self.table).entries)
         if not planned:
             return False  # denial codes only: the denials' cap keeps a repeat from denying twice
-        line = e.line_id.is_(None) if line_id is None else e.line_id == line_id
-        there = Counter(tuple(row) for row in self.session.execute(
-            select(e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount).where(
-                e.claim_id == claim.id, e.effective_date == payment.paid_on, sources, payer, line)))
+        there = entries.entries_from(self.session, claim_id=claim.id, payer_id=payer_id, line_id=line_id,
+                                     effective=payment.paid_on, sources=sources)
         return not planned - there
 
     def write(self, prepared: _Prepared) -> PostedPayment:
@@ -247,8 +240,7 @@ class ManualPoster:
 
     def _transfer_group(self) -> int:
         if self._next_group is None:
-            top = self.session.execute(select(func.coalesce(func.max(LedgerEntryRow.transfer_group), 0))).scalar_one()
-            self._next_group = int(top) + 1
+            self._next_group = entries.next_transfer_group(self.session)
         group, self._next_group = self._next_group, self._next_group + 1
         return group
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session
+from ar_cli.store.database import Session
 
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError

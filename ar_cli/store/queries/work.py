@@ -56,4 +56,4 @@ def assignee_of(session: Session, claim_id: int) -> int | None:
 def set_assignee(session: Session, claim_id: int, user_id: int) -> None:
     row = session.get(ClaimRow, claim_id)
     row.assigned_user_id = user_id
-    session.add(row)
+    session.add(row)  # written at the next flush (store/rows.save)
