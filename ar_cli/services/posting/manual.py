@@ -35,7 +35,6 @@ from ar_cli.domain.errors import InputError
 from ar_cli.domain.posting.manual_payment import (
     METHODS, Adjustment, LineHolding, PaymentPlan, plan_entries, plan_manual_payment,
 )
-from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting.patient_billing import ToPatient
 from ar_cli.services.context import Actor
 from ar_cli.services.denials.overturns import overturn_stored
@@ -80,6 +79,11 @@ class PostedPayment:
     overturned: list[int] = field(default_factory=list)  # denial ids this payment overturned
     recovered: int = 0  # cents of them it recovered
     skipped: bool = False
+
+    @property
+    def opened_ids(self) -> list[int]:
+        """The ids of the denials the payment opened, in the order typed."""
+        return [o.denial_id for o in self.opened if o.denial_id is not None]
 
 
 @dataclass
@@ -260,48 +264,8 @@ def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, postin
                        "transferred": result.transferred, "date": payment.paid_on.isoformat()}
             if result.overturned:
                 details["overturned_denials"] = result.overturned
-            if opened_ids(result):
-                details["opened_denials"] = opened_ids(result)
+            if result.opened_ids:
+                details["opened_denials"] = result.opened_ids
             rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
                        source=result.reference, details=details)
     return result
-
-
-def describe(result: PostedPayment) -> str:
-    """One line for people (no PHI)."""
-    if result.skipped:
-        return (f"claim {result.claim_number}: {result.reference} from {result.payer}: "
-                "already posted; skipped")
-    parts = [f"claim {result.claim_number}: {result.reference} from {result.payer}: "
-             f"paid {cents_to_text(result.paid)} on the {result.responsibility}"]
-    if result.written_down:
-        parts.append(f"written down {cents_to_text(result.written_down)}")
-    if result.transferred:
-        parts.append(f"moved {cents_to_text(result.transferred)} to the {result.transferred_to}")
-    if result.denied:
-        parts.append(f"left open as denied {' '.join(result.denied)}{_opened(result)}")
-    if result.not_posted:
-        parts.append(f"no entry for {' '.join(result.not_posted)}")
-    if result.overturned:
-        count = len(result.overturned)
-        parts.append(f"overturned {count} denial{'s' if count != 1 else ''} of {result.payer} "
-                     f"(recovered {cents_to_text(result.recovered)})")
-    return "; ".join(parts)
-
-
-def opened_ids(result: PostedPayment) -> list[int]:
-    """The ids of the denials the payment opened, in the order typed."""
-    return [o.denial_id for o in result.opened if o.denial_id is not None]
-
-
-def _opened(result: PostedPayment) -> str:
-    """' (denial 7 opened)', and what a cap cut ('CO-50 40.00 of 60.00'); no PHI."""
-    ids = opened_ids(result)
-    said = (f"denial{'s' if len(ids) != 1 else ''} {', '.join(str(i) for i in ids)} opened" if ids
-            else "no denial opened")
-    capped = [f"{o.code} {cents_to_text(o.amount)} of {cents_to_text(o.asked)}" for o in result.opened
-              if o.amount < o.asked]
-    if capped:
-        said += (f", capped at what the {result.responsibility} holds there beyond its open denials: "
-                 f"{', '.join(capped)}")
-    return f" ({said})"
