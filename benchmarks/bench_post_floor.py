@@ -123,9 +123,9 @@ def writes(template: str, posted: str, target: str) -> None:
     writes them (5,000 rows a statement batch, as insert_tuples takes them)."""
     from datetime import UTC, datetime
 
-    from ar_cli.store import driver_sql
     from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.claims_repo import _UPSERT_BALANCE
+    from ar_cli.store.sql import sql_of
     from ar_cli.store.tables import ClaimPaymentRow, DenialRow, LedgerEntryRow, RemittanceRow, SourceFileRow
 
     models = dict(zip(_WRITTEN_TABLES, (SourceFileRow, RemittanceRow, LedgerEntryRow, ClaimPaymentRow, DenialRow)))
@@ -137,7 +137,8 @@ def writes(template: str, posted: str, target: str) -> None:
             rows[table] = (keys, after.execute(f'SELECT * FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall())
         balances = after.execute("SELECT claim_id, responsibility, balance FROM claim_balance").fetchall()
         olds = {(c, r): b for c, r, b in before.execute("SELECT claim_id, responsibility, balance FROM claim_balance")}
-    deltas = [(c, r, b - olds.get((c, r), 0), "2026-06-30") for c, r, b in balances if b != olds.get((c, r), 0)]
+    deltas = [{"claim_id": c, "responsibility": r, "balance": b - olds.get((c, r), 0), "since": "2026-06-30"}
+              for c, r, b in balances if b != olds.get((c, r), 0)]
     _fresh_copy(Path(template), Path(target))
     start = time.process_time()
     with _ledger(target).write() as session:
@@ -151,7 +152,7 @@ def writes(template: str, posted: str, target: str) -> None:
             parts.append(f"{table} {len(table_rows):,} rows {time.process_time() - began:.2f} s")
         began = time.process_time()
         for at in range(0, len(deltas), 1000):
-            driver_sql.executemany(session, _UPSERT_BALANCE, deltas[at:at + 1000])
+            sql_of(session).executemany(_UPSERT_BALANCE, deltas[at:at + 1000])
         parts.append(f"claim_balance {len(deltas):,} upserts {time.process_time() - began:.2f} s")
         rec.finish(action="bench.writes")
         began = time.process_time()

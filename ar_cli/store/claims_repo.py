@@ -12,7 +12,7 @@ from sqlmodel import Session
 from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.claims.records import Claim, ClaimLine, Coverage
 from ar_cli.domain.errors import NotFoundError
-from ar_cli.store import driver_sql
+from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.remittances_repo import balances_by_claim
@@ -24,15 +24,16 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
 
     Driver SQL, not ORM objects or compiled selects: posting reads claims a batch of a
     thousand at a time, and SQLAlchemy's per-batch compiling and per-value processing
-    cost more than the queries (store/driver_sql.py).
+    cost more than the queries (store/sql.py).
     """
     found: dict[str, Claim] = {}
-    claims = driver_sql.rows_in(session, _CLAIMS_SQL, numbers)
+    db = sql_of(session)
+    claims = db.rows(_CLAIMS_SQL, {"numbers": Keys(sorted(set(numbers)))})
     if not claims:
         return found
-    ids = [row[0] for row in claims]
+    ids = {"claims": Keys(sorted(row[0] for row in claims))}
     coverages: dict[int, list[Coverage]] = defaultdict(list)
-    for claim_id, rank, payer_id, code, name, member in driver_sql.rows_in(session, _COVERAGES_SQL, ids):
+    for claim_id, rank, payer_id, code, name, member in db.rows(_COVERAGES_SQL, ids):
         coverages[claim_id].append(Coverage(rank=rank, payer_id=payer_id, payer_code=code,
                                             payer_name=name, member_id=member))
     lines: dict[int, list[ClaimLine]] = defaultdict(list)
@@ -40,13 +41,13 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
     days: dict = {None: None}
 
     def as_date(value):
-        day = days.get(value, days)
-        if day is days:
-            day = days[value] = driver_sql.as_date(value)
-        return day
+        known = days.get(value, days)
+        if known is days:
+            known = days[value] = day(value)
+        return known
 
     for (line_id, claim_id, number, control, code, modifiers, units, charge, start,
-         end) in driver_sql.rows_in(session, _LINES_SQL, ids):
+         end) in db.rows(_LINES_SQL, ids):
         lines[claim_id].append(ClaimLine(
             id=line_id, line_number=number, line_control_number=control, procedure_code=code,
             modifiers=tuple([m for m in modifiers.split(":") if m]) if modifiers else (), units=units,
@@ -66,13 +67,13 @@ _CLAIMS_SQL = (
     "SELECT c.id, c.claim_number, c.patient_id, p.account, p.last_name, p.first_name, c.billed_date, "
     "c.first_service_date, c.billing_npi, c.rendering_npi, c.place_of_service, c.frequency_code, "
     "c.original_claim_ref, c.status FROM claim c JOIN patient p ON p.id = c.patient_id "
-    "WHERE c.claim_number IN_KEYS")
+    "WHERE c.claim_number IN :numbers")
 _COVERAGES_SQL = (
     "SELECT cv.claim_id, cv.rank, py.id, py.code, py.name, cv.member_id FROM coverage cv "
-    "JOIN payer py ON py.id = cv.payer_id WHERE cv.claim_id IN_KEYS ORDER BY cv.claim_id, cv.rank")
+    "JOIN payer py ON py.id = cv.payer_id WHERE cv.claim_id IN :claims ORDER BY cv.claim_id, cv.rank")
 _LINES_SQL = (
     "SELECT id, claim_id, line_number, line_control_number, procedure_code, modifiers, units, charge, "
-    "service_from, service_to FROM claim_line WHERE claim_id IN_KEYS ORDER BY claim_id, line_number")
+    "service_from, service_to FROM claim_line WHERE claim_id IN :claims ORDER BY claim_id, line_number")
 
 
 def get_claim(session: Session, number: str) -> Claim:
@@ -123,7 +124,8 @@ def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *
 # reversal, a denial moved back, money returned to a payer): aging by responsibility and
 # the queue's "no response" count from it. In SET, claim_balance.* is the row before.
 _UPSERT_BALANCE = (
-    "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) VALUES (?, ?, ?, ?) "
+    "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) "
+    "VALUES (:claim_id, :responsibility, :balance, :since) "
     "ON CONFLICT (claim_id, responsibility) DO UPDATE SET balance = claim_balance.balance + excluded.balance, "
     "responsible_since = CASE WHEN claim_balance.balance = 0 THEN excluded.responsible_since "
     "ELSE claim_balance.responsible_since END")
@@ -131,9 +133,8 @@ _UPSERT_BALANCE = (
 
 def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
     # Straight to the driver: SQLAlchemy's per-row processing cost more than the upsert.
-    iso = driver_sql.is_sqlite(session)
-    driver_sql.executemany(session, _UPSERT_BALANCE, [
-        (claim_id, resp, int(delta), since[(claim_id, resp)].isoformat() if iso else since[(claim_id, resp)])
+    sql_of(session).executemany(_UPSERT_BALANCE, [
+        {"claim_id": claim_id, "responsibility": resp, "balance": int(delta), "since": since[(claim_id, resp)]}
         for (claim_id, resp), delta in sorted(deltas.items())])
 
 
@@ -147,9 +148,7 @@ def every_cached_balance(session: Session) -> dict[tuple[int, int], int]:
     summing the entries (audit verify)."""
     from operator import itemgetter
 
-    from ar_cli.store import driver_sql
-
-    found = driver_sql.rows(session, "SELECT claim_id, responsibility, balance FROM claim_balance")
+    found = sql_of(session).rows("SELECT claim_id, responsibility, balance FROM claim_balance")
     return dict(zip(map(itemgetter(0, 1), found), map(itemgetter(2), found)))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from ar_cli.domain.denials.resolutions import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
-from ar_cli.store import driver_sql
+from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.tables import DenialRow, PayerAppealWindowRow
 
 _SUPERSEDABLE = sorted(s.value for s in SUPERSEDABLE)
@@ -33,32 +33,34 @@ def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> d
     # corrected claim sent.
     sql = ("SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
            "resolved_on, responsibility, adjustment_group, reason_code, times_denied, level, appeal_deadline "
-           "FROM denial WHERE claim_id IN_KEYS AND payer_id = ? AND ("
-           f"status IN ({workable}) OR (status = ? AND resolution = ?) OR (status = ? AND resolution = ?)) "
-           "ORDER BY id")
+           "FROM denial WHERE claim_id IN :claims AND payer_id = :payer AND ("
+           f"status IN ({workable}) OR (status = :overturned AND resolution = :overturned_by) "
+           "OR (status = :resolved AND resolution = :corrected)) ORDER BY id")
     for (denial_id, claim_id, line_id, amount, overturned, status, payment_id, resolution,
          resolved_on, responsibility, group, reason_code, times_denied, level,
-         deadline) in driver_sql.rows_in(session, sql, claim_ids, (
-            payer_id, DenialStatus.OVERTURNED.value, Resolution.OVERTURNED.value,
-            DenialStatus.RESOLVED.value, Resolution.CORRECTED_CLAIM_SENT.value)):
+         deadline) in sql_of(session).rows(sql, {
+            "claims": Keys(sorted(set(claim_ids))), "payer": payer_id,
+            "overturned": DenialStatus.OVERTURNED.value, "overturned_by": Resolution.OVERTURNED.value,
+            "resolved": DenialStatus.RESOLVED.value, "corrected": Resolution.CORRECTED_CLAIM_SENT.value}):
         found[claim_id].append({"id": denial_id, "line_id": line_id, "amount": amount,
                                 "overturned_amount": overturned, "status": status,
                                 "claim_payment_id": payment_id, "resolution": resolution,
-                                "resolved_on": driver_sql.as_date(resolved_on),
+                                "resolved_on": day(resolved_on),
                                 # what tells a denial said again (ERA posting) and what it refreshes
                                 "responsibility": responsibility, "adjustment_group": group,
                                 "reason_code": reason_code, "times_denied": times_denied, "level": level,
-                                "appeal_deadline": driver_sql.as_date(deadline)})
+                                "appeal_deadline": day(deadline)})
     return found
 
 
 def write_repeats(session: Session, updates: dict[int, dict]) -> None:
     """A denial said again: {denial id: {times_denied, last_denied_on, appeal_deadline}},
     one executemany."""
-    driver_sql.executemany(session, "UPDATE denial SET times_denied = ?, last_denied_on = ?, appeal_deadline = ? "
-                                    "WHERE id = ?",
-                           [(u["times_denied"], u["last_denied_on"], u["appeal_deadline"], i)
-                            for i, u in sorted(updates.items())])
+    sql_of(session).executemany(
+        "UPDATE denial SET times_denied = :times_denied, last_denied_on = :last_denied_on, "
+        "appeal_deadline = :appeal_deadline WHERE id = :id",
+        [{"times_denied": u["times_denied"], "last_denied_on": u["last_denied_on"],
+          "appeal_deadline": u["appeal_deadline"], "id": i} for i, u in sorted(updates.items())])
 
 
 def write_overturns(session: Session, updates: dict[int, dict]) -> None:
@@ -95,9 +97,9 @@ def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple
     opened = ", ".join(f"'{s}'" for s in _OPEN_FOR_STATUS)  # our own enum values, not input
     sql = (f"SELECT claim_id, SUM(CASE WHEN status IN ({opened}) THEN 1 ELSE 0 END), "
            f"SUM(CASE WHEN status = '{DenialStatus.APPEALED.value}' THEN 1 ELSE 0 END) "
-           "FROM denial WHERE claim_id IN_KEYS GROUP BY claim_id")
+           "FROM denial WHERE claim_id IN :claims GROUP BY claim_id")
     return {claim_id: (int(open_count), int(appealed))
-            for claim_id, open_count, appealed in driver_sql.rows_in(session, sql, claim_ids)}
+            for claim_id, open_count, appealed in sql_of(session).rows(sql, {"claims": Keys(sorted(set(claim_ids)))})}
 
 
 def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> list[tuple[int | None, int]]:
@@ -117,11 +119,11 @@ def open_denials_and_owed(session: Session) -> tuple[dict[tuple[int, int | None,
     say is owed), both keyed by (claim id, claim line id or None, responsibility), the
     second only for claims with a workable denial. Summed in SQL."""
     workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
-    denied = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
-        session, "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
+    denied = {(int(c), line, int(r)): int(s) for c, line, r, s in sql_of(session).rows(
+        "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
                  f"WHERE status IN ({workable}) GROUP BY claim_id, line_id, responsibility")}
-    owed = {(int(c), line, int(r)): int(s) for c, line, r, s in driver_sql.rows(
-        session, "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
+    owed = {(int(c), line, int(r)): int(s) for c, line, r, s in sql_of(session).rows(
+        "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
                  f"(SELECT claim_id FROM denial WHERE status IN ({workable})) "
                  "GROUP BY claim_id, line_id, responsibility")}
     return denied, owed
@@ -129,10 +131,10 @@ def open_denials_and_owed(session: Session) -> tuple[dict[tuple[int, int | None,
 
 def claim_and_line_numbers(session: Session, claim_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
     """Claim numbers and claim line numbers for messages: ({claim id: number}, {line id: line number})."""
-    claims = {int(i): str(n) for i, n in driver_sql.rows_in(
-        session, "SELECT id, claim_number FROM claim WHERE id IN_KEYS", claim_ids)}
-    lines = {int(i): int(n) for i, n in driver_sql.rows_in(
-        session, "SELECT id, line_number FROM claim_line WHERE claim_id IN_KEYS", claim_ids)}
+    db, keys = sql_of(session), {"claims": Keys(sorted(set(claim_ids)))}
+    claims = {int(i): str(n) for i, n in db.rows("SELECT id, claim_number FROM claim WHERE id IN :claims", keys)}
+    lines = {int(i): int(n) for i, n in db.rows(
+        "SELECT id, line_number FROM claim_line WHERE claim_id IN :claims", keys)}
     return claims, lines
 
 

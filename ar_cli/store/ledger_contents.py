@@ -4,15 +4,16 @@ print zeros that read as "all is well"."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from ar_cli.store.reads import Reads, SqliteReads, as_reads
+from ar_cli.store.sql import sql_of
 
 
-def is_empty(source) -> bool:
+def is_empty(source: Any) -> bool:
     """No claim and no remittance: nothing was ever imported or posted (settings, users
     and payers set up by hand do not make a ledger's books)."""
-    db: Reads = as_reads(source)
-    return not db.rows("SELECT 1 FROM claim LIMIT 1") and not db.rows("SELECT 1 FROM remittance LIMIT 1")
+    db = sql_of(source)
+    return db.one("SELECT 1 FROM claim LIMIT 1") is None and db.one("SELECT 1 FROM remittance LIMIT 1") is None
 
 
 def file_is_empty(path: Path) -> bool | None:
@@ -20,4 +21,4 @@ def file_is_empty(path: Path) -> bool | None:
     path); None when the file is not a ledger at this code's head."""
     from ar_cli.store.read_only import read_only
 
-    return read_only(path, lambda con: is_empty(SqliteReads(con)))
+    return read_only(path, is_empty)

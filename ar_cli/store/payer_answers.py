@@ -27,17 +27,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ar_cli.store import driver_sql
+from ar_cli.store.sql import Keys, day, sql_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 # Every answer as (claim_id, payer_id, day), of each kind, for the claims asked about.
 _ERA_ANSWERS = ("SELECT cp.claim_id, cp.payer_id, r.effective_date FROM claim_payment cp "
-                "JOIN remittance r ON r.id = cp.remittance_id WHERE cp.claim_id IN_KEYS")
-_PAYMENT_ANSWERS = ("SELECT e.claim_id, e.payer_id, e.effective_date FROM ledger_entry e WHERE e.claim_id IN_KEYS "
+                "JOIN remittance r ON r.id = cp.remittance_id WHERE cp.claim_id IN :claims")
+_PAYMENT_ANSWERS = ("SELECT e.claim_id, e.payer_id, e.effective_date FROM ledger_entry e WHERE e.claim_id IN :claims "
                     "AND e.kind = 'payment' AND e.amount < 0 AND e.payer_id IS NOT NULL")
-_PAPER_DENIAL_ANSWERS = ("SELECT d.claim_id, d.payer_id, d.denied_on FROM denial d WHERE d.claim_id IN_KEYS "
+_PAPER_DENIAL_ANSWERS = ("SELECT d.claim_id, d.payer_id, d.denied_on FROM denial d WHERE d.claim_id IN :claims "
                          "AND d.remittance_id IS NULL")
 
 
@@ -57,7 +57,8 @@ def answer_days(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, i
     """Per (claim, payer) of the claims given: the days its answers are dated, oldest first."""
 
     found: dict[tuple[int, int], set[date]] = {}
+    db, keys = sql_of(session), {"claims": Keys(sorted(set(claim_ids)))}
     for sql in (_ERA_ANSWERS, _PAYMENT_ANSWERS, _PAPER_DENIAL_ANSWERS):
-        for claim_id, payer_id, day in driver_sql.rows_in(session, sql, claim_ids):
-            found.setdefault((int(claim_id), int(payer_id)), set()).add(driver_sql.as_date(day))
+        for claim_id, payer_id, answered in db.rows(sql, keys):
+            found.setdefault((int(claim_id), int(payer_id)), set()).add(day(answered))
     return {key: sorted(days) for key, days in found.items()}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ar_cli.store.revisions import HEAD_REVISION
+from ar_cli.store.sql import Sql, sql_of
 
 T = TypeVar("T")
 
@@ -33,9 +34,9 @@ def schema_head() -> str:
     return HEAD_REVISION
 
 
-def read_only(path: Path, use: Callable[[sqlite3.Connection], T | None]) -> T | None:
-    """`use(connection)` in one read transaction on the SQLite ledger at `path`, opened
-    read-only, or None when the file is not a ledger at this code's schema head or
+def read_only(path: Path, use: Callable[[Sql], T | None]) -> T | None:
+    """`use(db)` (store/sql.py over the sqlite3 connection) in one read transaction on the
+    SQLite ledger at `path`, opened read-only, or None when the file is not a ledger at this code's schema head or
     SQLite refused (busy, damaged, unreadable) at any point. Errors other than SQLite's
     (a bad filter, an unknown payer) reach the caller: the usual path would say the same."""
     if not path.is_file():
@@ -54,7 +55,7 @@ def read_only(path: Path, use: Callable[[sqlite3.Connection], T | None]) -> T | 
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         if row is None or row[0] != schema_head():
             return None
-        return use(con)
+        return use(sql_of(con))
     except sqlite3.Error:
         return None
     finally:

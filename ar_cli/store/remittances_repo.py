@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ar_cli.store import driver_sql
+from ar_cli.store.sql import Keys, sql_of
 from ar_cli.store.tables import ExceptionRow, PayerAliasRow, PayerRow, RemittanceRow
 
 
@@ -50,18 +50,19 @@ def remittance_by_key(session: Session, *, payer_trace_id: str, trace_number: st
 def line_balances(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[tuple[int | None, int], int]]:
     """Per claim: what each (claim line or None, responsibility) holds, from the entries."""
     found: dict[int, dict[tuple[int | None, int], int]] = defaultdict(dict)
-    for claim_id, line_id, resp, total in driver_sql.rows_in(
-            session, "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry "
-                     "WHERE claim_id IN_KEYS GROUP BY claim_id, line_id, responsibility", claim_ids):
+    for claim_id, line_id, resp, total in sql_of(session).rows(
+            "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry "
+            "WHERE claim_id IN :claims GROUP BY claim_id, line_id, responsibility",
+            {"claims": Keys(sorted(set(claim_ids)))}):
         found[claim_id][(line_id, resp)] = int(total)
     return found
 
 
 def balances_by_claim(session: Session, claim_ids: Iterable[int]) -> dict[int, dict[int, int]]:
     found: dict[int, dict[int, int]] = defaultdict(dict)
-    for claim_id, resp, bal in driver_sql.rows_in(
-            session, "SELECT claim_id, responsibility, balance FROM claim_balance WHERE claim_id IN_KEYS",
-            claim_ids):
+    for claim_id, resp, bal in sql_of(session).rows(
+            "SELECT claim_id, responsibility, balance FROM claim_balance WHERE claim_id IN :claims",
+            {"claims": Keys(sorted(set(claim_ids)))}):
         found[claim_id][resp] = int(bal)
     return found
 

@@ -15,7 +15,8 @@ import pytest
 from ar_cli.domain.aging import Basis, GroupBy, Party
 from ar_cli.reports.aging import today as aging_today
 from ar_cli.reports.aging.layout import AgingQuery
-from ar_cli.store import read_only, summary_reader
+from ar_cli.store import read_only
+from ar_cli.store.queries import aging as aging_queries
 from conftest import REPO
 from support import files_that_are_not_ledgers, set_schema_revision
 
@@ -149,7 +150,7 @@ def test_the_reader_knows_the_schema_head_and_the_patient_key():
     from ar_cli.store import balance_summary, schema
 
     assert read_only.schema_head() == schema.HEAD_REVISION
-    assert summary_reader.PATIENT_KEY == balance_summary.PATIENT_KEY
+    assert aging_queries.PATIENT_KEY == balance_summary.PATIENT_KEY
 
 
 @SQLITE_ONLY
