@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ar_cli.store.database import Session
+from ar_cli.store import Session
 from ar_cli.store.queries.work import users_with_claim_counts
 
 

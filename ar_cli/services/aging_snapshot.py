@@ -18,8 +18,9 @@ from datetime import date
 
 from ar_cli.domain.aging import CREDIT_BUCKET, AgedSum, BucketEdges, parse_edges
 from ar_cli.services.context import Actor
+from ar_cli.store import Session
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.queries.settings import get_setting
 from ar_cli.store.queries.snapshots import drop_snapshot
 from ar_cli.store.tables import AgingSnapshotRow

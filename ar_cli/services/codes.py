@@ -29,8 +29,9 @@ from ar_cli.domain.codes.explain import NOT_LOADED, CodeAnswer, explain_codes, r
 from ar_cli.domain.codes.treatment_table import TreatmentTable
 from ar_cli.domain.errors import InputError, Problem
 from ar_cli.services.context import Actor
+from ar_cli.store import Session
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.queries.codes import (
     LIST_KEY_PREFIX,
     OVERRIDE_KEY,

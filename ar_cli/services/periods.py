@@ -23,8 +23,9 @@ from typing import Any
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.periods import Period, parse_period
 from ar_cli.services.context import Actor
+from ar_cli.store import Session
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import closed_row, ensure_period_open, posted_since, posting_mark
 from ar_cli.store.rows import save
 from ar_cli.store.tables import ClosedPeriodRow

@@ -14,9 +14,9 @@ from datetime import date
 
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.services.context import Actor
-from ar_cli.store import claims_repo
+from ar_cli.store import Session, claims_repo
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.queries import work
 from ar_cli.store.rows import save
 from ar_cli.store.tables import FollowUpRow, NoteRow, UserRow

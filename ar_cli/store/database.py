@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session  # what write() and read() give; services name it from here
+from sqlmodel import Session
 
 from ar_cli.domain.errors import ConfigError, InputError, LedgerBusyError, SchemaTooNewError
 from ar_cli.store import schema

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ar_cli.domain.denials.resolutions import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
-from ar_cli.store import denials_repo
-from ar_cli.store.database import Session
+from ar_cli.store import Session, denials_repo
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,9 +36,9 @@ from ar_cli.domain.posting.checks import next_responsibility
 from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.services.context import Actor
 from ar_cli.services.posting.patient_billing import check_waiver_reference, line_modifiers, record_waiver, refuse_unbillable
-from ar_cli.store import claims_repo, denials_repo, payers_repo, remittances_repo
+from ar_cli.store import Session, claims_repo, denials_repo, payers_repo, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
 from ar_cli.store.queries.entries import next_transfer_group
 from ar_cli.store.rows import save

@@ -23,9 +23,9 @@ from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
-from ar_cli.store import claims_repo
+from ar_cli.store import Session, claims_repo
 from ar_cli.store.audit.chain import ChangeRecorder
-from ar_cli.store.database import Ledger, Session
+from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
 from ar_cli.store.queries import exception_records
 from ar_cli.store.queries.unapplied import (  # re-exported: era/parked.py and reports/unapplied.py ask here
