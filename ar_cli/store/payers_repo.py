@@ -8,8 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from ar_cli.domain.denials.appeals import AppealWindow
+from ar_cli.domain.denials.appeals import appeal_windows as domain_appeal_windows
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, FirstSight
+from ar_cli.store import denials_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import PatientRow, PayerAliasRow, PayerAppealWindowRow, PayerRow
 
@@ -68,10 +71,16 @@ def create_payer(rec: ChangeRecorder, new: FirstSight, now: datetime) -> PayerRo
 
 
 def appeal_windows(session: Session, payer_id: int) -> dict[int, int]:
-    rows = session.execute(select(PayerAppealWindowRow).where(
-        PayerAppealWindowRow.payer_id == payer_id)).scalars()
-    windows = {row.level: row.days for row in rows}
+    """Days per level as `payers list` shows them: the configured ones, else DESIGN.md's
+    default (every class)."""
+    windows = denials_repo.configured_windows(session, payer_id)
     return {level: windows.get(level, DEFAULT_APPEAL_WINDOW_DAYS) for level in (1, 2, 3, 4, 5)}
+
+
+def payer_appeal_windows(session: Session, payer: PayerRow) -> dict[int, AppealWindow]:
+    """The windows denial deadlines count with: the payer's class's, its configured
+    days replacing theirs (domain/denials/appeals.py)."""
+    return domain_appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
 
 
 def set_appeal_window(session: Session, payer_id: int, level: int, days: int) -> int | None:

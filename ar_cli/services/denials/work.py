@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ar_cli.domain.denials.appeals import appeal_windows, level_deadline, next_level, remittance_start
+from ar_cli.domain.denials.appeals import level_deadline, next_level, remittance_start
 from ar_cli.domain.claims.records import PATIENT, Claim
 from ar_cli.domain.denials.resolutions import (
     WORKABLE, DenialState, DenialStatus, Resolution, check_appeal, check_resolution, take_in_order,
@@ -71,7 +71,7 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         claim, rows = _selected(session, claim_number, line, statuses=(DenialStatus.OPEN, DenialStatus.UPHELD))
         payer = payers_repo.payer_by_id(session, rows[0].payer_id)
-        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+        windows = payers_repo.payer_appeal_windows(session, payer)
         levels = {row.id: check_appeal(_state(row)) for row in rows}
         done = Worked(claim_number=claim.claim_number, coverage=rows[0].responsibility, payer=payer.code,
                       denial_ids=[r.id for r in rows], status=DenialStatus.APPEALED.value)
@@ -125,7 +125,7 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
             ensure_period_open(session, posting_date)
             _move_money(session, rec, claim, rows, resolution, posting_date=posting_date, decided_on=decided_on,
                         actor=actor, done=done, waiver=waiver or "")
-        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+        windows = payers_repo.payer_appeal_windows(session, payer)
         for row in rows:
             before = row.status
             row.status = done.status

@@ -23,7 +23,7 @@ from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
-from ar_cli.store import Session, claims_repo
+from ar_cli.store import Session, claims_repo, payers_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
@@ -33,7 +33,6 @@ from ar_cli.store.queries.unapplied import (  # re-exported: era/parked.py and r
     open_amounts,
     opened_entry,
     opened_for_exception,
-    payer_code_of,
     trace_number_of,
     unapplied_rows,
 )
@@ -133,7 +132,8 @@ def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, cla
         raise InputError(f"--amount {cents_to_text(size)} is more than the {cents_to_text(abs(open_now))} "
                          f"still open on unapplied entry {opened.id}")
     applied = open_now if size is None else sign * size
-    payer_code = payer_code_of(session, opened.payer_id)
+    payer = payers_repo.payer_by_id(session, opened.payer_id) if opened.payer_id is not None else None
+    payer_code = payer.code if payer is not None else None
     rank = next((c.rank for c in claim.coverages if c.payer_id == opened.payer_id), None)
     if rank is None:
         raise InputError(f"claim {claim.claim_number} has no coverage with payer {payer_code or '(none)'}; "

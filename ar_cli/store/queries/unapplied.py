@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.store.payers_repo import payers_by_code
 from ar_cli.store.tables import PayerRow, RemittanceRow, UnappliedEntryRow
 
 # Entries that close money held (they point at an opened entry), not money held.
@@ -43,10 +44,6 @@ def opened_entry(session: Session, unapplied_id: int) -> UnappliedEntryRow:
     return row
 
 
-def payer_code_of(session: Session, payer_id: int | None) -> str | None:
-    return session.execute(select(PayerRow.code).where(PayerRow.id == payer_id)).scalar_one_or_none()
-
-
 def trace_number_of(session: Session, remittance_id: int | None) -> str:
     if remittance_id is None:
         return ""
@@ -63,7 +60,7 @@ def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool)
             .order_by(UnappliedEntryRow.id))
     if payer:
         code = payer.strip().upper()
-        if session.execute(select(PayerRow.id).where(PayerRow.code == code)).first() is None:
+        if not payers_by_code(session, [code]):
             raise NotFoundError(f"--payer: payer {payer.strip()!r} is not in the ledger")
         stmt = stmt.where(PayerRow.code == code)
     entries = session.execute(stmt).all()
