@@ -41,3 +41,73 @@ def test_imports_point_one_way(layer, path):
             assert top not in DOMAIN_FORBIDDEN, f"domain module {path.name} imports {name}"
         if top in FORBIDDEN_EVERYWHERE_BUT:
             assert layer in FORBIDDEN_EVERYWHERE_BUT[top], f"{path.name} ({layer}) imports {name}"
+
+
+# Only store/ speaks to the database (store/sql.py, store/queries/, the repositories): no
+# other module imports a database library, also not for annotations (`from ar_cli.store
+# import Session` under TYPE_CHECKING is the spelling). ar_cli/migrations may, being
+# Alembic's. Issue #15 item 2.
+DATABASE_LIBRARIES = {"sqlalchemy", "sqlmodel", "sqlite3"}
+SPEAK_SQL = ("store/", "migrations/")
+# Today's offenders, one line each, owned by the branch converting them: an entry goes
+# when its module moves its SQL into store/ (test_the_allow_list_shrinks says when).
+DATABASE_IMPORTS_ALLOWED = {
+    "reports/audit/anchor.py",             # verify
+    "reports/audit/posting_integrity.py",  # verify
+    "reports/audit/rows_check.py",         # verify
+    "reports/audit/verify.py",             # verify
+    "services/aging_snapshot.py",          # svc
+    "services/claims/corrections.py",      # svc
+    "services/codes.py",                   # svc
+    "services/denials/overturns.py",       # svc
+    "services/denials/rows.py",            # svc
+    "services/denials/work.py",            # svc
+    "services/era/parked.py",              # era
+    "services/nightly_runs.py",            # svc
+    "services/payers.py",                  # svc
+    "services/periods.py",                 # svc
+    "services/posting/manual.py",          # svc
+    "services/posting/patient_billing.py",  # svc
+    "services/posting/unapplied.py",       # svc
+    "services/settings.py",                # svc
+    "services/work_notes.py",              # svc
+}
+
+
+def _database_imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _imports(path)} & DATABASE_LIBRARIES
+
+
+def _outside_store():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if not relative.startswith(SPEAK_SQL):
+            yield relative, path
+
+
+@pytest.mark.parametrize("relative,path", list(_outside_store()), ids=lambda v: str(v).split("ar_cli/")[-1])
+def test_only_store_speaks_to_the_database(relative, path):
+    if relative in DATABASE_IMPORTS_ALLOWED:
+        return
+    found = _database_imports(path)
+    assert not found, (f"{relative} imports {', '.join(sorted(found))}: put its SQL in "
+                       "ar_cli/store/queries/ (store/sql.py), and annotate with ar_cli.store.Session")
+
+
+def test_the_allow_list_shrinks():
+    """An allowed module that no longer imports a database library leaves the list."""
+    stale = sorted(relative for relative in DATABASE_IMPORTS_ALLOWED
+                   if not (PACKAGE / relative).is_file() or not _database_imports(PACKAGE / relative))
+    assert not stale, f"take these off DATABASE_IMPORTS_ALLOWED: {', '.join(stale)}"
+
+
+def test_the_layer_check_can_fail(tmp_path):
+    """The check sees a database import in any spelling (plain, from, under TYPE_CHECKING)."""
+    for text in ("import sqlite3\n", "from sqlalchemy import select\n",
+                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlmodel import Session\n",
+                 "def f():\n    import sqlalchemy.orm\n"):
+        probe = tmp_path / "probe.py"
+        probe.write_text(text)
+        assert _database_imports(probe), text
+    probe.write_text("from ar_cli.store import Session\nfrom ar_cli.store.sql import sql_of\n")
+    assert not _database_imports(probe)

@@ -6,26 +6,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-
-from sqlalchemy import func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.reports.report import Column, Kind, Report
-from ar_cli.store.tables import LedgerEntryRow
+from ar_cli.store.queries.cash import payments_by_day
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 def cash_by_week(session: Session, as_of: date, *, weeks: int = 12) -> Report:
     """The `weeks` weeks (Monday to Sunday) ending with the one holding as_of."""
     last_monday = as_of - timedelta(days=as_of.weekday())
     first = last_monday - timedelta(weeks=weeks - 1)
-    le = LedgerEntryRow.__table__
-    stmt = (select(le.c.effective_date, le.c.responsibility, func.sum(le.c.amount))
-            .where(le.c.kind == "payment", le.c.effective_date >= first, le.c.effective_date <= as_of,
-                   le.c.posting_date <= as_of)
-            .group_by(le.c.effective_date, le.c.responsibility))
     sums: dict[date, dict[str, int]] = defaultdict(lambda: {"insurance": 0, "patient": 0})
-    for day, responsibility, amount in session.execute(stmt):
-        day = date.fromisoformat(day) if isinstance(day, str) else day
+    for day, responsibility, amount in payments_by_day(session, first=first, as_of=as_of):
         week = day - timedelta(days=day.weekday())
         sums[week]["insurance" if responsibility > 0 else "patient"] -= int(amount)  # a payment lowers what is owed
     rows = []

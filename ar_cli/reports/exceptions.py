@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ar_cli.domain.errors import InputError
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.exceptions import STATUSES
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import ExceptionRow, PayerRow, SourceFileRow
+from ar_cli.store.queries.exceptions import held_exceptions
 
 
 def exceptions_report(ledger: Ledger, *, status: str | None, kind: str | None) -> Report:
     if status and status not in STATUSES + ("all",):
         raise InputError(f"--status: {status!r} is not one of {', '.join(STATUSES)}, all")
     with ledger.read() as session:
-        stmt = (select(ExceptionRow, PayerRow.code, SourceFileRow.name)
-                .outerjoin(PayerRow, PayerRow.id == ExceptionRow.payer_id)
-                .outerjoin(SourceFileRow, SourceFileRow.id == ExceptionRow.source_file_id)
-                .order_by(ExceptionRow.id))
-        if status != "all":
-            stmt = stmt.where(ExceptionRow.status == (status or "open"))
-        if kind:
-            stmt = stmt.where(ExceptionRow.kind == kind)
-        rows = [{"id": str(e.id), "kind": e.kind, "status": e.status, "claim_number": e.claim_number,
-                 "payer": payer or "", "amount": e.amount, "summary": e.summary,
-                 "source": f"{name} {e.source_ref}".strip() if name else e.source_ref,
-                 "created": e.created_at.date()}
-                for e, payer, name in session.execute(stmt)]
+        held = held_exceptions(session, status=None if status == "all" else (status or "open"), kind=kind)
+        rows = [{"id": str(ex_id), "kind": ex_kind, "status": ex_status, "claim_number": number,
+                 "payer": payer or "", "amount": amount, "summary": summary,
+                 "source": f"{name} {ref}".strip() if name else ref,
+                 "created": created.date()}
+                for ex_id, ex_kind, ex_status, number, payer, amount, summary, name, ref, created in held]
     return Report(name="exceptions", title="Exceptions", columns=[
         Column(key="id", title="Id", kind=Kind.ID), Column(key="kind", title="Kind"),
         Column(key="status", title="Status"), Column(key="claim_number", title="Claim", kind=Kind.ID),

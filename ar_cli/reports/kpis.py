@@ -25,10 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-from sqlalchemy import case, func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from ar_cli.domain import kpis as formulas
 from ar_cli.domain.aging import GroupBy, parse_edges
@@ -36,8 +33,10 @@ from ar_cli.domain.kpis import Kpi, Measure
 from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.aging.report import AgingQuery, aging_report
 from ar_cli.reports.report import Column, Kind, Report
-from ar_cli.store.tables import ClaimRow, DenialRow, LedgerEntryRow, PayerRow, RemittanceRow
-from ar_cli.store.tables.payments import ClaimPaymentRow
+from ar_cli.store.queries import kpis as kpi_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,26 +80,13 @@ def kpi_report(session: Session, query: KpiQuery) -> KpiResult:
                      rows=_rows_report(rows.items) if query.rows else None)
 
 
-def _numbers(claim_ids: set[int], session: Session) -> dict[int, str]:
-    out: dict[int, str] = {}
-    ids = sorted(claim_ids)
-    for start in range(0, len(ids), 500):
-        out.update(session.execute(select(ClaimRow.id, ClaimRow.claim_number)
-                                   .where(ClaimRow.id.in_(ids[start:start + 500]))).all())
-    return out
-
-
 def _days_in_ar(session: Session, end: date, rows: _Rows) -> Kpi:
-    e = LedgerEntryRow.__table__
     since = end - timedelta(days=formulas.AR_WINDOW_DAYS - 1)
-    in_window = (e.c.kind == "charge") & (e.c.effective_date >= since) & (e.c.effective_date <= end)
-    stmt = (select(e.c.claim_id, func.sum(e.c.amount), func.sum(case((in_window, e.c.amount), else_=0)))
-            .where(e.c.posting_date <= end).group_by(e.c.claim_id))
-    per_claim = [(int(c), int(ar), int(ch)) for c, ar, ch in session.execute(stmt)]
+    per_claim = kpi_sql.ar_and_window_charges(session, end, since)
     ar = sum(a for _, a, _ in per_claim)
     charges = sum(c for _, _, c in per_claim)
     if rows.wanted:
-        numbers = _numbers({c for c, a, ch in per_claim if a or ch}, session)
+        numbers = kpi_sql.claim_numbers(session, {c for c, a, ch in per_claim if a or ch})
         for claim_id, balance, charged in per_claim:
             if balance or charged:
                 rows.add("days_in_ar", numbers[claim_id], cents_to_text(balance), cents_to_text(charged))
@@ -108,18 +94,8 @@ def _days_in_ar(session: Session, end: date, rows: _Rows) -> Kpi:
 
 
 def _collection(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
-    e = LedgerEntryRow.__table__
-
-    def total(kind: str):
-        return func.coalesce(func.sum(case((e.c.kind == kind, e.c.amount), else_=0)), 0)
-
-    stmt = (select(ClaimRow.claim_number, total("charge"), total("payment"), total("refund"), total("contractual"))
-            .join(ClaimRow, ClaimRow.id == e.c.claim_id)
-            .where(ClaimRow.first_service_date >= query.start, ClaimRow.first_service_date <= query.end,
-                   e.c.posting_date <= query.end)
-            .group_by(ClaimRow.claim_number).order_by(ClaimRow.claim_number))
     charges = payments = refunds = contractual = 0
-    for number, charged, paid, refunded, written in session.execute(stmt):
+    for number, charged, paid, refunded, written in kpi_sql.cohort_totals(session, query.start, query.end):
         # Signs: a payment or contractual entry lowers what is owed (negative); a refund raises it.
         charged, paid, refunded, written = int(charged), -int(paid), int(refunded), -int(written)
         charges, payments, refunds, contractual = (charges + charged, payments + paid, refunds + refunded,
@@ -132,43 +108,25 @@ def _collection(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
 
 
 def _adjudication(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
-    p, r = ClaimPaymentRow.__table__, RemittanceRow.__table__
-    # The first among the claim payments posted by `end`: one posted later (even for a
-    # check dated in the range) is not part of the range's figures.
-    first_ids = (select(func.min(p.c.id)).join(r, r.c.id == p.c.remittance_id)
-                 .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.responsibility == 1,
-                        r.c.posting_date <= query.end)
-                 .group_by(p.c.claim_id))
-    firsts = session.execute(
-        select(p.c.id, p.c.claim_number, p.c.charge, p.c.paid, p.c.patient_responsibility)
-        .join(r, r.c.id == p.c.remittance_id)
-        .where(p.c.id.in_(first_ids), r.c.effective_date >= query.start, r.c.effective_date <= query.end)
-        .order_by(p.c.claim_number)).all()
-    denied: dict[int, int] = {}
-    ids = [row.id for row in firsts]
-    d = DenialRow.__table__
-    for start in range(0, len(ids), 500):
-        for payment_id, amount in session.execute(
-                select(d.c.claim_payment_id, func.sum(d.c.amount))
-                .where(d.c.claim_payment_id.in_(ids[start:start + 500])).group_by(d.c.claim_payment_id)):
-            denied[int(payment_id)] = int(amount)
+    firsts = kpi_sql.first_adjudications(session, query.start, query.end)
+    denied = kpi_sql.denied_by_payment(session, [row[0] for row in firsts])
     adjudicated = denied_claims = denied_money = charged = resolved = 0
-    for row in firsts:
-        if row.paid == 0 and row.id not in denied and row.patient_responsibility > 0:
-            rows.add("denial_rate", row.claim_number, "0", "0", "left out: zero pay, patient responsibility only")
+    for payment_id, claim_number, charge, paid, patient_responsibility in firsts:
+        if paid == 0 and payment_id not in denied and patient_responsibility > 0:
+            rows.add("denial_rate", claim_number, "0", "0", "left out: zero pay, patient responsibility only")
             continue
         adjudicated += 1
-        charged += row.charge
-        if row.id in denied:
+        charged += charge
+        if payment_id in denied:
             denied_claims += 1
-            denied_money += denied[row.id]
-        elif row.paid > 0:
+            denied_money += denied[payment_id]
+        elif paid > 0:
             resolved += 1
-        is_denied = row.id in denied
-        rows.add("denial_rate", row.claim_number, "1" if is_denied else "0", "1")
-        rows.add("denial_rate_money", row.claim_number, cents_to_text(denied.get(row.id, 0)),
-                 cents_to_text(row.charge))
-        rows.add("first_pass_resolution_rate", row.claim_number, "1" if not is_denied and row.paid > 0 else "0",
+        is_denied = payment_id in denied
+        rows.add("denial_rate", claim_number, "1" if is_denied else "0", "1")
+        rows.add("denial_rate_money", claim_number, cents_to_text(denied.get(payment_id, 0)),
+                 cents_to_text(charge))
+        rows.add("first_pass_resolution_rate", claim_number, "1" if not is_denied and paid > 0 else "0",
                  "1")
     return [formulas.denial_rate(denied_claims=denied_claims, adjudicated=adjudicated),
             formulas.denial_rate_money(denied=denied_money, charged=charged),
@@ -187,19 +145,8 @@ def _ar_over(session: Session, end: date, rows: _Rows) -> Kpi:
 
 
 def _days_to_payment(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
-    p, r = ClaimPaymentRow.__table__, RemittanceRow.__table__
-    paid_on = func.coalesce(r.c.payment_date, r.c.effective_date)
-    firsts = (select(p.c.claim_id, p.c.payer_id, func.min(paid_on).label("paid_on"))
-              .join(r, r.c.id == p.c.remittance_id)
-              .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.paid > 0,
-                     r.c.posting_date <= query.end)
-              .group_by(p.c.claim_id, p.c.payer_id).subquery())
-    stmt = (select(PayerRow.code, ClaimRow.claim_number, ClaimRow.billed_date, firsts.c.paid_on)
-            .join(ClaimRow, ClaimRow.id == firsts.c.claim_id).join(PayerRow, PayerRow.id == firsts.c.payer_id)
-            .where(firsts.c.paid_on >= query.start, firsts.c.paid_on <= query.end)
-            .order_by(PayerRow.code, ClaimRow.claim_number))
     per_payer: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for payer, number, billed, paid_on_day in session.execute(stmt):
+    for payer, number, billed, paid_on_day in kpi_sql.first_payments(session, query.start, query.end):
         days = (paid_on_day - billed).days
         per_payer[payer][0] += days
         per_payer[payer][1] += 1

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store import payers_repo
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import ClaimBalanceRow, CoverageRow, PayerRow
+from ar_cli.store.queries import payer_reports
 
 
 def payers_report(ledger: Ledger) -> Report:
     with ledger.read() as session:
-        claims = dict(session.execute(select(CoverageRow.payer_id, func.count())
-                                      .group_by(CoverageRow.payer_id)).all())
-        owed = dict(session.execute(
-            select(CoverageRow.payer_id, func.sum(ClaimBalanceRow.balance))
-            .join(ClaimBalanceRow, (ClaimBalanceRow.claim_id == CoverageRow.claim_id)
-                  & (ClaimBalanceRow.responsibility == CoverageRow.rank))
-            .group_by(CoverageRow.payer_id)).all())
+        claims = payer_reports.claims_covered(session)
+        owed = payer_reports.owed_now(session)
         rows = []
-        for payer in session.execute(select(PayerRow).order_by(PayerRow.code)).scalars():
-            windows = payers_repo.appeal_windows(session, payer.id)
+        for payer_id, code, name, klass, filing_count, filing_unit in payer_reports.payer_list(session):
+            windows = payers_repo.appeal_windows(session, payer_id)
             rows.append({
-                "code": payer.code, "name": payer.name, "financial_class": payer.financial_class,
-                "timely_filing": f"{payer.timely_filing_count}{payer.timely_filing_unit}",
+                "code": code, "name": name, "financial_class": klass,
+                "timely_filing": f"{filing_count}{filing_unit}",
                 "appeal_windows": " ".join(f"{lvl}={days}" for lvl, days in windows.items() if lvl <= 3),
-                "aliases": " ".join(a for a in payers_repo.aliases_of(session, payer.id) if a != payer.code),
-                "claims": int(claims.get(payer.id, 0)), "owed": int(owed.get(payer.id) or 0)})
+                "aliases": " ".join(a for a in payers_repo.aliases_of(session, payer_id) if a != code),
+                "claims": claims.get(payer_id, 0), "owed": owed.get(payer_id, 0)})
     return Report(name="payers", title="Payers", columns=[
         Column(key="code", title="Code", kind=Kind.ID), Column(key="name", title="Name"),
         Column(key="financial_class", title="Class"), Column(key="timely_filing", title="Filing limit"),

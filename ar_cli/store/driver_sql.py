@@ -1,4 +1,8 @@
-"""Reads and writes on the bulk paths in the driver's own SQL.
+"""DEPRECATED: store/sql.py is the one way to speak SQL. This module stays only while
+services/era/poster.py (branch `era` is splitting it) still calls `executemany`; it goes
+when that file moves to store/sql.py.
+
+Reads and writes on the bulk paths in the driver's own SQL.
 
 Posting reads claims, balances and denials a batch of a thousand claims at a time.
 Through SQLAlchemy each batch compiled an IN list of a thousand parameters and
@@ -14,15 +18,24 @@ any other `?`); dates come back as ISO text on SQLite and as dates on PostgreSQL
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ar_cli.store import reads
+from ar_cli.store.sql import day
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-CHUNK = reads.CHUNK
+CHUNK = 5000  # keys per statement in `rows_in`
+
+
+def _keys_in(dialect: str) -> str:
+    return "IN (SELECT value FROM json_each(?))" if dialect == "sqlite" else "= ANY(?)"
+
+
+def _key_list(dialect: str, keys: Iterable[Any]) -> Any:
+    return json.dumps(list(keys)) if dialect == "sqlite" else list(keys)
 
 
 def dialect(session: Session) -> str:
@@ -49,18 +62,18 @@ def rows(session: Session, sql: str, params: Sequence = ()) -> list[tuple]:
 
 def rows_in(session: Session, sql: str, keys: Iterable, params: Sequence = ()) -> list[tuple]:
     """Rows of `sql` for the keys, `IN_KEYS` standing for "is one of them" (its
-    parameter comes first; spelled by store/reads.py, one mechanism for every reader),
+    parameter comes first),
     in chunks so that a statement stays small."""
     wanted = sorted(set(keys))
     name = dialect(session)
-    text = sql.replace("IN_KEYS", reads.keys_in(name, "?"))
+    text = sql.replace("IN_KEYS", _keys_in(name))
     found: list[tuple] = []
     for start in range(0, len(wanted), CHUNK):
-        found.extend(rows(session, text, (reads.key_list(name, wanted[start:start + CHUNK]), *params)))
+        found.extend(rows(session, text, (_key_list(name, wanted[start:start + CHUNK]), *params)))
     return found
 
 
-as_date = reads.day  # ISO text (SQLite) or a date (PostgreSQL) → a date
+as_date = day  # ISO text (SQLite) or a date (PostgreSQL) → a date
 
 
 def executemany(session: Session, sql: str, params: list[tuple]) -> None:

@@ -1,5 +1,5 @@
 """`queue` on a SQLite file reads it with sqlite3 alone (reports/queue/from_file.py): the same
-statements through store/reads.py's sqlite3 adapter, so its output is byte for byte the
+statements through store/sql.py over a sqlite3 connection, so its output is byte for byte the
 usual path's; anything the read-only opener does not vouch for goes the usual way, with
 the usual messages and exit codes."""
 
@@ -15,7 +15,7 @@ import pytest
 from ar_cli.reports.queue import from_file as queue_file
 from ar_cli.reports.queue.report import read_queue
 from ar_cli.reports.queue.build import QueueFilter
-from ar_cli.store.reads import SessionReads, SqliteReads
+from ar_cli.store.sql import sql_of
 from conftest import REPO
 from support import files_that_are_not_ledgers, set_schema_revision
 
@@ -118,8 +118,8 @@ def test_both_adapters_read_the_same_items(worked):
             for flt in (QueueFilter(limit=None, include_hidden=True), QueueFilter(limit=10),
                         QueueFilter(limit=None, assignee="maria"), QueueFilter(limit=None, category="bundling")):
                 with ledger.read() as session:
-                    usual = read_queue(SessionReads(session), flt, as_of=as_of)
-                fast = read_queue(SqliteReads(con), flt, as_of=as_of)
+                    usual = read_queue(sql_of(session), flt, as_of=as_of)
+                fast = read_queue(sql_of(con), flt, as_of=as_of)
                 assert fast == usual, (as_of, flt)
     finally:
         con.close()

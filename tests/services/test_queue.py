@@ -320,7 +320,7 @@ def test_filing_limits_in_months_end_where_the_domain_says(ledger, months):
     """Month ends: 31 Jan + 1 month is 28 or 29 Feb, as TimelyFiling.deadline has it."""
     from sqlalchemy import text
 
-    from ar_cli.reports.queue.scored_sql import Dialect
+    from ar_cli.store.queries.queue_scoring import Dialect
 
     with ledger.read() as session:
         d = Dialect(session.get_bind().dialect.name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.aging import AgedSum, BucketEdges, parse_edges
 from ar_cli.domain.settings import SETTINGS
@@ -27,6 +27,7 @@ from ar_cli.reports.aging.layout import (  # noqa: F401 - Aging, AgingQuery: the
     summary_serves,
 )
 from ar_cli.store.queries import aging as aging_sql
+from ar_cli.store.queries import lookups
 from ar_cli.store.read_only import read_only
 from ar_cli.store.sql import Sql, sql_of
 
@@ -48,8 +49,7 @@ def aging_from_file(path: Path, query: AgingQuery) -> Aging | None:
     """The aging of the SQLite ledger file at `path` read with sqlite3 alone (no
     SQLAlchemy to import: most of `ar-cli aging`'s start-up), by the same builder and the
     same SQL as `aging_report`, when the open-balance summary serves it (as of a date with
-    nothing posted after it; finding a `--payer` by code, alias or name is
-    store/payers_repo's rule, not repeated here). None for anything else, or when the file
+    nothing posted after it, and no `--payer`). None for anything else, or when the file
     is not a ledger store/read_only.py vouches for: the caller opens the ledger the usual way."""
     if not summary_serves(query) or query.payer:
         return None
@@ -67,7 +67,7 @@ def aging_from_file(path: Path, query: AgingQuery) -> Aging | None:
 def resolve_edges(source: Session | Sql, edges: BucketEdges | None) -> BucketEdges:
     if edges is not None:
         return edges
-    stored = aging_sql.stored_setting(sql_of(source), BUCKETS_SETTING)
+    stored = lookups.stored_setting(sql_of(source), BUCKETS_SETTING)
     return parse_edges(SETTINGS[BUCKETS_SETTING].default if stored is None else stored,
                        option=f"config {BUCKETS_SETTING}")
 
@@ -83,20 +83,10 @@ def aging_sums(source: Session | Sql, query: AgingQuery, edges: BucketEdges) -> 
     db = sql_of(source)
     from_entries = needs_entries(db, query.as_of)
     rows = aging_sql.aged_rows(db, basis=query.basis, group_by=query.group_by, party=query.party, edges=edges,
-                               as_of=query.as_of, payer_id=_payer_id(source, query.payer),
+                               as_of=query.as_of, payer_id=lookups.payer_id(db, query.payer) if query.payer else None,
                                financial_class=query.financial_class, min_balance=query.min_balance,
                                from_entries=from_entries)
     return aged_sums(rows, query, edges), from_entries
-
-
-def _payer_id(source: Any, key: str | None) -> int | None:
-    """The payer a `--payer` names (code, alias or name: store/payers_repo's rule), read
-    through the opened ledger's session."""
-    if not key:
-        return None
-    from ar_cli.store.payers_repo import find_payer
-
-    return find_payer(source, key).id
 
 
 def snapshot_measure(session: Session, as_of: date, edges: BucketEdges) -> list[AgedSum]:

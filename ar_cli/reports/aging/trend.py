@@ -11,16 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-
-from sqlalchemy import func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.aging import CREDIT_BUCKET, OVER_DAYS, BucketEdges, parse_edges, share
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import format_money
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store.payers_repo import find_payer
-from ar_cli.store.tables import AgingSnapshotRow
+from ar_cli.store.queries import aging as aging_sql
+from ar_cli.store.sql import sql_of
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 class Period(StrEnum):
@@ -68,14 +70,8 @@ class Trend:
 def aging_trend(session: Session, query: TrendQuery) -> Trend:
     if query.start and query.end and query.start > query.end:
         raise InputError("--from is after --to")
-    snap = AgingSnapshotRow.__table__
-    in_range = []
-    if query.start:
-        in_range.append(snap.c.as_of >= query.start)
-    if query.end:
-        in_range.append(snap.c.as_of <= query.end)
-    taken = session.execute(select(snap.c.as_of, snap.c.bucket_edges).where(*in_range).distinct()
-                            .order_by(snap.c.as_of)).all()
+    db = sql_of(session)
+    taken = aging_sql.snapshot_dates(db, start=query.start, end=query.end)
     edges = query.edges
     if edges is None and taken:
         edges = parse_edges(taken[-1][1], option="snapshot bucket edges")
@@ -83,15 +79,12 @@ def aging_trend(session: Session, query: TrendQuery) -> Trend:
     by_date = {as_of: TrendPoint(period=period_of(as_of, query.period), as_of=as_of, amounts=[0] * edges.count)
                for as_of, text in taken if text == edges.text()} if edges else {}
     skipped = len({as_of for as_of, _ in taken} - set(by_date))
-    payer_code = None
-    sums = (select(snap.c.as_of, snap.c.bucket, func.sum(snap.c.amount))
-            .where(*in_range, snap.c.bucket_edges == (edges.text() if edges else ""))
-            .group_by(snap.c.as_of, snap.c.bucket))
+    payer_code = payer_id = None
     if query.payer:
         payer = find_payer(session, query.payer)
-        payer_code = payer.code
-        sums = sums.where(snap.c.payer_id == payer.id)
-    for as_of, bucket, amount in session.execute(sums):
+        payer_code, payer_id = payer.code, payer.id
+    for as_of, bucket, amount in aging_sql.snapshot_sums(db, start=query.start, end=query.end,
+                                                         edges=edges.text() if edges else "", payer_id=payer_id):
         point = by_date.get(as_of)
         if point is None:
             continue

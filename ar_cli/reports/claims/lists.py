@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import and_, case, func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import responsibility_name
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.claims.timeline import claim_timeline
 from ar_cli.store import claims_repo
 from ar_cli.store.payers_repo import find_payer
-from ar_cli.store.tables import (
-    ClaimBalanceRow,
-    ClaimLineRow,
-    ClaimRow,
-    CoverageRow,
-    LedgerEntryRow,
-    NoteRow,
-    PatientRow,
-    PayerRow,
-    SourceFileRow,
-)
+from ar_cli.store.queries import claims as claim_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 CLAIM_STATUSES = ("billed", "partially_paid", "paid", "denied", "appealed", "credit", "closed")
 
@@ -52,42 +43,13 @@ class ClaimFilter:
 
 
 def claims_list(session: Session, flt: ClaimFilter) -> Report:
-    charges = (select(ClaimLineRow.claim_id, func.sum(ClaimLineRow.charge).label("charge"))
-               .group_by(ClaimLineRow.claim_id).subquery())
-    balances = (select(ClaimBalanceRow.claim_id,
-                       func.sum(case((ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance),
-                                     else_=0)).label("insurance"),
-                       func.sum(case((ClaimBalanceRow.responsibility == 0, ClaimBalanceRow.balance),
-                                     else_=0)).label("patient"))
-                .group_by(ClaimBalanceRow.claim_id).subquery())
-    primary = CoverageRow.__table__.alias("primary_cov")
-    stmt = (select(ClaimRow.claim_number, PatientRow.account, PatientRow.last_name,
-                   PatientRow.first_name, PayerRow.code, ClaimRow.first_service_date,
-                   ClaimRow.billed_date, charges.c.charge, balances.c.insurance,
-                   balances.c.patient, ClaimRow.status)
-            .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
-            .join(charges, charges.c.claim_id == ClaimRow.id)
-            .outerjoin(balances, balances.c.claim_id == ClaimRow.id)
-            .outerjoin(primary, and_(primary.c.claim_id == ClaimRow.id, primary.c.rank == 1))
-            .outerjoin(PayerRow, PayerRow.id == primary.c.payer_id)
-            .order_by(ClaimRow.first_service_date, ClaimRow.claim_number))
-    if flt.payer:
-        payer = find_payer(session, flt.payer)
-        stmt = stmt.where(ClaimRow.id.in_(select(CoverageRow.claim_id).where(CoverageRow.payer_id == payer.id)))
-    if flt.status:
-        stmt = stmt.where(ClaimRow.status == flt.status)
-    if flt.patient:
-        stmt = stmt.where(PatientRow.account == flt.patient)
-    if flt.service_from:
-        stmt = stmt.where(ClaimRow.first_service_date >= flt.service_from)
-    if flt.service_to:
-        stmt = stmt.where(ClaimRow.first_service_date <= flt.service_to)
-    if flt.limit:
-        stmt = stmt.limit(flt.limit)
+    listed = claim_sql.claim_list(session, payer_id=find_payer(session, flt.payer).id if flt.payer else None,
+                                  status=flt.status, patient=flt.patient, service_from=flt.service_from,
+                                  service_to=flt.service_to, limit=flt.limit)
     rows = []
     totals = {"claim_number": "Total", "charge": 0, "insurance_balance": 0, "patient_balance": 0}
     for (number, account, last, first, payer_code, service, billed, charge, insurance, patient,
-         status) in session.execute(stmt):
+         status) in listed:
         row = {"claim_number": number, "patient_account": account,
                "patient_name": f"{last}, {first}" if first else last, "payer": payer_code or "self-pay",
                "service_date": service, "billed_date": billed, "charge": int(charge or 0),
@@ -150,19 +112,16 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
                "service_to": l.service_to, "charge": l.charge} for l in claim.lines])
     line_numbers = {l.id: l.line_number for l in claim.lines}
     entry_rows = []
-    for entry, payer_code, source_name in session.execute(
-            select(LedgerEntryRow, PayerRow.code, SourceFileRow.name)
-            .outerjoin(PayerRow, PayerRow.id == LedgerEntryRow.payer_id)
-            .outerjoin(SourceFileRow, SourceFileRow.id == LedgerEntryRow.source_file_id)
-            .where(LedgerEntryRow.claim_id == claim.id).order_by(LedgerEntryRow.id)):
-        code = "-".join(p for p in (entry.adjustment_group, entry.reason_code) if p)
+    for (entry_id, posted, effective, line_id, responsibility, kind, group, reason, payer_code, amount,
+         source_name, source_ref, created_by, reverses_id) in claim_sql.claim_entries(session, claim.id):
+        code = "-".join(p for p in (group, reason) if p)
         entry_rows.append({
-            "id": str(entry.id), "posted": entry.posting_date, "effective": entry.effective_date,
-            "line": line_numbers.get(entry.line_id), "owed_by": responsibility_name(entry.responsibility),
-            "kind": entry.kind, "code": code, "payer": payer_code or "",
-            "amount": entry.amount,
-            "source": f"{source_name} {entry.source_ref}".strip() if source_name else f"user {entry.created_by}",
-            "reverses": str(entry.reverses_id) if entry.reverses_id else ""})
+            "id": str(entry_id), "posted": posted, "effective": effective,
+            "line": line_numbers.get(line_id), "owed_by": responsibility_name(responsibility),
+            "kind": kind, "code": code, "payer": payer_code or "",
+            "amount": amount,
+            "source": f"{source_name} {source_ref}".strip() if source_name else f"user {created_by}",
+            "reverses": str(reverses_id) if reverses_id else ""})
     entries = Report(name="entries", title="Ledger entries", columns=[
         Column(key="id", title="Entry", kind=Kind.ID), Column(key="posted", title="Posted", kind=Kind.DATE),
         Column(key="effective", title="Effective", kind=Kind.DATE), Column(key="line", title="Line", kind=Kind.INT),
@@ -178,8 +137,7 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
         rows=balance_rows, totals={"owed_by": "Total", "balance": sum(r["balance"] for r in balance_rows)})
     notes = Report(name="notes", title="Notes", columns=[
         Column(key="at", title="When"), Column(key="by", title="By"), Column(key="text", title="Note")],
-        rows=[{"at": n.created_at.strftime("%Y-%m-%d %H:%M"), "by": n.created_by, "text": n.text}
-              for n in session.execute(select(NoteRow).where(NoteRow.claim_id == claim.id)
-                                       .order_by(NoteRow.id)).scalars()])
+        rows=[{"at": at.strftime("%Y-%m-%d %H:%M"), "by": by, "text": text}
+              for at, by, text in claim_sql.claim_notes(session, claim.id)])
     return ClaimDetail(header=header, coverages=coverages, lines=lines, entries=entries,
                        balances=balances, notes=notes, timeline=claim_timeline(session, claim.id))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-
-from sqlalchemy import select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import responsibility_name
 from ar_cli.reports.report import Column, Kind, Report
-from ar_cli.store.tables import DenialRow, FollowUpRow, LedgerEntryRow, NoteRow, PayerRow, SourceFileRow, UserRow
+from ar_cli.store.queries import timeline as timeline_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 COLUMNS = [
     Column(key="date", title="Date", kind=Kind.DATE),
@@ -30,13 +31,9 @@ _ORDER = {"charge": 0, "posting": 1, "denial": 2, "note": 3, "follow-up": 4}
 
 def claim_timeline(session: Session, claim_id: int) -> Report:
     rows: list[dict] = []
-    payers = dict(session.execute(select(PayerRow.id, PayerRow.code)).all())
+    payers = timeline_sql.payer_codes(session)
     sums: dict[tuple, int] = defaultdict(int)
-    for posted, kind, resp, payer_id, amount, source, created_by in session.execute(
-            select(LedgerEntryRow.effective_date, LedgerEntryRow.kind, LedgerEntryRow.responsibility,
-                   LedgerEntryRow.payer_id, LedgerEntryRow.amount, SourceFileRow.name, LedgerEntryRow.created_by)
-            .outerjoin(SourceFileRow, SourceFileRow.id == LedgerEntryRow.source_file_id)
-            .where(LedgerEntryRow.claim_id == claim_id).order_by(LedgerEntryRow.id)):
+    for posted, kind, resp, payer_id, amount, source, created_by in timeline_sql.entries(session, claim_id):
         sums[(posted, kind, resp, payers.get(payer_id, ""), source or f"user {created_by}")] += amount
     for (posted, kind, resp, payer, source), amount in sums.items():
         if amount == 0 and kind == "transfer":
@@ -45,21 +42,20 @@ def claim_timeline(session: Session, claim_id: int) -> Report:
         rows.append({"date": posted, "event": "charge" if kind == "charge" else "posting", "by": source,
                      "detail": f"{kind} on the {whose}" + (f" ({payer})" if payer and kind != "charge" else ""),
                      "amount": amount})
-    for denial in session.execute(select(DenialRow).where(DenialRow.claim_id == claim_id)
-                                  .order_by(DenialRow.id)).scalars():
-        deadline = f", appeal by {denial.appeal_deadline.isoformat()}" if denial.appeal_deadline else ""
-        rows.append({"date": denial.denied_on, "event": "denial", "by": payers.get(denial.payer_id, ""),
-                     "detail": f"{denial.adjustment_group}-{denial.reason_code} {denial.category.replace('_', ' ')}"
-                               f" ({denial.status}{deadline})", "amount": denial.amount})
-    for note in session.execute(select(NoteRow).where(NoteRow.claim_id == claim_id).order_by(NoteRow.id)).scalars():
-        rows.append({"date": _day(note.created_at), "event": "note", "by": note.created_by, "detail": note.text,
+    for denied_on, payer_id, group, reason, category, status, appeal_by, amount in timeline_sql.denials(
+            session, claim_id):
+        deadline = f", appeal by {appeal_by.isoformat()}" if appeal_by else ""
+        rows.append({"date": denied_on, "event": "denial", "by": payers.get(payer_id, ""),
+                     "detail": f"{group}-{reason} {category.replace('_', ' ')}"
+                               f" ({status}{deadline})", "amount": amount})
+    for created_at, created_by, text in timeline_sql.notes(session, claim_id):
+        rows.append({"date": _day(created_at), "event": "note", "by": created_by, "detail": text,
                      "amount": None})
-    users = dict(session.execute(select(UserRow.id, UserRow.name)).all())
-    for follow in session.execute(select(FollowUpRow).where(FollowUpRow.claim_id == claim_id)
-                                  .order_by(FollowUpRow.id)).scalars():
-        who = f" for {users[follow.assigned_user_id]}" if follow.assigned_user_id in users else ""
-        rows.append({"date": _day(follow.created_at), "event": "follow-up", "by": follow.created_by,
-                     "detail": f"on {follow.due_on.isoformat()}{who}: {follow.action} ({follow.status})",
+    users = timeline_sql.user_names(session)
+    for created_at, created_by, user_id, due_on, action, status in timeline_sql.follow_ups(session, claim_id):
+        who = f" for {users[user_id]}" if user_id in users else ""
+        rows.append({"date": _day(created_at), "event": "follow-up", "by": created_by,
+                     "detail": f"on {due_on.isoformat()}{who}: {action} ({status})",
                      "amount": None})
     rows.sort(key=lambda r: (r["date"], _ORDER[r["event"]]))
     return Report(name="timeline", title="Timeline", columns=COLUMNS, rows=rows)

@@ -14,20 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
-from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.payers import TimelyFiling
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store.payer_answers import answer_days
-from ar_cli.store.tables import (
-    ClaimBalanceRow, ClaimLineRow, ClaimRow, CoverageRow, DenialRow, NoteRow, PayerRow,
-)
+from ar_cli.store.queries import denial_reports as denial_sql
 
-_WORKABLE = [s.value for s in WORKABLE]
-_RESUBMIT = [c.value for c in DenialCategory if c.resubmittable]
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 def flag_rows(session: Session, *, as_of: date, due_within: int, idle_days: int, filing_within: int) -> list[dict]:
@@ -43,20 +37,9 @@ def _flag(flag: str, claim: str, line, payer: str, amount: int, due: date | None
             "amount": amount, "due": due, "reason": reason}
 
 
-def _denials(session: Session, *where):
-    d = DenialRow
-    return session.execute(
-        select(d, ClaimRow.claim_number, PayerRow.code, ClaimLineRow.line_number)
-        .join(ClaimRow, ClaimRow.id == d.claim_id).outerjoin(PayerRow, PayerRow.id == d.payer_id)
-        .outerjoin(ClaimLineRow, ClaimLineRow.id == d.line_id).where(*where).order_by(d.id)).all()
-
-
 def _appeals_due(session: Session, as_of: date, within: int) -> list[dict]:
     found = []
-    appealable = [c.value for c in DenialCategory if c.appealable]
-    for row, claim, payer, line in _denials(
-            session, DenialRow.status.in_((DenialStatus.OPEN.value, DenialStatus.UPHELD.value)),
-            DenialRow.category.in_(appealable), DenialRow.appeal_deadline.is_not(None), DenialRow.denied_on <= as_of):
+    for row, claim, payer, line in denial_sql.appealable_denials(session, as_of=as_of):
         left = (row.appeal_deadline - as_of).days
         if 0 <= left <= within:
             found.append(_flag("appeal_due", claim, line, payer or "", row.amount - row.overturned_amount,
@@ -68,18 +51,14 @@ def _appeals_due(session: Session, as_of: date, within: int) -> list[dict]:
 def appeals_passed(session: Session, *, since: date, as_of: date) -> list[str]:
     """Denials (claim:denial) still open to appeal whose deadline fell in [since, as_of):
     after a gap in the nightly runs these passed without ever being flagged as due."""
-    appealable = [c.value for c in DenialCategory if c.appealable]
-    return [f"{claim}:{row.id}" for row, claim, _payer, _line in _denials(
-        session, DenialRow.status.in_((DenialStatus.OPEN.value, DenialStatus.UPHELD.value)),
-        DenialRow.category.in_(appealable), DenialRow.appeal_deadline >= since,
-        DenialRow.appeal_deadline < as_of, DenialRow.denied_on <= as_of)]
+    return [f"{claim}:{row.id}" for row, claim, _payer, _line in denial_sql.appealable_denials(
+        session, as_of=as_of, deadline_from=since, deadline_before=as_of)]
 
 
 def _no_action(session: Session, as_of: date, idle_days: int) -> list[dict]:
-    notes = dict(session.execute(select(NoteRow.claim_id, func.max(NoteRow.created_at)).group_by(NoteRow.claim_id)).all())
+    notes = denial_sql.last_note_by_claim(session)
     found = []
-    for row, claim, payer, line in _denials(session, DenialRow.status == DenialStatus.OPEN.value,
-                                            DenialRow.denied_on <= as_of):
+    for row, claim, payer, line in denial_sql.open_denials(session, as_of=as_of):
         last = row.last_action_on or row.denied_on
         noted = notes.get(row.claim_id)
         if noted is not None and noted.date() > last and noted.date() <= as_of:
@@ -94,29 +73,21 @@ def _no_action(session: Session, as_of: date, idle_days: int) -> list[dict]:
 
 def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
     # Money each coverage still holds per claim, and when each payer first answered it.
-    holding = {(c, r): int(b) for c, r, b in session.execute(
-        select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
-        .where(ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance > 0))}
+    holding = denial_sql.insurance_holding(session)
     if not holding:
         return []
     # A payer answered when one of its claim payments posted: store/payer_answers.py, the
     # definition the work queue's "no response" reads too. Its first answer here.
     answered = {key: days[0] for key, days in answer_days(session, {c for c, _ in holding}).items()}
     resubmit = defaultdict(list)
-    for row, claim, payer, line in _denials(session, DenialRow.status.in_(_WORKABLE),
-                                            DenialRow.category.in_(_RESUBMIT)):
+    for row, claim, payer, line in denial_sql.resubmittable_denials(session):
         resubmit[(row.claim_id, row.responsibility)].append(row)
     coverages = defaultdict(dict)
-    for claim_id, rank, payer_id, code, count, unit in session.execute(
-            select(CoverageRow.claim_id, CoverageRow.rank, PayerRow.id, PayerRow.code, PayerRow.timely_filing_count,
-                   PayerRow.timely_filing_unit).join(PayerRow, PayerRow.id == CoverageRow.payer_id)):
+    for claim_id, rank, payer_id, code, count, unit in denial_sql.coverage_filing_limits(session):
         coverages[claim_id][rank] = (payer_id, code, TimelyFiling(count=count, unit=unit))
     lines = defaultdict(list)
     numbers = {}
-    for claim_id, number, line_id, line_number, service_to in session.execute(
-            select(ClaimRow.id, ClaimRow.claim_number, ClaimLineRow.id, ClaimLineRow.line_number,
-                   ClaimLineRow.service_to).join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-            .where(ClaimRow.status != "closed")):
+    for claim_id, number, line_id, line_number, service_to in denial_sql.open_claim_lines(session):
         lines[claim_id].append((line_id, line_number, service_to))
         numbers[claim_id] = number
     found = []

@@ -3,21 +3,20 @@ denials, and the facts trends and flags are computed from. Read-only."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
-from sqlmodel import Session
-
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.appeals import appeal_windows
 from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store import claims_repo, denials_repo
 from ar_cli.store.payers_repo import find_payer
-from ar_cli.store.tables import ClaimLineRow, ClaimPaymentRow, ClaimRow, DenialRow, PayerRow, RemittanceRow
+from ar_cli.store.queries import denial_reports as denial_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 #: `--status` words: one status, `workable` (open, appealed, upheld: the default) or `all`.
 STATUS_CHOICES = ("workable", "all", *(s.value for s in DenialStatus))
@@ -52,23 +51,11 @@ def parse_status(text: str) -> str:
 
 def denial_rows(session: Session, flt: DenialFilter, *, claim_id: int | None = None) -> list[dict]:
     """One dict per denial, sorted by money at stake (largest first), then age."""
-    d, c, p, ln = DenialRow, ClaimRow, PayerRow, ClaimLineRow
-    stmt = (select(d, c.claim_number, p.code, ln.line_number, RemittanceRow.trace_number)
-            .join(c, c.id == d.claim_id).outerjoin(p, p.id == d.payer_id)
-            .outerjoin(ln, ln.id == d.line_id).outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id)
-            .where(d.denied_on <= flt.as_of))
-    if claim_id is not None:
-        stmt = stmt.where(d.claim_id == claim_id)
-    if flt.category:
-        stmt = stmt.where(d.category == flt.category)
-    if flt.payer:
-        stmt = stmt.where(d.payer_id == find_payer(session, flt.payer).id)
-    if flt.status == "workable":
-        stmt = stmt.where(d.status.in_([s.value for s in WORKABLE]))
-    elif flt.status != "all":
-        stmt = stmt.where(d.status == flt.status)
+    payer_id = find_payer(session, flt.payer).id if flt.payer else None
+    listed = denial_sql.listed_denials(session, as_of=flt.as_of, claim_id=claim_id, category=flt.category,
+                                       payer_id=payer_id, status=flt.status)
     rows = []
-    for row, number, payer, line_number, trace in session.execute(stmt):
+    for row, number, payer, line_number, trace in listed:
         at_stake = 0 if row.status not in WORKABLE else row.amount - row.overturned_amount
         age = (flt.as_of - row.denied_on).days
         if flt.older_than is not None and age < flt.older_than:
@@ -95,7 +82,7 @@ def _category(value: str) -> DenialCategory:
         return DenialCategory.OTHER
 
 
-def _next_action(row: DenialRow, category: DenialCategory) -> str:
+def _next_action(row: Any, category: DenialCategory) -> str:
     if row.status == DenialStatus.APPEALED:
         return f"Wait for the level {row.level} appeal decision; follow up with the payer."
     if row.status == DenialStatus.UPHELD:
@@ -115,8 +102,8 @@ def claim_denials(session: Session, claim_number: str, as_of: date) -> tuple[dic
     for row in rows:
         coverage = payers.get(row["coverage"])
         if coverage is not None and row["status"] in (DenialStatus.OPEN, DenialStatus.UPHELD):
-            payer = session.get(PayerRow, coverage.payer_id)
-            windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+            windows = appeal_windows(denial_sql.payer_class(session, coverage.payer_id),
+                                     denials_repo.configured_windows(session, coverage.payer_id))
             following = windows.get(row["level"] + 1)
             row["next_level"] = f"{following.level} {following.name}" if following else ""
         else:
@@ -135,24 +122,8 @@ def first_adjudications(session: Session, *, start: date | None, end: date | Non
 
     With `end`, the ledger as of that day: only claim payments (and reversals) posted
     on or before it count, so a past range reads the same whatever was posted since."""
-    cp = ClaimPaymentRow
-    reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
-    reversed_ids = (select(reversal.reverses_id).join(posted, posted.id == reversal.remittance_id)
-                    .where(reversal.reverses_id.is_not(None)))
-    first = (select(func.min(cp.id)).join(RemittanceRow, RemittanceRow.id == cp.remittance_id)
-             .where(cp.status_code != "22"))
-    if end is not None:
-        reversed_ids = reversed_ids.where(posted.posting_date <= end)
-        first = first.where(RemittanceRow.posting_date <= end)
-    first = first.where(cp.id.not_in(reversed_ids)).group_by(cp.claim_id, cp.payer_id)
-    payments = session.execute(
-        select(cp.id, cp.claim_id, cp.paid, cp.amounts, RemittanceRow.effective_date, PayerRow.code)
-        .join(RemittanceRow, RemittanceRow.id == cp.remittance_id).join(PayerRow, PayerRow.id == cp.payer_id)
-        .where(cp.id.in_(first))).all()
-    categories: dict[int, set[str]] = defaultdict(set)
-    for payment_id, category in session.execute(
-            select(DenialRow.claim_payment_id, DenialRow.category).where(DenialRow.claim_payment_id.is_not(None))):
-        categories[payment_id].add(category)
+    payments = denial_sql.first_adjudication_rows(session, end=end)
+    categories = denial_sql.categories_by_payment(session)
     found = []
     for payment_id, claim_id, paid, amounts, on, payer in payments:
         if (start and on < start) or (end and on > end):
@@ -169,25 +140,9 @@ def trend_denials(session: Session, *, start: date | None, end: date | None) -> 
     """The denials denial trends count: recorded (denied on) from `start`, as the ledger
     stood at `end` — posted by then (an ERA's by its remittance's posting date, a paper
     EOB's by its date) and not superseded by a reversal posted by then. Oldest first."""
-    d = DenialRow
-    reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
-    stmt = (select(d.id, d.category, d.amount, d.denied_on, d.status, PayerRow.code)
-            .outerjoin(PayerRow, PayerRow.id == d.payer_id)
-            .outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id))
-    if start is not None:
-        stmt = stmt.where(d.denied_on >= start)
-    if end is None:
-        stmt = stmt.where(d.status != DenialStatus.SUPERSEDED.value)
-    else:
-        reversed_later = (select(reversal.id).join(posted, posted.id == reversal.remittance_id)
-                          .where(reversal.reverses_id == d.claim_payment_id, posted.posting_date > end)
-                          .exists())
-        stmt = stmt.where(
-            d.denied_on <= end, or_(RemittanceRow.posting_date <= end, d.remittance_id.is_(None)),
-            or_(d.status != DenialStatus.SUPERSEDED.value, reversed_later))
     return [{"id": str(i), "category": _category(category).value, "amount": amount, "denied_on": on,
              "payer": payer or ""}
-            for i, category, amount, on, _, payer in session.execute(stmt.order_by(d.denied_on, d.id))]
+            for i, category, amount, on, _, payer in denial_sql.trend_denial_rows(session, start=start, end=end)]
 
 
 def _patient_only(amounts: str) -> bool:

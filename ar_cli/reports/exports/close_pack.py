@@ -23,9 +23,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from ar_cli import __version__
 from ar_cli.domain.errors import InputError
@@ -39,6 +37,9 @@ from ar_cli.reports.exports.rows import export_table
 from ar_cli.services.context import Actor
 from ar_cli.services.periods import Closed, Period, check_can_close, close_period
 from ar_cli.store.database import Ledger
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 @dataclass(frozen=True, kw_only=True)

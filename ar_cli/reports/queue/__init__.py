@@ -7,8 +7,9 @@ be, with the top N found without scoring every claim.
 - `items`: Queue items, and the kinds scored here rather than in the database: remittance
   exceptions, unapplied money no open exception holds, and credit balances (few, and scored with
   the same pure functions as the claims).
-- `reach`: Finding the top N of the queue without scoring every claim row.
 - `report`: The work queue as a report: one row per item, best first, with its score and why.
-- `scored_sql`: The queue's claim rows scored in the database: the same whole-number arithmetic
-  as domain/queue/score.py, in SQL that SQLite and PostgreSQL both run.
+
+Its SQL is in store/queries/: queue.py (items, details), queue_scoring.py (the claim rows
+scored in the database, the same arithmetic as domain/queue/score.py) and queue_reach.py
+(finding the top N without scoring every claim row).
 """

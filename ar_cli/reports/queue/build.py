@@ -1,11 +1,12 @@
 """The collection work queue: what to touch next and why, read in one transaction.
 
 Items: each claim responsibility that owes money (scored in the database by
-reports/queue/scored_sql.py, only the rows that can reach the top: reports/queue/reach.py),
+store/queries/queue_scoring.py, only the rows that can reach the top: store/queries/queue_reach.py),
 open remittance exceptions, unapplied money no exception holds and credit balances
-(reports/queue/items.py). Reads use plain SQL through store/reads.py, not the ORM
-tables: the same statements run on an opened ledger's session or, for `ar-cli queue`
-on a SQLite file, on a read-only sqlite3 connection that starts without SQLAlchemy.
+(reports/queue/items.py). The SQL is store/queries/queue*.py's, run through store/sql.py,
+not the ORM tables: the same statements run on an opened ledger's session or, for
+`ar-cli queue` on a SQLite file, on a read-only sqlite3 connection that starts without
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from ar_cli.domain.queue.weights import weights_from_settings
 from ar_cli.domain.settings import SETTINGS
 from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.reports.queue import items as queue_items
-from ar_cli.reports.queue import reach as queue_reach
-from ar_cli.reports.queue import scored_sql as queue_sql
 from ar_cli.reports.queue.items import QueueItem
-from ar_cli.reports.queue.scored_sql import ClaimFilters, Dialect, PayerFacts
-from ar_cli.store.reads import Reads, as_reads, day, first_value, rows_in
+from ar_cli.store.queries import lookups
+from ar_cli.store.queries import queue as queue_rows
+from ar_cli.store.queries import queue_reach
+from ar_cli.store.queries import queue_scoring as queue_sql
+from ar_cli.store.queries.queue_scoring import ClaimFilters, Dialect, PayerFacts
+from ar_cli.store.sql import Sql, day, sql_of
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from ar_cli.store import Session
 
 _CANDIDATES_PER_SOURCE = 4  # × the limit: largest balances, oldest claims
 _NEAR_DEADLINE_CANDIDATES = 20  # × the limit: nearest appeal deadlines and filing limits (they score most)
@@ -56,9 +59,9 @@ class Queue:
     scored_rows: int  # claim rows the database scored (how much of the ledger was read)
 
 
-def build_queue(source: Reads | Session, flt: QueueFilter, *, as_of: date) -> Queue:
-    """The queue, read in the caller's transaction (a session is read through store/reads.py)."""
-    db = as_reads(source)
+def build_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queue:
+    """The queue, read in the caller's transaction."""
+    db = sql_of(source)
     settings = _settings(db)
     weights = weights_from_settings(settings)
     payers = _payers(db)
@@ -98,7 +101,7 @@ def build_queue(source: Reads | Session, flt: QueueFilter, *, as_of: date) -> Qu
     if ItemKind.CLAIM not in kinds:
         return done([])
     if filters.category is not None:  # the denials of that category are every candidate
-        return done(scored("SELECT claim_id, responsibility FROM denial WHERE status = 'open' AND category = :category"))
+        return done(scored(queue_rows.category_candidates()))
     if flt.limit is None:
         return done(scored(queue_reach.EVERYTHING))
     seed, extra = queue_reach.seed(d, weights, payers, as_of, flt.limit * _CANDIDATES_PER_SOURCE,
@@ -148,13 +151,12 @@ def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> Qu
 
 # -- inputs -----------------------------------------------------------------------------
 
-def _payers(db: Reads) -> list[PayerFacts]:
+def _payers(db: Sql) -> list[PayerFacts]:
     return [PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
-            for i, code, klass, count, unit in db.rows(
-                "SELECT id, code, financial_class, timely_filing_count, timely_filing_unit FROM payer ORDER BY id")]
+            for i, code, klass, count, unit in queue_rows.payer_rows(db)]
 
 
-def _resolve(db: Reads, flt: QueueFilter, as_of: date, settings: dict[str, str],
+def _resolve(db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str],
              payers: list[PayerFacts]) -> tuple[ClaimFilters, set[ItemKind]]:
     kinds = set(ItemKind)
     if flt.kind:
@@ -164,7 +166,7 @@ def _resolve(db: Reads, flt: QueueFilter, as_of: date, settings: dict[str, str],
             raise InputError(f"--kind: {flt.kind!r} is not one of {', '.join(k.value for k in ItemKind)}") from None
     payer_ids: set[int] | None = None
     if flt.payer:
-        payer_ids = {_find_payer(db, flt.payer)}
+        payer_ids = {lookups.payer_id(db, flt.payer)}
     if flt.financial_class:
         wanted = flt.financial_class.strip().lower()
         if wanted not in {c.value for c in FinancialClass}:
@@ -191,8 +193,7 @@ def _resolve(db: Reads, flt: QueueFilter, as_of: date, settings: dict[str, str],
         kinds &= {ItemKind.CLAIM}
     user_id = None
     if flt.assignee:
-        user_id = first_value(db.rows("SELECT id FROM app_user WHERE name = :name",
-                                      {"name": flt.assignee.strip()}))
+        user_id = queue_rows.user_id(db, flt.assignee.strip())
         if user_id is None:
             raise NotFoundError(f"--assignee: user {flt.assignee.strip()!r} does not exist (see `ar-cli users list`)")
     if flt.min_amount is not None and flt.min_amount < 0:
@@ -203,19 +204,15 @@ def _resolve(db: Reads, flt: QueueFilter, as_of: date, settings: dict[str, str],
     return filters, kinds
 
 
-def add_details(source: Reads | Session, items: list[QueueItem], as_of: date) -> None:
+def add_details(source: Sql | Session, items: list[QueueItem], as_of: date) -> None:
     """Patient, assignee and the next follow-up of the rows about to be shown."""
-    db = as_reads(source)
+    db = sql_of(source)
     claim_ids = sorted({i.claim_id for i in items if i.claim_id is not None})
     if not claim_ids:
         return
-    people = {cid: (last, first, user) for cid, last, first, user in rows_in(
-        db, "SELECT c.id, p.last_name, p.first_name, u.name FROM claim c JOIN patient p ON p.id = c.patient_id "
-        "LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.id IN_KEYS", claim_ids)}
+    people = {cid: (last, first, user) for cid, last, first, user in queue_rows.people(db, claim_ids)}
     follow: dict[int, tuple[date, str]] = {}
-    for cid, due, action in rows_in(
-            db, "SELECT claim_id, due_on, action FROM follow_up WHERE status = 'open' AND claim_id IN_KEYS "
-            "ORDER BY due_on, id", claim_ids):
+    for cid, due, action in queue_rows.open_follow_ups(db, claim_ids):
         follow.setdefault(cid, (day(due), action))
     for item in items:
         if item.claim_id is None:
@@ -226,20 +223,8 @@ def add_details(source: Reads | Session, items: list[QueueItem], as_of: date) ->
                            "follow_up": due, "follow_up_action": action})
 
 
-def _settings(db: Reads) -> dict[str, str]:
+def _settings(db: Sql) -> dict[str, str]:
     """The team's settings (services/settings.py's view, read without the ORM tables:
     `ar-cli queue` imports only what it needs to start fast)."""
-    stored = dict(db.rows("SELECT key, value FROM setting"))
+    stored = lookups.stored_settings(db)
     return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
-
-
-def _find_payer(db: Reads, key: str) -> int:
-    """A payer id by code, exact name (any case) or alias (payers_repo.find_payer's rule)."""
-    upper = key.strip().upper()
-    found = first_value(db.rows("SELECT id FROM payer WHERE code = :k OR upper(name) = :k ORDER BY id",
-                                {"k": upper}))
-    if found is None:
-        found = first_value(db.rows("SELECT payer_id FROM payer_alias WHERE alias = :k", {"k": upper}))
-    if found is None:
-        raise NotFoundError(f"payer {key!r} is not in the ledger (see `ar-cli payers list`)")
-    return int(found)

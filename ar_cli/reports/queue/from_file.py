@@ -1,9 +1,9 @@
 """The work queue straight from a SQLite ledger file, without SQLAlchemy: most of
 `ar-cli queue`'s start-up was importing it and the table models.
 
-The file is opened read-only by store/read_only.py and read through store/reads.py's
-sqlite3 adapter: the same statements, in the same order, as reports/queue/report.py runs on an
-opened ledger, so the report is the same. None when the opener does not vouch for the
+The file is opened read-only by store/read_only.py and read through store/sql.py over its
+sqlite3 connection: the one read path, `read_queue`, with the same statements in the same
+order as on an opened ledger, so the report is the same. None when the opener does not vouch for the
 file (missing, not a ledger at this code's schema head, busy, unreadable, or SQLite
 failed midway): the caller then opens the ledger the usual way. A bad filter or an
 unknown payer or user is the usual error, raised from here.
@@ -18,9 +18,8 @@ from ar_cli.reports.queue.report import read_queue, report_of
 from ar_cli.reports.report import Report
 from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.store.read_only import read_only
-from ar_cli.store.reads import SqliteReads
 
 
 def queue_from_file(path: Path, flt: QueueFilter, *, as_of: date) -> Report | None:
     """The queue report of the SQLite ledger at `path`, or None: take the usual path."""
-    return read_only(path, lambda con: report_of(read_queue(SqliteReads(con), flt, as_of=as_of), flt))
+    return read_only(path, lambda db: report_of(read_queue(db, flt, as_of=as_of), flt))

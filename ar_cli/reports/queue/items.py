@@ -9,11 +9,11 @@ from datetime import date
 
 from ar_cli.domain.claims.records import responsibility_name
 from ar_cli.domain.queue.score import ItemKind, QueueFacts, QueueWeights, score
-from ar_cli.reports.queue.scored_sql import ClaimFilters, PayerFacts
-from ar_cli.store.reads import Reads, day
+from ar_cli.store.queries import queue as queue_sql
+from ar_cli.store.queries.queue_scoring import ClaimFilters, PayerFacts
+from ar_cli.store.sql import Sql, day
 
 KIND_ORDER = {ItemKind.CLAIM: 0, ItemKind.CREDIT: 1, ItemKind.EXCEPTION: 2, ItemKind.UNAPPLIED: 3}
-_CLOSING_REASONS = ("applied", "interest_income")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,7 +42,7 @@ class QueueItem:
                 self.responsibility or 0, self.ref)
 
 
-def other_items(db: Reads, filters: ClaimFilters, kinds: set[ItemKind], as_of: date,
+def other_items(db: Sql, filters: ClaimFilters, kinds: set[ItemKind], as_of: date,
                  weights: QueueWeights, payers: dict[int, PayerFacts]) -> list[QueueItem]:
     items: list[QueueItem] = []
     if filters.category is not None:
@@ -50,9 +50,7 @@ def other_items(db: Reads, filters: ClaimFilters, kinds: set[ItemKind], as_of: d
     if filters.user_id is not None:
         return items  # exceptions and unapplied money are nobody's yet
     if ItemKind.EXCEPTION in kinds:
-        for ex_id, kind, number, payer_id, amount, created in db.rows(
-                "SELECT id, kind, claim_number, payer_id, amount, created_at FROM exception_record "
-                "WHERE status = 'open' ORDER BY id"):
+        for ex_id, kind, number, payer_id, amount, created in queue_sql.open_exceptions(db):
             age = max(0, (as_of - day(created)).days)  # held after an as-of in the past: new
             items.append(_plain_item(ItemKind.EXCEPTION, f"exception {ex_id}", number, payer_id,
                                      abs(int(amount)), age, weights, payers, detail=kind.replace("_", " ")))
@@ -76,18 +74,11 @@ def _plain_item(kind: ItemKind, ref: str, claim_number: str, payer_id: int | Non
                      claim_id=claim_id, user_id=user_id, extra={"payer_id": payer_id})
 
 
-def _unapplied(db: Reads, as_of: date, weights: QueueWeights,
+def _unapplied(db: Sql, as_of: date, weights: QueueWeights,
                payers: dict[int, PayerFacts]) -> list[QueueItem]:
     """Opened unapplied entries with money still open, except those an open exception
     holds (the exception is the work item for that money)."""
-    closing = ", ".join(f"'{r}'" for r in _CLOSING_REASONS)
-    rows = db.rows(
-        "SELECT u.id, u.payer_id, u.amount + COALESCE(a.applied, 0), u.reason, u.reference, u.effective_date "
-        "FROM unapplied_entry u "
-        "LEFT JOIN (SELECT applies_id, SUM(amount) AS applied FROM unapplied_entry "
-        "           WHERE applies_id IS NOT NULL GROUP BY applies_id) a ON a.applies_id = u.id "
-        f"WHERE u.reason NOT IN ({closing}) AND (u.exception_id IS NULL OR u.exception_id NOT IN "
-        "(SELECT id FROM exception_record WHERE status = 'open')) ORDER BY u.id")
+    rows = queue_sql.open_unapplied(db)
     items = []
     for entry_id, payer_id, left, reason, reference, effective in rows:
         if int(left) == 0:
@@ -98,18 +89,11 @@ def _unapplied(db: Reads, as_of: date, weights: QueueWeights,
     return items
 
 
-def credits(db: Reads, filters: ClaimFilters, as_of: date, weights: QueueWeights,
+def credits(db: Sql, filters: ClaimFilters, as_of: date, weights: QueueWeights,
              payers: dict[int, PayerFacts], least: int) -> list[QueueItem]:
-    sql = ("SELECT c.id, c.claim_number, c.first_service_date, c.assigned_user_id, b.responsibility, b.balance, "
-           "b.responsible_since, cov.payer_id FROM claim_balance b JOIN claim c ON c.id = b.claim_id "
-           "LEFT JOIN coverage cov ON cov.claim_id = b.claim_id AND cov.rank = b.responsibility "
-           "WHERE b.responsibility IN (0, 1, 2, 3) AND b.balance <= :least")
-    params: dict = {"least": -least}
-    if filters.user_id is not None:
-        sql += " AND c.assigned_user_id = :user_id"
-        params["user_id"] = filters.user_id
     items = []
-    for claim_id, number, service, user_id, resp, balance, since, payer_id in db.rows(sql, params):
+    rows = queue_sql.credit_rows(db, least=least, user_id=filters.user_id)
+    for claim_id, number, service, user_id, resp, balance, since, payer_id in rows:
         items.append(_plain_item(ItemKind.CREDIT, number, number, payer_id if resp else None, -int(balance),
                                  (as_of - day(service)).days, weights, payers, untouched=(as_of - day(since)).days,
                                  responsibility=resp, claim_id=claim_id, user_id=user_id))

@@ -1,8 +1,8 @@
 """The work queue as a report: one row per item, best first, with its score and why.
 
-`read_queue` reads it through any `Reads` (store/reads.py): an opened ledger's session
-(`load_queue`, `queue_report`) or a read-only sqlite3 connection
-(reports/queue/from_file.py); both run the same statements.
+`read_queue` reads it through store/sql.py: an opened ledger's session (`load_queue`,
+`queue_report`) or a read-only sqlite3 connection (reports/queue/from_file.py); both run
+the same statements.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.queue.build import Queue, QueueFilter, add_details, build_queue
-from ar_cli.store.reads import Reads, SessionReads
+from ar_cli.store.sql import Sql, sql_of
 
 if TYPE_CHECKING:
+    from ar_cli.store import Session
     from ar_cli.store.database import Ledger
 
 COLUMNS = [
@@ -44,8 +45,9 @@ def queue_rows(queue: Queue) -> list[dict]:
     return rows
 
 
-def read_queue(db: Reads, flt: QueueFilter, *, as_of: date) -> Queue:
+def read_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queue:
     """The queue with the shown rows' details, in the caller's read transaction."""
+    db = sql_of(source)
     queue = build_queue(db, flt, as_of=as_of)
     add_details(db, queue.items, as_of)
     return queue
@@ -53,7 +55,7 @@ def read_queue(db: Reads, flt: QueueFilter, *, as_of: date) -> Queue:
 
 def load_queue(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Queue:
     with ledger.read() as session:
-        return read_queue(SessionReads(session), flt, as_of=as_of)
+        return read_queue(session, flt, as_of=as_of)
 
 
 def queue_report(ledger: Ledger, flt: QueueFilter, *, as_of: date) -> Report:

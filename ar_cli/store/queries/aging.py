@@ -36,11 +36,6 @@ SUMMARY_BASES = (Basis.SERVICE, Basis.BILLED)
 SUMMARY_GROUPS = (GroupBy.PAYER, GroupBy.FINANCIAL_CLASS)
 
 
-def stored_setting(db: Sql, key: str) -> str | None:
-    """A team setting's stored value; None when the default applies."""
-    return db.scalar('SELECT value FROM setting WHERE "key" = :key', {"key": key})
-
-
 def posted_after(db: Sql, as_of: date) -> bool:
     """Whether anything was posted after `as_of` (cached balances are then not its sums)."""
     latest = day(db.scalar("SELECT max(posting_date) FROM ledger_entry"))
@@ -224,3 +219,38 @@ def _with_labels(grouped: str, group_by: GroupBy) -> str:
         return (f"SELECT {cols}, claim.claim_number, patient.account, patient.last_name, patient.first_name "
                 f"FROM ({grouped}) AS g JOIN claim ON claim.id = g.grp JOIN patient ON patient.id = claim.patient_id")
     return f"SELECT {cols} FROM ({grouped}) AS g"
+
+
+# -- stored snapshots (`aging snapshot`, `aging trend`) ------------------------------
+def _snapshot_range(start: date | None, end: date | None, params: dict[str, Any]) -> list[str]:
+    where = []
+    if start is not None:
+        where.append("as_of >= :start")
+        params["start"] = start
+    if end is not None:
+        where.append("as_of <= :end")
+        params["end"] = end
+    return where
+
+
+def snapshot_dates(db: Sql, *, start: date | None, end: date | None) -> list[tuple[date, str]]:
+    """(as of, bucket edges) of each snapshot taken in the range, oldest first."""
+    params: dict[str, Any] = {}
+    where = _snapshot_range(start, end, params)
+    rows = db.rows("SELECT DISTINCT as_of, bucket_edges FROM aging_snapshot"
+                   + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY as_of", params)
+    return [(day(as_of), edges) for as_of, edges in rows]
+
+
+def snapshot_sums(db: Sql, *, start: date | None, end: date | None, edges: str,
+                  payer_id: int | None) -> list[tuple[date, int, int]]:
+    """(as of, bucket, sum) of the snapshots taken in the range with these bucket edges
+    (of one payer, when given)."""
+    params: dict[str, Any] = {"edges": edges}
+    where = [*_snapshot_range(start, end, params), "bucket_edges = :edges"]
+    if payer_id is not None:
+        where.append("payer_id = :payer_id")
+        params["payer_id"] = payer_id
+    rows = db.rows(f"SELECT as_of, bucket, sum(amount) FROM aging_snapshot WHERE {' AND '.join(where)} "
+                   "GROUP BY as_of, bucket", params)
+    return [(day(as_of), int(bucket), int(amount or 0)) for as_of, bucket, amount in rows]

@@ -7,7 +7,7 @@ open denials, deadlines, follow-up), scores them and returns facts and score tog
 so the caller builds the same `QueueFacts` and tests can prove the two agree.
 
 Candidates are given as a SELECT of (claim_id, responsibility): everything, or a
-subset the caller knows holds the top of the queue (reports/queue/build.py explains why).
+subset the caller knows holds the top of the queue (store/queries/queue_reach.py says why).
 """
 
 from __future__ import annotations

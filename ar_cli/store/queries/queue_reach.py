@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ar_cli.domain.queue.score import QueueWeights
-from ar_cli.reports.queue import scored_sql as queue_sql
-from ar_cli.reports.queue.scored_sql import Dialect, PayerFacts
+from ar_cli.store.queries import queue_scoring as queue_sql
+from ar_cli.store.queries.queue_scoring import Dialect, PayerFacts
 
 OPEN_STATUSES = ("billed", "partially_paid", "paid", "denied", "appealed", "credit")
 EVERYTHING = "SELECT claim_id, responsibility FROM claim_balance WHERE balance > 0"
