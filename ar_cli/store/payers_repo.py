@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from ar_cli.domain.denials.appeals import AppealWindow
 from ar_cli.domain.denials.appeals import appeal_windows as domain_appeal_windows
-from ar_cli.domain.errors import NotFoundError
 from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, FirstSight
 from ar_cli.store import denials_repo
 from ar_cli.store.audit.chain import ChangeRecorder
+from ar_cli.store.queries import lookups
+from ar_cli.store.sql import sql_of
 from ar_cli.store.tables import PatientRow, PayerAliasRow, PayerAppealWindowRow, PayerRow
 
 _CHUNK = 500
@@ -38,17 +39,9 @@ def payer_by_id(session: Session, payer_id: int) -> PayerRow:
 
 
 def find_payer(session: Session, key: str) -> PayerRow:
-    """A payer by its code, an alias, or its exact name (case-insensitive)."""
-    upper = key.strip().upper()
-    row = session.execute(select(PayerRow).where(
-        or_(PayerRow.code == upper, func.upper(PayerRow.name) == upper))).scalars().first()
-    if row is None:
-        alias = session.execute(select(PayerAliasRow).where(PayerAliasRow.alias == upper)).scalars().first()
-        if alias is not None:
-            row = session.get(PayerRow, alias.payer_id)
-    if row is None:
-        raise NotFoundError(f"payer {key!r} is not in the ledger (see `ar-cli payers list`)")
-    return row
+    """A payer by its code, an alias, or its exact name (case-insensitive): the rule of
+    store/queries/lookups.payer_id, which the fast readers use too."""
+    return session.get(PayerRow, lookups.payer_id(sql_of(session), key))
 
 
 def create_payers(rec: ChangeRecorder, new: Sequence[FirstSight], now: datetime) -> dict[str, int]:
