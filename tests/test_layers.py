@@ -56,20 +56,6 @@ DATABASE_IMPORTS_ALLOWED = {
     "reports/audit/posting_integrity.py",  # verify
     "reports/audit/rows_check.py",         # verify
     "reports/audit/verify.py",             # verify
-    "services/aging_snapshot.py",          # svc
-    "services/claims/corrections.py",      # svc
-    "services/codes.py",                   # svc
-    "services/denials/overturns.py",       # svc
-    "services/denials/rows.py",            # svc
-    "services/denials/work.py",            # svc
-    "services/nightly_runs.py",            # svc
-    "services/payers.py",                  # svc
-    "services/periods.py",                 # svc
-    "services/posting/manual.py",          # svc
-    "services/posting/patient_billing.py",  # svc
-    "services/posting/unapplied.py",       # svc
-    "services/settings.py",                # svc
-    "services/work_notes.py",              # svc
 }
 
 

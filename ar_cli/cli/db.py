@@ -21,7 +21,7 @@ def path(ctx: typer.Context) -> None:
 @no_ledger
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the ledger and the one this ar-cli expects."""
-    from ar_cli.services.schema_admin import schema_state
+    from ar_cli.reports.schema import schema_state
 
     st = schema_state(state(ctx).location())
     typer.echo(f"ledger:   {st.location}")

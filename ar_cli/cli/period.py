@@ -54,7 +54,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
     """Every month closed, with who closed it and when; a reopened month says who and why."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Kind, Report
-    from ar_cli.services.periods import list_periods
+    from ar_cli.reports.periods import list_periods
 
     rows = [{"period": p.period, "status": p.status, "closed_at": p.closed_at.date(), "closed_by": p.closed_by,
              "reopened_at": p.reopened_at.date() if p.reopened_at else None, "reopened_by": p.reopened_by,

@@ -84,7 +84,8 @@ def payment(
     """
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.posting.manual_payment import parse_adjustment, parse_amount, parse_method
-    from ar_cli.services.posting.manual import ManualPayment, describe, post_payment
+    from ar_cli.reports.posting import describe
+    from ar_cli.services.posting.manual import ManualPayment, post_payment
 
     if patient == (payer is not None):
         raise InputError("give exactly one of --payer PAYER or --patient")
@@ -133,7 +134,7 @@ def batch(
     from ar_cli.domain.posting.manual_payment import parse_amount
     from ar_cli.domain.money import cents_to_text
     from ar_cli.services.posting.batch import post_batch
-    from ar_cli.services.posting.manual import describe
+    from ar_cli.reports.posting import describe
 
     try:
         total = parse_amount(deposit_total)

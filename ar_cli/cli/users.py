@@ -40,7 +40,7 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
     """List users with how many claims each has assigned."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Kind, Report
-    from ar_cli.services.work_notes import list_users
+    from ar_cli.reports.users import list_users
 
     with state(ctx).ledger().read() as session:
         rows = list_users(session)

@@ -43,6 +43,12 @@ def class_from_filing_indicator(code: str) -> FinancialClass:
     return _FILING_INDICATOR_CLASS.get(code.strip().upper(), FinancialClass.OTHER)
 
 
+def first_sight_class(name: str, filing_indicator: str = "") -> FinancialClass:
+    """A new payer's class: its claim filing indicator (CLP06) when that names one,
+    else a guess from its name (`payers set` corrects either)."""
+    return _FILING_INDICATOR_CLASS.get(filing_indicator.strip().upper()) or class_from_name(name)
+
+
 def class_from_name(name: str) -> FinancialClass:
     """First-sight guess from a payer's name; `payers set` corrects it."""
     upper = name.upper()
@@ -91,3 +97,48 @@ def parse_appeal_window(text: str) -> tuple[int, int]:
     if lvl not in APPEAL_LEVELS or not 1 <= dys <= 3650:
         raise InputError(f"--appeal-window: {text!r}: level must be 1–5 and days 1–3650")
     return lvl, dys
+
+
+MEDICARE_TIMELY_FILING = TimelyFiling(count=12, unit="m")
+OTHER_TIMELY_FILING = TimelyFiling(count=365, unit="d")
+
+
+def first_sight_timely_filing(financial_class: FinancialClass) -> TimelyFiling:
+    """A new payer's filing limit (DESIGN.md): 12 months for Medicare, else 365 days."""
+    return MEDICARE_TIMELY_FILING if financial_class == FinancialClass.MEDICARE else OTHER_TIMELY_FILING
+
+
+@dataclass(frozen=True, kw_only=True)
+class FirstSight:
+    """A payer the ledger has not seen yet, as a charge file or a remittance names it.
+
+    code: the payer's code (a charge file's payer column; a remittance's id or name).
+    filing_indicator: the claim filing indicator (835 CLP06) when a remittance names
+        the payer first; '' from a charge file (the name decides).
+    ids: every id it is known by (aliases), the code among them.
+    alias_kind: what the aliases are ('code' from a charge file, 'remittance').
+    """
+
+    code: str
+    name: str
+    filing_indicator: str = ""
+    ids: tuple[str, ...] = ()
+    alias_kind: str = "code"
+
+    @property
+    def financial_class(self) -> FinancialClass:
+        return first_sight_class(self.name, self.filing_indicator)
+
+    @property
+    def timely_filing(self) -> TimelyFiling:
+        return first_sight_timely_filing(self.financial_class)
+
+    @property
+    def aliases(self) -> list[str]:
+        return sorted({i.strip().upper() for i in (*self.ids, self.code) if i and i.strip()})
+
+    @classmethod
+    def from_remittance(cls, code: str, *, name: str, payer_ids: tuple[str, ...],
+                        filing_indicator: str) -> FirstSight:
+        return cls(code=code, name=name or code, filing_indicator=filing_indicator, ids=payer_ids,
+                   alias_kind="remittance")

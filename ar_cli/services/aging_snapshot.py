@@ -16,14 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session
-
 from ar_cli.domain.aging import CREDIT_BUCKET, AgedSum, BucketEdges, parse_edges
 from ar_cli.services.context import Actor
-from ar_cli.services.settings import get_setting
+from ar_cli.store import Session
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
+from ar_cli.store.queries.settings import get_setting
+from ar_cli.store.queries.snapshots import drop_snapshot
 from ar_cli.store.tables import AgingSnapshotRow
 
 # measure(session, as_of, edges) → by-payer sums: party 0 is the patient, key the payer id.
@@ -47,11 +46,8 @@ def take_snapshot(ledger: Ledger, *, as_of: date, edges: BucketEdges | None, act
         edges = edges or parse_edges(get_setting(session, "aging.buckets"), option="config aging.buckets")
         sums = measure(session, as_of, edges)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        table = AgingSnapshotRow.__table__
-        replaced = int(session.execute(select(func.count()).select_from(table)
-                                       .where(table.c.as_of == as_of)).scalar_one())
+        replaced = drop_snapshot(session, as_of)
         if replaced:
-            session.execute(delete(table).where(table.c.as_of == as_of))
             rec.note_update("aging_snapshot", as_of.isoformat(), {"replaced_rows": replaced})
         rows = _rows(sums, as_of, edges, actor)
         rec.insert(AgingSnapshotRow, rows)

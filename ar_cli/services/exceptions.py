@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.domain.errors import InputError
 from ar_cli.services.claims import corrections as claim_corrections
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.queries import exception_records
 from ar_cli.store.tables import ExceptionRow
 
 STATUSES = ("open", "accepted", "dismissed", "applied")
@@ -23,11 +24,7 @@ def resolve_exception(ledger: Ledger, exception_id: int, *, accept: bool, note: 
     if not note.strip():
         raise InputError("exceptions resolve: --note is empty; say why")
     with ledger.write() as session:
-        row = session.get(ExceptionRow, exception_id)
-        if row is None:
-            raise NotFoundError(f"exception {exception_id} does not exist")
-        if row.status != "open":
-            raise InputError(f"exception {exception_id} is already {row.status}")
+        row = exception_records.open_exception(session, exception_id)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         if accept:
             if row.kind not in ACCEPTABLE:
@@ -43,11 +40,9 @@ def resolve_exception(ledger: Ledger, exception_id: int, *, accept: bool, note: 
             else:
                 claim_corrections.correct_claim(session, rec, claim, payload["incoming"], actor=actor,
                                                 posting_date=posting_date, source=source)
-        row.status = "accepted" if accept else "dismissed"
-        row.resolved_at, row.resolved_by, row.resolution_note = actor.now, actor.user, note.strip()
-        session.add(row)
+        exception_records.settle(session, row, status="accepted" if accept else "dismissed", at=actor.now,
+                                 by=actor.user, note=note.strip())
         rec.note_update("exception_record", exception_id, {"status": ["open", row.status]})
-        session.flush()
         rec.finish(action=f"exceptions.{'accept' if accept else 'dismiss'}", entity="exception",
                    entity_key=str(exception_id), details={"note": note.strip(), "kind": row.kind})
         return row

@@ -4,26 +4,14 @@ says who ran what when, and cannot be edited quietly."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
-
-from sqlalchemy import select
-from sqlmodel import Session
 
 from ar_cli.services.context import Actor
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import AuditEventRow
+from ar_cli.store.queries.nightly import ACTION, last_run
 
-ACTION = "report.nightly"
-
-
-def last_run(session: Session) -> dict | None:
-    """The details of the latest nightly run, or None before the first."""
-    t = AuditEventRow.__table__
-    details = session.execute(select(t.c.details).where(t.c.action == ACTION)
-                              .order_by(t.c.id.desc()).limit(1)).scalar()
-    return None if details is None else json.loads(details)
+__all__ = ["ACTION", "last_run", "record_run"]  # last_run: a read, store/queries/nightly.py's
 
 
 def record_run(ledger: Ledger, *, as_of: date, folder: str, seen: dict, new: list[str], ar: int, ar_over_90: int,

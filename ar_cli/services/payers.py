@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.payers import FinancialClass, TimelyFiling
 from ar_cli.services.context import Actor
 from ar_cli.store import payers_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import (
-    PayerAliasRow,
-    PayerAppealWindowRow,
-    PayerRow,
-)
+from ar_cli.store.rows import save
+from ar_cli.store.tables import PayerAliasRow
 
 
 def set_payer(ledger: Ledger, key: str, *, actor: Actor, timely_filing: TimelyFiling | None,
@@ -37,18 +32,11 @@ def set_payer(ledger: Ledger, key: str, *, actor: Actor, timely_filing: TimelyFi
         if name:
             changes["name"] = [payer.name, name]
             payer.name = name
-        session.add(payer)
+        save(session, payer)
         for level, days in appeal_windows:
-            row = session.execute(select(PayerAppealWindowRow).where(
-                PayerAppealWindowRow.payer_id == payer.id, PayerAppealWindowRow.level == level)).scalar_one_or_none()
-            changes[f"appeal_window_{level}"] = [row.days if row else None, days]
-            if row is None:
-                session.add(PayerAppealWindowRow(payer_id=payer.id, level=level, days=days))
-            else:
-                row.days = days
-                session.add(row)
+            changes[f"appeal_window_{level}"] = [payers_repo.set_appeal_window(session, payer.id, level, days), days]
         rec.note_update("payer", payer.code, changes)
-        session.flush()
+        save(session)
         rec.finish(action="payers.set", entity="payer", entity_key=payer.code, details=changes)
         return payer.code
 
@@ -59,11 +47,10 @@ def add_alias(ledger: Ledger, key: str, alias: str, *, actor: Actor) -> str:
         raise InputError("payers alias: the id is empty")
     with ledger.write() as session:
         payer = payers_repo.find_payer(session, key)
-        taken = session.execute(select(PayerAliasRow).where(PayerAliasRow.alias == alias)).scalar_one_or_none()
-        if taken is not None:
-            if taken.payer_id == payer.id:
+        owner = payers_repo.alias_owner(session, alias)
+        if owner is not None:
+            if owner.id == payer.id:
                 return payer.code
-            owner = session.get(PayerRow, taken.payer_id)
             raise InputError(f"payers alias: id {alias} already belongs to payer {owner.code}")
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         rec.insert(PayerAliasRow, [{"payer_id": payer.id, "alias": alias, "kind": "manual"}])

@@ -15,56 +15,26 @@ go into the close's audit event.
 
 from __future__ import annotations
 
-import re
-from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from ar_cli.domain.errors import InputError
+from ar_cli.domain.periods import Period, parse_period
 from ar_cli.services.context import Actor
+from ar_cli.store import Session
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
-from ar_cli.store.periods_repo import closed_row, ensure_period_open, period_history, posted_since, posting_mark
+from ar_cli.store.periods_repo import closed_row, ensure_period_open, posted_since, posting_mark
+from ar_cli.store.rows import save
 from ar_cli.store.tables import ClosedPeriodRow
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+__all__ = ["Closed", "Pack", "Period", "check_can_close", "close_period", "parse_period",  # Period, parse_period:
+           "refuse_closed_period", "reopen_period"]  # domain/periods.py's, re-exported
 
 # pack(session, period, first day, last day) → what the pack holds, for the audit event.
 Pack = Callable[[Session, str, date, date], dict[str, Any]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Period:
-    """A month's text and its first and last days."""
-
-    text: str
-    first: date
-    last: date
-
-
-def parse_period(text: str) -> Period:
-    match = _PERIOD.match(text.strip())
-    month = int(match.group(2)) if match else 0
-    if not match or not 1 <= month <= 12:
-        raise InputError(f"period {text.strip()!r} is not a month (YYYY-MM, e.g. 2026-06)")
-    year = int(match.group(1))
-    return Period(text=f"{year:04d}-{month:02d}", first=date(year, month, 1),
-                  last=date(year, month, monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True, kw_only=True)
-class PeriodState:
-    period: str
-    status: str            # closed | reopened
-    closed_at: datetime
-    closed_by: str
-    reopened_at: datetime | None
-    reopened_by: str
-    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,10 +109,9 @@ def reopen_period(ledger: Ledger, period: Period, *, reason: str, actor: Actor) 
         if row is None:
             raise InputError(f"period {period.text} is not closed")
         row.reopened_at, row.reopened_by, row.reopen_reason = actor.now, actor.user, why
-        session.add(row)
+        save(session, row)
         rec.note_update("closed_period", row.id, {"reopened_at": actor.now.isoformat(),
                                                   "reopened_by": actor.user, "reopen_reason": why})
-        session.flush()
         return rec.finish(action="period.reopen", entity="period", entity_key=period.text,
                           details={"reason": why, "closed_at": row.closed_at.isoformat(),
                                    "closed_by": row.closed_by})
@@ -154,12 +123,3 @@ def refuse_closed_period(ledger: Ledger, posting_date: date) -> None:
     so a month closed in between is still refused there."""
     with ledger.read() as session:
         ensure_period_open(session, posting_date, writing=False)
-
-
-def list_periods(ledger: Ledger) -> list[PeriodState]:
-    """Every close, oldest month first; a reopened close stays in the list as reopened."""
-    with ledger.read() as session:
-        return [PeriodState(period=row.period, status="reopened" if row.reopened_at else "closed",
-                            closed_at=row.closed_at, closed_by=row.closed_by, reopened_at=row.reopened_at,
-                            reopened_by=row.reopened_by, reason=row.reopen_reason)
-                for row in period_history(session)]

@@ -1,36 +1,12 @@
-"""Operator use cases on the schema: where the ledger is, its revision, upgrading it."""
+"""Operator use cases on the schema: making a new ledger, upgrading one (each in one write
+transaction that Alembic runs in). Where a ledger is and its revision: reports/schema.py."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ar_cli.domain.errors import SchemaTooNewError
 from ar_cli.store import schema
 from ar_cli.store.database import Ledger, check_ledger_file
 from ar_cli.store.location import LedgerLocation
-
-
-@dataclass(frozen=True, kw_only=True)
-class SchemaState:
-    location: str
-    revision: str | None
-    head: str
-
-    @property
-    def up_to_date(self) -> bool:
-        return self.revision == self.head
-
-
-def schema_state(location: LedgerLocation) -> SchemaState:
-    if location.sqlite_path is not None and not location.sqlite_path.exists():
-        return SchemaState(location=location.describe(), revision=None, head=schema.HEAD_REVISION)
-    ledger = Ledger(location)
-    try:
-        with ledger._guard(), ledger.engine.connect() as conn:
-            revision = schema.current_revision(conn)
-    finally:
-        ledger.dispose()
-    return SchemaState(location=location.describe(), revision=revision, head=schema.HEAD_REVISION)
 
 
 def init_ledger(location: LedgerLocation) -> bool:

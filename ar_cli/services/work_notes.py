@@ -12,15 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
-from sqlmodel import Session
-
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.services.context import Actor
-from ar_cli.store import claims_repo
+from ar_cli.store import Session, claims_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import ClaimRow, FollowUpRow, NoteRow, UserRow
+from ar_cli.store.queries import work
+from ar_cli.store.rows import save
+from ar_cli.store.tables import FollowUpRow, NoteRow, UserRow
 
 MAX_NOTE = 4000
 MAX_ACTION = 400
@@ -71,11 +70,8 @@ def add_follow_up(ledger: Ledger, claim_number: str, *, due_on: date, action: st
         claim = claims_repo.get_claim(session, claim_number)
         user_id = _user_id(session, user) if user else None
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        open_ids = list(session.execute(select(FollowUpRow.id).where(
-            FollowUpRow.claim_id == claim.id, FollowUpRow.status == "open").order_by(FollowUpRow.id)).scalars())
+        open_ids = work.replace_open_follow_ups(session, claim.id, actor.now)
         if open_ids:
-            session.execute(update(FollowUpRow).where(FollowUpRow.id.in_(open_ids))
-                            .values(status="replaced", done_at=actor.now))
             for fid in open_ids:
                 rec.note_update("follow_up", fid, {"status": ["open", "replaced"]})
         follow_id = rec.insert_one(FollowUpRow, {
@@ -92,27 +88,12 @@ def add_user(ledger: Ledger, name: str, *, full_name: str, actor: Actor) -> None
         raise InputError(f"users add: {name!r} is not a user name (letters, digits and . _ @ -, "
                          "up to 80, no spaces)")
     with ledger.write() as session:
-        if session.execute(select(UserRow.id).where(UserRow.name == clean)).first() is not None:
+        if work.user_exists(session, clean):
             raise InputError(f"users add: user {clean!r} already exists")
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         rec.insert_one(UserRow, {"name": clean, "full_name": full_name.strip()[:200], "active": True,
                                  "created_at": actor.now})
         rec.finish(action="users.add", entity="user", entity_key=clean)
-
-
-def list_users(session: Session) -> list[dict]:
-    counts = dict(session.execute(select(ClaimRow.assigned_user_id, _count())
-                                  .where(ClaimRow.assigned_user_id.is_not(None))
-                                  .group_by(ClaimRow.assigned_user_id)).all())
-    return [{"name": u.name, "full_name": u.full_name, "active": "yes" if u.active else "no",
-             "claims": int(counts.get(u.id, 0)), "since": u.created_at.date()}
-            for u in session.execute(select(UserRow).order_by(UserRow.name)).scalars()]
-
-
-def _count():
-    from sqlalchemy import func
-
-    return func.count()
 
 
 def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor,
@@ -131,7 +112,7 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
     done: list[Assignment] = []
     with ledger.write() as session:
         ids = [_user_id(session, name) for name in users]
-        names = dict(session.execute(select(UserRow.id, UserRow.name)).all())
+        names = work.user_names(session)
         claims = claims_repo.claims_by_number(session, claim_numbers)
         missing = [n for n in claim_numbers if n.strip() not in claims]
         if missing:
@@ -140,8 +121,7 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
         turn = 0
         for number in dict.fromkeys(c.strip() for c in claim_numbers):
             claim_id = claims[number].id
-            row = session.get(ClaimRow, claim_id)
-            previous = row.assigned_user_id
+            previous = work.assignee_of(session, claim_id)
             if keep_assigned and previous is not None:
                 owner = names.get(previous, "")
                 done.append(Assignment(claim_number=number, user=owner, previous=owner, kept=True))
@@ -151,13 +131,12 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
             done.append(Assignment(claim_number=number, user=names[new], previous=names.get(previous, "")))
             if previous == new:
                 continue
-            row.assigned_user_id = new
-            session.add(row)
+            work.set_assignee(session, claim_id, new)
             rec.note_update("claim", claim_id, {"assigned_user_id": [previous, new]})
         assigned = [a for a in done if not a.kept]
         if not assigned:
             return done
-        session.flush()
+        save(session)
         details = {"users": [names[i] for i in ids], "claims": [a.claim_number for a in assigned][:1000]}
         kept = len(done) - len(assigned)
         if kept:
@@ -169,8 +148,4 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
 
 
 def _user_id(session: Session, name: str) -> int:
-    user_id = session.execute(select(UserRow.id).where(UserRow.name == name.strip(),
-                                                       UserRow.active.is_(True))).scalar()
-    if user_id is None:
-        raise NotFoundError(f"user {name.strip()!r} does not exist (add them with `ar-cli users add`)")
-    return int(user_id)
+    return work.active_user_id(session, name)

@@ -16,7 +16,7 @@ from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.remittances_repo import balances_by_claim
-from ar_cli.store.tables import ClaimRow
+from ar_cli.store.tables import ClaimLineRow, ClaimRow, CoverageRow
 
 
 def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Claim]:
@@ -150,3 +150,25 @@ def every_cached_balance(session: Session) -> dict[tuple[int, int], int]:
 
     found = sql_of(session).rows("SELECT claim_id, responsibility, balance FROM claim_balance")
     return dict(zip(map(itemgetter(0, 1), found), map(itemgetter(2), found)))
+
+
+# -- rows a correction changes in place (ORM objects; the caller saves them: store/rows.py) --
+def claim_row(session: Session, claim_id: int) -> ClaimRow:
+    return session.get(ClaimRow, claim_id)
+
+
+def line_row(session: Session, line_id: int) -> ClaimLineRow:
+    return session.get(ClaimLineRow, line_id)
+
+
+def coverage_rows(session: Session, claim_id: int) -> dict[int, CoverageRow]:
+    """The claim's coverages by rank."""
+    return {c.rank: c for c in session.execute(select(CoverageRow).where(CoverageRow.claim_id == claim_id)).scalars()}
+
+
+def earliest_service_date(session: Session, claim_id: int) -> date | None:
+    """The claim's earliest line date (what aging by service counts from)."""
+    session.flush()
+    earliest = session.execute(select(func.min(ClaimLineRow.service_from))
+                               .where(ClaimLineRow.claim_id == claim_id)).scalar()
+    return date.fromisoformat(earliest) if isinstance(earliest, str) else earliest

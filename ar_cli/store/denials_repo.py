@@ -136,3 +136,10 @@ def claim_and_line_numbers(session: Session, claim_ids: Iterable[int]) -> tuple[
     lines = {int(i): int(n) for i, n in db.rows(
         "SELECT id, line_number FROM claim_line WHERE claim_id IN :claims", keys)}
     return claims, lines
+
+
+def denials_of_claim(session: Session, claim_id: int) -> list[DenialRow]:
+    """The claim's denial rows, oldest first (ORM objects: the caller changes them in
+    place and saves them, store/rows.py)."""
+    return list(session.execute(select(DenialRow).where(DenialRow.claim_id == claim_id)
+                                .order_by(DenialRow.id)).scalars())

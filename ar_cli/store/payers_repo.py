@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from ar_cli.domain.errors import NotFoundError
-from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, class_from_name
+from ar_cli.domain.denials.appeals import AppealWindow
+from ar_cli.domain.denials.appeals import appeal_windows as domain_appeal_windows
+from ar_cli.domain.payers import DEFAULT_APPEAL_WINDOW_DAYS, FirstSight
+from ar_cli.store import denials_repo
 from ar_cli.store.audit.chain import ChangeRecorder
+from ar_cli.store.queries import lookups
+from ar_cli.store.sql import sql_of
 from ar_cli.store.tables import PatientRow, PayerAliasRow, PayerAppealWindowRow, PayerRow
 
 _CHUNK = 500
@@ -30,37 +34,65 @@ def payers_by_code(session: Session, codes: Iterable[str]) -> dict[str, PayerRow
     return found
 
 
+def payer_by_id(session: Session, payer_id: int) -> PayerRow:
+    return session.get(PayerRow, payer_id)
+
+
 def find_payer(session: Session, key: str) -> PayerRow:
-    """A payer by its code, an alias, or its exact name (case-insensitive)."""
-    upper = key.strip().upper()
-    row = session.execute(select(PayerRow).where(
-        or_(PayerRow.code == upper, func.upper(PayerRow.name) == upper))).scalars().first()
-    if row is None:
-        alias = session.execute(select(PayerAliasRow).where(PayerAliasRow.alias == upper)).scalars().first()
-        if alias is not None:
-            row = session.get(PayerRow, alias.payer_id)
-    if row is None:
-        raise NotFoundError(f"payer {key!r} is not in the ledger (see `ar-cli payers list`)")
-    return row
+    """A payer by its code, an alias, or its exact name (case-insensitive): the rule of
+    store/queries/lookups.payer_id, which the fast readers use too."""
+    return session.get(PayerRow, lookups.payer_id(sql_of(session), key))
 
 
-def create_payers(rec: ChangeRecorder, new: dict[str, str], now: datetime) -> dict[str, int]:
-    """Create payers first seen (code → name) with DESIGN.md's defaults."""
-    codes = sorted(new)
-    rows = [{"code": c, "name": new[c], "financial_class": str(class_from_name(new[c])),
-             "timely_filing_count": 12 if class_from_name(new[c]) == "medicare" else 365,
-             "timely_filing_unit": "m" if class_from_name(new[c]) == "medicare" else "d",
-             "created_at": now} for c in codes]
+def create_payers(rec: ChangeRecorder, new: Sequence[FirstSight], now: datetime) -> dict[str, int]:
+    """The one way a payer comes into the ledger, whether a charge file or a remittance
+    names it first: class and filing limit by domain/payers.py's first-sight rule
+    (CLP06, else the name), its aliases, and DESIGN.md's default appeal windows
+    (absent rows: `appeal_windows`). Returns code → id."""
+    rows = [{"code": p.code, "name": p.name, "financial_class": str(p.financial_class),
+             "timely_filing_count": p.timely_filing.count, "timely_filing_unit": p.timely_filing.unit,
+             "created_at": now} for p in new]
     ids = rec.insert(PayerRow, rows, returning_ids=True)
-    rec.insert(PayerAliasRow, [{"payer_id": i, "alias": c, "kind": "code"} for c, i in zip(codes, ids)])
-    return dict(zip(codes, ids))
+    rec.insert(PayerAliasRow, [{"payer_id": i, "alias": alias, "kind": p.alias_kind}
+                               for p, i in zip(new, ids) for alias in p.aliases])
+    return {p.code: i for p, i in zip(new, ids)}
+
+
+def create_payer(rec: ChangeRecorder, new: FirstSight, now: datetime) -> PayerRow:
+    """`create_payers` for one payer, returned as its row."""
+    return rec.session.get(PayerRow, create_payers(rec, [new], now)[new.code])
 
 
 def appeal_windows(session: Session, payer_id: int) -> dict[int, int]:
-    rows = session.execute(select(PayerAppealWindowRow).where(
-        PayerAppealWindowRow.payer_id == payer_id)).scalars()
-    windows = {row.level: row.days for row in rows}
+    """Days per level as `payers list` shows them: the configured ones, else DESIGN.md's
+    default (every class)."""
+    windows = denials_repo.configured_windows(session, payer_id)
     return {level: windows.get(level, DEFAULT_APPEAL_WINDOW_DAYS) for level in (1, 2, 3, 4, 5)}
+
+
+def payer_appeal_windows(session: Session, payer: PayerRow) -> dict[int, AppealWindow]:
+    """The windows denial deadlines count with: the payer's class's, its configured
+    days replacing theirs (domain/denials/appeals.py)."""
+    return domain_appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+
+
+def set_appeal_window(session: Session, payer_id: int, level: int, days: int) -> int | None:
+    """Set the payer's appeal window at `level`; the days it replaced, None when unset."""
+    row = session.execute(select(PayerAppealWindowRow).where(
+        PayerAppealWindowRow.payer_id == payer_id, PayerAppealWindowRow.level == level)).scalar_one_or_none()
+    before = row.days if row else None
+    if row is None:
+        row = PayerAppealWindowRow(payer_id=payer_id, level=level, days=days)
+    else:
+        row.days = days
+    session.add(row)
+    return before
+
+
+def alias_owner(session: Session, alias: str) -> PayerRow | None:
+    """The payer an id already belongs to, if any."""
+    taken = session.execute(select(PayerAliasRow).where(PayerAliasRow.alias == alias)).scalar_one_or_none()
+    return None if taken is None else session.get(PayerRow, taken.payer_id)
 
 
 def aliases_of(session: Session, payer_id: int) -> list[str]:

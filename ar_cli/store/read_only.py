@@ -10,12 +10,12 @@ refuses or explains exactly as for every other command.
 
 from __future__ import annotations
 
-import ast
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ar_cli.store.revisions import HEAD_REVISION
 from ar_cli.store.sql import Sql, sql_of
 
 T = TypeVar("T")
@@ -28,20 +28,10 @@ _CACHE_SIZE = -65536
 _MMAP_SIZE = 2**31
 
 
-def schema_head() -> str | None:
-    """store.schema.HEAD_REVISION, read from that module's source: importing it would
-    import SQLAlchemy, the very cost this opener avoids, and a second copy of the
-    revision list would go stale the day a migration is added. None when it cannot be
-    read (the caller then takes the usual path)."""
-    try:
-        tree = ast.parse(Path(__file__).with_name("schema.py").read_text(encoding="utf-8"))
-        for node in tree.body:
-            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
-            if isinstance(target, ast.Name) and target.id == "KNOWN_REVISIONS" and node.value is not None:
-                return ast.literal_eval(node.value)[-1]  # HEAD_REVISION = KNOWN_REVISIONS[-1]
-    except (OSError, SyntaxError, ValueError, IndexError):
-        return None
-    return None
+def schema_head() -> str:
+    """The schema head this code expects (store/revisions.py, which imports nothing:
+    store/schema.py would import SQLAlchemy, the very cost this opener avoids)."""
+    return HEAD_REVISION
 
 
 def read_only(path: Path, use: Callable[[Sql], T | None]) -> T | None:

@@ -75,3 +75,9 @@ def forced_remittances(session: Session) -> list[tuple]:
                RemittanceRow.difference, RemittanceRow.posting_date)
         .outerjoin(PayerRow, PayerRow.id == RemittanceRow.payer_id)
         .where(RemittanceRow.status == "forced").order_by(RemittanceRow.id)).all()]
+
+
+def remittance_dates(session: Session, remittance_id: int) -> tuple:
+    """(payment date, production date) of a remittance, either None when absent."""
+    row = session.get(RemittanceRow, remittance_id)
+    return (row.payment_date, row.production_date) if row is not None else (None, None)

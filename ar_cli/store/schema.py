@@ -1,7 +1,8 @@
 """Schema versions: what this code expects, and running Alembic to get there.
 
-The head revision is a constant so that ordinary commands can check the database
-without importing Alembic (it costs ~100 ms); a test keeps it equal to Alembic's head.
+The head revision is a constant (store/revisions.py) so that ordinary commands can check
+the database without importing Alembic (it costs ~100 ms); a test keeps it equal to
+Alembic's head.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
 
-# Oldest first. A database at a revision not in this list was migrated by a newer ar-cli.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_ledger", "0002_claim_payments", "0003_open_balance_summary",
-                                   "0004_queue_index", "0005_claim_payment_claim", "0006_remittance_trust",
-                                   "0007_audit_rows", "0008_claim_waiver", "0009_row_encoding")
-HEAD_REVISION = KNOWN_REVISIONS[-1]
-
+from ar_cli.store.revisions import HEAD_REVISION, KNOWN_REVISIONS  # noqa: F401 (their one home)
 
 # In an installed ar-cli the revisions are package data (pyproject.toml maps migrations/
 # to ar_cli.migrations): Alembic's package-resource form of script_location.

@@ -23,6 +23,7 @@ the segment after SE (or its GE/IEA) has been read.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from hashlib import sha256
 from os import PathLike
 from pathlib import Path
@@ -108,7 +109,10 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
             index += 1
             if txn is not None:
                 if txn.header is None and (tag == "CLP" or tag == "LX" or tag == "PLB" or tag == "SE"):
-                    yield RemittanceStarted(header=txn.start(number))
+                    txn.start(number)
+                if not txn.announced and (tag == "CLP" or tag == "PLB" or tag == "SE"):
+                    # Announced at the first claim, whose CLP06 the header then carries.
+                    yield RemittanceStarted(header=txn.announce(elements if tag == "CLP" else None))
                 if tag == "CLP":
                     claim = ClaimBuilder(elements, number, txn.ctx)
                 elif tag == "SE":
@@ -236,6 +240,7 @@ class _Transaction:
         self.ctx = Context(source, delims.component, version.startswith("004010"), warnings)
         self.header_builder = HeaderBuilder(self.ctx, segment, self.control_number, version)
         self.header: RemittanceHeader | None = None
+        self.announced = False  # RemittanceStarted yielded
         self.provider_adjustments: list[ProviderAdjustment] = []
         self.claim_count = 0
         self.end_segment = 0
@@ -245,6 +250,15 @@ class _Transaction:
 
     def start(self, segment: int) -> RemittanceHeader:
         self.header = self.header_builder.build(segment)
+        return self.header
+
+    def announce(self, first_claim: list[str] | None) -> RemittanceHeader:
+        """The header as announced: with the first claim's filing indicator (CLP06),
+        which classes a payer this remittance is the first to name."""
+        self.announced = True
+        assert self.header is not None
+        if first_claim is not None and len(first_claim) > 6 and first_claim[6]:
+            self.header = replace(self.header, first_filing_indicator=first_claim[6])
         return self.header
 
     def hash(self, raws: list[str]) -> None:

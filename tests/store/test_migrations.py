@@ -8,7 +8,8 @@ from sqlalchemy import create_engine, inspect, text
 from ar_cli.store import schema
 from ar_cli.store.base import metadata
 from ar_cli.store.location import resolve_location
-from ar_cli.services.schema_admin import schema_state, upgrade_ledger
+from ar_cli.reports.schema import schema_state
+from ar_cli.services.schema_admin import upgrade_ledger
 
 
 def _url(ledger_url: str) -> str:

@@ -244,6 +244,8 @@ class RemittanceHeader:
     payee_npi: N1*PE04 when N1*PE03 is 'XX', else ''.
     payee_tax_id: N1*PE04 when N1*PE03 is 'FI', else REF*TJ in the payee loop, else ''.
     segment: the ST segment number.
+    first_filing_indicator: the first claim payment's filing indicator (CLP06), '' when
+        the remittance has no claims: the class of a payer this remittance names first.
     """
 
     control_number: str
@@ -267,6 +269,7 @@ class RemittanceHeader:
     payee_npi: str
     payee_tax_id: str
     segment: int
+    first_filing_indicator: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

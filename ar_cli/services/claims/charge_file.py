@@ -16,6 +16,7 @@ from pathlib import Path
 from ar_cli.domain.claims.charge_file import ClaimRowReader, check_header
 from ar_cli.domain.claims.records import PATIENT, ClaimIn, line_fields, line_key
 from ar_cli.domain.errors import InputError, InputProblems
+from ar_cli.domain.payers import FirstSight
 from ar_cli.services.context import Actor, Progress, no_progress
 from ar_cli.services.source_files import FileFacts, file_facts
 from ar_cli.store import claims_repo, payers_repo
@@ -250,7 +251,8 @@ class _Importer:
             known = {code: row.id for code, row in payers_repo.payers_by_code(self.session, names).items()}
             new = {code: name for code, name in names.items() if code not in known}
             if new:
-                known.update(payers_repo.create_payers(self.rec, new, self.actor.now))
+                known.update(payers_repo.create_payers(
+                    self.rec, [FirstSight(code=c, name=new[c]) for c in sorted(new)], self.actor.now))
                 self.result.payers_created += len(new)
             self._payer_ids.update(known)
         return self._payer_ids

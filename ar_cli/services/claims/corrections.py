@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-
 from ar_cli.domain.claims.records import Claim, line_fields, line_key
 from ar_cli.domain.errors import InputError
+from ar_cli.domain.payers import FirstSight
 from ar_cli.services.context import Actor
 from ar_cli.store import claims_repo, payers_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.balance_summary import restating
-from ar_cli.store.tables import ClaimLineRow, ClaimRow, CoverageRow, LedgerEntryRow
+from ar_cli.store.queries.entries import charge_entries_of_line
+from ar_cli.store.rows import remove, save
+from ar_cli.store.tables import ClaimLineRow, CoverageRow, LedgerEntryRow
 
 _LINE_FIELDS = ("line_control_number", "procedure_code", "modifiers", "units", "service_from", "service_to")
 
@@ -36,7 +37,7 @@ def _correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *,
     if line is None:
         _add_line(session, rec, claim, incoming, actor=actor, posting_date=posting_date, source=source)
         return
-    row = session.get(ClaimLineRow, line.id)
+    row = claims_repo.line_row(session, line.id)
     changes = {f: [str(getattr(row, f)), str(incoming[f])] for f in _LINE_FIELDS
                if str(getattr(row, f)) != str(incoming[f])}
     for field in _LINE_FIELDS:
@@ -48,15 +49,14 @@ def _correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *,
         _recharge(session, rec, claim, line.id, new_charge, actor=actor, posting_date=posting_date,
                   effective=row.service_from, source=source)
         row.charge = new_charge
-    session.add(row)
+    save(session, row)
     rec.note_update("claim_line", line.id, changes)
 
 
 def _recharge(session, rec, claim: Claim, line_id: int, new_charge: int, *, actor: Actor,
               posting_date: date, effective: date, source: str) -> None:
     """Reverse the line's standing charge entries and post the new charge."""
-    entries = session.execute(select(LedgerEntryRow).where(
-        LedgerEntryRow.line_id == line_id, LedgerEntryRow.kind == "charge")).scalars().all()
+    entries = charge_entries_of_line(session, line_id)
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     standing = [e for e in entries if e.reverses_id is None and e.id not in reversed_ids]
     rows, deltas, since = [], {}, {}
@@ -112,23 +112,18 @@ def correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *,
 
 def _refresh_first_service_date(session, rec: ChangeRecorder, claim_id: int) -> None:
     """The claim's earliest line date (what aging by service counts from) after its lines changed."""
-    session.flush()
-    earliest = session.execute(select(func.min(ClaimLineRow.service_from))
-                               .where(ClaimLineRow.claim_id == claim_id)).scalar()
-    if isinstance(earliest, str):
-        earliest = date.fromisoformat(earliest)
-    row = session.get(ClaimRow, claim_id)
+    earliest = claims_repo.earliest_service_date(session, claim_id)
+    row = claims_repo.claim_row(session, claim_id)
     if earliest is not None and row.first_service_date != earliest:
         rec.note_update("claim", claim_id, {"first_service_date": [row.first_service_date.isoformat(),
                                                                    earliest.isoformat()]})
         row.first_service_date = earliest
-        session.add(row)
-        session.flush()
+        save(session, row)
 
 
 def _correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
                    posting_date: date, source: str) -> None:
-    row = session.get(ClaimRow, claim.id)
+    row = claims_repo.claim_row(session, claim.id)
     changes: dict[str, list] = {}
     for field in ("billing_npi", "rendering_npi", "place_of_service", "frequency_code", "original_claim_ref"):
         if getattr(row, field) != incoming[field]:
@@ -141,9 +136,8 @@ def _correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *
         raise InputError(f"claim {claim.claim_number}: the patient account changed; a claim cannot move "
                          "to another patient — void it in the practice system and bill a new claim")
     _correct_coverages(session, rec, claim, incoming, changes)
-    session.add(row)
+    save(session, row)
     rec.note_update("claim", claim.id, changes)
-    session.flush()
     refreshed = claims_repo.get_claim(session, claim.claim_number)
     stored = {line_key(l.line_control_number, l.line_number): line_fields(l) for l in refreshed.lines}
     for line in incoming["lines"]:
@@ -164,11 +158,11 @@ def _correct_coverages(session, rec, claim: Claim, incoming: dict, changes: dict
     known = {c: r.id for c, r in payers_repo.payers_by_code(session, new_payers).items()}
     missing = {c: n for c, n in new_payers.items() if c not in known}
     if missing:
-        known.update(payers_repo.create_payers(rec, missing, rec.now))
-    rows = {c.rank: c for c in session.execute(select(CoverageRow).where(
-        CoverageRow.claim_id == claim.id)).scalars()}
+        known.update(payers_repo.create_payers(
+            rec, [FirstSight(code=c, name=missing[c]) for c in sorted(missing)], rec.now))
+    held = claims_repo.coverage_rows(session, claim.id)
     for rank, (code, _name, member) in sorted(wanted.items()):
-        row = rows.pop(rank, None)
+        row = held.pop(rank, None)
         if row is None:
             rec.insert(CoverageRow, [{"claim_id": claim.id, "rank": rank, "payer_id": known[code],
                                       "member_id": member}])
@@ -176,7 +170,7 @@ def _correct_coverages(session, rec, claim: Claim, incoming: dict, changes: dict
         elif row.payer_id != known[code] or row.member_id != member:
             changes[f"coverage_{rank}"] = [row.payer_id, code]
             row.payer_id, row.member_id = known[code], member
-            session.add(row)
-    for row in rows.values():
+            save(session, row)
+    for row in held.values():
         changes[f"coverage_{row.rank}"] = [row.payer_id, None]
-        session.delete(row)
+        remove(session, row)

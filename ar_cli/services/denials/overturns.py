@@ -19,10 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
-
 from ar_cli.domain.denials.resolutions import DenialStatus, OverturnCandidate, Resolution, allocate_overturn
-from ar_cli.store import denials_repo
+from ar_cli.store import Session, denials_repo
 
 
 @dataclass(frozen=True, kw_only=True)

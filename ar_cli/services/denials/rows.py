@@ -15,21 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session
-
-from ar_cli.domain.denials.appeals import appeal_windows, level_deadline
+from ar_cli.domain.denials.appeals import level_deadline
 from ar_cli.domain.denials.resolutions import DenialStatus
 from ar_cli.domain.posting.manual_payment import DeniedAdjustment, cap_hand_denials
 from ar_cli.domain.codes.treatments import DenialCategory
-from ar_cli.store import claims_repo, denials_repo, remittances_repo
+from ar_cli.store import Session, claims_repo, denials_repo, payers_repo, remittances_repo
 from ar_cli.store.tables import DenialRow, PayerRow
 
 
 def first_appeal_deadline(session: Session, payer: PayerRow, start: date | None) -> date | None:
     """The last day to file a level 1 appeal against `payer`, its clock starting at
     `start` (the remittance's payment date; a paper EOB's --date)."""
-    windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
-    return level_deadline(windows, 1, start)
+    return level_deadline(payers_repo.payer_appeal_windows(session, payer), 1, start)
 
 
 def denial_row(*, claim_id: int, line_id: int | None, responsibility: int, payer_id: int, group: str,

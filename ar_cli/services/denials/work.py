@@ -24,10 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
-from ar_cli.domain.denials.appeals import appeal_windows, level_deadline, next_level, remittance_start
+from ar_cli.domain.denials.appeals import level_deadline, next_level, remittance_start
 from ar_cli.domain.claims.records import PATIENT, Claim
 from ar_cli.domain.denials.resolutions import (
     WORKABLE, DenialState, DenialStatus, Resolution, check_appeal, check_resolution, take_in_order,
@@ -39,11 +36,13 @@ from ar_cli.domain.posting.checks import next_responsibility
 from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.services.context import Actor
 from ar_cli.services.posting.patient_billing import check_waiver_reference, line_modifiers, record_waiver, refuse_unbillable
-from ar_cli.store import claims_repo, denials_repo
+from ar_cli.store import Session, claims_repo, denials_repo, payers_repo, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
-from ar_cli.store.tables import DenialRow, LedgerEntryRow, NoteRow, PayerRow, RemittanceRow
+from ar_cli.store.queries.entries import next_transfer_group
+from ar_cli.store.rows import save
+from ar_cli.store.tables import DenialRow, LedgerEntryRow, NoteRow
 
 
 @dataclass(kw_only=True)
@@ -71,8 +70,8 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         claim, rows = _selected(session, claim_number, line, statuses=(DenialStatus.OPEN, DenialStatus.UPHELD))
-        payer = session.get(PayerRow, rows[0].payer_id)
-        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+        payer = payers_repo.payer_by_id(session, rows[0].payer_id)
+        windows = payers_repo.payer_appeal_windows(session, payer)
         levels = {row.id: check_appeal(_state(row)) for row in rows}
         done = Worked(claim_number=claim.claim_number, coverage=rows[0].responsibility, payer=payer.code,
                       denial_ids=[r.id for r in rows], status=DenialStatus.APPEALED.value)
@@ -83,7 +82,7 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
             before = {"status": row.status, "level": row.level}
             row.status, row.level, row.last_action_on = DenialStatus.APPEALED.value, level, filed_on
             row.resolution, row.resolved_on = "", None
-            session.add(row)
+            save(session, row)
             rec.note_update("denial", row.id, {"before": before, "status": row.status, "level": level,
                                                "deadline": str(row.appeal_deadline)})
             done.level, done.deadline = level, row.appeal_deadline
@@ -94,7 +93,6 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
         rec.insert(NoteRow, [{"claim_id": claim.id, "created_at": actor.now, "created_by": actor.user,
                               "text": f"Appeal ({name}, level {done.level}) of denial(s) "
                                       f"{', '.join(str(i) for i in done.denial_ids)}: {note.strip()}"}])
-        session.flush()
         claims_repo.refresh_status(session, rec, claim.id, claim.status)
         rec.finish(action="denials.appeal", entity="claim", entity_key=claim.claim_number,
                    details={"denials": done.denial_ids, "level": done.level, "filed_on": filed_on.isoformat()})
@@ -120,14 +118,14 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
         for row in rows:
             check_resolution(_state(row), resolution)
         rank = rows[0].responsibility
-        payer = session.get(PayerRow, rows[0].payer_id)
+        payer = payers_repo.payer_by_id(session, rows[0].payer_id)
         done = Worked(claim_number=claim.claim_number, coverage=rank, payer=payer.code,
                       denial_ids=[r.id for r in rows], status=check_resolution(_state(rows[0]), resolution).value)
         if resolution.moves_money:
             ensure_period_open(session, posting_date)
             _move_money(session, rec, claim, rows, resolution, posting_date=posting_date, decided_on=decided_on,
                         actor=actor, done=done, waiver=waiver or "")
-        windows = appeal_windows(payer.financial_class, denials_repo.configured_windows(session, payer.id))
+        windows = payers_repo.payer_appeal_windows(session, payer)
         for row in rows:
             before = row.status
             row.status = done.status
@@ -136,14 +134,13 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
                 following = next_level(row.level)
                 row.appeal_deadline = level_deadline(windows, following, decided_on) if following else None
                 done.level, done.deadline = row.level, row.appeal_deadline
-            session.add(row)
+            save(session, row)
             rec.note_update("denial", row.id, {"status": [before, row.status], "resolution": resolution.value,
                                                "deadline": str(row.appeal_deadline)})
         if note and note.strip():
             rec.insert(NoteRow, [{"claim_id": claim.id, "created_at": actor.now, "created_by": actor.user,
                                   "text": f"Denial(s) {', '.join(str(i) for i in done.denial_ids)} "
                                           f"{resolution.value.replace('_', ' ')}: {note.strip()}"}])
-        session.flush()
         claims_repo.refresh_status(session, rec, claim.id, claim.status)
         details = {"denials": done.denial_ids, "resolution": resolution.value, "moved": done.moved,
                    "decided_on": decided_on.isoformat()}
@@ -161,8 +158,7 @@ def _selected(session: Session, claim_number: str, line: int | None, *, statuses
         line_id = next((ln.id for ln in claim.lines if ln.line_number == line), None)
         if line_id is None:
             raise InputError(f"--line {line}: claim {claim.claim_number} has no line {line}")
-    every = list(session.execute(select(DenialRow).where(DenialRow.claim_id == claim.id)
-                                 .order_by(DenialRow.id)).scalars())
+    every = denials_repo.denials_of_claim(session, claim.id)
     if line_id is not None:
         every = [r for r in every if r.line_id == line_id]
     where = f"claim {claim.claim_number}" + (f" line {line}" if line is not None else "")
@@ -197,8 +193,7 @@ def _state(row: DenialRow) -> DenialState:
 
 def _remittance_start(session: Session, row: DenialRow) -> date:
     if row.remittance_id is not None:
-        remittance = session.get(RemittanceRow, row.remittance_id)
-        start = remittance_start(remittance.payment_date, remittance.production_date)
+        start = remittance_start(*remittances_repo.remittance_dates(session, row.remittance_id))
         if start is not None:
             return start
     return row.denied_on
@@ -231,8 +226,7 @@ def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[
     entries, deltas = [], {}
     group = None
     if receiver is not None:
-        group = int(session.execute(select(func.coalesce(func.max(LedgerEntryRow.transfer_group), 0)))
-                    .scalar_one()) + 1
+        group = next_transfer_group(session)
     for row, take in zip(rows, takes):
         if take <= 0:
             continue

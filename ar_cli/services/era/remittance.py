@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from ar_cli.domain.denials.appeals import remittance_start
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.payers import FirstSight
 from ar_cli.domain.posting.rows import EntryStamp, parked_payload
 from ar_cli.domain.posting.values import PostingProblem
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceHeader
 from ar_cli.services.context import Actor
 from ar_cli.services.denials.rows import first_appeal_deadline
 from ar_cli.services.era.results import RemittanceResult
-from ar_cli.store import remittances_repo
+from ar_cli.store import payers_repo, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.queries import era as queries
-from ar_cli.store.tables import ExceptionRow, PayerAliasRow, PayerRow, RemittanceRow, UnappliedEntryRow
+from ar_cli.store.tables import ExceptionRow, PayerRow, RemittanceRow, UnappliedEntryRow
 
 if TYPE_CHECKING:
     from ar_cli.store import Session
@@ -159,11 +160,9 @@ def _payer(run: PostingRun, header: RemittanceHeader) -> PayerRow:
     payer = remittances_repo.payer_by_code(run.session, code)
     if payer is not None:
         return payer
-    payer_id = run.rec.insert_one(PayerRow, {"code": code, "name": header.payer_name or code,
-                                             "financial_class": "other", "created_at": run.actor.now})
-    ids = sorted({i.strip().upper() for i in (*header.payer_ids, code) if i and i.strip()})
-    run.rec.insert(PayerAliasRow, [{"payer_id": payer_id, "alias": i, "kind": "remittance"} for i in ids])
-    return queries.payer(run.session, payer_id)
+    return payers_repo.create_payer(run.rec, FirstSight.from_remittance(
+        code, name=header.payer_name, payer_ids=header.payer_ids,
+        filing_indicator=header.first_filing_indicator), run.actor.now)
 
 
 class Held:

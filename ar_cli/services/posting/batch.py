@@ -21,7 +21,7 @@ from ar_cli.domain.posting.manual_payment import parse_adjustments, parse_amount
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.claims.charge_file import _rows
 from ar_cli.services.context import Actor
-from ar_cli.services.posting.manual import ManualPayment, ManualPoster, PostedPayment, opened_ids
+from ar_cli.services.posting.manual import ManualPayment, ManualPoster, PostedPayment
 from ar_cli.services.source_files import file_facts
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
@@ -141,13 +141,13 @@ def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
             result.written_down += posted.written_down
             result.transferred += posted.transferred
             result.overturned += len(posted.overturned)
-            result.opened += len(opened_ids(posted))
+            result.opened += len(posted.opened_ids)
         details = {"rows": result.rows, "posted": result.posted, "skipped": result.skipped,
                    "deposit_total": deposit_total}
         if result.overturned:
             details["overturned_denials"] = [i for p in result.payments for i in p.overturned]
         if result.opened:
-            details["opened_denials"] = [i for p in result.payments for i in opened_ids(p)]
+            details["opened_denials"] = [i for p in result.payments for i in p.opened_ids]
         rec.finish(action="post.batch", entity="source_file", entity_key=facts.sha256, source=name,
                    details=details)
     return result

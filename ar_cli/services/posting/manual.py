@@ -30,14 +30,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-
 from ar_cli.domain.claims.records import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.posting.manual_payment import (
     METHODS, Adjustment, LineHolding, PaymentPlan, plan_entries, plan_manual_payment,
 )
-from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting.patient_billing import ToPatient
 from ar_cli.services.context import Actor
 from ar_cli.services.denials.overturns import overturn_stored
@@ -48,6 +45,7 @@ from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.periods_repo import ensure_period_open
+from ar_cli.store.queries import entries
 from ar_cli.store.tables import LedgerEntryRow, PayerRow
 
 
@@ -81,6 +79,11 @@ class PostedPayment:
     overturned: list[int] = field(default_factory=list)  # denial ids this payment overturned
     recovered: int = 0  # cents of them it recovered
     skipped: bool = False
+
+    @property
+    def opened_ids(self) -> list[int]:
+        """The ids of the denials the payment opened, in the order typed."""
+        return [o.denial_id for o in self.opened if o.denial_id is not None]
 
 
 @dataclass
@@ -179,22 +182,16 @@ class ManualPoster:
         adjustments-only EOB (amount 0) leaves no payment entry: it was posted before
         when every entry it would write is there already from that reference, on that
         line and day (a second write-down of the same EOB would lower the balance twice)."""
-        e = LedgerEntryRow
-        sources = e.source_ref.in_([f"{m} {reference}" for m in METHODS])
-        payer = e.payer_id.is_(None) if payer_id is None else e.payer_id == payer_id
+        sources = [f"{m} {reference}" for m in METHODS]
         if payment.amount:
-            query = select(e.id).where(
-                e.claim_id == claim.id, e.kind == "payment", e.responsibility == rank,
-                e.effective_date == payment.paid_on, e.amount == -payment.amount, sources, payer)
-            return self.session.execute(query.limit(1)).first() is not None
+            return entries.payment_posted(self.session, claim_id=claim.id, payer_id=payer_id, rank=rank,
+                                          effective=payment.paid_on, amount=payment.amount, sources=sources)
         planned = Counter((p.responsibility, p.kind, p.group, p.reason_code, p.amount) for p in plan_entries(
             claim, rank=rank, amount=0, adjustments=payment.adjustments, table=self.table).entries)
         if not planned:
             return False  # denial codes only: the denials' cap keeps a repeat from denying twice
-        line = e.line_id.is_(None) if line_id is None else e.line_id == line_id
-        there = Counter(tuple(row) for row in self.session.execute(
-            select(e.responsibility, e.kind, e.adjustment_group, e.reason_code, e.amount).where(
-                e.claim_id == claim.id, e.effective_date == payment.paid_on, sources, payer, line)))
+        there = entries.entries_from(self.session, claim_id=claim.id, payer_id=payer_id, line_id=line_id,
+                                     effective=payment.paid_on, sources=sources)
         return not planned - there
 
     def write(self, prepared: _Prepared) -> PostedPayment:
@@ -247,8 +244,7 @@ class ManualPoster:
 
     def _transfer_group(self) -> int:
         if self._next_group is None:
-            top = self.session.execute(select(func.coalesce(func.max(LedgerEntryRow.transfer_group), 0))).scalar_one()
-            self._next_group = int(top) + 1
+            self._next_group = entries.next_transfer_group(self.session)
         group, self._next_group = self._next_group, self._next_group + 1
         return group
 
@@ -268,48 +264,8 @@ def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, postin
                        "transferred": result.transferred, "date": payment.paid_on.isoformat()}
             if result.overturned:
                 details["overturned_denials"] = result.overturned
-            if opened_ids(result):
-                details["opened_denials"] = opened_ids(result)
+            if result.opened_ids:
+                details["opened_denials"] = result.opened_ids
             rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
                        source=result.reference, details=details)
     return result
-
-
-def describe(result: PostedPayment) -> str:
-    """One line for people (no PHI)."""
-    if result.skipped:
-        return (f"claim {result.claim_number}: {result.reference} from {result.payer}: "
-                "already posted; skipped")
-    parts = [f"claim {result.claim_number}: {result.reference} from {result.payer}: "
-             f"paid {cents_to_text(result.paid)} on the {result.responsibility}"]
-    if result.written_down:
-        parts.append(f"written down {cents_to_text(result.written_down)}")
-    if result.transferred:
-        parts.append(f"moved {cents_to_text(result.transferred)} to the {result.transferred_to}")
-    if result.denied:
-        parts.append(f"left open as denied {' '.join(result.denied)}{_opened(result)}")
-    if result.not_posted:
-        parts.append(f"no entry for {' '.join(result.not_posted)}")
-    if result.overturned:
-        count = len(result.overturned)
-        parts.append(f"overturned {count} denial{'s' if count != 1 else ''} of {result.payer} "
-                     f"(recovered {cents_to_text(result.recovered)})")
-    return "; ".join(parts)
-
-
-def opened_ids(result: PostedPayment) -> list[int]:
-    """The ids of the denials the payment opened, in the order typed."""
-    return [o.denial_id for o in result.opened if o.denial_id is not None]
-
-
-def _opened(result: PostedPayment) -> str:
-    """' (denial 7 opened)', and what a cap cut ('CO-50 40.00 of 60.00'); no PHI."""
-    ids = opened_ids(result)
-    said = (f"denial{'s' if len(ids) != 1 else ''} {', '.join(str(i) for i in ids)} opened" if ids
-            else "no denial opened")
-    capped = [f"{o.code} {cents_to_text(o.amount)} of {cents_to_text(o.asked)}" for o in result.opened
-              if o.amount < o.asked]
-    if capped:
-        said += (f", capped at what the {result.responsibility} holds there beyond its open denials: "
-                 f"{', '.join(capped)}")
-    return f" ({said})"

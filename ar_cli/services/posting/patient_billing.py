@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session
-
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.posting.patient_billing import ClaimFacts, ToPatient, assigned_to_patient, first_refusal
 from ar_cli.services.context import Actor
-from ar_cli.store import patient_billing_repo
+from ar_cli.store import Session, patient_billing_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.tables import ClaimWaiverRow
 

@@ -16,30 +16,30 @@ Per remittance, claim payments + unapplied still equal BPR02 afterwards.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
 from ar_cli.domain.claims.records import Claim
-from ar_cli.domain.errors import InputError, NotFoundError
+from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
 from ar_cli.services.context import Actor
-from ar_cli.store import claims_repo
+from ar_cli.store import Session, claims_repo, payers_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger
 from ar_cli.store.periods_repo import ensure_period_open
-from ar_cli.store.tables import (
-    ExceptionRow,
-    LedgerEntryRow,
-    PayerRow,
-    RemittanceRow,
-    UnappliedEntryRow,
+from ar_cli.store.queries import exception_records
+from ar_cli.store.queries.unapplied import (  # re-exported: era/parked.py and reports/unapplied.py ask here
+    CLOSING_REASONS,
+    open_amounts,
+    opened_entry,
+    opened_for_exception,
+    trace_number_of,
+    unapplied_rows,
 )
+from ar_cli.store.tables import LedgerEntryRow, UnappliedEntryRow
 
-CLOSING_REASONS = ("applied", "interest_income")
+__all__ = ["CLOSING_REASONS", "Applied", "apply_exception", "apply_unapplied", "open_amounts",
+           "opened_for_exception", "unapplied_rows"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,15 +55,6 @@ class Applied:
     posted: object | None = None  # parked_payments.ParkedPosted when a whole payment posted
 
 
-def open_amounts(session: Session, ids: list[int] | None = None) -> dict[int, int]:
-    """Sum of the entries pointing at each opened entry (what has been applied/closed)."""
-    stmt = (select(UnappliedEntryRow.applies_id, func.sum(UnappliedEntryRow.amount))
-            .where(UnappliedEntryRow.applies_id.is_not(None)).group_by(UnappliedEntryRow.applies_id))
-    if ids is not None:
-        stmt = stmt.where(UnappliedEntryRow.applies_id.in_(ids))
-    return {int(i): int(s) for i, s in session.execute(stmt)}
-
-
 def apply_unapplied(ledger: Ledger, unapplied_id: int, *, claim_number: str, amount: int | None,
                     actor: Actor, posting_date: date) -> Applied:
     """Apply all (amount None) or `amount` (cents, > 0: a size; the entry decides the sign)."""
@@ -72,7 +63,7 @@ def apply_unapplied(ledger: Ledger, unapplied_id: int, *, claim_number: str, amo
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        opened = _opened(session, unapplied_id)
+        opened = opened_entry(session, unapplied_id)
         claim = claims_repo.get_claim(session, claim_number)
         result = _apply(session, rec, opened, claim, size=amount, actor=actor, posting_date=posting_date)
         rec.finish(action="unapplied.apply", entity="unapplied_entry", entity_key=str(unapplied_id),
@@ -91,11 +82,7 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        row = session.get(ExceptionRow, exception_id)
-        if row is None:
-            raise NotFoundError(f"exception {exception_id} does not exist")
-        if row.status != "open":
-            raise InputError(f"exception {exception_id} is already {row.status}")
+        row = exception_records.open_exception(session, exception_id)
         claim = claims_repo.get_claim(session, claim_number)
         parked = parked_payment(row)
         if parked is not None:
@@ -118,10 +105,8 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
         payload_claim = _payload_claim(row.payload)
         if payload_claim and payload_claim != claim.claim_number:
             note += f"; the remittance named claim {payload_claim}"
-        row.status, row.resolved_at, row.resolved_by, row.resolution_note = "applied", actor.now, actor.user, note
-        session.add(row)
+        exception_records.settle(session, row, status="applied", at=actor.now, by=actor.user, note=note)
         rec.note_update("exception_record", exception_id, {"status": ["open", "applied"]})
-        session.flush()
         rec.finish(action="exceptions.apply", entity="exception", entity_key=str(exception_id),
                    details={"kind": row.kind, "claim": claim.claim_number, "amount": result.amount,
                             "unapplied_id": result.unapplied_id, "claim_entry_id": result.claim_entry_id,
@@ -129,29 +114,11 @@ def apply_exception(ledger: Ledger, exception_id: int, *, claim_number: str, act
         return result
 
 
-def opened_for_exception(session: Session, exception_id: int) -> UnappliedEntryRow | None:
-    """The unapplied entry that holds an exception's money (None: it held none)."""
-    return session.execute(
-        select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
-                                        UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-        .order_by(UnappliedEntryRow.id)).scalars().first()
-
-
 def _payload_claim(payload: str) -> str:
     try:
         return str(json.loads(payload or "{}").get("claim_number") or "")
     except (ValueError, AttributeError):
         return ""
-
-
-def _opened(session: Session, unapplied_id: int) -> UnappliedEntryRow:
-    row = session.get(UnappliedEntryRow, unapplied_id)
-    if row is None:
-        raise NotFoundError(f"unapplied entry {unapplied_id} does not exist")
-    if row.reason in CLOSING_REASONS:
-        raise InputError(f"unapplied entry {unapplied_id} is an {row.reason} entry, not money held; "
-                         f"see entry {row.applies_id}")
-    return row
 
 
 def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, claim: Claim, *,
@@ -165,15 +132,13 @@ def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, cla
         raise InputError(f"--amount {cents_to_text(size)} is more than the {cents_to_text(abs(open_now))} "
                          f"still open on unapplied entry {opened.id}")
     applied = open_now if size is None else sign * size
-    payer_code = session.execute(select(PayerRow.code).where(PayerRow.id == opened.payer_id)).scalar_one_or_none()
+    payer = payers_repo.payer_by_id(session, opened.payer_id) if opened.payer_id is not None else None
+    payer_code = payer.code if payer is not None else None
     rank = next((c.rank for c in claim.coverages if c.payer_id == opened.payer_id), None)
     if rank is None:
         raise InputError(f"claim {claim.claim_number} has no coverage with payer {payer_code or '(none)'}; "
                          f"unapplied money from {payer_code or '(no payer)'} applies only to that payer's claims")
-    trace = ""
-    if opened.remittance_id is not None:
-        trace = session.execute(select(RemittanceRow.trace_number)
-                                .where(RemittanceRow.id == opened.remittance_id)).scalar_one_or_none() or ""
+    trace = trace_number_of(session, opened.remittance_id)
     ref = f"unapplied {opened.id}" + (f" exception {exception_id}" if exception_id else "")
     effective = opened.effective_date
     entry_id = rec.insert_one(LedgerEntryRow, {
@@ -196,30 +161,3 @@ def _apply(session: Session, rec: ChangeRecorder, opened: UnappliedEntryRow, cla
     return Applied(unapplied_id=opened.id, claim_number=claim.claim_number, payer=payer_code or "",
                    rank=rank, amount=applied, claim_entry_id=entry_id, open_after=open_now - applied,
                    exception_id=exception_id)
-
-
-def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool) -> list[dict]:
-    """One row per opened entry, with what is still open on it."""
-    stmt = (select(UnappliedEntryRow, PayerRow.code, RemittanceRow.trace_number)
-            .outerjoin(PayerRow, PayerRow.id == UnappliedEntryRow.payer_id)
-            .outerjoin(RemittanceRow, RemittanceRow.id == UnappliedEntryRow.remittance_id)
-            .where(UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-            .order_by(UnappliedEntryRow.id))
-    if payer:
-        code = payer.strip().upper()
-        if session.execute(select(PayerRow.id).where(PayerRow.code == code)).first() is None:
-            raise NotFoundError(f"--payer: payer {payer.strip()!r} is not in the ledger")
-        stmt = stmt.where(PayerRow.code == code)
-    entries = session.execute(stmt).all()
-    closed: dict[int, int] = defaultdict(int, open_amounts(session))
-    rows = []
-    for entry, code, trace in entries:
-        open_amount = entry.amount + closed[entry.id]
-        if open_amount == 0 and not include_closed:
-            continue
-        rows.append({"id": str(entry.id), "payer": code or "", "reason": entry.reason,
-                     "reference": entry.reference, "trace": trace or "",
-                     "exception": str(entry.exception_id) if entry.exception_id else "",
-                     "date": entry.effective_date, "amount": entry.amount,
-                     "applied": -closed[entry.id], "open": open_amount})
-    return rows
