@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,7 +24,7 @@ def nightly(
     output: Annotated[Path, typer.Option("--output", help="Folder to write into (created when missing); the run "
                                          "goes in a sub-folder named by the as-of date (a re-run replaces it).")],
     as_of: AsOfOption = None,
-    log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
+    log: Annotated[Path | None, typer.Option("--log", help="Also append the run's one-line summary to this "
                                                 "file; a failed run appends its exit code and reason.")] = None,
     queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
 ) -> None:

@@ -45,9 +45,9 @@ from ar_cli.domain.codes.book import (
     normalize_carc,
     normalize_group,
 )
-from ar_cli.domain.errors import InputError, Problem
 from ar_cli.domain.codes.treatment_table import ALL_GROUPS, TreatmentTable
 from ar_cli.domain.codes.treatments import TreatmentRule
+from ar_cli.domain.errors import InputError, Problem
 from ar_cli.services.context import Actor
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger

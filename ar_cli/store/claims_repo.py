@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.claims.records import Claim, ClaimLine, Coverage
+from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.store import driver_sql
 from ar_cli.store.balance_summary import restate_known, restating

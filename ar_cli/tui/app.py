@@ -22,8 +22,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.field_limits import date_out_of_range
 from ar_cli.domain.money import format_money
-from ar_cli.services.context import Actor
 from ar_cli.reports.queue.build import QueueFilter, QueueItem
+from ar_cli.services.context import Actor
 from ar_cli.store.database import Ledger
 
 

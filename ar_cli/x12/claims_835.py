@@ -67,7 +67,7 @@ def _is_tag(tag: str) -> bool:
 class ClaimBuilder:
     """Collects one claim payment loop; build() makes the ClaimPayment."""
 
-    __slots__ = ("ctx", "claim", "line", "ending")
+    __slots__ = ("claim", "ctx", "ending", "line")
 
     def __init__(self, elements: list[str], segment: int, ctx: Context) -> None:
         self.ctx = ctx

@@ -24,9 +24,23 @@ class HeaderBuilder:
     """Collects the header segments of one transaction, from ST to the first LX/CLP."""
 
     __slots__ = (
-        "ctx", "segment", "control_number", "version", "payment", "trace", "production_date",
-        "party", "payer_name", "payer_id_qualifier", "payer_id", "payer_additional_id",
-        "payer_ids", "payee_name", "payee_npi", "payee_tax_id", "payee_reference_tax_id",
+        "control_number",
+        "ctx",
+        "party",
+        "payee_name",
+        "payee_npi",
+        "payee_reference_tax_id",
+        "payee_tax_id",
+        "payer_additional_id",
+        "payer_id",
+        "payer_id_qualifier",
+        "payer_ids",
+        "payer_name",
+        "payment",
+        "production_date",
+        "segment",
+        "trace",
+        "version",
     )  # fmt: skip
 
     def __init__(self, ctx: Context, segment: int, control_number: str, version: str) -> None:

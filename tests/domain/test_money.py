@@ -2,7 +2,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ar_cli.domain.errors import MoneyError
 from ar_cli.domain.money import MAX_CENTS, cents_from_plain, cents_from_text, cents_to_text, format_money

@@ -70,10 +70,9 @@ def test_modes_phi_0600_else_0644_whatever_the_umask(tmp_path):
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):
-    with pytest.raises(RuntimeError):
-        with staged_folder(tmp_path, "pack") as staging:
-            staging.file("a.csv").write_text("x")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), staged_folder(tmp_path, "pack") as staging:
+        staging.file("a.csv").write_text("x")
+        raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 

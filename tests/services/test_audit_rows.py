@@ -172,7 +172,7 @@ def test_an_inserted_money_row_is_named(sample, table):
     row_id, event = _some_row(sample, table)
     columns = [*audit_rows.columns(table), "row_hash"]
     # A copy of a row, attributed to the same event (the remittance's key kept unique).
-    picked = [f"amount + 1000" if table == "remittance" and c == "amount" else c for c in columns]
+    picked = ["amount + 1000" if table == "remittance" and c == "amount" else c for c in columns]
     _raw(sample, (f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT {", ".join(picked)} FROM "{table}" '
                   f"WHERE id = ?", (row_id,)))
     new_id = _raw(sample, (f'SELECT max(id) FROM "{table}"', ()))[0][0]

@@ -14,8 +14,8 @@ from ar_cli.services.posting.unapplied import apply_exception, apply_unapplied
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import (
-    ClaimPaymentRow,
     AuditEventRow,
+    ClaimPaymentRow,
     ExceptionRow,
     LedgerEntryRow,
     PayerRow,

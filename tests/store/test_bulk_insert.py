@@ -39,10 +39,9 @@ def test_every_row_lands_once_in_order(ledger, small_statements, count):
 def test_a_failed_row_fails_the_whole_write(ledger, small_statements):
     rows = [{"code": f"Q{n}", "name": "x", "created_at": NOW} for n in range(11)]
     rows[9]["code"] = "Q0"  # a duplicate code, in a later statement
-    with pytest.raises(Exception):
-        with ledger.write() as session:
-            rec = ChangeRecorder(session, actor="tester", now=NOW)
-            rec.insert(PayerRow, rows)
-            rec.finish(action="test.bulk")
+    with pytest.raises(Exception), ledger.write() as session:
+        rec = ChangeRecorder(session, actor="tester", now=NOW)
+        rec.insert(PayerRow, rows)
+        rec.finish(action="test.bulk")
     with ledger.read() as session:
         assert session.execute(select(PayerRow.id).where(PayerRow.code.like("Q%"))).all() == []

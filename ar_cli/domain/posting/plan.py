@@ -30,21 +30,42 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from ar_cli.domain.claims.records import PATIENT, Claim
+from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting.checks import (
-    CROSSOVER_FOLLOW_UP_DAYS, CROSSOVER_STATUSES, DENIED, NO_POST_STATUSES, NOT_OURS,
-    PENDING_FOLLOW_UP_DAYS, REVERSAL, adjustment_remarks, check_claim, check_patient,
-    check_payer, coverage_rank, next_responsibility, normalize_status,
+    CROSSOVER_FOLLOW_UP_DAYS,
+    CROSSOVER_STATUSES,
+    DENIED,
+    NO_POST_STATUSES,
+    NOT_OURS,
+    PENDING_FOLLOW_UP_DAYS,
+    REVERSAL,
+    adjustment_remarks,
+    check_claim,
+    check_patient,
+    check_payer,
+    coverage_rank,
+    next_responsibility,
+    normalize_status,
 )
 from ar_cli.domain.posting.denial_caps import AskedDenial, EarlierDenial, LineBalances, cap_denials
 from ar_cli.domain.posting.match import match_lines
 from ar_cli.domain.posting.result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting.values import (
-    DenialToOpen, EntryKind, FollowUp, FollowUpKind, LineMatch, MatchMethod, PlannedEntry,
-    PostingProblem, ProblemKind, Severity, new_entry, new_follow_up,
+    DenialToOpen,
+    EntryKind,
+    FollowUp,
+    FollowUpKind,
+    LineMatch,
+    MatchMethod,
+    PlannedEntry,
+    PostingProblem,
+    ProblemKind,
+    Severity,
+    new_entry,
+    new_follow_up,
 )
 from ar_cli.domain.remittance.advice import Adjustment, ClaimPayment
-from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 
 
 class TreatmentLookup(Protocol):
@@ -169,7 +190,7 @@ def _unmatched(claim: Claim, matches: Sequence[LineMatch]) -> list[PostingProble
 class _Plan:
     """What every ClaimPlan of this payment shares, and the two ways to finish one."""
 
-    __slots__ = ("claim", "payment", "status", "rank", "matches", "pays")
+    __slots__ = ("claim", "matches", "payment", "pays", "rank", "status")
 
     def __init__(self, claim: Claim, payment: ClaimPayment, status: str, rank: int | None,
                  matches: tuple[LineMatch, ...], pays: bool = True) -> None:
@@ -212,8 +233,19 @@ class _Work:
     """The plan while it is built: entries, asked denials, follow-ups and the sums by
     treatment (private and mutable; the result is frozen)."""
 
-    __slots__ = ("payment", "rank", "table", "receiver", "reversal", "entries", "asked", "follow_ups",
-                 "sums", "transfers", "pays")
+    __slots__ = (
+        "asked",
+        "entries",
+        "follow_ups",
+        "payment",
+        "pays",
+        "rank",
+        "receiver",
+        "reversal",
+        "sums",
+        "table",
+        "transfers",
+    )
 
     def __init__(self, payment: ClaimPayment, rank: int, table: TreatmentLookup, receiver: int, *,
                  reversal: bool, pays: bool = True) -> None:

@@ -43,7 +43,7 @@ from ar_cli.domain.aging import (
     Party,
     parse_edges,
 )
-from ar_cli.reports.aging.layout import (  # noqa: F401 - Aging, AgingQuery: the aging API, re-exported
+from ar_cli.reports.aging.layout import (
     Aging,
     AgingQuery,
     aged_sums,

@@ -9,8 +9,8 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from ar_cli.domain.claims.records import responsibility_name
-from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.claims.timeline import claim_timeline
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store import claims_repo
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.tables import (

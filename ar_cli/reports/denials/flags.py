@@ -18,12 +18,18 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.payers import TimelyFiling
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store.payer_answers import answer_days
 from ar_cli.store.tables import (
-    ClaimBalanceRow, ClaimLineRow, ClaimRow, CoverageRow, DenialRow, NoteRow, PayerRow,
+    ClaimBalanceRow,
+    ClaimLineRow,
+    ClaimRow,
+    CoverageRow,
+    DenialRow,
+    NoteRow,
+    PayerRow,
 )
 
 _WORKABLE = [s.value for s in WORKABLE]

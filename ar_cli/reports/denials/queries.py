@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.appeals import appeal_windows
 from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store import claims_repo, denials_repo
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.tables import ClaimLineRow, ClaimPaymentRow, ClaimRow, DenialRow, PayerRow, RemittanceRow

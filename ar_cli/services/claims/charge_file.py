@@ -32,7 +32,6 @@ from ar_cli.store.tables import (
     SourceFileRow,
 )
 
-
 _CHUNK_ROWS = 5000
 _PATIENTS_KEPT = 50_000  # patient ids by account kept between chunks
 

@@ -17,10 +17,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.appeals import appeal_windows, level_deadline
 from ar_cli.domain.denials.resolutions import DenialStatus
 from ar_cli.domain.posting.manual_payment import DeniedAdjustment, cap_hand_denials
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store import claims_repo, denials_repo, remittances_repo
 from ar_cli.store.tables import DenialRow, PayerRow
 

@@ -21,19 +21,19 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from ar_cli.domain.posting import era as posting
-from ar_cli.domain.denials.appeals import remittance_start
-from ar_cli.domain.claims.status import derive_status
-from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
-from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.claims.records import Claim
+from ar_cli.domain.claims.status import derive_status
+from ar_cli.domain.denials.appeals import remittance_start
+from ar_cli.domain.denials.resolutions import WORKABLE, DenialStatus
 from ar_cli.domain.errors import InputError
+from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.posting import era as posting
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, RemittanceHeader
 from ar_cli.domain.remittance.payload import to_payload
 from ar_cli.services.context import Actor
-from ar_cli.services.era.new_claims import create_claims_from_payments
 from ar_cli.services.denials.overturns import overturn_rows, stored_values
 from ar_cli.services.denials.rows import denial_row, first_appeal_deadline
+from ar_cli.services.era.new_claims import create_claims_from_payments
 from ar_cli.services.era.results import RemittanceResult
 from ar_cli.store import claim_payments_repo, claims_repo, denials_repo, driver_sql, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
