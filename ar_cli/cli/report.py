@@ -4,6 +4,7 @@ exit code that says whether a human is needed."""
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -54,10 +55,9 @@ def _log_failure(log: Path, as_of: str | None, exc: BaseException) -> None:
     from ar_cli.domain.errors import InputError
 
     code, why = failure_of(exc)
-    try:
+    # The log cannot be written: the run's own error says so, or its error is first.
+    with suppress(InputError):
         _append_log(log, f"ar-cli report nightly {as_of or today().isoformat()}: failed (exit {code}): {why}")
-    except InputError:
-        pass  # the log cannot be written: the run's own error says so, or its error is first
 
 
 def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | None, queue_limit: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import pairwise
 
 from ar_cli.domain.errors import InputError
 
@@ -115,7 +116,7 @@ def parse_edges(text: str, *, option: str = "--buckets") -> BucketEdges:
     numbers = [int(part) for part in raw]
     if numbers[0] == 0:
         raise InputError(f"{option}: the first edge must be at least 1 day, not 0")
-    for a, b in zip(numbers, numbers[1:]):
+    for a, b in pairwise(numbers):
         if b <= a:
             raise InputError(f"{option}: edges must be strictly increasing ({a} is followed by {b})")
     return BucketEdges(tuple(numbers))

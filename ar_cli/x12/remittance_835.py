@@ -179,7 +179,7 @@ def _unterminated(source: str, batch: Batch) -> Problem:
     return problem(
         source, number, shown_tag,
         f"no segment terminator {batch.delimiters.segment!r} after the last segment; the end of the file ends it",
-    )  # fmt: skip
+    )
 
 
 def _misplaced_header(tag: str, elements: list[str]) -> str:
@@ -278,7 +278,7 @@ class _Transaction:
                 problem(
                     self.source, segment, "SE02",
                     f"control number {shown(elements[2])} differs from ST02 {shown(self.control_number)}",
-                )  # fmt: skip
+                )
             )
         self.hash_elements(["SE", *elements[1:2], "", *elements[3:]])
         self.end_segment = segment

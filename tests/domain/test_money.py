@@ -64,7 +64,7 @@ def test_x12_amounts_are_stricter_with_the_same_ceiling(text):
 
 
 def test_x12_message_names_the_value_as_told():
-    with pytest.raises(MoneyError, match="^the value is not an amount$"):
+    with pytest.raises(MoneyError, match=r"^the value is not an amount$"):
         cents_from_plain("SMITH", shown="the value")
 
 

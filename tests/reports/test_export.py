@@ -44,7 +44,7 @@ def _request(kind, fmt=ExportFormat.CSV, **kw):
 
 
 def _cents(series) -> int:
-    return sum(int(round(float(v) * 100)) for v in series)
+    return sum(round(float(v) * 100) for v in series)
 
 
 def _events(ledger) -> int:

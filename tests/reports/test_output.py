@@ -55,7 +55,7 @@ def test_an_existing_file_is_refused_unless_overwrite(tmp_path):
 
 def test_a_manifest_beside_the_file_counts_as_existing(tmp_path):
     (tmp_path / "l.csv.manifest.json").write_text("{}")
-    with pytest.raises(InputError, match="l.csv.manifest.json already exists"):
+    with pytest.raises(InputError, match=r"l\.csv\.manifest\.json already exists"):
         resolve_file(str(tmp_path / "l.csv"), "x", overwrite=False, companions=(".manifest.json",))
 
 

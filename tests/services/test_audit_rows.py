@@ -182,7 +182,7 @@ def test_an_inserted_money_row_is_named(sample, table):
 
 
 def test_a_denial_status_changed_is_named(sample):
-    denial_id, event = _some_row(sample, "denial")
+    denial_id, _event = _some_row(sample, "denial")
     _raw(sample, ("UPDATE denial SET status = 'resolved' WHERE id = ?", (denial_id,)))
     assert _found(sample) == [("rows", f"denial {denial_id}")]
 
@@ -259,7 +259,7 @@ def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
     from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.tables import ExceptionRow
 
-    class Kind(str, enum.Enum):
+    class Kind(str, enum.Enum):  # noqa: UP042 - the (str, Enum) spelling other libraries hand over is the case tested
         UNMATCHED = "unmatched_claim"
 
     with ledger.write() as session:

@@ -68,7 +68,7 @@ def test_writers_wait_for_each_other(sqlite_url):
     order = []
 
     def hold():
-        with ledger.write() as session:
+        with ledger.write():
             order.append("first-in")
             time.sleep(0.5)
             order.append("first-out")

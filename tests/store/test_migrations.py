@@ -41,7 +41,7 @@ def test_migrated_database_has_no_drift(ledger_url):
 
 
 def test_blank_database_migrates_to_head(ledger_url):
-    before, after = upgrade_ledger(resolve_location(ledger_url))
+    _before, after = upgrade_ledger(resolve_location(ledger_url))
     assert after == schema.HEAD_REVISION
     state = schema_state(resolve_location(ledger_url))
     assert state.up_to_date

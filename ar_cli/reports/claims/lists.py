@@ -145,10 +145,10 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
         Column(key="procedure", title="Procedure"), Column(key="modifiers", title="Mods"),
         Column(key="units", title="Units"), Column(key="service_from", title="From", kind=Kind.DATE),
         Column(key="service_to", title="To", kind=Kind.DATE), Column(key="charge", title="Charge", kind=Kind.MONEY)],
-        rows=[{"line": l.line_number, "control": l.line_control_number, "procedure": l.procedure_code,
-               "modifiers": ":".join(l.modifiers), "units": l.units, "service_from": l.service_from,
-               "service_to": l.service_to, "charge": l.charge} for l in claim.lines])
-    line_numbers = {l.id: l.line_number for l in claim.lines}
+        rows=[{"line": ln.line_number, "control": ln.line_control_number, "procedure": ln.procedure_code,
+               "modifiers": ":".join(ln.modifiers), "units": ln.units, "service_from": ln.service_from,
+               "service_to": ln.service_to, "charge": ln.charge} for ln in claim.lines])
+    line_numbers = {ln.id: ln.line_number for ln in claim.lines}
     entry_rows = []
     for entry, payer_code, source_name in session.execute(
             select(LedgerEntryRow, PayerRow.code, SourceFileRow.name)

@@ -109,8 +109,7 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
     # definition the work queue's "no response" reads too. Its first answer here.
     answered = {key: days[0] for key, days in answer_days(session, {c for c, _ in holding}).items()}
     resubmit = defaultdict(list)
-    for row, claim, payer, line in _denials(session, DenialRow.status.in_(_WORKABLE),
-                                            DenialRow.category.in_(_RESUBMIT)):
+    for row, *_ in _denials(session, DenialRow.status.in_(_WORKABLE), DenialRow.category.in_(_RESUBMIT)):
         resubmit[(row.claim_id, row.responsibility)].append(row)
     coverages = defaultdict(dict)
     for claim_id, rank, payer_id, code, count, unit in session.execute(

@@ -63,7 +63,7 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
     for line, row in rows:
         def cell(column: str) -> str:
             at = where.get(column)
-            return row[at].strip() if at is not None and at < len(row) else ""
+            return row[at].strip() if at is not None and at < len(row) else ""  # noqa: B023 - called in this iteration only
 
         values, bad = {}, False
         for column, parse in (("amount", parse_amount), ("method", parse_method), ("date", parse_day),
