@@ -100,7 +100,7 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
                 elements = claim.ending
                 yield claim.build()
                 claim = None
-                txn.claim_count += 1  # type: ignore[union-attr]
+                txn.claim_count += 1  # type: ignore[union-attr]  # a claim is only open inside a transaction
             else:
                 elements = segments[index].split(sep)
             number = first + index

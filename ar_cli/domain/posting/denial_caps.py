@@ -78,7 +78,7 @@ def cap_denials(
     """
     mine = [e for e in earlier if e.responsibility == rank]
     if mine:
-        known: dict[tuple, Hashable] = {}
+        known: dict[tuple[int | None, str, str], Hashable] = {}
         for e in mine:
             known.setdefault((e.line_id, e.group, e.reason_code), e.key)
         fresh = []

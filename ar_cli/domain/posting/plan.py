@@ -26,7 +26,7 @@ built with the quick constructors of posting_values and the work state is plain 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Protocol
 
 from ar_cli.domain.claims.records import PATIENT, Claim
@@ -148,7 +148,7 @@ def plan_claim_payment(
                     f"moved {cents_to_text(lowered)}, but coverage {rank} holds {cents_to_text(held)}"))
         return plan.not_posted(problems, park=True)
 
-    repeats: list = []
+    repeats: list[tuple[Hashable, int]] = []
     denials = cap_denials(claim.claim_number, rank, work.asked, open_total=held - lowered,
                           entries=work.entries, line_balances=line_balances, problems=problems,
                           earlier=earlier_denials, repeats=repeats) if work.asked else []
@@ -212,7 +212,7 @@ class _Plan:
             line_ids_used=frozenset())
 
     def posted(self, work: _Work, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
-               totals: PlanTotals, repeated_denials: tuple = ()) -> ClaimPlan:
+               totals: PlanTotals, repeated_denials: tuple[tuple[Hashable, int], ...] = ()) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
         used = frozenset() if self.status == REVERSAL else frozenset(
             [m.claim_line_id for m in self.matches if m.claim_line_id is not None])
