@@ -94,7 +94,7 @@ def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitt
     status = derive_status(balances=balances_of(session, claim_id), open_denials=open_denials, appealed=appealed,
                            remitted=remitted, paid_any=paid_any)
     if status != current:
-        row = session.get(ClaimRow, claim_id)
+        row = session.get_one(ClaimRow, claim_id)
         row.status = status
         session.add(row)
         rec.note_update("claim", claim_id, {"status": [current, status]})

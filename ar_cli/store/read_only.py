@@ -34,7 +34,9 @@ def schema_head() -> str | None:
     try:
         tree = ast.parse(Path(__file__).with_name("schema.py").read_text(encoding="utf-8"))
         for node in tree.body:
-            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+            if not isinstance(node, ast.Assign | ast.AnnAssign):
+                continue
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
             if isinstance(target, ast.Name) and target.id == "KNOWN_REVISIONS" and node.value is not None:
                 return ast.literal_eval(node.value)[-1]  # HEAD_REVISION = KNOWN_REVISIONS[-1]
     except (OSError, SyntaxError, ValueError, IndexError):
