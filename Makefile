@@ -12,7 +12,7 @@ AR := $(BIN)/ar-cli --db $(DEMO_DB) --user demo
 # Exit 1 means "done, and something needs a human" (an exception): fine for a demo.
 OK1 := || test $$? -eq 1
 
-.PHONY: demo test venv bench reliability clean readme golden
+.PHONY: demo test lint duplicates-baseline venv bench reliability clean readme golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,25 @@ demo: $(STAMP)
 	@echo "Nightly report: $(DEMO_DIR)/reports/$(ANCHOR)/report.html"
 	$(AR) queue --limit 10 --as-of $(ANCHOR)
 
-test: $(STAMP)
+# The gates, each run even when one before it failed, so one run shows every finding:
+# lint and format (ruff, whole tree), types (mypy, the packages held to it), the import
+# layers, and no new repeated code in ar_cli/ (.ci/duplicates_gate.py). About 15 s.
+MYPY_GATED := ar_cli/domain ar_cli/x12
+
+lint: $(STAMP)
+	@failed=""; \
+	echo "== ruff check"; $(BIN)/ruff check . || failed="$$failed ruff-check"; \
+	echo "== ruff format --check"; $(BIN)/ruff format --check --output-format concise . || failed="$$failed ruff-format"; \
+	echo "== mypy $(MYPY_GATED)"; $(BIN)/mypy $(MYPY_GATED) || failed="$$failed mypy"; \
+	echo "== import layers"; $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layers.py || failed="$$failed layers"; \
+	echo "== duplicates"; $(BIN)/python .ci/duplicates_gate.py || failed="$$failed duplicates"; \
+	if [ -n "$$failed" ]; then echo "make lint failed:$$failed"; exit 1; fi
+
+# After a reviewed change that moves or accepts repeated code: rewrite the baseline.
+duplicates-baseline: $(STAMP)
+	$(BIN)/python .ci/duplicates_gate.py --update
+
+test: lint
 	bash .ci/ensure-postgres.sh
 	AR_TEST_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
 
@@ -66,4 +84,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_claims_import.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_aging import CREATED, ENV, build  # noqa: E402
+from bench_aging import CREATED, ENV, build
 
 TODAY = date.today()
 CATEGORIES = ["missing_info", "coding", "eligibility", "authorization", "medical_necessity", "bundling",

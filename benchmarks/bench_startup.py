@@ -41,7 +41,8 @@ def main() -> None:
         bare.write_text(BARE)
         ours, theirs = [], []
         for _ in range(2):  # warm the OS cache
-            timed([exe, "--help"]); timed([sys.executable, str(bare), "--help"])
+            timed([exe, "--help"])
+            timed([sys.executable, str(bare), "--help"])
         for _ in range(args.runs):
             ours.append(timed([exe, "--help"]))
             theirs.append(timed([sys.executable, str(bare), "--help"]))

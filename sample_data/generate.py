@@ -520,7 +520,7 @@ class ClaimPay:
     def patient_resp(self) -> int:
         return self.sign * sum(a for lp in self.lines for g, _, a in lp.adjustments if g == "PR")
 
-    def reversal(self) -> "ClaimPay":
+    def reversal(self) -> ClaimPay:
         return replace(self, status="22", sign=-1, interest=0)
 
 

@@ -47,7 +47,7 @@ def claim(number: str, status: str, charge: int, paid: int, pcn: str, member: st
 def era(path: Path, payer: str, trace: str, date: str, *claims: tuple[int, list[str]]) -> Path:
     """One transaction paying `claims` (BPR02 = their CLP04 sum), dated `date` (BPR16)."""
     total = sum(paid for paid, _ in claims)
-    body = [f"ST*835*0001", f"BPR*C*{money(total)}*C*CHK************{date}", f"TRN*1*{trace}*1{payer}",
+    body = ["ST*835*0001", f"BPR*C*{money(total)}*C*CHK************{date}", f"TRN*1*{trace}*1{payer}",
             f"DTM*405*{date}", f"N1*PR*{PAYERS[payer]}*XV*{payer}", "N1*PE*CLINIC*XX*1999999984", "LX*1"]
     for _, segs in claims:
         body += segs

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -25,10 +26,10 @@ class AgingFormat(StrEnum):
 AgingFormatOption = Annotated[AgingFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table on a terminal, or csv / json / xlsx for files and scripts (xlsx needs --output).")]
-BucketsOption = Annotated[Optional[str], typer.Option(
+BucketsOption = Annotated[str | None, typer.Option(
     "--buckets", help="Upper edges of the buckets in days, strictly increasing, e.g. 30,60,90,120,180 "
     "(default: the aging.buckets setting).")]
-PayerOption = Annotated[Optional[str], typer.Option(
+PayerOption = Annotated[str | None, typer.Option(
     "--payer", help="Only balances this payer owes (code, alias or name).")]
 # Older buckets are warmer; the palette is stretched over however many buckets there are.
 WARMTH = ("green", "chartreuse3", "yellow3", "orange1", "dark_orange", "red", "bold red")
@@ -53,9 +54,9 @@ def aging(
     responsibility: Annotated[str, typer.Option(
         help="Age insurance, patient or all balances.")] = "all",
     payer: PayerOption = None,
-    financial_class: Annotated[Optional[str], typer.Option(
+    financial_class: Annotated[str | None, typer.Option(
         help="Only balances owed by payers of this class (medicare, medicaid, commercial, self-pay, other).")] = None,
-    min_balance: Annotated[Optional[str], typer.Option(
+    min_balance: Annotated[str | None, typer.Option(
         help="Leave out balances smaller than this amount, credits by their size (e.g. 10.00).")] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,
@@ -133,7 +134,7 @@ def trend(
     from_: FromOption = None,
     to: ToOption = None,
     payer: PayerOption = None,
-    buckets: Annotated[Optional[str], typer.Option(
+    buckets: Annotated[str | None, typer.Option(
         "--buckets", help="Use snapshots taken with these edges (default: those of the newest snapshot).")] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,

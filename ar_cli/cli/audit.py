@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
@@ -41,8 +41,8 @@ def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: O
     Exit 0 when clean, 1 when anything is broken (for cron: a person must look).
     """
     from ar_cli.cli.render import emit
-    from ar_cli.reports.report import Column, Report
     from ar_cli.reports.audit.verify import Anchor, verify_ledger
+    from ar_cli.reports.report import Column, Report
 
     kept = Anchor.parse(anchor) if anchor is not None else None
     result = verify_ledger(state(ctx).ledger(), anchor=kept)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import creates_ledger, reads_ledger
 from ar_cli.cli.options import (
     FormatOption,
@@ -17,7 +18,6 @@ from ar_cli.cli.options import (
     PostingDateOption,
     ToOption,
 )
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
 app = typer.Typer(help="Claims: import charges, list, show.", no_args_is_help=True)
@@ -53,12 +53,12 @@ def import_(
 @reads_ledger
 def list_(
     ctx: typer.Context,
-    payer: Annotated[Optional[str], typer.Option(help="Only claims with this payer (code, alias or name) on any coverage.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="billed, partially_paid, paid, denied, appealed, credit or closed.")] = None,
-    patient: Annotated[Optional[str], typer.Option(help="Only this patient account number.")] = None,
+    payer: Annotated[str | None, typer.Option(help="Only claims with this payer (code, alias or name) on any coverage.")] = None,
+    status: Annotated[str | None, typer.Option(help="billed, partially_paid, paid, denied, appealed, credit or closed.")] = None,
+    patient: Annotated[str | None, typer.Option(help="Only this patient account number.")] = None,
     from_: FromOption = None,
     to: ToOption = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows (all by default).", min=1)] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows (all by default).", min=1)] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,

@@ -9,22 +9,22 @@ about unknown codes, a list defines them) and different options.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import creates_ledger, reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import CliState, state
 
 app = typer.Typer(help="Codes: explain CARC, RARC, group and claim status codes; load lists and "
                   "the treatment-table override.", no_args_is_help=True)
 
-ShowSetOption = Annotated[Optional[str], typer.Option(
+ShowSetOption = Annotated[str | None, typer.Option(
     "--code-set", help="Read the codes only in this set: carc, rarc, group or claim_status "
     "(default: by their shape, and digits as both a CARC and a claim status).")]
-LoadSetOption = Annotated[Optional[str], typer.Option(
+LoadSetOption = Annotated[str | None, typer.Option(
     "--code-set", help="The set a file without a code_set column holds: carc, rarc, group or claim_status.")]
 
 _SET_LABELS = {"carc": "reason code (CARC)", "rarc": "remark code (RARC)", "group": "group code",

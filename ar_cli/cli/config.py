@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Team settings kept in the ledger: list, get, set.", no_args_is_help=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def stdout_console():
     from rich.console import Console
 
@@ -26,7 +26,7 @@ def _plain_width() -> int:
     return int(value) if value.isdigit() and int(value) >= 40 else 160
 
 
-@lru_cache(maxsize=None)
+@cache
 def stderr_console():
     from rich.console import Console
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import (
-    AsOfOption, FormatOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption,
+    AsOfOption,
+    FormatOption,
+    FromOption,
+    IncludePhiOption,
+    OutputOption,
+    OverwriteOption,
+    PostingDateOption,
     ToOption,
 )
 from ar_cli.cli.state import parse_date, state, today
@@ -18,25 +24,25 @@ app = typer.Typer(help="Denials: list and show them, appeal and resolve them, tr
                   no_args_is_help=True)
 
 ClaimArg = Annotated[str, typer.Argument(metavar="CLAIM", help="Claim number.")]
-LineOption = Annotated[Optional[int], typer.Option(
+LineOption = Annotated[int | None, typer.Option(
     "--line", help="Only the denials on this claim line number (default: every denied line of the coverage).")]
-NoteOption = Annotated[Optional[str], typer.Option("--note", help="What was done or sent; kept as a note on the claim.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="What was done or sent; kept as a note on the claim.")]
 
 
 @app.command("list")
 @reads_ledger
 def list_(
     ctx: typer.Context,
-    category: Annotated[Optional[str], typer.Option(
+    category: Annotated[str | None, typer.Option(
         help="Only this category (eligibility, authorization, coding, bundling, medical_necessity, "
         "timely_filing, duplicate, missing_info, coordination_of_benefits, credentialing, non_covered, other).")] = None,
-    payer: Annotated[Optional[str], typer.Option(help="Only this payer (its code, e.g. ACME1).")] = None,
+    payer: Annotated[str | None, typer.Option(help="Only this payer (its code, e.g. ACME1).")] = None,
     status: Annotated[str, typer.Option(
         help="workable (open, appealed, upheld: the default), all, or one status: open, appealed, upheld, "
         "overturned, resolved, superseded.")] = "workable",
-    older_than: Annotated[Optional[int], typer.Option(
+    older_than: Annotated[int | None, typer.Option(
         "--older-than", help="Only denials at least this many days old.", min=0)] = None,
-    min_amount: Annotated[Optional[str], typer.Option(
+    min_amount: Annotated[str | None, typer.Option(
         "--min-amount", help="Only denials with at least this much at stake (e.g. 100.00).")] = None,
     by_category: Annotated[bool, typer.Option(
         "--by-category", help="One row per category with its count, money at stake and next action.")] = False,
@@ -88,7 +94,7 @@ def appeal(
     claim: ClaimArg,
     note: Annotated[str, typer.Option("--note", help="What the appeal sends (kept as a note on the claim).")],
     line: LineOption = None,
-    date_: Annotated[Optional[str], typer.Option(
+    date_: Annotated[str | None, typer.Option(
         "--date", help="Date the appeal was filed (YYYY-MM-DD; default today).")] = None,
 ) -> None:
     """Appeal the open denials of the claim's current coverage at the next level (its
@@ -115,12 +121,12 @@ def resolve(
     other_payer: Annotated[bool, typer.Option("--billed-other-payer", help="Move the denied amount to the next coverage.")] = False,
     to_patient: Annotated[bool, typer.Option("--to-patient", help="Transfer the denied amount to the patient.")] = False,
     written_off: Annotated[bool, typer.Option("--written-off", help="Post a denial write-off (never a contractual adjustment).")] = False,
-    waiver: Annotated[Optional[str], typer.Option(
+    waiver: Annotated[str | None, typer.Option(
         "--waiver", metavar="REF", help="With --to-patient: the reference of the patient's signed waiver or ABN "
         "(recorded on the claim and audited); needed to bill the patient for a CO, OA or PI amount.")] = None,
     line: LineOption = None,
     note: NoteOption = None,
-    date_: Annotated[Optional[str], typer.Option(
+    date_: Annotated[str | None, typer.Option(
         "--date", help="Date of the decision or action (YYYY-MM-DD; default today).")] = None,
     posting_date: PostingDateOption = None,
 ) -> None:

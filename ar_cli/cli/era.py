@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import state
 
 app = typer.Typer(help="Remittances (835 ERA files): read one without posting it.", no_args_is_help=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import parse_date, state, today
 
 app = typer.Typer(help="Exceptions held for a human: list, resolve, apply.", no_args_is_help=True)
@@ -18,8 +18,8 @@ app = typer.Typer(help="Exceptions held for a human: list, resolve, apply.", no_
 @reads_ledger
 def list_(
     ctx: typer.Context,
-    status: Annotated[Optional[str], typer.Option(help="open (default), accepted, dismissed, applied or all.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Only this kind (e.g. line_conflict, unmatched_claim).")] = None,
+    status: Annotated[str | None, typer.Option(help="open (default), accepted, dismissed, applied or all.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind (e.g. line_conflict, unmatched_claim).")] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,

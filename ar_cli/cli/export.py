@@ -3,13 +3,14 @@ denials or the audit log over a range of posting dates, with a manifest beside e
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import FromOption, IncludePhiOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state
+
 
 @reads_ledger
 def export(
@@ -19,9 +20,9 @@ def export(
         "remittances, denials or audit.")],
     from_: FromOption = None,
     to: ToOption = None,
-    fmt: Annotated[Optional[str], typer.Option(
+    fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="csv (default; xlsx when --output ends in .xlsx) or xlsx.")] = None,
-    output: Annotated[Optional[str], typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", help="File to write, or a folder (a path ending in / or naming a folder; created "
         "when missing): the file is then named KIND_FROM_TO.csv. The manifest is written beside it as "
         "FILE.manifest.json. An existing file is never replaced without --overwrite.")] = None,

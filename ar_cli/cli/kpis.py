@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import FormatOption, FromOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
 

@@ -18,6 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from ar_cli.cli.boundary import LedgerCommandGroup
 
+
 @dataclass(frozen=True)
 class LazyCommand:
     """`target` is 'module:attribute': a Typer app (a command group) or a command function.

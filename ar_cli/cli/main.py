@@ -7,7 +7,7 @@ module is imported only when that command runs (cli/lazy_group.py), and heavy im
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -86,10 +86,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    db_: Annotated[Optional[str], typer.Option(
+    db_: Annotated[str | None, typer.Option(
         "--db", envvar="AR_DB", help="Ledger: a SQLite file path, or postgresql+psycopg://user@host/db. "
         "Default: ledger.sqlite in your data directory.")] = None,
-    user: Annotated[Optional[str], typer.Option(
+    user: Annotated[str | None, typer.Option(
         "--user", envvar="AR_USER", help="Who is acting, for the audit log (default: your OS user).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ FormatOption = Annotated[OutputFormat, typer.Option(
     "--output file's .csv or .json name, else table).",
     case_sensitive=False)]
 # A string, not a Path: a trailing "/" says "a folder", and Path would drop it.
-OutputOption = Annotated[Optional[str], typer.Option(
+OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write to this file instead of the screen (written whole or not at all); a "
     "path ending in / or naming a folder gets a file named after the report inside it (the folder is "
     "created when missing). An existing file is never replaced without --overwrite.")]
@@ -22,10 +22,10 @@ OverwriteOption = Annotated[bool, typer.Option(
 IncludePhiOption = Annotated[bool, typer.Option(
     "--include-phi", help="Write patient names, birth dates and member ids unmasked (off a terminal: "
     "recorded in the audit log; a file is then readable by you only).")]
-PostingDateOption = Annotated[Optional[str], typer.Option(
+PostingDateOption = Annotated[str | None, typer.Option(
     "--posting-date", help="Date the change enters the books (YYYY-MM-DD; default today). "
     "Must fall in an open period.")]
-AsOfOption = Annotated[Optional[str], typer.Option(
+AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="Report as the ledger stood on this date (YYYY-MM-DD; default today).")]
-FromOption = Annotated[Optional[str], typer.Option("--from", help="First date of the range (YYYY-MM-DD).")]
-ToOption = Annotated[Optional[str], typer.Option("--to", help="Last date of the range (YYYY-MM-DD).")]
+FromOption = Annotated[str | None, typer.Option("--from", help="First date of the range (YYYY-MM-DD).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last date of the range (YYYY-MM-DD).")]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
-from ar_cli.cli.formats import OutputFormat
 from ar_cli.cli.state import limited, state
 
 app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True)
@@ -30,17 +30,16 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 def set_(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
-    timely_filing: Annotated[Optional[str], typer.Option(help="Filing limit: days or months, e.g. 90d or 12m.")] = None,
-    appeal_window: Annotated[Optional[list[str]], typer.Option(help="LEVEL=DAYS, repeatable (e.g. 1=120 2=180).")] = None,
-    financial_class: Annotated[Optional[str], typer.Option(help="medicare, medicaid, commercial, self-pay or other.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="The payer's display name.")] = None,
+    timely_filing: Annotated[str | None, typer.Option(help="Filing limit: days or months, e.g. 90d or 12m.")] = None,
+    appeal_window: Annotated[list[str] | None, typer.Option(help="LEVEL=DAYS, repeatable (e.g. 1=120 2=180).")] = None,
+    financial_class: Annotated[str | None, typer.Option(help="medicare, medicaid, commercial, self-pay or other.")] = None,
+    name: Annotated[str | None, typer.Option(help="The payer's display name.")] = None,
 ) -> None:
     """Change a payer's timely-filing limit, appeal windows, financial class or name."""
     from ar_cli.domain.errors import InputError
+    from ar_cli.domain.field_limits import PAYER_NAME
     from ar_cli.domain.payers import FinancialClass, parse_appeal_window, parse_timely_filing
     from ar_cli.services.payers import set_payer
-
-    from ar_cli.domain.field_limits import PAYER_NAME
 
     if name is not None:
         limited(name, PAYER_NAME, "--name")
@@ -67,9 +66,8 @@ def alias(
     payer_id: Annotated[str, typer.Argument(metavar="ID", help="An id the payer's remittances use (TRN03, N1*PR, REF*2U).")],
 ) -> None:
     """Add an id by which remittances name this payer."""
-    from ar_cli.services.payers import add_alias
-
     from ar_cli.domain.field_limits import PAYER_CODE
+    from ar_cli.services.payers import add_alias
 
     limited(payer_id, PAYER_CODE, "ID")
     st = state(ctx)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
@@ -23,7 +23,7 @@ PeriodArgument = Annotated[str, typer.Argument(metavar="YYYY-MM", help="The mont
 def close(
     ctx: typer.Context,
     period: PeriodArgument,
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Path | None, typer.Option(
         "--output", "-o",
         help="Folder for the close pack, created when missing (default: close-packs/ beside a SQLite "
         "ledger; required for PostgreSQL). An earlier pack is never replaced.")] = None,

@@ -4,7 +4,7 @@ batches."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -61,11 +61,11 @@ def payment(
     reference: Annotated[str, typer.Option("--reference", help="Check number, EFT trace or receipt number.")],
     paid_on: Annotated[str, typer.Option("--date", help="Date of the check, EFT or payment (YYYY-MM-DD): "
                                          "the entries' effective date.")],
-    payer: Annotated[Optional[str], typer.Option("--payer", help="The paying payer (code, alias or name); "
+    payer: Annotated[str | None, typer.Option("--payer", help="The paying payer (code, alias or name); "
                                                  "it must be a coverage on the claim.")] = None,
     patient: Annotated[bool, typer.Option("--patient", help="The patient paid (instead of --payer).")] = False,
-    line: Annotated[Optional[int], typer.Option("--line", help="The claim line number the payment is for.")] = None,
-    adjust: Annotated[Optional[list[str]], typer.Option(
+    line: Annotated[int | None, typer.Option("--line", help="The claim line number the payment is for.")] = None,
+    adjust: Annotated[list[str] | None, typer.Option(
         "--adjust", help="An adjustment from the EOB, GROUP-CARC=AMOUNT (CO-45=12.50); repeat for more. "
         "Applied through the treatment table.")] = None,
     posting_date: PostingDateOption = None,
@@ -131,8 +131,8 @@ def batch(
     adjustments column open denials as `post payment` does.
     """
     from ar_cli.domain.errors import InputError
-    from ar_cli.domain.posting.manual_payment import parse_amount
     from ar_cli.domain.money import cents_to_text
+    from ar_cli.domain.posting.manual_payment import parse_amount
     from ar_cli.services.posting.batch import post_batch
     from ar_cli.reports.posting import describe
 

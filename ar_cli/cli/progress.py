@@ -14,7 +14,8 @@ def progress_reporter(label: str) -> Iterator[Progress]:
     if not sys.stderr.isatty():
         yield no_progress
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
 
     from ar_cli.cli.console import stderr_console
 

@@ -3,12 +3,12 @@ remittance exceptions, unapplied money and credit balances as their own rows."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import reads_ledger
 from ar_cli.cli.options import AsOfOption, FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import parse_date, state, today
 
@@ -16,16 +16,16 @@ from ar_cli.cli.state import parse_date, state, today
 @reads_ledger
 def queue(
     ctx: typer.Context,
-    payer: Annotated[Optional[str], typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
-    financial_class: Annotated[Optional[str], typer.Option(
+    payer: Annotated[str | None, typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
+    financial_class: Annotated[str | None, typer.Option(
         help="Only payers of this class: medicare, medicaid, commercial, self-pay (the patient), other.")] = None,
-    bucket: Annotated[Optional[str], typer.Option(
+    bucket: Annotated[str | None, typer.Option(
         help="Only this aging bucket by date of service, as labelled by aging (e.g. 91-120 or 121+).")] = None,
-    category: Annotated[Optional[str], typer.Option(
+    category: Annotated[str | None, typer.Option(
         help="Only claims with an open denial of this category (e.g. missing_info, coding).")] = None,
-    assignee: Annotated[Optional[str], typer.Option(help="Only claims assigned to this user.")] = None,
-    min_balance: Annotated[Optional[str], typer.Option(help="Leave out items smaller than this amount (e.g. 25.00).")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Only items of this kind: claim, credit, exception, unapplied.")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Only claims assigned to this user.")] = None,
+    min_balance: Annotated[str | None, typer.Option(help="Leave out items smaller than this amount (e.g. 25.00).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only items of this kind: claim, credit, exception, unapplied.")] = None,
     limit: Annotated[int, typer.Option(help="Show the top N items (0: every item).", min=0)] = 50,
     all_: Annotated[bool, typer.Option(
         "--all", help="Include claims waiting on a future follow-up date.")] = False,

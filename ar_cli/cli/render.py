@@ -23,7 +23,7 @@ from ar_cli.domain.money import format_money
 from ar_cli.reports.output import mask_cell, mask_report, report_csv, report_json, reports_json
 from ar_cli.reports.report import Kind, Report
 
-__all__ = ["deliver", "emit", "emit_sections", "emit_xlsx", "format_for", "mask_cell", "mask_report", "output_suffix", "shows_phi", "on_terminal", "table_text", "to_table"]
+__all__ = ["deliver", "emit", "emit_sections", "emit_xlsx", "format_for", "mask_cell", "mask_report", "on_terminal", "output_suffix", "shows_phi", "table_text", "to_table"]
 
 Output = str | os.PathLike | None
 EXTENSIONS = {OutputFormat.table: "txt", OutputFormat.csv: "csv", OutputFormat.json: "json"}

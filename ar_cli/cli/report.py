@@ -4,9 +4,10 @@ exit code that says whether a human is needed."""
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,7 +25,7 @@ def nightly(
     output: Annotated[Path, typer.Option("--output", help="Folder to write into (created when missing); the run "
                                          "goes in a sub-folder named by the as-of date (a re-run replaces it).")],
     as_of: AsOfOption = None,
-    log: Annotated[Optional[Path], typer.Option("--log", help="Also append the run's one-line summary to this "
+    log: Annotated[Path | None, typer.Option("--log", help="Also append the run's one-line summary to this "
                                                 "file; a failed run appends its exit code and reason.")] = None,
     queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
 ) -> None:
@@ -54,10 +55,9 @@ def _log_failure(log: Path, as_of: str | None, exc: BaseException) -> None:
     from ar_cli.domain.errors import InputError
 
     code, why = failure_of(exc)
-    try:
+    # The log cannot be written: the run's own error says so, or its error is first.
+    with suppress(InputError):
         _append_log(log, f"ar-cli report nightly {as_of or today().isoformat()}: failed (exit {code}): {why}")
-    except InputError:
-        pass  # the log cannot be written: the run's own error says so, or its error is first
 
 
 def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | None, queue_limit: int) -> None:

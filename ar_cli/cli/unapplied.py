@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption, PostingDateOption
 from ar_cli.cli.state import parse_date, state, today
 
@@ -18,7 +18,7 @@ app = typer.Typer(help="Unapplied payer money: list it, apply it to a claim.", n
 @reads_ledger
 def list_(
     ctx: typer.Context,
-    payer: Annotated[Optional[str], typer.Option(help="Only this payer (its code, e.g. ACM01).")] = None,
+    payer: Annotated[str | None, typer.Option(help="Only this payer (its code, e.g. ACM01).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include entries already fully applied or closed.")] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -39,7 +39,7 @@ def apply(
     ctx: typer.Context,
     unapplied_id: Annotated[int, typer.Argument(metavar="ID", help="Unapplied entry id (see `unapplied list`).")],
     claim: Annotated[str, typer.Option("--claim", help="Claim number to apply the money to.")],
-    amount: Annotated[Optional[str], typer.Option(
+    amount: Annotated[str | None, typer.Option(
         help="How much to apply (e.g. 50.00; more than 0; default: all that is open). "
         "A recoupment's sign comes from the entry.")] = None,
     posting_date: PostingDateOption = None,

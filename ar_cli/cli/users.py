@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.formats import OutputFormat
+from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, IncludePhiOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import limited, state
 
@@ -22,9 +22,8 @@ def add(
     full_name: Annotated[str, typer.Option(help="The person's full name, for lists.")] = "",
 ) -> None:
     """Add a user (audited)."""
-    from ar_cli.services.work_notes import add_user
-
     from ar_cli.domain.field_limits import USER_FULL_NAME, USER_NAME
+    from ar_cli.services.work_notes import add_user
 
     limited(name, USER_NAME, "NAME")
     limited(full_name, USER_FULL_NAME, "--full-name")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,10 +17,10 @@ from ar_cli.cli.state import parse_date, state, today
 @reads_ledger
 def work(
     ctx: typer.Context,
-    payer: Annotated[Optional[str], typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
-    financial_class: Annotated[Optional[str], typer.Option(help="Only payers of this class.")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Only claims with an open denial of this category.")] = None,
-    assignee: Annotated[Optional[str], typer.Option(help="Only claims assigned to this user (e.g. yourself).")] = None,
+    payer: Annotated[str | None, typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
+    financial_class: Annotated[str | None, typer.Option(help="Only payers of this class.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only claims with an open denial of this category.")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Only claims assigned to this user (e.g. yourself).")] = None,
     limit: Annotated[int, typer.Option(help="How many items to list.", min=1)] = 200,
     as_of: AsOfOption = None,
 ) -> None:

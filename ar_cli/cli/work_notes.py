@@ -3,7 +3,7 @@ one audited transaction (top-level verbs: they are done all day)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,7 +32,7 @@ def follow_up(
     claim: Annotated[str, typer.Argument(help="Claim number.")],
     on: Annotated[str, typer.Option("--on", help="Date to come back to it (YYYY-MM-DD, today or later).")],
     action: Annotated[str, typer.Option(help="What to do then, e.g. \"call payer\".")],
-    to: Annotated[Optional[str], typer.Option("--to", help="User who should do it (default: nobody in particular).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="User who should do it (default: nobody in particular).")] = None,
 ) -> None:
     """Set the date to come back to a claim: it leaves the queue until then, unless an
     appeal deadline or filing limit comes first. Replaces the claim's open follow-up."""
@@ -48,13 +48,13 @@ def follow_up(
 @changes_ledger
 def assign(
     ctx: typer.Context,
-    claim: Annotated[Optional[str], typer.Argument(help="Claim number (or leave it out and choose claims with the filters).")] = None,
+    claim: Annotated[str | None, typer.Argument(help="Claim number (or leave it out and choose claims with the filters).")] = None,
     to: Annotated[list[str], typer.Option("--to", help="User to assign to; repeat to split the claims evenly in queue order.")] = [],  # noqa: B006
-    payer: Annotated[Optional[str], typer.Option(help="Filter: claims this payer owes (code, alias or name).")] = None,
-    financial_class: Annotated[Optional[str], typer.Option(help="Filter: payers of this class.")] = None,
-    bucket: Annotated[Optional[str], typer.Option(help="Filter: this aging bucket (e.g. 91-120).")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Filter: an open denial of this category.")] = None,
-    min_balance: Annotated[Optional[str], typer.Option(help="Filter: at least this amount owed (e.g. 100.00).")] = None,
+    payer: Annotated[str | None, typer.Option(help="Filter: claims this payer owes (code, alias or name).")] = None,
+    financial_class: Annotated[str | None, typer.Option(help="Filter: payers of this class.")] = None,
+    bucket: Annotated[str | None, typer.Option(help="Filter: this aging bucket (e.g. 91-120).")] = None,
+    category: Annotated[str | None, typer.Option(help="Filter: an open denial of this category.")] = None,
+    min_balance: Annotated[str | None, typer.Option(help="Filter: at least this amount owed (e.g. 100.00).")] = None,
     limit: Annotated[int, typer.Option(help="Filter: the top N claims of the queue (0: every match).", min=0)] = 0,
     reassign: Annotated[bool, typer.Option(
         "--reassign", help="With filters: split claims already assigned to someone too (default: leave them "
@@ -67,8 +67,8 @@ def assign(
     Audited."""
     from ar_cli.domain.errors import InputError, MoneyError
     from ar_cli.domain.money import cents_from_text
-    from ar_cli.reports.queue.report import load_queue
     from ar_cli.reports.queue.build import QueueFilter
+    from ar_cli.reports.queue.report import load_queue
     from ar_cli.services.work_notes import assign as assign_claims
 
     st = state(ctx)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import pairwise
+from typing import TypeVar
 
 from ar_cli.domain.errors import InputError
 
@@ -115,7 +117,7 @@ def parse_edges(text: str, *, option: str = "--buckets") -> BucketEdges:
     numbers = [int(part) for part in raw]
     if numbers[0] == 0:
         raise InputError(f"{option}: the first edge must be at least 1 day, not 0")
-    for a, b in zip(numbers, numbers[1:]):
+    for a, b in pairwise(numbers):
         if b <= a:
             raise InputError(f"{option}: edges must be strictly increasing ({a} is followed by {b})")
     return BucketEdges(tuple(numbers))
@@ -130,7 +132,10 @@ def share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def parse_choice(enum: type[StrEnum], text: str, option: str):
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def parse_choice(enum: type[_Choice], text: str, option: str) -> _Choice:
     """A value of a code set, or one line naming the choices."""
     try:
         return enum(str(text).strip().lower())
@@ -145,7 +150,7 @@ class AgedSum:
 
     party: int     # 0 patient, 1 insurance (1 when the grouping does not tell them apart)
     key: object    # what the group is keyed on (payer id, class, patient id, NPI, claim id)
-    labels: tuple  # what names it (code and name, account and name, …)
+    labels: tuple[str | None, ...]  # what names it (code and name, account and name, …)
     bucket: int    # 0..n-1, or CREDIT_BUCKET
     amount: int    # cents
     count: int     # balances
@@ -158,7 +163,7 @@ class AgingLine:
 
     party: int
     key: object
-    labels: tuple
+    labels: tuple[str | None, ...]
     amounts: list[int]
     counts: list[int]
     over: int = 0
@@ -185,7 +190,7 @@ class AgingLine:
 
 def pivot(sums: list[AgedSum], bucket_count: int) -> list[AgingLine]:
     """One line per (party, key), in the order groups first appear."""
-    lines: dict[tuple, AgingLine] = {}
+    lines: dict[tuple[int, object], AgingLine] = {}
     for item in sums:
         line = lines.get((item.party, item.key))
         if line is None:

@@ -143,7 +143,7 @@ def chain_row_hashes(prev: str, rows: Iterable[tuple], encoding: int = ENCODING_
 def _chain_marshal(prev: str, rows: Iterable[tuple]) -> list[str]:
     """Each row's hash, chained from `prev` (marshal format 0 of the value tuple: ints,
     text and None only, so an unexpected type fails loudly instead of hashing a repr)."""
-    out = []
+    out: list[str] = []
     append = out.append
     for row in rows:
         prev = _blake2b(prev.encode() + _dumps(row, 0), digest_size=ROW_HASH_BYTES).hexdigest()

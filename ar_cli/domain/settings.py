@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.queue.weights import check_category_points, check_full_at, check_payer_points, check_points
@@ -23,7 +24,7 @@ def _edges(value: str) -> str:
     if not parts or not all(p.isdigit() for p in parts):
         raise ValueError("comma-separated whole numbers of days, e.g. 30,60,90,120")
     numbers = [int(p) for p in parts]
-    if numbers[0] <= 0 or any(b <= a for a, b in zip(numbers, numbers[1:])):
+    if numbers[0] <= 0 or any(b <= a for a, b in pairwise(numbers)):
         raise ValueError("strictly increasing whole numbers above 0")
     return ",".join(str(n) for n in numbers)
 

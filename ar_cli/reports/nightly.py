@@ -14,17 +14,17 @@ from datetime import date, timedelta
 from ar_cli.domain.money import format_money
 from ar_cli.domain.nightly import thresholds_crossed, what_is_new
 from ar_cli.reports.aging.report import Aging, AgingQuery, aging_report
+from ar_cli.reports.audit.posting_integrity import forced_remittances
 from ar_cli.reports.cash import cash_by_week
+from ar_cli.reports.denials.flags import appeals_passed
 from ar_cli.reports.denials.lists import flags_report, list_report, trends_report
+from ar_cli.reports.denials.queries import DenialFilter
 from ar_cli.reports.exceptions import exceptions_report
 from ar_cli.reports.kpis import KpiQuery, KpiResult, kpi_report
+from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.reports.queue.report import queue_report
 from ar_cli.reports.report import Column, Kind, Report
-from ar_cli.reports.denials.flags import appeals_passed
-from ar_cli.reports.denials.queries import DenialFilter
 from ar_cli.services.nightly_runs import last_run
-from ar_cli.reports.audit.posting_integrity import forced_remittances
-from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.services.settings import get_setting
 from ar_cli.store.database import Ledger
 from ar_cli.store.ledger_contents import is_empty

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.dialects import postgresql
@@ -47,16 +48,16 @@ def _grouped(claim_ids: list[int] | None):
     return stmt
 
 
-def _shares(session: Session, claim_ids: list[int]) -> Counter:
-    """The summary's share of these claims: key → [amount, count] as a Counter of pairs."""
-    amounts: Counter = Counter()
-    counts: Counter = Counter()
+def _shares(session: Session, claim_ids: list[int]) -> dict[Key, tuple[int, int]]:
+    """The summary's share of these claims: key → (amount, count)."""
+    amounts: Counter[Key] = Counter()
+    counts: Counter[Key] = Counter()
     for part in chunks(claim_ids, 5000):
         for owner, served, billed, sign, amount, n in session.execute(_grouped(part)):
             key = (int(owner), _day(served), _day(billed), int(sign))
             amounts[key] += int(amount)
             counts[key] += int(n)
-    return Counter({k: (amounts[k], counts[k]) for k in amounts})
+    return {k: (amounts[k], counts[k]) for k in amounts}
 
 
 def _day(value):
@@ -115,7 +116,7 @@ def restate_known(session: Session, changes: Iterable[tuple[int, str, str, int, 
 
 
 def _add(session: Session, deltas: dict[Key, tuple[int, int]]) -> None:
-    rows = [{"owner_key": k[0], "service_date": k[1], "billed_date": k[2], "sign": k[3],
+    rows: list[dict[str, Any]] = [{"owner_key": k[0], "service_date": k[1], "billed_date": k[2], "sign": k[3],
              "amount": amount, "balance_count": n}
             for k, (amount, n) in sorted(deltas.items()) if amount or n]
     if not rows:

@@ -7,6 +7,8 @@ PostgreSQL but INTEGER on SQLite, where only `INTEGER PRIMARY KEY` is the rowid.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import BigInteger, Column, ForeignKey, Integer, MetaData
 from sqlmodel import SQLModel
 
@@ -31,7 +33,7 @@ def id_column() -> Column:
 
 
 def cents_column(*, nullable: bool = False, default: int | None = None) -> Column:
-    kwargs = {} if default is None else {"server_default": str(default)}
+    kwargs: dict[str, Any] = {} if default is None else {"server_default": str(default)}
     return Column(BigInteger, nullable=nullable, **kwargs)
 
 

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.claims.records import Claim, ClaimLine, Coverage
+from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.errors import NotFoundError
 from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.balance_summary import restate_known, restating
@@ -95,7 +95,7 @@ def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitt
     status = derive_status(balances=balances_of(session, claim_id), open_denials=open_denials, appealed=appealed,
                            remitted=remitted, paid_any=paid_any)
     if status != current:
-        row = session.get(ClaimRow, claim_id)
+        row = session.get_one(ClaimRow, claim_id)
         row.status = status
         session.add(row)
         rec.note_update("claim", claim_id, {"status": [current, status]})

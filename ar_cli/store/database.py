@@ -91,18 +91,17 @@ class Ledger:
                 self.created = self._made_folders is not None
             else:
                 check_ledger_file(path)
-        with self._guard():
-            with self.engine.begin() as conn:
-                revision = schema.current_revision(conn)
-                if revision is None and schema.is_blank(conn):
-                    if not create or path is None:
-                        raise ConfigError(f"{self.location.describe()}: not a ledger (an empty database); "
-                                          "`ar-cli db init` makes it one")
-                    if not self.created:
-                        os.chmod(path, 0o600)  # an empty file given as --db becomes a private ledger
-                    schema.upgrade(conn)
-                    self.created = True
-                    return self
+        with self._guard(), self.engine.begin() as conn:
+            revision = schema.current_revision(conn)
+            if revision is None and schema.is_blank(conn):
+                if not create or path is None:
+                    raise ConfigError(f"{self.location.describe()}: not a ledger (an empty database); "
+                                      "`ar-cli db init` makes it one")
+                if not self.created:
+                    os.chmod(path, 0o600)  # an empty file given as --db becomes a private ledger
+                schema.upgrade(conn)
+                self.created = True
+                return self
         self.check_revision(revision)
         return self
 
@@ -125,17 +124,14 @@ class Ledger:
         """One write transaction: commits when the block ends, rolls back on any error."""
         with self._guard():
             bind = self.engine.execution_options(ar_write=True)
-            with Session(bind, expire_on_commit=False) as session:
-                with session.begin():
-                    session.connection()  # BEGIN IMMEDIATE now: take the write lock up front
-                    yield session
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                session.connection()  # BEGIN IMMEDIATE now: take the write lock up front
+                yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._guard():
-            with Session(self.engine, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
+        with self._guard(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -146,9 +142,8 @@ class Ledger:
             bind = self.engine
             if self.location.sqlite_path is None:
                 bind = bind.execution_options(isolation_level="REPEATABLE READ")
-            with Session(bind, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

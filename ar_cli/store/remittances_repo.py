@@ -17,7 +17,7 @@ def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | 
     wanted = [i.strip().upper() for i in ids if i and i.strip()]
     if not wanted:
         return None
-    rows = dict(session.execute(select(PayerAliasRow.alias, PayerAliasRow.payer_id)
+    rows: dict[str, int] = dict(session.execute(select(PayerAliasRow.alias, PayerAliasRow.payer_id)
                                 .where(PayerAliasRow.alias.in_(wanted))).all())
     for candidate in wanted:
         if candidate in rows:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
@@ -22,8 +23,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.field_limits import date_out_of_range
 from ar_cli.domain.money import format_money
-from ar_cli.services.context import Actor
 from ar_cli.reports.queue.build import QueueFilter, QueueItem
+from ar_cli.services.context import Actor
 from ar_cli.store.database import Ledger
 
 
@@ -41,7 +42,7 @@ class WorkContext:
 class Ask(ModalScreen[str | None]):
     """One line of input: Enter gives it, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     Ask { align: center middle; }
     Ask > Vertical { width: 80; height: auto; border: round $accent; padding: 1 2; background: $panel; }
@@ -72,7 +73,7 @@ class WorkApp(App):
     #timeline { height: 1fr; }
     #status { height: 1; padding: 0 1; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "note", "Note"),
         Binding("f", "follow_up", "Follow-up"),
         Binding("p", "appeal", "Appeal"),

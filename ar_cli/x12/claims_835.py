@@ -10,6 +10,8 @@ constructors of fast_values.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ar_cli.domain.field_limits import CLAIM_NUMBER, PAYER_CLAIM_NUMBER, too_long
 from ar_cli.domain.remittance.advice import (
     Adjustment,
@@ -52,6 +54,7 @@ _PATIENT, _INSURED, _CORRECTED, _ORIGINAL_REF, _CLAIM_REFS = 9, 10, 11, 12, 13
 _STATEMENT_FROM, _STATEMENT_TO, _RECEIVED = 14, 15, 16
 _CLAIM_REMARKS, _CLAIM_AMOUNTS, _CLAIM_ADJUSTMENTS, _LINES = 17, 18, 19, 20
 _FROM, _TO, _CONTROL, _REFS, _REMARKS, _AMOUNTS, _ADJUSTMENTS = 11, 12, 13, 14, 15, 16, 17
+_Draft = list[Any]  # one of those lists: the values of the fields, of their several types
 
 
 def _person(elements: list[str]) -> Person:
@@ -67,7 +70,7 @@ def _is_tag(tag: str) -> bool:
 class ClaimBuilder:
     """Collects one claim payment loop; build() makes the ClaimPayment."""
 
-    __slots__ = ("ctx", "claim", "line", "ending")
+    __slots__ = ("claim", "ctx", "ending", "line")
 
     def __init__(self, elements: list[str], segment: int, ctx: Context) -> None:
         self.ctx = ctx
@@ -91,11 +94,11 @@ class ClaimBuilder:
             paid = parse_cents(elements[4], ctx.source, segment, "CLP04")
         if patient is None:
             patient = parse_cents(elements[5], ctx.source, segment, "CLP05", empty_is_zero=True)
-        self.claim: list = [
+        self.claim: _Draft = [
             elements[1], elements[2], charge, paid, patient, elements[6], elements[7], elements[8], elements[9],
             None, None, None, "", None, None, None, None, None, None, [], [], segment,
         ]  # fmt: skip
-        self.line: list | None = None
+        self.line: _Draft | None = None
         self.ending: list[str] = []  # the split segment that ended the loop
 
     def consume(self, segments: list[str], index: int, separator: str, first: int) -> int:
@@ -149,7 +152,7 @@ class ClaimBuilder:
                     self.reference(elements)
             elif tag == "AMT":
                 amount = cents_of(elements[2]) if size > 2 and line is not None else None
-                if amount is None:
+                if amount is None or line is None:
                     self.supplemental_amount(elements, first + index)
                 else:
                     value = SupplementalAmountDraft(elements[1], amount)
@@ -178,7 +181,7 @@ class ClaimBuilder:
             index += 1  # and past QTY, PER, … that posting does not use
         return index
 
-    def service(self, elements: list[str], segment: int) -> list:
+    def service(self, elements: list[str], segment: int) -> _Draft:
         """SVC: a new service line (the previous one, if any, is complete)."""
         if self.line is not None:
             self.claim[_LINES].append(_build_line(self.line))
@@ -296,13 +299,13 @@ class ClaimBuilder:
         claim[_LINES] = tuple(claim[_LINES])
         value = ClaimPaymentDraft(*claim)
         value.__class__ = ClaimPayment  # see fast_values
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # retagged just above (no cast: hot path)
 
 
-def _build_line(line: list) -> ServiceLine:
+def _build_line(line: _Draft) -> ServiceLine:
     for at in (_REFS, _REMARKS, _AMOUNTS):
         line[at] = tuple(line[at]) if line[at] else ()
     line[_ADJUSTMENTS] = tuple(line[_ADJUSTMENTS])
     value = ServiceLineDraft(*line)
     value.__class__ = ServiceLine  # see fast_values
-    return value  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]  # retagged just above (no cast: hot path)

@@ -21,7 +21,7 @@ class Context:
     """What the builders of one transaction share: where we are, how composites are
     written, the version, and the list warnings go to."""
 
-    __slots__ = ("source", "component", "is_4010", "warnings", "reported", "procedures")
+    __slots__ = ("component", "is_4010", "procedures", "reported", "source", "warnings")
 
     def __init__(self, source: str, component: str, is_4010: bool, warnings: list[Problem]) -> None:
         self.source = source

@@ -74,7 +74,7 @@ class Envelope:
                 self._fault(
                     segment, "GE02",
                     f"control number {shown(_element(elements, 2))} differs from GS06 {shown(self.group_control)}",
-                )  # fmt: skip
+                )
             )
         self.group_at = 0
         self.version = ""
@@ -94,7 +94,7 @@ class Envelope:
                     segment, "IEA02",
                     f"control number {shown(_element(elements, 2))} differs from ISA13 "
                     f"{shown(self.interchange_control)}",
-                )  # fmt: skip
+                )
             )
         self.interchange_at = 0
         return faults
@@ -108,7 +108,7 @@ class Envelope:
                 self._fault(
                     segment, "IEA",
                     f"interchange {shown(self.interchange_control)} (segment {self.interchange_at}) has no IEA",
-                )  # fmt: skip
+                )
             )
             self.interchange_at = 0
         return faults

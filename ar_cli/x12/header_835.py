@@ -5,6 +5,8 @@ provider-level adjustments (PLB) built into ProviderAdjustment values.
 
 from __future__ import annotations
 
+from datetime import date
+
 from ar_cli.domain.field_limits import PAYER_TRACE_ID, TRACE_NUMBER, too_long
 from ar_cli.domain.remittance.advice import ProviderAdjustment, RemittanceHeader
 from ar_cli.x12.context import Context
@@ -24,9 +26,23 @@ class HeaderBuilder:
     """Collects the header segments of one transaction, from ST to the first LX/CLP."""
 
     __slots__ = (
-        "ctx", "segment", "control_number", "version", "payment", "trace", "production_date",
-        "party", "payer_name", "payer_id_qualifier", "payer_id", "payer_additional_id",
-        "payer_ids", "payee_name", "payee_npi", "payee_tax_id", "payee_reference_tax_id",
+        "control_number",
+        "ctx",
+        "party",
+        "payee_name",
+        "payee_npi",
+        "payee_reference_tax_id",
+        "payee_tax_id",
+        "payer_additional_id",
+        "payer_id",
+        "payer_id_qualifier",
+        "payer_ids",
+        "payer_name",
+        "payment",
+        "production_date",
+        "segment",
+        "trace",
+        "version",
     )  # fmt: skip
 
     def __init__(self, ctx: Context, segment: int, control_number: str, version: str) -> None:
@@ -36,7 +52,7 @@ class HeaderBuilder:
         self.version = version
         self.payment: tuple[str, int, str, str, str, int] | None = None
         self.trace: tuple[str, str, str] | None = None
-        self.production_date = None
+        self.production_date: date | None = None
         self.party = ""  # which N1 loop the REF/N3/N4/PER that follow belong to
         self.payer_name = self.payer_id_qualifier = self.payer_id = self.payer_additional_id = ""
         self.payer_ids: list[str] = []

@@ -101,7 +101,7 @@ def read_835(path: str | PathLike[str], *, chunk_size: int = CHUNK_SIZE) -> Iter
                 elements = claim.ending
                 yield claim.build()
                 claim = None
-                txn.claim_count += 1  # type: ignore[union-attr]
+                txn.claim_count += 1  # type: ignore[union-attr]  # a claim is only open inside a transaction
             else:
                 elements = segments[index].split(sep)
             number = first + index
@@ -183,7 +183,7 @@ def _unterminated(source: str, batch: Batch) -> Problem:
     return problem(
         source, number, shown_tag,
         f"no segment terminator {batch.delimiters.segment!r} after the last segment; the end of the file ends it",
-    )  # fmt: skip
+    )
 
 
 def _misplaced_header(tag: str, elements: list[str]) -> str:
@@ -292,7 +292,7 @@ class _Transaction:
                 problem(
                     self.source, segment, "SE02",
                     f"control number {shown(elements[2])} differs from ST02 {shown(self.control_number)}",
-                )  # fmt: skip
+                )
             )
         self.hash_elements(["SE", *elements[1:2], "", *elements[3:]])
         self.end_segment = segment

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -298,7 +298,7 @@ class _Scanner:
             return Delimiters(sep, ">" if ":" in (sep, char) else ":", "", char), text
         raise self.error(_tag_of(text, sep), "no segment terminator after the first segment")
 
-    def body(self, text: str, delims: Delimiters, lead: str) -> Iterator[Batch]:
+    def body(self, text: str, delims: Delimiters, lead: str) -> Generator[Batch, None, str]:
         """Split segments until the next ISA (returned with what follows) or EOF ('')."""
         term, sep = delims.segment, delims.element
         drop = [c for c in "\r\n" if c != term]  # line breaks that are only layout

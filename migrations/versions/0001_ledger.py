@@ -8,9 +8,8 @@ Revises: (none)
 Create Date: 2026-11-23 13:36:36.869494
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001_ledger'
 down_revision = None

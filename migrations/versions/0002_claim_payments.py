@@ -11,9 +11,8 @@ Revises: 0001_ledger
 Create Date: 2026-11-23 17:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002_claim_payments'
 down_revision = '0001_ledger'

@@ -9,9 +9,8 @@ Revises: 0002_claim_payments
 Create Date: 2026-11-23 17:30:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003_open_balance_summary'
 down_revision = '0002_claim_payments'

@@ -12,7 +12,6 @@ Create Date: 2026-11-23 18:00:00
 
 from alembic import op
 
-
 revision = '0004_queue_index'
 down_revision = '0003_open_balance_summary'
 branch_labels = None

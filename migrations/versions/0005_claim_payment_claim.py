@@ -13,7 +13,6 @@ Create Date: 2026-11-23 20:00:00
 
 from alembic import op
 
-
 revision = '0005_claim_payment_claim'
 down_revision = '0004_queue_index'
 branch_labels = None

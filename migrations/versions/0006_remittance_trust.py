@@ -14,9 +14,8 @@ Revises: 0005_claim_payment_claim
 Create Date: 2026-12-07 13:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006_remittance_trust'
 down_revision = '0005_claim_payment_claim'

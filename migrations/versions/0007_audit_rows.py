@@ -20,7 +20,6 @@ Create Date: 2026-12-07 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0007_audit_rows'
 down_revision = '0006_remittance_trust'
 branch_labels = None

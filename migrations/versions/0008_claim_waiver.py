@@ -11,9 +11,8 @@ Revises: 0007_audit_rows
 Create Date: 2026-12-07 13:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0008_claim_waiver'
 down_revision = '0007_audit_rows'

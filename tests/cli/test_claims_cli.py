@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support import CLAIMS_HEADER, Cli, write_csv
+from support import CLAIMS_HEADER, write_csv
 
 GOOD = 'C1,A1,"DOE, JANE",1950-02-03,MCR01,Medicare Part B,2026-05-01,2026-05-03,99213,25,1,145.00,1EG4,,,,C1-1'
 SELF = 'C2,A2,"ROE, RICH",1980-07-09,,,2026-05-10,2026-05-12,99214,,1,210.50,,,,,'

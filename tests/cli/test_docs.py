@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import typer
 from typer.main import get_command
 
 from ar_cli.cli.main import app

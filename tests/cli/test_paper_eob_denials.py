@@ -7,9 +7,9 @@ real CLI, on SQLite and PostgreSQL, with the practice of tests/denial_eras.py (D
 then Second Choice, lines 100.00 and 25.00; D2 Acme, 200.00; D3 Medicare, 150.00)."""
 
 import csv
-from contextlib import contextmanager
 import io
 import json
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select

@@ -4,7 +4,6 @@ run after a gap (the machine was off) names what came due in between, appeal dea
 that passed unseen included."""
 
 import sqlite3
-from datetime import date
 
 import pytest
 

@@ -65,7 +65,7 @@ def test_working_a_claim_shows_in_its_timeline_and_is_audited(sample_cli):
     assert ("follow-up", "on 2099-01-15 for ben: call payer (replaced)") in events
     assert ("follow-up", "on 2099-02-01: check the appeal (open)") in events
     assert ("denial", "CO-197 authorization (open, appeal by 2026-11-11)") in events
-    assert [t["event"] for t in shown["timeline"]][0] == "charge"
+    assert shown["timeline"][0]["event"] == "charge"
     assert [t["date"] for t in shown["timeline"]] == sorted(t["date"] for t in shown["timeline"])
     users = json.loads(cli("users", "list", "--format", "json").stdout)["users"]
     assert [(u["name"], u["full_name"], u["claims"]) for u in users] == [("ben", "", 1), ("maria", "Maria Lopez", 0)]

@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ar_cli.domain.denials.appeals import appeal_windows, level_deadline, next_level, remittance_start
 

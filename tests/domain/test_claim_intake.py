@@ -26,8 +26,8 @@ def test_lines_group_into_claims_in_order():
     claims, problems = read(BASE, {**BASE, "procedure_code": "36415", "modifiers": "", "charge": "25"})
     assert problems == []
     (claim,) = claims
-    assert [l.procedure_code for l in claim.lines] == ["99213", "36415"]
-    assert [l.line_number for l in claim.lines] == [1, 2]
+    assert [ln.procedure_code for ln in claim.lines] == ["99213", "36415"]
+    assert [ln.line_number for ln in claim.lines] == [1, 2]
     assert claim.total_charge == 17000
     assert claim.coverages[0].payer_code == "MCR01"
     assert claim.first_service_date == date(2026, 5, 1)
@@ -85,7 +85,7 @@ def test_line_positions_continue_across_flushes():
     claims, problems = read(BASE, {**BASE, "procedure_code": "36415"}, {**BASE, "procedure_code": "93000"},
                             flush_every=2)
     assert problems == []
-    assert [(c.claim_number, [l.line_number for l in c.lines]) for c in claims] == [("C1", [1, 2]), ("C1", [3])]
+    assert [(c.claim_number, [ln.line_number for ln in c.lines]) for c in claims] == [("C1", [1, 2]), ("C1", [3])]
 
 
 def test_repeated_line_control_number_is_refused():

@@ -1,14 +1,21 @@
 """Denial rules (pure): appeal and resolution steps, automatic overturn."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.resolutions import (
-    DenialState, DenialStatus, OverturnCandidate, Resolution, allocate_overturn, check_appeal,
-    check_resolution, take_in_order,
+    DenialState,
+    DenialStatus,
+    OverturnCandidate,
+    Resolution,
+    allocate_overturn,
+    check_appeal,
+    check_resolution,
+    take_in_order,
 )
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.codes.treatments import DenialCategory
 
 
 def state(status=DenialStatus.OPEN, level=0, category=DenialCategory.MEDICAL_NECESSITY):

@@ -2,7 +2,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ar_cli.domain.errors import MoneyError
 from ar_cli.domain.money import MAX_CENTS, cents_from_plain, cents_from_text, cents_to_text, format_money
@@ -63,7 +64,7 @@ def test_x12_amounts_are_stricter_with_the_same_ceiling(text):
 
 
 def test_x12_message_names_the_value_as_told():
-    with pytest.raises(MoneyError, match="^the value is not an amount$"):
+    with pytest.raises(MoneyError, match=r"^the value is not an amount$"):
         cents_from_plain("SMITH", shown="the value")
 
 

@@ -1,10 +1,15 @@
 """What may be billed to a patient (issue #13 item 7): the one rule, without a database."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ar_cli.domain.posting.patient_billing import (
-    NO_SURPRISES_REMARKS, ClaimFacts, ToPatient, first_refusal, refusal,
+    NO_SURPRISES_REMARKS,
+    ClaimFacts,
+    ToPatient,
+    first_refusal,
+    refusal,
 )
 
 CLAIM = ClaimFacts(claim_number="C1", self_pay=False)

@@ -12,11 +12,11 @@ from datetime import date
 from functools import lru_cache
 
 from ar_cli.data import read_data_text
-from ar_cli.domain.codes.adjustments import load_builtin
 from ar_cli.domain.claims.records import Claim, ClaimLine, Coverage
+from ar_cli.domain.codes.adjustments import load_builtin
+from ar_cli.domain.codes.treatment_table import TreatmentTable
 from ar_cli.domain.posting.era import plan_claim_payment
 from ar_cli.domain.remittance.advice import Adjustment, AdjustmentGroup, ClaimPayment, Person, ServiceLine
-from ar_cli.domain.codes.treatment_table import TreatmentTable
 
 DOS = date(2026, 5, 1)
 MEDICARE, MEDIGAP, TERTIARY, OTHER_PAYER = 10, 20, 30, 99

@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ar_cli.domain.codes.treatments import DenialCategory, Treatment, TreatmentRule
 from ar_cli.domain.posting.denial_caps import AskedDenial, EarlierDenial, cap_denials
 from ar_cli.domain.remittance.advice import Adjustment, AdjustmentGroup
-from ar_cli.domain.codes.treatments import DenialCategory, Treatment, TreatmentRule
 
 LINES = [None, 1, 2]
 CODES = [("CO", "16"), ("CO", "197"), ("PR", "27")]

@@ -98,4 +98,4 @@ def test_an_unmatched_line_posts_at_claim_level_and_asks_for_a_person():
 def test_matching_never_changes_the_used_set_passed_in():
     used = {3}
     match_lines(claim(claim_line(1, 1)), payment("1", service("99213", 10000, 0)), used)
-    assert used == {3} and DOS == date(2026, 5, 1)
+    assert used == {3} and date(2026, 5, 1) == DOS

@@ -3,6 +3,7 @@ benefits, crossovers, denials, pending amounts, partial payments, reversals."""
 
 from __future__ import annotations
 
+from ar_cli.domain.codes.treatments import DenialCategory as Category
 from ar_cli.domain.posting.era import (
     Disposition,
     FollowUpKind,
@@ -10,7 +11,6 @@ from ar_cli.domain.posting.era import (
     balances_after,
     line_balances_after,
 )
-from ar_cli.domain.codes.treatments import DenialCategory as Category
 from domain.test_posting_builders import (
     MEDICARE,
     MEDIGAP,

@@ -19,6 +19,7 @@ from collections import defaultdict
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ar_cli.domain.codes.treatments import Treatment, effective_treatment
 from ar_cli.domain.posting.era import (
     Disposition,
     EntryKind,
@@ -27,7 +28,6 @@ from ar_cli.domain.posting.era import (
     line_balances_after,
     next_responsibility,
 )
-from ar_cli.domain.codes.treatments import Treatment, effective_treatment
 from domain.test_posting_builders import (
     adj,
     claim,

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from ar_cli.domain.claims.records import Claim
+from ar_cli.domain.codes.treatments import DenialCategory
+from ar_cli.domain.posting.checks import STATUS_RANK
 from ar_cli.domain.posting.era import (
     Disposition,
     ProblemKind,
@@ -25,9 +27,7 @@ from ar_cli.domain.posting.era import (
     plan_provider_adjustments,
     provider_adjustment_total,
 )
-from ar_cli.domain.posting.checks import STATUS_RANK
 from ar_cli.domain.remittance.advice import ClaimPayment
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.x12 import X12Error, read_remittances
 from domain.test_posting_builders import claim, claim_line, coverage, kinds, plan
 

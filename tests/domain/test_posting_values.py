@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.posting.era import (
     DenialToOpen,
     EntryKind,
@@ -21,7 +22,6 @@ from ar_cli.domain.posting.era import (
 )
 from ar_cli.domain.posting.result import new_totals
 from ar_cli.domain.posting.values import new_denial, new_entry, new_follow_up, new_match
-from ar_cli.domain.codes.treatments import DenialCategory
 from domain.test_posting_builders import service
 
 LINE = service("99213", 10000, 0)

@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.queue.score import (
     DEFAULT_CATEGORY_POINTS,
@@ -23,7 +25,6 @@ from ar_cli.domain.queue.score import (
 )
 from ar_cli.domain.queue.weights import weights_from_settings
 from ar_cli.domain.settings import check_setting
-from ar_cli.domain.codes.treatments import DenialCategory
 
 W = QueueWeights()
 categories = st.sampled_from([None, *DEFAULT_CATEGORY_POINTS, "something_new"])
@@ -106,9 +107,7 @@ def test_unknown_category_scores_as_other_and_payer_code_wins_over_class():
 @given(st.one_of(st.none(), st.integers(-100, 100)), st.one_of(st.none(), st.integers(-100, 400)))
 def test_a_follow_up_hides_unless_a_deadline_comes_first(follow_up_in, deadline):
     hidden = hidden_by_follow_up(follow_up_in=follow_up_in, deadline_days=deadline)
-    if follow_up_in is None or follow_up_in <= 0:
-        assert not hidden
-    elif deadline is not None and 0 <= deadline <= follow_up_in:
+    if follow_up_in is None or follow_up_in <= 0 or (deadline is not None and 0 <= deadline <= follow_up_in):
         assert not hidden
     else:
         assert hidden

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.ledgers import POSTING, REPO, LedgerCopies, fingerprint, run_cli, verify_clean
+from reliability.ledgers import POSTING, REPO, LedgerCopies, run_cli, verify_clean
 
 WRITERS = 4
 CLAIMS = 40

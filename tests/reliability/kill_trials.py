@@ -14,7 +14,6 @@ starts, most while it reads or writes, a few after it has finished.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import signal
 import subprocess
@@ -25,7 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reliability.ledgers import (
-    POSTING, REPO, SAMPLE, LedgerCopies, import_sample_claims, new_pg_name, pg_create, pg_drop, run_cli, sql_url,
+    POSTING,
+    REPO,
+    SAMPLE,
+    LedgerCopies,
+    import_sample_claims,
+    new_pg_name,
+    pg_create,
+    pg_drop,
+    run_cli,
+    sql_url,
     verify_clean,
 )
 

@@ -121,7 +121,7 @@ class LedgerCopies:
             self._names.append(db)
         return pg_create(db, template=self.base, durable=self.durable)
 
-    def reusable(self, name: str) -> "Resettable":
+    def reusable(self, name: str) -> Resettable:
         """One copy to be put back to the base's rows after each use: on PostgreSQL a
         TRUNCATE and INSERT … SELECT from a snapshot schema (~0.1 s), where a new
         database from the template costs ~0.8 s; on SQLite a file copy."""

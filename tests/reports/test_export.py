@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.export import ExportFormat, ExportKind, ExportRequest
+from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.exports import run as export_module
 from ar_cli.reports.exports.run import run_export
 from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.era.files import post_era_files
-from ar_cli.store.tables import AuditEventRow, PatientRow, ClaimBalanceRow, LedgerEntryRow, RemittanceRow
+from ar_cli.store.tables import AuditEventRow, ClaimBalanceRow, LedgerEntryRow, PatientRow, RemittanceRow
 from conftest import POSTING, REPO
 from support import CLAIMS_HEADER, write_csv
 
@@ -44,7 +44,7 @@ def _request(kind, fmt=ExportFormat.CSV, **kw):
 
 
 def _cents(series) -> int:
-    return sum(int(round(float(v) * 100)) for v in series)
+    return sum(round(float(v) * 100) for v in series)
 
 
 def _events(ledger) -> int:

@@ -55,7 +55,7 @@ def test_an_existing_file_is_refused_unless_overwrite(tmp_path):
 
 def test_a_manifest_beside_the_file_counts_as_existing(tmp_path):
     (tmp_path / "l.csv.manifest.json").write_text("{}")
-    with pytest.raises(InputError, match="l.csv.manifest.json already exists"):
+    with pytest.raises(InputError, match=r"l\.csv\.manifest\.json already exists"):
         resolve_file(str(tmp_path / "l.csv"), "x", overwrite=False, companions=(".manifest.json",))
 
 
@@ -70,10 +70,9 @@ def test_modes_phi_0600_else_0644_whatever_the_umask(tmp_path):
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):
-    with pytest.raises(RuntimeError):
-        with staged_folder(tmp_path, "pack") as staging:
-            staging.file("a.csv").write_text("x")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), staged_folder(tmp_path, "pack") as staging:
+        staging.file("a.csv").write_text("x")
+        raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 

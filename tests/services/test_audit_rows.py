@@ -182,7 +182,7 @@ def test_an_inserted_money_row_is_named(sample, table):
     row_id, event = _some_row(sample, table)
     columns = [*audit_rows.columns(table), "row_hash"]
     # A copy of a row, attributed to the same event (the remittance's key kept unique).
-    picked = [f"amount + 1000" if table == "remittance" and c == "amount" else c for c in columns]
+    picked = ["amount + 1000" if table == "remittance" and c == "amount" else c for c in columns]
     _raw(sample, (f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT {", ".join(picked)} FROM "{table}" '
                   f"WHERE id = ?", (row_id,)))
     new_id = _raw(sample, (f'SELECT max(id) FROM "{table}"', ()))[0][0]
@@ -192,7 +192,7 @@ def test_an_inserted_money_row_is_named(sample, table):
 
 
 def test_a_denial_status_changed_is_named(sample):
-    denial_id, event = _some_row(sample, "denial")
+    denial_id, _event = _some_row(sample, "denial")
     _raw(sample, ("UPDATE denial SET status = 'resolved' WHERE id = ?", (denial_id,)))
     assert _found(sample) == [("rows", f"denial {denial_id}")]
 
@@ -269,7 +269,7 @@ def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
     from ar_cli.store.audit.chain import ChangeRecorder
     from ar_cli.store.tables import ExceptionRow
 
-    class Kind(str, enum.Enum):
+    class Kind(str, enum.Enum):  # noqa: UP042 - the (str, Enum) spelling other libraries hand over is the case tested
         UNMATCHED = "unmatched_claim"
 
     with ledger.write() as session:

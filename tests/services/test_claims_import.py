@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError, InputProblems
@@ -170,7 +171,7 @@ def test_claim_spread_through_a_large_file_keeps_its_lines(ledger, actor, tmp_pa
     with ledger.read() as session:
         from ar_cli.store.claims_repo import get_claim
 
-        assert [(l.line_number, l.procedure_code) for l in get_claim(session, "C1").lines] == [(1, "99213"), (2, "36415")]
+        assert [(ln.line_number, ln.procedure_code) for ln in get_claim(session, "C1").lines] == [(1, "99213"), (2, "36415")]
         assert_balances_equal_entries(session)
     bad = rows[:-1] + [ROW_1.replace("C1-1", "C1-C").replace("145.00", "oops")]
     with pytest.raises(InputProblems):

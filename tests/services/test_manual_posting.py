@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from ar_cli.domain.errors import InputError, InputProblems, NotFoundError
 from ar_cli.domain.posting.manual_payment import Adjustment
-from ar_cli.services.posting.batch import post_batch
 from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.posting.batch import post_batch
 from ar_cli.services.posting.manual import ManualPayment, post_payment
 from ar_cli.store.tables import AuditEventRow, ClaimRow, LedgerEntryRow
 from conftest import POSTING

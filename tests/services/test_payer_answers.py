@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.reports.denials.flags import flag_rows
+from ar_cli.reports.queue.build import QueueFilter, build_queue
+from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.era.files import post_era_file
 from ar_cli.services.posting.manual import ManualPayment, post_payment
-from ar_cli.reports.queue.build import QueueFilter, build_queue
 from ar_cli.store import claims_repo
 from ar_cli.store.payer_answers import answer_days
 from ar_cli.store.tables import PayerRow

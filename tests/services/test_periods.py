@@ -48,9 +48,9 @@ def test_close_refuses_postings_in_that_month_only_until_reopened(ledger):
 def test_a_closed_month_refuses_a_directory_of_eras_once_before_reading_it(ledger, tmp_path):
     """Not one error per file: the run is refused whole, before any file is opened (the
     folder's files are not 835s at all, and are never read)."""
-    from ar_cli.services.posting.batch import post_batch
     from ar_cli.services.claims.charge_file import import_claims
     from ar_cli.services.era.files import post_era_files
+    from ar_cli.services.posting.batch import post_batch
 
     actor = Actor(user="tester", now=datetime(2026, 7, 2, 9, 0, tzinfo=UTC))
     close_period(ledger, parse_period("2026-06"), actor=actor)

@@ -18,11 +18,11 @@ from ar_cli.domain.queue.score import (
     hidden_by_follow_up,
     score,
 )
+from ar_cli.reports.queue.build import QueueFilter, build_queue
 from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.context import Actor
 from ar_cli.services.era.files import post_era_files
 from ar_cli.services.posting.manual import ManualPayment, post_payment
-from ar_cli.reports.queue.build import QueueFilter, build_queue
 from ar_cli.services.settings import set_setting
 from ar_cli.services.work_notes import add_follow_up, add_note, add_user, assign
 from ar_cli.store.tables import (

@@ -14,8 +14,8 @@ from ar_cli.services.posting.unapplied import apply_exception, apply_unapplied
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.claims_repo import balances_of, get_claim
 from ar_cli.store.tables import (
-    ClaimPaymentRow,
     AuditEventRow,
+    ClaimPaymentRow,
     ExceptionRow,
     LedgerEntryRow,
     PayerRow,
@@ -152,7 +152,7 @@ def test_a_recoupment_makes_the_payer_owed_again(sample, actor):
         link = session.execute(select(UnappliedEntryRow).where(UnappliedEntryRow.applies_id == entry_id)).scalar_one()
         assert link.amount == 1000
         assert session.get(LedgerEntryRow, link.ledger_entry_id).amount == 1000
-    with pytest.raises(InputError, match="--amount 20.01 is more than the 20.00 still open"):
+    with pytest.raises(InputError, match=r"--amount 20\.01 is more than the 20\.00 still open"):
         apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=2001, actor=actor, posting_date=POSTING)
     apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=None, actor=actor, posting_date=POSTING)
     assert _balance(sample, "CLM100009") == before + 3000
@@ -233,7 +233,7 @@ def test_exception_apply_refuses_another_payer_and_money_already_applied(sample,
     # Part of the money applied by hand: posting the whole payment would count it twice.
     apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=6210, actor=actor, posting_date=POSTING)
     before = _counts(sample)
-    with pytest.raises(InputError, match="paid 162.10 but 100.00 of it is still in unapplied"):
+    with pytest.raises(InputError, match=r"paid 162\.10 but 100\.00 of it is still in unapplied"):
         apply_exception(sample, exception_id, claim_number="CLM100018", actor=actor, posting_date=POSTING)
     assert _counts(sample) == before
     with sample.read() as session:

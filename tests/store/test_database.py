@@ -68,7 +68,7 @@ def test_writers_wait_for_each_other(sqlite_url):
     order = []
 
     def hold():
-        with ledger.write() as session:
+        with ledger.write():
             order.append("first-in")
             time.sleep(0.5)
             order.append("first-out")
@@ -116,9 +116,8 @@ def test_a_value_too_long_for_a_postgres_column_is_one_line_not_an_internal_erro
     init_ledger(resolve_location(pg_url))
     ledger = Ledger(resolve_location(pg_url)).open()
     try:
-        with pytest.raises(InputError) as caught:
-            with ledger.write() as session:
-                session.execute(text("UPDATE audit_head SET last_hash = :v"), {"v": "SECRET" * 20})
+        with pytest.raises(InputError) as caught, ledger.write() as session:
+            session.execute(text("UPDATE audit_head SET last_hash = :v"), {"v": "SECRET" * 20})
         assert str(caught.value).endswith("a value is longer than the ledger allows; nothing was changed")
         assert "SECRET" not in str(caught.value) and caught.value.exit_code == 2
     finally:

@@ -2,8 +2,17 @@
 not import the table models): kept equal here."""
 
 from ar_cli.domain import field_limits
-from ar_cli.store.tables import (ClaimLineRow, ClaimPaymentRow, ClaimRow, CoverageRow, PatientRow, PayerAliasRow,
-                                 PayerRow, RemittanceRow, UserRow)
+from ar_cli.store.tables import (
+    ClaimLineRow,
+    ClaimPaymentRow,
+    ClaimRow,
+    CoverageRow,
+    PatientRow,
+    PayerAliasRow,
+    PayerRow,
+    RemittanceRow,
+    UserRow,
+)
 
 
 def test_limits_are_the_ledger_columns_own():

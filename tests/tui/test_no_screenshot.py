@@ -8,11 +8,11 @@ import pytest
 
 pytest.importorskip("textual")
 
-from ar_cli.services.claims.charge_file import import_claims  # noqa: E402
-from ar_cli.services.context import Actor  # noqa: E402
-from ar_cli.reports.queue.build import QueueFilter  # noqa: E402
-from ar_cli.tui.app import WorkApp, WorkContext  # noqa: E402
-from conftest import FIXTURES, POSTING  # noqa: E402
+from ar_cli.reports.queue.build import QueueFilter
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.context import Actor
+from ar_cli.tui.app import WorkApp, WorkContext
+from conftest import FIXTURES, POSTING
 
 
 def test_the_screenshot_command_and_action_write_nothing(ledger, actor, tmp_path, monkeypatch):

@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 
 pytest.importorskip("textual")
 
-from textual.widgets import DataTable, Input, Static  # noqa: E402
+from textual.widgets import DataTable, Input, Static
 
-from ar_cli.services.claims.charge_file import import_claims  # noqa: E402
-from ar_cli.services.context import Actor  # noqa: E402
-from ar_cli.services.era.files import post_era_files  # noqa: E402
-from ar_cli.reports.queue.build import QueueFilter  # noqa: E402
-from ar_cli.services.work_notes import add_user  # noqa: E402
-from ar_cli.store.tables import AuditEventRow, ClaimRow, DenialRow, FollowUpRow, NoteRow, UserRow  # noqa: E402
-from ar_cli.tui.app import WorkApp, WorkContext  # noqa: E402
-from conftest import POSTING, REPO  # noqa: E402
-from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries  # noqa: E402
+from ar_cli.reports.queue.build import QueueFilter
+from ar_cli.services.claims.charge_file import import_claims
+from ar_cli.services.context import Actor
+from ar_cli.services.era.files import post_era_files
+from ar_cli.services.work_notes import add_user
+from ar_cli.store.tables import AuditEventRow, ClaimRow, DenialRow, FollowUpRow, NoteRow, UserRow
+from ar_cli.tui.app import WorkApp, WorkContext
+from conftest import POSTING, REPO
+from ledger_checks import assert_audit_chain_intact, assert_balances_equal_entries
 
 SAMPLE = REPO / "sample_data"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ar_cli.x12 import read_835
 from ar_cli.domain.remittance.advice import ClaimPayment
+from ar_cli.x12 import read_835
 
 amount = st.one_of(st.just(""), st.integers(0, 99999).map(lambda c: f"{c / 100:.2f}"))
 

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ar_cli.domain.remittance.advice import AdjustmentGroup, ClaimPayment, Remittance, RemittanceEnded, RemittanceStarted
+from ar_cli.domain.remittance.advice import (
+    AdjustmentGroup,
+    ClaimPayment,
+    Remittance,
+    RemittanceEnded,
+    RemittanceStarted,
+)
 from ar_cli.x12 import X12Error, read_835, read_remittances
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 from ar_cli.domain import field_limits as limits
 from ar_cli.domain.claims.records import ClaimIn, ClaimLineIn, CoverageIn
@@ -79,7 +80,7 @@ class _Seen:
 
 @dataclass
 class _Assembling:
-    claim: dict[str, object]
+    claim: dict[str, Any]  # ClaimIn's keyword arguments but its lines (_claim_values)
     lines: list[ClaimLineIn] = field(default_factory=list)
 
 
@@ -108,7 +109,8 @@ class ClaimRowReader:
         self._absent = {name: "" for name, i in self._at.items() if i is None}
         self._pack = struct.Struct(f"{len(self._claim_at)}q").pack
         # Fast path when every claim-level column is present (an optional one may not be).
-        self._claim_pick = (None if None in self._claim_at else _picker(self._claim_at))
+        claim_at = [i for i in self._claim_at if i is not None]
+        self._claim_pick = _picker(claim_at) if len(claim_at) == len(self._claim_at) else None
         self._seen: dict[str, _Seen] = {}
         self._assembling: dict[str, _Assembling] = {}
 
@@ -181,6 +183,8 @@ class ClaimRowReader:
         if building is None:
             if claim is None:  # a later line of a claim already flushed
                 claim = self._claim_values(line, values)
+                if claim is None:  # it has problems now: the file will be refused
+                    return
             claim["source_line"] = line
             building = self._assembling[number] = _Assembling(claim=claim)
         building.lines.append(claim_line)
@@ -211,7 +215,7 @@ class ClaimRowReader:
             if problem:
                 self._problem(line, column, problem)
 
-    def _claim_values(self, line: int, v: dict[str, str]) -> dict[str, object] | None:
+    def _claim_values(self, line: int, v: dict[str, str]) -> dict[str, Any] | None:
         before = self.problem_count
         self._lengths(line, v, _CLAIM_LIMITS)
         billed = self._date(line, "billed_date", v["billed_date"])
@@ -268,7 +272,8 @@ class ClaimRowReader:
         charge = _charge(v["charge"])
         if isinstance(charge, str):
             self._problem(line, "charge", charge)
-        if self.problem_count > before:
+        if (self.problem_count > before or start is None or end is None or code is None or modifiers is None
+                or units is None or isinstance(charge, str)):  # each of those is a problem too
             return None
         return ClaimLineIn(line_number=position, line_control_number=v["line_control_number"],
                            procedure_code=code, modifiers=modifiers, units=units,
@@ -277,7 +282,7 @@ class ClaimRowReader:
 
 # The parsers below are cached: a charge file repeats the same dates, codes, modifiers,
 # units and fees thousands of times.
-def _picker(indices: list[int]):
+def _picker(indices: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
     getter = itemgetter(*indices)
     return getter if len(indices) > 1 else (lambda row: (getter(row),))
 

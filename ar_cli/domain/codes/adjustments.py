@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ar_cli.domain.codes.book import CodeBook, CodeSet, Explanation
-from ar_cli.domain.errors import ArError, Problem
 from ar_cli.domain.codes.treatment_table import TreatmentTable
 from ar_cli.domain.codes.treatments import (
     ORIGIN_FALLBACK,
@@ -28,6 +27,7 @@ from ar_cli.domain.codes.treatments import (
     TreatmentRule,
     effective_treatment,
 )
+from ar_cli.domain.errors import ArError, Problem
 
 #: The shipped code lists, each holding one code set (files in ar_cli/data).
 BUILTIN_CODE_LISTS: tuple[tuple[str, CodeSet], ...] = (

@@ -34,7 +34,6 @@ from ar_cli.domain.codes.csv_files import CsvRow, raise_if_problems, read_csv_ro
 from ar_cli.domain.errors import Problem
 
 
-
 class CodeSet(StrEnum):
     """Which list a code belongs to."""
 

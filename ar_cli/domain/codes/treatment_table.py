@@ -48,8 +48,8 @@ from ar_cli.domain.codes.book import (
     normalize_rarc,
 )
 from ar_cli.domain.codes.csv_files import CsvRow, raise_if_problems, read_csv_rows
-from ar_cli.domain.errors import Problem
 from ar_cli.domain.codes.treatments import DenialCategory, Treatment, TreatmentRule, fallback_rule
+from ar_cli.domain.errors import Problem
 
 ALL_GROUPS = ("CO", "OA", "PI", "PR")
 
@@ -59,7 +59,7 @@ _Key = tuple[str, str, str | None]
 class TreatmentTable:
     """The rows by (group, carc, rarc). Immutable; `merged` makes a new table."""
 
-    __slots__ = ("_rules", "_memo")
+    __slots__ = ("_memo", "_rules")
 
     def __init__(self, rules: Iterable[TreatmentRule] = ()) -> None:
         self._rules: dict[_Key, TreatmentRule] = {(r.group, r.carc, r.rarc): r for r in rules}

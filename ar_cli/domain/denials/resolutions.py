@@ -17,14 +17,13 @@ afterwards (`overturned_amount`). Statuses:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Hashable
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.appeals import next_level
 from ar_cli.domain.errors import InputError
-from ar_cli.domain.codes.treatments import DenialCategory
 
 
 class DenialStatus(StrEnum):

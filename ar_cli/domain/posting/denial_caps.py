@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import NamedTuple
 
+from ar_cli.domain.codes.treatments import DenialCategory, TreatmentRule
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting.values import DenialToOpen, PlannedEntry, PostingProblem, ProblemKind, new_denial
 from ar_cli.domain.remittance.advice import Adjustment
-from ar_cli.domain.codes.treatments import DenialCategory, TreatmentRule
 
 #: Balances keyed by (claim line id or None for claim level, responsibility).
 LineBalances = Mapping[tuple[int | None, int], int]
@@ -78,7 +78,7 @@ def cap_denials(
     """
     mine = [e for e in earlier if e.responsibility == rank]
     if mine:
-        known: dict[tuple, Hashable] = {}
+        known: dict[tuple[int | None, str, str], Hashable] = {}
         for e in mine:
             known.setdefault((e.line_id, e.group, e.reason_code), e.key)
         fresh = []

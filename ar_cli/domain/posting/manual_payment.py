@@ -35,11 +35,12 @@ from datetime import date
 
 from ar_cli.domain.claims.records import PATIENT, Claim, responsibility_name
 from ar_cli.domain.codes.book import normalize_carc, normalize_group
+from ar_cli.domain.codes.treatments import DenialCategory, Treatment, effective_treatment
 from ar_cli.domain.errors import InputError, MoneyError
 from ar_cli.domain.money import cents_from_text, cents_to_text
 from ar_cli.domain.posting.checks import next_responsibility
 from ar_cli.domain.posting.denial_caps import take_open
-from ar_cli.domain.codes.treatments import DenialCategory, Treatment, effective_treatment
+from ar_cli.domain.posting.plan import TreatmentLookup
 
 METHODS = ("check", "eft", "card", "cash")
 _ADJUSTMENT = re.compile(r"^(CO|OA|PI|PR|CR)-?([A-Z0-9]{1,5})=(.*)$")
@@ -162,7 +163,8 @@ class PaymentPlan:
 
 
 def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
-                        table, balances: Mapping[int, int], line: LineHolding | None = None) -> PaymentPlan:
+                        table: TreatmentLookup, balances: Mapping[int, int],
+                        line: LineHolding | None = None) -> PaymentPlan:
     """The entries of a payment of `amount` cents by responsibility `rank` (a coverage
     rank, or PATIENT) with its adjustments; raises InputError when it must not post.
 
@@ -189,7 +191,7 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
 
 
 def plan_entries(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
-                 table) -> PaymentPlan:
+                 table: TreatmentLookup) -> PaymentPlan:
     """`plan_manual_payment` before it compares the plan with what is owed: what the
     payment writes, to recognize one that is in the ledger already."""
     if amount < 0 or any(a.amount < 0 for a in adjustments):
@@ -214,6 +216,7 @@ def plan_entries(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[
             entries.append(PlannedEntry(responsibility=rank, kind="contractual", amount=-adj.amount,
                                         group=adj.group, reason_code=adj.carc))
         elif treatment is Treatment.PATIENT:
+            assert target is not None  # only a payer's payment has adjustments (refused above)
             moved += adj.amount
             entries.append(PlannedEntry(responsibility=rank, kind="transfer", amount=-adj.amount,
                                         group=adj.group, reason_code=adj.carc, transfer=transfers))

@@ -26,25 +26,46 @@ built with the quick constructors of posting_values and the work state is plain 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Protocol
 
 from ar_cli.domain.claims.records import PATIENT, Claim
+from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.posting.checks import (
-    CROSSOVER_FOLLOW_UP_DAYS, CROSSOVER_STATUSES, DENIED, NO_POST_STATUSES, NOT_OURS,
-    PENDING_FOLLOW_UP_DAYS, REVERSAL, adjustment_remarks, check_claim, check_patient,
-    check_payer, coverage_rank, next_responsibility, normalize_status,
+    CROSSOVER_FOLLOW_UP_DAYS,
+    CROSSOVER_STATUSES,
+    DENIED,
+    NO_POST_STATUSES,
+    NOT_OURS,
+    PENDING_FOLLOW_UP_DAYS,
+    REVERSAL,
+    adjustment_remarks,
+    check_claim,
+    check_patient,
+    check_payer,
+    coverage_rank,
+    next_responsibility,
+    normalize_status,
 )
 from ar_cli.domain.posting.denial_caps import AskedDenial, EarlierDenial, LineBalances, cap_denials
 from ar_cli.domain.posting.match import match_lines
 from ar_cli.domain.posting.result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting.values import (
-    DenialToOpen, EntryKind, FollowUp, FollowUpKind, LineMatch, MatchMethod, PlannedEntry,
-    PostingProblem, ProblemKind, Severity, new_entry, new_follow_up,
+    DenialToOpen,
+    EntryKind,
+    FollowUp,
+    FollowUpKind,
+    LineMatch,
+    MatchMethod,
+    PlannedEntry,
+    PostingProblem,
+    ProblemKind,
+    Severity,
+    new_entry,
+    new_follow_up,
 )
 from ar_cli.domain.remittance.advice import Adjustment, ClaimPayment
-from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 
 
 class TreatmentLookup(Protocol):
@@ -127,7 +148,7 @@ def plan_claim_payment(
                     f"moved {cents_to_text(lowered)}, but coverage {rank} holds {cents_to_text(held)}"))
         return plan.not_posted(problems, park=True)
 
-    repeats: list = []
+    repeats: list[tuple[Hashable, int]] = []
     denials = cap_denials(claim.claim_number, rank, work.asked, open_total=held - lowered,
                           entries=work.entries, line_balances=line_balances, problems=problems,
                           earlier=earlier_denials, repeats=repeats) if work.asked else []
@@ -169,7 +190,7 @@ def _unmatched(claim: Claim, matches: Sequence[LineMatch]) -> list[PostingProble
 class _Plan:
     """What every ClaimPlan of this payment shares, and the two ways to finish one."""
 
-    __slots__ = ("claim", "payment", "status", "rank", "matches", "pays")
+    __slots__ = ("claim", "matches", "payment", "pays", "rank", "status")
 
     def __init__(self, claim: Claim, payment: ClaimPayment, status: str, rank: int | None,
                  matches: tuple[LineMatch, ...], pays: bool = True) -> None:
@@ -191,7 +212,7 @@ class _Plan:
             line_ids_used=frozenset())
 
     def posted(self, work: _Work, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
-               totals: PlanTotals, repeated_denials: tuple = ()) -> ClaimPlan:
+               totals: PlanTotals, repeated_denials: tuple[tuple[Hashable, int], ...] = ()) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
         used = frozenset() if self.status == REVERSAL else frozenset(
             [m.claim_line_id for m in self.matches if m.claim_line_id is not None])
@@ -212,8 +233,19 @@ class _Work:
     """The plan while it is built: entries, asked denials, follow-ups and the sums by
     treatment (private and mutable; the result is frozen)."""
 
-    __slots__ = ("payment", "rank", "table", "receiver", "reversal", "entries", "asked", "follow_ups",
-                 "sums", "transfers", "pays")
+    __slots__ = (
+        "asked",
+        "entries",
+        "follow_ups",
+        "payment",
+        "pays",
+        "rank",
+        "receiver",
+        "reversal",
+        "sums",
+        "table",
+        "transfers",
+    )
 
     def __init__(self, payment: ClaimPayment, rank: int, table: TreatmentLookup, receiver: int, *,
                  reversal: bool, pays: bool = True) -> None:

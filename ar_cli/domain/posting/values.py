@@ -16,8 +16,8 @@ from dataclasses import MISSING, dataclass, field, fields, make_dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from ar_cli.domain.remittance.advice import ServiceLine
 from ar_cli.domain.codes.treatments import DenialCategory
+from ar_cli.domain.remittance.advice import ServiceLine
 
 
 class EntryKind(StrEnum):

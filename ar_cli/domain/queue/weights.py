@@ -72,7 +72,7 @@ _CLASSES = frozenset({"medicare", "medicaid", "commercial", "self-pay", "other"}
 
 def weights_from_settings(values: Mapping[str, str]) -> QueueWeights:
     """The weights a ledger's settings make (keys absent or empty keep the defaults)."""
-    def pairs(key: str, allowed) -> dict[str, int]:
+    def pairs(key: str, allowed: frozenset[str] | None) -> dict[str, int]:
         return parse_pairs(values.get(key, "") or "", allowed=allowed)
 
     no_response = values.get("queue.no_response_days", "") or str(DEFAULT_NO_RESPONSE_DAYS)

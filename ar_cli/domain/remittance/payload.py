@@ -14,7 +14,7 @@ import typing
 from datetime import date
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from ar_cli.domain.remittance.advice import ClaimPayment
 
@@ -30,7 +30,8 @@ def to_payload(payment: ClaimPayment) -> dict[str, Any]:
 def from_payload(data: dict[str, Any]) -> ClaimPayment:
     """The payment `to_payload` wrote, PHI fields None. Raises ValueError (or
     KeyError/TypeError) when the data is not such a payload."""
-    return _decode(ClaimPayment, {**data, **{name: None for name in PHI_FIELDS}})
+    # _decode builds an instance of the dataclass it is given.
+    return cast(ClaimPayment, _decode(ClaimPayment, {**data, **{name: None for name in PHI_FIELDS}}))
 
 
 def _encode(value: Any) -> Any:
@@ -60,7 +61,7 @@ def _decode(kind: Any, value: Any) -> Any:
     if origin is tuple:
         item = typing.get_args(kind)[0]
         return tuple(_decode(item, v) for v in value)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         # A field added later with a default (ServiceLine.missing_amounts) may be absent
         # from a payload stored before it; every other field is required.

@@ -31,9 +31,9 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections import defaultdict
-from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlmodel import Session

@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import responsibility_name
-from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.claims.timeline import claim_timeline
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store import claims_repo
 from ar_cli.store.payers_repo import find_payer
 from ar_cli.store.queries import claims as claim_sql
@@ -107,10 +107,10 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
         Column(key="procedure", title="Procedure"), Column(key="modifiers", title="Mods"),
         Column(key="units", title="Units"), Column(key="service_from", title="From", kind=Kind.DATE),
         Column(key="service_to", title="To", kind=Kind.DATE), Column(key="charge", title="Charge", kind=Kind.MONEY)],
-        rows=[{"line": l.line_number, "control": l.line_control_number, "procedure": l.procedure_code,
-               "modifiers": ":".join(l.modifiers), "units": l.units, "service_from": l.service_from,
-               "service_to": l.service_to, "charge": l.charge} for l in claim.lines])
-    line_numbers = {l.id: l.line_number for l in claim.lines}
+        rows=[{"line": ln.line_number, "control": ln.line_control_number, "procedure": ln.procedure_code,
+               "modifiers": ":".join(ln.modifiers), "units": ln.units, "service_from": ln.service_from,
+               "service_to": ln.service_to, "charge": ln.charge} for ln in claim.lines])
+    line_numbers = {ln.id: ln.line_number for ln in claim.lines}
     entry_rows = []
     for (entry_id, posted, effective, line_id, responsibility, kind, group, reason, payer_code, amount,
          source_name, source_ref, created_by, reverses_id) in claim_sql.claim_entries(session, claim.id):

@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import date
 
 from ar_cli.domain.codes.treatments import DenialCategory
-from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.denials.flags import flag_rows
 from ar_cli.reports.denials.queries import (
     DenialFilter,
@@ -16,6 +15,7 @@ from ar_cli.reports.denials.queries import (
     first_adjudications,
     trend_denials,
 )
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store.database import Ledger
 
 _LIST_COLUMNS = [

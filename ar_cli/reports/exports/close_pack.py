@@ -31,9 +31,9 @@ from ar_cli.domain.export import ExportKind, ExportRequest
 from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.aging.report import AgingQuery, aging_report
 from ar_cli.reports.exports.files import money_totals, stage_export
+from ar_cli.reports.exports.rows import export_table
 from ar_cli.reports.output import json_with_money, report_csv, resolve_folder, staged_folder
 from ar_cli.reports.output.files import StagedFolder
-from ar_cli.reports.exports.rows import export_table
 from ar_cli.services.context import Actor
 from ar_cli.services.periods import Closed, Period, check_can_close, close_period
 from ar_cli.store.database import Ledger

@@ -16,12 +16,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ar_cli.domain.aging import parse_edges
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.domain.payers import FinancialClass, TimelyFiling
 from ar_cli.domain.queue.score import DeadlineKind, ItemKind, QueueFacts, QueueWeights, why
 from ar_cli.domain.queue.weights import weights_from_settings
 from ar_cli.domain.settings import SETTINGS
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.reports.queue import items as queue_items
 from ar_cli.reports.queue.items import QueueItem
 from ar_cli.store.queries import lookups

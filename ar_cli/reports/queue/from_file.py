@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.reports.queue.report import read_queue, report_of
 from ar_cli.reports.report import Report
-from ar_cli.reports.queue.build import QueueFilter
 from ar_cli.store.read_only import read_only
 
 

@@ -33,7 +33,6 @@ from ar_cli.store.tables import (
     SourceFileRow,
 )
 
-
 _CHUNK_ROWS = 5000
 _PATIENTS_KEPT = 50_000  # patient ids by account kept between chunks
 
@@ -152,7 +151,7 @@ class _Importer:
                             "differ from the ledger", stored=stored.claim_fields(),
                             incoming=_incoming_claim(claim))
             return
-        stored_lines = {line_key(l.line_control_number, l.line_number): l for l in stored.lines}
+        stored_lines = {line_key(ln.line_control_number, ln.line_number): ln for ln in stored.lines}
         added, conflicts = [], 0
         for line in claim.lines:
             key = line_key(line.line_control_number, line.line_number)
@@ -169,7 +168,7 @@ class _Importer:
                                 ref=f"line {line.source_line}", amount=line.charge - held.charge)
         if added:
             # A late charge: a line the ledger does not hold yet joins the claim.
-            start = max((l.line_number for l in stored.lines), default=0)
+            start = max((ln.line_number for ln in stored.lines), default=0)
             ids = self.rec.insert(ClaimLineRow, [
                 _line_row(stored.id, start + i, line) for i, line in enumerate(added, 1)],
                 returning_ids=True)
@@ -289,5 +288,5 @@ def _line_row(claim_id: int, line_number: int, line) -> dict:
 def _incoming_claim(claim: ClaimIn) -> dict:
     return {**claim.claim_fields(),
             "coverages_full": [[c.rank, c.payer_code, c.payer_name, c.member_id] for c in claim.coverages],
-            "lines": [{"line_key": line_key(l.line_control_number, l.line_number), **line_fields(l)}
-                      for l in claim.lines]}
+            "lines": [{"line_key": line_key(ln.line_control_number, ln.line_number), **line_fields(ln)}
+                      for ln in claim.lines]}

@@ -33,7 +33,7 @@ def correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, 
 def _correct_line(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *, actor: Actor,
                   posting_date: date, source: str) -> None:
     key = incoming["line_key"]
-    line = next((l for l in claim.lines if line_key(l.line_control_number, l.line_number) == key), None)
+    line = next((ln for ln in claim.lines if line_key(ln.line_control_number, ln.line_number) == key), None)
     if line is None:
         _add_line(session, rec, claim, incoming, actor=actor, posting_date=posting_date, source=source)
         return
@@ -84,7 +84,7 @@ def _entry_base(entry: LedgerEntryRow, actor: Actor, posting_date: date, source:
 
 def _add_line(session, rec, claim: Claim, incoming: dict, *, actor: Actor, posting_date: date,
               source: str) -> None:
-    number = max((l.line_number for l in claim.lines), default=0) + 1
+    number = max((ln.line_number for ln in claim.lines), default=0) + 1
     line_id = rec.insert_one(ClaimLineRow, {
         "claim_id": claim.id, "line_number": number, "line_control_number": incoming["line_control_number"],
         "procedure_code": incoming["procedure_code"], "modifiers": incoming["modifiers"],
@@ -139,7 +139,7 @@ def _correct_claim(session, rec: ChangeRecorder, claim: Claim, incoming: dict, *
     save(session, row)
     rec.note_update("claim", claim.id, changes)
     refreshed = claims_repo.get_claim(session, claim.claim_number)
-    stored = {line_key(l.line_control_number, l.line_number): line_fields(l) for l in refreshed.lines}
+    stored = {line_key(ln.line_control_number, ln.line_number): line_fields(ln) for ln in refreshed.lines}
     for line in incoming["lines"]:
         held = stored.get(line["line_key"])
         if held is None or any(str(held[k]) != str(line[k]) for k in held):

@@ -60,10 +60,10 @@ def create_claims_from_payments(session, rec: ChangeRecorder, payments: list[Cla
         "status": "billed", "created_at": actor.now, "source_file_id": source_id} for c in claims], returning_ids=True)
     rec.insert(CoverageRow, [{"claim_id": cid, "rank": 1, "payer_id": payer.id, "member_id": c.coverages[0].member_id}
                              for cid, c in zip(claim_ids, claims)])
-    line_rows = [{"claim_id": cid, "line_number": l.line_number, "line_control_number": l.line_control_number,
-                  "procedure_code": l.procedure_code, "modifiers": ":".join(l.modifiers), "units": l.units,
-                  "charge": l.charge, "service_from": l.service_from, "service_to": l.service_to}
-                 for cid, c in zip(claim_ids, claims) for l in c.lines]
+    line_rows = [{"claim_id": cid, "line_number": ln.line_number, "line_control_number": ln.line_control_number,
+                  "procedure_code": ln.procedure_code, "modifiers": ":".join(ln.modifiers), "units": ln.units,
+                  "charge": ln.charge, "service_from": ln.service_from, "service_to": ln.service_to}
+                 for cid, c in zip(claim_ids, claims) for ln in c.lines]
     line_ids = iter(rec.insert(ClaimLineRow, line_rows, returning_ids=True))
     entries, deltas, since = [], {}, {}
     for cid, c in zip(claim_ids, claims):

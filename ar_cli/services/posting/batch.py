@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from ar_cli.domain.errors import InputError, InputProblems, Problem
-from ar_cli.domain.posting.manual_payment import parse_adjustments, parse_amount, parse_day, parse_method
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.posting.manual_payment import parse_adjustments, parse_amount, parse_day, parse_method
 from ar_cli.services.claims.charge_file import _rows
 from ar_cli.services.context import Actor
 from ar_cli.services.posting.manual import ManualPayment, ManualPoster, PostedPayment
@@ -63,7 +63,7 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
     for line, row in rows:
         def cell(column: str) -> str:
             at = where.get(column)
-            return row[at].strip() if at is not None and at < len(row) else ""
+            return row[at].strip() if at is not None and at < len(row) else ""  # noqa: B023 - called in this iteration only
 
         values, bad = {}, False
         for column, parse in (("amount", parse_amount), ("method", parse_method), ("date", parse_day),

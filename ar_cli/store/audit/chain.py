@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from itertools import chain
-from functools import lru_cache
-from operator import itemgetter
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from pydantic_core import PydanticUndefined
+from sqlalchemy import insert, select, update
 from sqlmodel import Session, SQLModel
 
 from ar_cli.domain.audit import (

@@ -161,8 +161,8 @@ def test_a_reversal_with_no_original_is_an_exception_and_posts(practice, actor, 
 def test_sample_practice_reversal_pairs_with_the_earlier_file(ledger, actor):
     """05_medicare reverses CLM100157's payment from 01_medicare (CLP07 1126098886050)
     and corrects it in the same file."""
-    from conftest import REPO
     from ar_cli.services.era.files import post_era_files
+    from conftest import REPO
 
     import_claims(ledger, REPO / "sample_data" / "claims.csv", actor=actor, posting_date=POSTING)
     post_era_files(ledger, [REPO / "sample_data" / "eras"], actor=actor, posting_date=POSTING)

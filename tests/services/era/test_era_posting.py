@@ -2,7 +2,6 @@
 bad input — against real SQLite and PostgreSQL ledgers."""
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
