@@ -38,6 +38,7 @@ instead of becoming the documented output.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import shlex
@@ -385,10 +386,9 @@ def _warm() -> None:
     if _WARM:
         return
     import importlib
+    import pkgutil
 
     import time_machine  # noqa: F401
-
-    import pkgutil
 
     import ar_cli
 
@@ -398,10 +398,8 @@ def _warm() -> None:
     for name in ("sqlalchemy", "sqlmodel", "alembic.command", "alembic.config", "alembic.script",
                  "alembic.runtime.migration", "rich.console", "rich.table", "openpyxl", "pandas",
                  "ar_cli.store.database"):
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
     _WARM = True
 
 
@@ -437,7 +435,7 @@ def _forked(args: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[str, in
                 code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
                 if not isinstance(done.code, (int, type(None))):
                     sys.stderr.write(f"{done.code}\n")
-        except BaseException:  # noqa: BLE001 - shown as the run's output, exit 70
+        except BaseException:
             import traceback
 
             traceback.print_exc()

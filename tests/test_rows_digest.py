@@ -123,8 +123,8 @@ def test_text_row_hashes_do_not_depend_on_batching(batches):
 def test_any_changed_value_changes_the_text_row_hash(rows, column, value):
     from ar_cli.domain.audit import ENCODING_JSON, chain_row_hashes
 
-    if not rows or rows[0][column] == value or type(rows[0][column]) is not type(value) and (
-            str(rows[0][column]) == str(value)):
+    if not rows or rows[0][column] == value or (type(rows[0][column]) is not type(value) and (
+            str(rows[0][column]) == str(value))):
         return
     changed = list(rows[0])
     changed[column] = value

@@ -53,8 +53,8 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
           overwrite: OverwriteOption = False) -> None:
     """Every month closed, with who closed it and when; a reopened month says who and why."""
     from ar_cli.cli.render import emit
-    from ar_cli.reports.report import Column, Kind, Report
     from ar_cli.reports.periods import list_periods
+    from ar_cli.reports.report import Column, Kind, Report
 
     rows = [{"period": p.period, "status": p.status, "closed_at": p.closed_at.date(), "closed_by": p.closed_by,
              "reopened_at": p.reopened_at.date() if p.reopened_at else None, "reopened_by": p.reopened_by,

@@ -133,8 +133,8 @@ def batch(
     from ar_cli.domain.errors import InputError
     from ar_cli.domain.money import cents_to_text
     from ar_cli.domain.posting.manual_payment import parse_amount
-    from ar_cli.services.posting.batch import post_batch
     from ar_cli.reports.posting import describe
+    from ar_cli.services.posting.batch import post_batch
 
     try:
         total = parse_amount(deposit_total)

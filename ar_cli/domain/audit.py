@@ -89,7 +89,7 @@ def _json_default(value: Any) -> str:
     raise ValueError(f"a {type(value).__name__} has no canonical row text")
 
 
-def _text_encoder() -> tuple[Callable[[tuple], str], Callable[[Iterable[tuple]], list[str]]]:
+def _text_encoder() -> tuple[Callable[[tuple | list], str], Callable[[Iterable[tuple]], list[str]]]:
     """`json.dumps(values, ensure_ascii=False, separators=(",", ":"))`, the same text,
     through the C encoder made once (json.dumps builds an encoder per call: 2.2 times
     the cost): one row's, and many rows' (mapped in C, no Python frame a row). Falls
@@ -125,7 +125,7 @@ def row_texts(rows: Iterable[tuple]) -> list[str]:
 
 def chain_text_hashes(prev: str, texts: Iterable[str]) -> list[str]:
     """Each row's hash (encoding 2) from its canonical text, chained from `prev`."""
-    out = []
+    out: list[str] = []
     append = out.append
     for text in texts:
         prev = _blake2b((prev + text).encode(), digest_size=ROW_HASH_BYTES).hexdigest()

@@ -12,10 +12,10 @@ from sqlmodel import Session
 from ar_cli.domain.claims.records import Claim, ClaimLine, Coverage
 from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.errors import NotFoundError
-from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.balance_summary import restate_known, restating
 from ar_cli.store.denials_repo import denial_counts
 from ar_cli.store.remittances_repo import balances_by_claim
+from ar_cli.store.sql import Keys, day, sql_of
 from ar_cli.store.tables import ClaimLineRow, ClaimRow, CoverageRow
 
 

@@ -176,7 +176,7 @@ def _bind(params: Params, keys: frozenset[str], dialect: str) -> dict[str, Any]:
 class Sql:
     """Plain statements on a DB-API connection (see the module's docstring)."""
 
-    __slots__ = ("dialect", "_connection", "_session")
+    __slots__ = ("_connection", "_session", "dialect")
 
     def __init__(self, dialect: str, connection: Any = None, session: Session | None = None) -> None:
         self.dialect = dialect

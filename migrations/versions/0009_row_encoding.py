@@ -21,7 +21,6 @@ Create Date: 2026-12-07 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0009_row_encoding'
 down_revision = '0008_claim_waiver'
 branch_labels = None

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from ar_cli.reports.queue import from_file as queue_file
-from ar_cli.reports.queue.report import read_queue
 from ar_cli.reports.queue.build import QueueFilter
+from ar_cli.reports.queue.report import read_queue
 from ar_cli.store.sql import sql_of
 from conftest import REPO
 from support import files_that_are_not_ledgers, set_schema_revision

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from ar_cli.domain.posting.manual_payment import Adjustment
-from ar_cli.services.posting.batch import post_batch
+from ar_cli.reports.posting import describe
 from ar_cli.services.claims.charge_file import import_claims
 from ar_cli.services.era.files import post_era_file
-from ar_cli.reports.posting import describe
+from ar_cli.services.posting.batch import post_batch
 from ar_cli.services.posting.manual import ManualPayment, post_payment
 from ar_cli.store.tables import AuditEventRow, ClaimRow, DenialRow
 from conftest import POSTING

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ar_cli.domain.errors import InputError
-from ar_cli.services.context import Actor
 from ar_cli.reports.periods import list_periods
+from ar_cli.services.context import Actor
 from ar_cli.services.periods import close_period, parse_period, reopen_period
 from ar_cli.store.periods_repo import ensure_period_open
 

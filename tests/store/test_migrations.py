@@ -5,11 +5,11 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from ar_cli.reports.schema import schema_state
+from ar_cli.services.schema_admin import upgrade_ledger
 from ar_cli.store import schema
 from ar_cli.store.base import metadata
 from ar_cli.store.location import resolve_location
-from ar_cli.reports.schema import schema_state
-from ar_cli.services.schema_admin import upgrade_ledger
 
 
 def _url(ledger_url: str) -> str:
@@ -17,8 +17,8 @@ def _url(ledger_url: str) -> str:
 
 
 def test_head_constant_matches_alembic():
-    from alembic.script import ScriptDirectory
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(schema.migrations_dir()))
@@ -30,6 +30,7 @@ def test_head_constant_matches_alembic():
 def test_migrated_database_has_no_drift(ledger_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+
     import ar_cli.store.tables  # noqa: F401
 
     upgrade_ledger(resolve_location(ledger_url))
@@ -41,7 +42,7 @@ def test_migrated_database_has_no_drift(ledger_url):
 
 
 def test_blank_database_migrates_to_head(ledger_url):
-    before, after = upgrade_ledger(resolve_location(ledger_url))
+    _before, after = upgrade_ledger(resolve_location(ledger_url))
     assert after == schema.HEAD_REVISION
     state = schema_state(resolve_location(ledger_url))
     assert state.up_to_date

@@ -57,10 +57,11 @@ class EntryStamp:
 
 
 def entry_rows(claim_id: int, entries: Sequence[PlannedEntry], stamp: EntryStamp,
-               transfers: int) -> tuple[list[tuple], int]:
+               transfers: int) -> tuple[list[tuple[Any, ...]], int]:
     """The plan's entries as ledger_entry tuples (ENTRY_KEYS order), and the file's count
     of transfers after them (`transfers`: the count before)."""
-    rows, groups = [], {}
+    rows: list[tuple[Any, ...]] = []
+    groups: dict[Any, int] = {}
     event, user, payer_id, posted = stamp.event_id, stamp.user, stamp.payer_id, stamp.posting_date
     effective, remittance_id, source_id, ref = (stamp.effective_date, stamp.remittance_id, stamp.source_id,
                                                 stamp.ref)
@@ -77,14 +78,15 @@ def entry_rows(claim_id: int, entries: Sequence[PlannedEntry], stamp: EntryStamp
     return rows, transfers
 
 
-def linked_to_originals(rows: list[tuple], originals: Iterable[tuple]) -> list[tuple]:
+def linked_to_originals(rows: list[tuple[Any, ...]],
+                        originals: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """A reversal's entry rows, each pointing (reverses_id) at the original's entry it
     negates. `originals`: the original's entries, oldest first, as (id, line id,
     responsibility, kind, adjustment group, reason code, amount)."""
-    waiting: dict[tuple, list[int]] = {}
-    for entry_id, *key in originals:
-        waiting.setdefault(tuple(key), []).append(entry_id)
-    linked = []
+    waiting: dict[tuple[Any, ...], list[int]] = {}
+    for entry_id, *rest in originals:
+        waiting.setdefault(tuple(rest), []).append(entry_id)
+    linked: list[tuple[Any, ...]] = []
     for row in rows:
         key = (row[LINE], row[RESPONSIBILITY], row[KIND], row[GROUP], row[REASON], -row[AMOUNT])
         if waiting.get(key):
@@ -94,7 +96,7 @@ def linked_to_originals(rows: list[tuple], originals: Iterable[tuple]) -> list[t
 
 
 def payment_row(claim_id: int, payment: ClaimPayment, plan: ClaimPlan, *, event_id: int, payer_id: int,
-                remittance_id: int, reverses_id: int | None) -> tuple:
+                remittance_id: int, reverses_id: int | None) -> tuple[Any, ...]:
     """The claim_payment row (PAYMENT_KEYS order): the payment kept with all its amounts."""
     return (payment_signature(payment), event_id, payment.charge, claim_id, payment.claim_number[:80],
             payment.paid, payment.patient_responsibility,
@@ -103,7 +105,7 @@ def payment_row(claim_id: int, payment: ClaimPayment, plan: ClaimPlan, *, event_
 
 
 def follow_up_rows(claim_id: int, follow_ups: Sequence[FollowUp], *, effective: date, now: datetime,
-                   user: str) -> list[dict]:
+                   user: str) -> list[dict[str, Any]]:
     """The follow-ups a plan schedules, due counted from the remittance's date."""
     return [{
         "claim_id": claim_id, "due_on": effective + timedelta(days=f.days),
@@ -114,7 +116,7 @@ def follow_up_rows(claim_id: int, follow_ups: Sequence[FollowUp], *, effective: 
         for f in follow_ups]
 
 
-def earlier_denials(rows: list[dict]) -> list[EarlierDenial]:
+def earlier_denials(rows: list[dict[str, Any]]) -> list[EarlierDenial]:
     """The claim's denials still worked among the payer's rows (stored or of this
     batch), keyed by their place in `rows` (the key a plan's repeated_denials gives)."""
     return [EarlierDenial(n, r["line_id"], r["responsibility"], r["adjustment_group"], r["reason_code"],

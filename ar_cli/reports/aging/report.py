@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ar_cli.domain.aging import AgedSum, BucketEdges, parse_edges
 from ar_cli.domain.settings import SETTINGS
-from ar_cli.reports.aging.layout import (  # noqa: F401 - Aging, AgingQuery: the aging API, re-exported
+from ar_cli.reports.aging.layout import (
     Aging,
     AgingQuery,
     aged_sums,

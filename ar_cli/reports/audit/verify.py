@@ -42,8 +42,8 @@ from sqlmodel import Session
 from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
 from ar_cli.domain.money import cents_to_text
 from ar_cli.reports.audit.anchor import Anchor, chain_anchor, check_anchor  # noqa: F401 (the CLI's)
-from ar_cli.reports.audit.rows_check import Manifests, check_rows, load_manifests, sums_on_the_way
 from ar_cli.reports.audit.posting_integrity import denials_over_owed, forced_remittances
+from ar_cli.reports.audit.rows_check import Manifests, check_rows, load_manifests, sums_on_the_way
 from ar_cli.store import balance_summary, claims_repo
 from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash

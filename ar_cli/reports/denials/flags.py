@@ -80,7 +80,7 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
     # definition the work queue's "no response" reads too. Its first answer here.
     answered = {key: days[0] for key, days in answer_days(session, {c for c, _ in holding}).items()}
     resubmit = defaultdict(list)
-    for row, claim, payer, line in denial_sql.resubmittable_denials(session):
+    for row, _claim, _payer, _line in denial_sql.resubmittable_denials(session):
         resubmit[(row.claim_id, row.responsibility)].append(row)
     coverages = defaultdict(dict)
     for claim_id, rank, payer_id, code, count, unit in denial_sql.coverage_filing_limits(session):

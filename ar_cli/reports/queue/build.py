@@ -24,9 +24,8 @@ from ar_cli.domain.queue.weights import weights_from_settings
 from ar_cli.domain.settings import SETTINGS
 from ar_cli.reports.queue import items as queue_items
 from ar_cli.reports.queue.items import QueueItem
-from ar_cli.store.queries import lookups
+from ar_cli.store.queries import lookups, queue_reach
 from ar_cli.store.queries import queue as queue_rows
-from ar_cli.store.queries import queue_reach
 from ar_cli.store.queries import queue_scoring as queue_sql
 from ar_cli.store.queries.queue_scoring import ClaimFilters, Dialect, PayerFacts
 from ar_cli.store.sql import Sql, day, sql_of

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.reports.queue.build import Queue, QueueFilter, add_details, build_queue
+from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.store.sql import Sql, sql_of
 
 if TYPE_CHECKING:

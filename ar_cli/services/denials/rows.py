@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.domain.denials.appeals import level_deadline
 from ar_cli.domain.denials.resolutions import DenialStatus
 from ar_cli.domain.posting.manual_payment import DeniedAdjustment, cap_hand_denials
-from ar_cli.domain.codes.treatments import DenialCategory
 from ar_cli.store import Session, claims_repo, denials_repo, payers_repo, remittances_repo
 from ar_cli.store.tables import DenialRow, PayerRow
 

@@ -24,18 +24,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ar_cli.domain.denials.appeals import level_deadline, next_level, remittance_start
 from ar_cli.domain.claims.records import PATIENT, Claim
+from ar_cli.domain.codes.treatments import DenialCategory
+from ar_cli.domain.denials.appeals import level_deadline, next_level, remittance_start
 from ar_cli.domain.denials.resolutions import (
-    WORKABLE, DenialState, DenialStatus, Resolution, check_appeal, check_resolution, take_in_order,
+    WORKABLE,
+    DenialState,
+    DenialStatus,
+    Resolution,
+    check_appeal,
+    check_resolution,
+    take_in_order,
 )
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.money import cents_to_text
-from ar_cli.domain.posting.patient_billing import ToPatient
 from ar_cli.domain.posting.checks import next_responsibility
-from ar_cli.domain.codes.treatments import DenialCategory
+from ar_cli.domain.posting.patient_billing import ToPatient
 from ar_cli.services.context import Actor
-from ar_cli.services.posting.patient_billing import check_waiver_reference, line_modifiers, record_waiver, refuse_unbillable
+from ar_cli.services.posting.patient_billing import (
+    check_waiver_reference,
+    line_modifiers,
+    record_waiver,
+    refuse_unbillable,
+)
 from ar_cli.store import Session, claims_repo, denials_repo, payers_repo, remittances_repo
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger

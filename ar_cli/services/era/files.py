@@ -14,9 +14,9 @@ from ar_cli.domain.errors import ArError, InputError
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, RemittanceStarted
 from ar_cli.services.collection_pauses import fewer_collections
 from ar_cli.services.context import Actor, Progress, no_progress
-from ar_cli.services.era.results import EraFileResult
 from ar_cli.services.era.poster import RemittancePosting
 from ar_cli.services.era.remittance import PostingRun
+from ar_cli.services.era.results import EraFileResult
 from ar_cli.services.source_files import file_facts
 from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.database import Ledger

@@ -20,8 +20,8 @@ from ar_cli.domain.money import cents_to_text
 from ar_cli.domain.remittance.advice import ClaimPayment
 from ar_cli.domain.remittance.payload import from_payload
 from ar_cli.services.context import Actor
-from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.services.posting.unapplied import open_amounts, opened_for_exception
+from ar_cli.store.audit.chain import ChangeRecorder
 from ar_cli.store.queries import era as queries
 from ar_cli.store.tables import ExceptionRow, UnappliedEntryRow
 

@@ -33,7 +33,12 @@ from datetime import date
 from ar_cli.domain.claims.records import PATIENT, Claim, responsibility_name
 from ar_cli.domain.errors import InputError
 from ar_cli.domain.posting.manual_payment import (
-    METHODS, Adjustment, LineHolding, PaymentPlan, plan_entries, plan_manual_payment,
+    METHODS,
+    Adjustment,
+    LineHolding,
+    PaymentPlan,
+    plan_entries,
+    plan_manual_payment,
 )
 from ar_cli.domain.posting.patient_billing import ToPatient
 from ar_cli.services.context import Actor

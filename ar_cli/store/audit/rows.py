@@ -39,7 +39,6 @@ from sqlalchemy import Date, DateTime, Integer, String
 from sqlmodel import Session, SQLModel
 
 from ar_cli.domain.audit import ENCODING_JSON
-
 from ar_cli.store.tables import (
     ClaimPaymentRow,
     ClosedPeriodRow,

@@ -48,12 +48,12 @@ class _IsoDate(FunctionElement):
 
 @compiles(_IsoDate)
 def _iso_default(element, compiler, **kw):
-    return compiler.process(cast(list(element.clauses)[0], String(10)), **kw)
+    return compiler.process(cast(next(iter(element.clauses)), String(10)), **kw)
 
 
 @compiles(_IsoDate, "postgresql")
 def _iso_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(list(element.clauses)[0], **kw)}, 'YYYY-MM-DD')"
+    return f"to_char({compiler.process(next(iter(element.clauses)), **kw)}, 'YYYY-MM-DD')"
 
 
 def _iso(column):
