@@ -10,14 +10,15 @@ checks that the chain still holds that event with that hash.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.audit import GENESIS_HASH
 from ar_cli.domain.errors import InputError
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import AuditEventRow, AuditHeadRow
+from ar_cli.store.queries import audit as audit_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,21 +43,20 @@ class Anchor:
 def chain_anchor(ledger: Ledger) -> Anchor:
     """The head as it is now (`audit anchor`): keep it elsewhere, verify against it later."""
     with ledger.read() as session:
-        head = session.get(AuditHeadRow, 1)
-        return Anchor(hash=head.last_hash, count=head.last_event_id or 0)
+        last_event_id, last_hash, _ = audit_sql.head(session)
+        return Anchor(hash=last_hash, count=last_event_id or 0)
 
 
 def check_anchor(session: Session, anchor: Anchor) -> list[tuple[str, str]]:
     """The event the anchor names must still be there with the hash it had: each
     break as (what, problem)."""
-    t = AuditEventRow.__table__
     ref = f"anchor {anchor.count}"
     if anchor.count == 0:
         return [] if anchor.hash == GENESIS_HASH else [(ref, (
             "names no event but a hash other than the empty chain's"))]
-    stored = session.execute(select(t.c.hash).where(t.c.id == anchor.count)).scalar()
+    stored = audit_sql.event_hash(session, anchor.count)
     if stored is None:
-        last = session.execute(select(func.max(t.c.id))).scalar() or 0
+        last = audit_sql.last_event_id(session)
         return [(ref, (
             f"names event {anchor.count}, the chain ends at event {last}: events cut from its end"))]
     if stored != anchor.hash:

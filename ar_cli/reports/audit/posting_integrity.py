@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.money import cents_to_text
 from ar_cli.store import denials_repo, remittances_repo
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 _RANKS = {0: "patient", 1: "primary", 2: "secondary", 3: "tertiary"}
 

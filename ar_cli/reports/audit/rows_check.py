@@ -34,9 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-
-from sqlalchemy import select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.audit import (
     ENCODING_JSON,
@@ -48,7 +46,10 @@ from ar_cli.domain.audit import (
     text_state_hash,
 )
 from ar_cli.store.audit import rows as audit_rows
-from ar_cli.store.tables import AuditEventRow, AuditRowsRow, ClosedPeriodRow
+from ar_cli.store.queries import audit as audit_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 BOUNDARY_HEADER = "before 0007_audit_rows"
 
@@ -64,9 +65,8 @@ class Manifests:
 
 
 def load_manifests(session: Session) -> Manifests:
-    t = AuditRowsRow.__table__
     found = Manifests()
-    for event_id, text in session.execute(select(t.c.event_id, t.c.manifest).order_by(t.c.event_id)):
+    for event_id, text in audit_sql.manifests(session):
         event_id = int(event_id)
         if event_id == 0:
             found.boundary = _boundary(text)
@@ -102,7 +102,7 @@ def check_rows(session: Session, manifests: Manifests, *,
     """Returns (money rows read, breaks). `entry_sums`, when given, is filled with the
     sum of ledger entries per (claim, responsibility) on the way (give it only when
     `sums_on_the_way`)."""
-    occurred = {int(i): at for i, at in session.execute(select(AuditEventRow.id, AuditEventRow.occurred_at))}
+    occurred = audit_sql.event_times(session)
     closed = _closed_months(session)
     first_json = min((event_id for event_id, manifest in manifests.by_event.items()
                       if manifest.encoding == ENCODING_JSON), default=None)
@@ -142,9 +142,8 @@ def _ranges(session: Session, table: str, first_json: int | None) -> list[tuple[
 
 
 def _closed_months(session: Session) -> dict[str, list[tuple[datetime, datetime | None]]]:
-    c = ClosedPeriodRow.__table__
     months: dict[str, list] = defaultdict(list)
-    for period, closed_at, reopened_at in session.execute(select(c.c.period, c.c.closed_at, c.c.reopened_at)):
+    for period, closed_at, reopened_at in audit_sql.closed_periods(session):
         months[period].append((closed_at, reopened_at))
     return dict(months)
 

@@ -35,9 +35,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from sqlalchemy import func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from ar_cli.domain.audit import GENESIS_HASH, manifest_digest
 from ar_cli.domain.money import cents_to_text
@@ -48,18 +46,13 @@ from ar_cli.store import balance_summary, claims_repo
 from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash
 from ar_cli.store.database import Ledger
-from ar_cli.store.tables import (
-    AuditEventRow,
-    AuditHeadRow,
-    ClaimRow,
-    LedgerEntryRow,
-    RemittanceRow,
-    UnappliedEntryRow,
-)
+from ar_cli.store.queries import audit as audit_sql
+
+if TYPE_CHECKING:
+    from ar_cli.store import Session
 
 # Entries that close held money rather than hold it (services/posting/unapplied.py).
 _CLOSING = ("applied", "interest_income")
-_CHUNK = 2000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,14 +118,10 @@ def check_audit_chain(session: Session, manifests: Manifests | None = None) -> t
     """Walk the chain in id order (streamed); returns (events read, findings)."""
     if manifests is None:
         manifests = load_manifests(session)
-    t = AuditEventRow.__table__
-    stmt = (select(t.c.id, t.c.occurred_at, t.c.actor, t.c.action, t.c.entity, t.c.entity_key,
-                   t.c.source, t.c.details, t.c.rows_digest, t.c.prev_hash, t.c.hash)
-            .order_by(t.c.id).execution_options(yield_per=_CHUNK))
     findings: list[Finding] = []
     prev_hash, prev_id, count, manifested = GENESIS_HASH, 0, 0, 0
     seen: set[int] = set()
-    for row in session.execute(stmt):
+    for row in audit_sql.chain_events(session):
         count += 1
         ref = f"event {row.id}"
         if row.id != prev_id + 1:
@@ -156,17 +145,19 @@ def check_audit_chain(session: Session, manifests: Manifests | None = None) -> t
                                     message="hash does not match its content: the event was changed after it was written"))
         prev_hash, prev_id = row.hash, row.id
         seen.add(row.id)
-    head = session.get(AuditHeadRow, 1)
+    head = audit_sql.head(session)
     if head is None:
         findings.append(Finding(check="chain", ref="audit head", message="the chain head row is missing"))
-    elif (head.last_event_id or 0) != prev_id or head.last_hash != prev_hash:
-        findings.append(Finding(check="chain", ref="audit head",
-                                message=f"points at event {head.last_event_id or 0}, the chain ends at event "
-                                        f"{prev_id} (events removed, or written around the chain)"))
-    elif (head.issued_event_id or 0) > prev_id:
-        findings.append(Finding(check="chain", ref="audit head", message=(
-            f"event {head.issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
-            "from its end")))
+    else:
+        last_event_id, last_hash, issued_event_id = head
+        if (last_event_id or 0) != prev_id or last_hash != prev_hash:
+            findings.append(Finding(check="chain", ref="audit head",
+                                    message=f"points at event {last_event_id or 0}, the chain ends at event "
+                                            f"{prev_id} (events removed, or written around the chain)"))
+        elif (issued_event_id or 0) > prev_id:
+            findings.append(Finding(check="chain", ref="audit head", message=(
+                f"event {issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
+                "from its end")))
     for event_id in sorted(set(manifests.texts) - seen):
         findings.append(Finding(check="chain", ref=f"event {event_id}",
                                 message="has a manifest but is not in the chain (the event was removed)"))
@@ -177,20 +168,14 @@ def check_unaudited_rows(session: Session) -> tuple[int, list[Finding]]:
     """Ledger and unapplied entries stamped with no event (one finding per row), or with
     an event the chain does not hold (one finding per missing event)."""
     findings: list[Finding] = []
-    events = AuditEventRow.__table__.c.id
     entries = 0
     missing: dict[int, list[str]] = defaultdict(list)
-    for table, label in ((LedgerEntryRow.__table__, "ledger"), (UnappliedEntryRow.__table__, "unapplied")):
-        entries += int(session.execute(select(func.count()).select_from(table)).scalar_one())
-        stamp = table.c.audit_event_id
-        orphans = session.execute(
-            select(stamp, func.count(), func.min(table.c.id), func.max(table.c.id))
-            .where(stamp.is_not(None), ~select(events).where(events == stamp).exists())
-            .group_by(stamp)).all()
-        for event_id, count, first, last in orphans:
+    for table, label in (("ledger_entry", "ledger"), ("unapplied_entry", "unapplied")):
+        entries += audit_sql.entry_count(session, table)
+        for event_id, count, first, last in audit_sql.stamps_not_in_chain(session, table):
             ids = f"id {first}" if count == 1 else f"ids {first}-{last}"
             missing[int(event_id)].append(f"{count} {label} entr{'y' if count == 1 else 'ies'} ({ids})")
-        for (row_id,) in session.execute(select(table.c.id).where(stamp.is_(None)).order_by(table.c.id)):
+        for (row_id,) in audit_sql.unstamped_ids(session, table):
             findings.append(Finding(check="unaudited", ref=f"{label} entry {row_id}",
                                     message="has no audit event (written around the chain)"))
     for event_id, parts in sorted(missing.items()):
@@ -216,12 +201,7 @@ def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = N
     else:
         keys = set(sums) | set(cached)
         broken = sorted(key for key in keys if cached.get(key, 0) != sums.get(key, 0))
-    numbers = {}
-    if broken:
-        ids = sorted({claim_id for claim_id, _ in broken})
-        for start in range(0, len(ids), 500):
-            numbers.update(session.execute(select(ClaimRow.id, ClaimRow.claim_number)
-                                           .where(ClaimRow.id.in_(ids[start:start + 500]))).all())
+    numbers = audit_sql.claim_numbers(session, sorted({claim_id for claim_id, _ in broken})) if broken else {}
     findings = []
     for claim_id, resp in broken:
         ref = f"claim {numbers.get(claim_id, f'id {claim_id}')} {_RANKS.get(resp, f'responsibility {resp}')}"
@@ -239,18 +219,12 @@ def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = N
 
 def check_unapplied(session: Session) -> tuple[int, int, list[Finding]]:
     """Returns (unapplied entries read, remittances tied, findings)."""
-    u = UnappliedEntryRow.__table__
-    rows = session.execute(select(u.c.id, u.c.payer_id, u.c.amount, u.c.reason, u.c.applies_id,
-                                  u.c.ledger_entry_id, u.c.remittance_id).order_by(u.c.id)).all()
+    rows = audit_sql.unapplied_entries(session)
     by_id = {r.id: r for r in rows}
     findings: list[Finding] = []
     taken: dict[int, int] = defaultdict(int)
     claim_entry_ids = [r.ledger_entry_id for r in rows if r.reason == "applied" and r.ledger_entry_id]
-    claim_amounts: dict[int, int] = {}
-    e = LedgerEntryRow.__table__
-    for start in range(0, len(claim_entry_ids), 500):
-        claim_amounts.update({int(i): int(a) for i, a in session.execute(
-            select(e.c.id, e.c.amount).where(e.c.id.in_(claim_entry_ids[start:start + 500])))})
+    claim_amounts = audit_sql.entry_amounts(session, claim_entry_ids)
     for row in rows:
         ref = f"unapplied entry {row.id}"
         if row.applies_id is None:
@@ -286,20 +260,14 @@ def check_unapplied(session: Session) -> tuple[int, int, list[Finding]]:
 def _remittances_tie(session: Session, unapplied_rows) -> tuple[int, list[Finding]]:
     """Per posted or forced remittance: claim payments + unapplied (less interest closed)
     = BPR02 (a forced one's difference is in unapplied); a notification (BPR01 H) moves 0."""
-    e = LedgerEntryRow.__table__
-    paid = {int(rid): -int(s) for rid, s in session.execute(
-        select(e.c.remittance_id, func.sum(e.c.amount))
-        .where(e.c.kind == "payment", e.c.remittance_id.is_not(None)).group_by(e.c.remittance_id))}
+    paid = {int(rid): -int(s) for rid, s in audit_sql.payments_by_remittance(session)}
     held: dict[int, int] = defaultdict(int)
     for row in unapplied_rows:
         if row.remittance_id is not None and row.reason != "interest_income":
             held[row.remittance_id] += row.amount
-    r = RemittanceRow.__table__
     findings = []
     count = 0
-    for rid, trace, amount, status in session.execute(
-            select(r.c.id, r.c.trace_number, r.c.amount, r.c.status)
-            .where(r.c.status.in_(("posted", "forced", "notification"))).order_by(r.c.id)):
+    for rid, trace, amount, status in audit_sql.tied_remittances(session):
         count += 1
         amount = 0 if status == "notification" else amount
         got = paid.get(rid, 0) + held.get(rid, 0)
