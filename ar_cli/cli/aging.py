@@ -1,27 +1,29 @@
 """`ar-cli aging`: open balances in age buckets (the group runs the report when no
 subcommand is given); `aging snapshot` stores a date's buckets per payer; `aging trend`
-shows how they moved across snapshots, as a table and a terminal chart."""
+shows how they moved across snapshots, as a table and a terminal chart. How the results
+are shown (formats, tables, the chart) is in cli/aging_render.py."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ar_cli.cli.aging_render import (
+    AgingFormat,
+    aging_table,
+    choose_format,
+    emit_report,
+    print_whole,
+    show_table,
+    trend_chart,
+    trend_table,
+)
 from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
-
-
-class AgingFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
 
 AgingFormatOption = Annotated[AgingFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
@@ -31,9 +33,6 @@ BucketsOption = Annotated[str | None, typer.Option(
     "(default: the aging.buckets setting).")]
 PayerOption = Annotated[str | None, typer.Option(
     "--payer", help="Only balances this payer owes (code, alias or name).")]
-# Older buckets are warmer; the palette is stretched over however many buckets there are.
-WARMTH = ("green", "chartreuse3", "yellow3", "orange1", "dark_orange", "red", "bold red")
-GLYPHS = "█▓▒░#=+*%@"
 
 app = typer.Typer(help="Aging: open balances in age buckets (without a command: the report, with the "
                   "options below); `snapshot` stores a date's buckets, `trend` shows how they moved.",
@@ -85,7 +84,7 @@ def aging(
         basis=parse_choice(Basis, basis, "--basis"), group_by=parse_choice(GroupBy, by, "--by"),
         party=parse_choice(Party, responsibility, "--responsibility"), payer=payer,
         financial_class=_financial_class(financial_class), min_balance=_cents(min_balance, "--min-balance"))
-    fmt = _format_for(fmt, output)
+    fmt = choose_format(fmt, output)
     result = _from_summary_file(ctx, query)
     if result is None:
         from ar_cli.reports.aging.report import aging_report
@@ -95,13 +94,13 @@ def aging(
     name = f"aging_{query.as_of.isoformat()}"
     if fmt == AgingFormat.table:
         def draw(console, shown) -> None:
-            _print_whole(console, _aging_table(replace(result, report=shown)))
+            print_whole(console, aging_table(replace(result, report=shown)))
             for note in shown.notes:
                 console.print(note)
 
-        _table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
+        show_table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
         return
-    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
+    emit_report(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
 
 
 @app.command("snapshot")
@@ -148,21 +147,21 @@ def trend(
     query = TrendQuery(period=parse_choice(Period, period, "--period"), start=parse_date(from_, "--from"),
                        end=parse_date(to, "--to"), payer=payer,
                        edges=parse_edges(buckets) if buckets is not None else None)
-    fmt = _format_for(fmt, output)
+    fmt = choose_format(fmt, output)
     with state(ctx).ledger().read() as session:
         result = aging_trend(session, query)
     name = "aging_trend" + "".join(f"_{d.isoformat()}" for d in (query.start, query.end) if d)
     if fmt == AgingFormat.table:
         def draw(console, shown) -> None:
             if result.points:
-                _print_whole(console, _trend_table(replace(result, report=shown)))
-                console.print(_trend_chart(result))
+                print_whole(console, trend_table(replace(result, report=shown)))
+                console.print(trend_chart(result))
             for note in shown.notes:
                 console.print(note)
 
-        _table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
+        show_table(result.report, draw, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
         return
-    _emit(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
+    emit_report(result.report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
 
 
 def _from_summary_file(ctx: typer.Context, query):
@@ -206,161 +205,3 @@ def _cents(text: str | None, option: str) -> int:
         return cents_from_text(text, allow_negative=False)
     except MoneyError as exc:
         raise InputError(f"{option}: {exc}") from None
-
-
-def _format_for(fmt: AgingFormat, output: str | None) -> AgingFormat:
-    """A file named *.csv, *.json or *.xlsx is that format unless --format was given."""
-    from ar_cli.cli.render import format_for
-
-    fmt = format_for(fmt, output)
-    if fmt == AgingFormat.xlsx and output is None:
-        from ar_cli.domain.errors import InputError
-
-        raise InputError("--format xlsx writes a workbook: give --output FILE.xlsx")
-    return fmt
-
-
-def _table(report, draw, *, output: str | None, include_phi: bool, overwrite: bool, name: str) -> None:
-    """The Rich table on a terminal; elsewhere (a pipe, a cron log, --output FILE) the
-    same table as plain text, PHI masked unless --include-phi."""
-    from ar_cli.cli.render import deliver, mask_report, on_terminal, shows_phi, table_text
-
-    phi = shows_phi(include_phi, output)
-    shown = report if phi else mask_report(report)
-    if output is None and on_terminal():
-        from ar_cli.cli.console import stdout_console
-
-        draw(stdout_console(), shown)
-        return
-    deliver(table_text(lambda console: draw(console, shown)), output=output, default_name=f"{name}.txt",
-            phi=phi and any(c.phi for c in report.columns) and bool(report.rows), overwrite=overwrite,
-            fmt="table", rows=len(report.rows))
-
-
-def _emit(report, *, fmt: AgingFormat, output: str | None, include_phi: bool, overwrite: bool, name: str) -> None:
-    """CSV and workbooks carry the totals as their last row (kind 'total'); JSON as `totals`."""
-    from ar_cli.cli.formats import OutputFormat
-    from ar_cli.cli.render import emit, emit_xlsx
-
-    if fmt == AgingFormat.xlsx:
-        emit_xlsx(report, output=output, include_phi=include_phi, overwrite=overwrite, name=name, totals_row=True)
-        return
-    emit(report, fmt=OutputFormat(fmt.value), output=output, include_phi=include_phi, overwrite=overwrite,
-         name=name, totals_row=True)
-
-
-def _print_whole(console, table) -> None:
-    """Never cut an amount to fit the screen: a table narrower than its numbers is printed
-    as wide as they need (the terminal wraps it; a file or pipe gets it whole)."""
-    from rich.measure import Measurement
-
-    needed = Measurement.get(console, console.options.update_width(1000), table).maximum
-    width = console.width
-    console.width = max(width, needed)
-    try:
-        console.print(table)
-    finally:
-        console.width = width
-
-
-def _warmth(count: int) -> list[str]:
-    if count == 1:
-        return [WARMTH[0]]
-    return [WARMTH[round(i * (len(WARMTH) - 1) / (count - 1))] for i in range(count)]
-
-
-def _bucket_table(title: str, first: str, edges, extra: list[str]):
-    """A Rich table: the row's name, one column per bucket (older ones warmer), then `extra`."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=title, title_justify="left", header_style="bold")
-    table.add_column(first, min_width=10, max_width=18)
-    for i, colour in enumerate(_warmth(edges.count)):
-        table.add_column(Text(edges.label(i), style=f"bold {colour}"), justify="right", no_wrap=True)
-    for name in extra:
-        table.add_column(name, justify="right", no_wrap=True)
-    return table
-
-
-def _percent(value) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
-
-
-def _aging_table(result):
-    """Each bucket cell is its amount over its count of balances; credits only when any."""
-    from rich.text import Text
-
-    from ar_cli.domain.aging import OVER_DAYS
-    from ar_cli.domain.money import format_money
-
-    edges, report = result.edges, result.report
-    colours = _warmth(edges.count)
-    credits = result.total.credit_count > 0
-    labels = [c for c in report.columns if c.key in result.label_keys]
-    table = _bucket_table(f"{report.title} · age in days", labels[0].title, edges,
-                          ["Total", "Share", f"> {OVER_DAYS} days"] + (["Credits"] if credits else []))
-
-    def cell(amount: int, count: int, style: str) -> Text:
-        if not count:
-            return Text("-", style="dim")
-        return Text.assemble((format_money(amount), style), "\n", (f"{count:,} bal.", "dim"))
-
-    for row in [*report.rows, report.totals]:
-        if row is report.totals:
-            table.add_section()
-        # The row's name over its detail (payer code over payer name), two lines like the cells.
-        detail = " · ".join(str(row[c.key]) for c in labels[1:] if row.get(c.key))
-        cells = [Text.assemble(str(row.get(labels[0].key, "")), *(("\n", (detail, "dim")) if detail else ()))]
-        cells += [cell(row[edges.key(i)], row[f"{edges.key(i)}_count"], colours[i]) for i in range(edges.count)]
-        cells += [cell(row["total"], row["count"], "bold"), _percent(row["share"]), _percent(row["over_90_share"])]
-        if credits:
-            cells.append(cell(row["credits"], row["credit_count"], "cyan"))
-        table.add_row(*cells, style="bold" if row is report.totals else None)
-    return table
-
-
-def _trend_table(result):
-    """One row per period (its latest snapshot): bucket amounts, total, change, % over 90."""
-    from ar_cli.domain.aging import OVER_DAYS
-    from ar_cli.domain.money import format_money
-
-    edges, report = result.edges, result.report
-    over = bool(edges.over(OVER_DAYS))
-    credits = any(p.credits for p in result.points)
-    table = _bucket_table(f"{report.title} · latest snapshot of each", "Snapshot", edges,
-                          ["Total", "Change"] + ([f"> {OVER_DAYS} days"] if over else [])
-                          + (["Credits"] if credits else []))
-    for row in report.rows:
-        change = row["change"]
-        cells = [row["as_of"].isoformat()] + [format_money(row[edges.key(i)]) for i in range(edges.count)]
-        cells += [format_money(row["total"]),
-                  "" if change is None else ("+" if change > 0 else "") + format_money(change)]
-        if over:
-            cells.append(_percent(row["over_90_share"]))
-        if credits:
-            cells.append(format_money(row["credits"]))
-        table.add_row(*cells)
-    return table
-
-
-def _trend_chart(result):
-    """One stacked bar per period, bucket by bucket (a glyph each, and colour on a terminal)."""
-    from rich.console import Group
-    from rich.text import Text
-
-    from ar_cli.domain.money import format_money
-
-    edges, points, width = result.edges, result.points, 48
-    colours, top = _warmth(edges.count), max((p.total for p in points), default=0) or 1
-    lines = [Text("Open AR by bucket", style="bold")]
-    for point in points:
-        line = Text(f"{point.period:<9} ")
-        for i, amount in enumerate(point.amounts):
-            line.append(GLYPHS[i % len(GLYPHS)] * round(amount * width / top), style=colours[i])
-        line.append(f" {format_money(point.total)}")
-        lines.append(line)
-    legend = Text("          ")
-    for i in range(edges.count):
-        legend.append(f"{GLYPHS[i % len(GLYPHS)]} {edges.label(i)}  ", style=colours[i])
-    return Group(*lines, legend)

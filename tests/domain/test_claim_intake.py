@@ -1,6 +1,7 @@
 from datetime import date
 
-from ar_cli.domain.claims.charge_file import ClaimRowReader, check_header, split_patient_name
+from ar_cli.domain.claims.charge_columns import check_header, split_patient_name
+from ar_cli.domain.claims.charge_file import ClaimRowReader
 
 BASE = {"claim_number": "C1", "patient_account": "A1", "patient_name": "DOE, JANE",
         "patient_dob": "1950-01-02", "payer_id": "MCR01", "payer_name": "Medicare",

@@ -2,68 +2,40 @@
 
 Pure: takes rows already split by the csv module, returns ClaimIn values and the
 problems found. A file with any problem is refused whole by the service, so every
-problem is collected (up to a cap) rather than stopping at the first.
+problem is collected (up to a cap) rather than stopping at the first. The columns and
+the parsers of one cell are in charge_columns.py.
 """
 
 from __future__ import annotations
 
-import re
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from ar_cli.domain import field_limits as limits
+from ar_cli.domain.claims.charge_columns import (
+    CLAIM_COLUMNS,
+    CLAIM_LIMITS,
+    LINE_LIMITS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    parse_charge,
+    parse_iso_date,
+    parse_modifiers,
+    parse_procedure_code,
+    parse_units,
+    rank_word,
+    split_patient_name,
+)
 from ar_cli.domain.claims.records import ClaimIn, ClaimLineIn, CoverageIn
-from ar_cli.domain.errors import MoneyError, Problem
+from ar_cli.domain.errors import Problem
 from ar_cli.domain.field_limits import too_long
-from ar_cli.domain.money import cents_from_text
 from ar_cli.domain.payers import is_self_pay
 
-REQUIRED_COLUMNS = (
-    "claim_number", "patient_account", "patient_name", "patient_dob", "payer_id", "payer_name",
-    "service_date", "billed_date", "procedure_code", "modifiers", "units", "charge",
-)
-OPTIONAL_COLUMNS = (
-    "member_id", "secondary_payer_id", "secondary_payer_name", "secondary_member_id",
-    "tertiary_payer_id", "tertiary_payer_name", "tertiary_member_id", "line_control_number",
-    "service_date_to", "rendering_npi", "billing_npi", "place_of_service", "frequency_code",
-    "original_claim_ref",
-)
-LINE_COLUMNS = frozenset({"service_date", "service_date_to", "procedure_code", "modifiers",
-                          "units", "charge", "line_control_number"})
-CLAIM_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in LINE_COLUMNS)
 MAX_PROBLEMS = 50
-# Column → the longest value the ledger stores for it (the same on SQLite and PostgreSQL).
-_CLAIM_LIMITS = {
-    "claim_number": limits.CLAIM_NUMBER, "patient_account": limits.PATIENT_ACCOUNT,
-    "payer_id": limits.PAYER_CODE, "payer_name": limits.PAYER_NAME, "member_id": limits.MEMBER_ID,
-    "secondary_payer_id": limits.PAYER_CODE, "secondary_payer_name": limits.PAYER_NAME,
-    "secondary_member_id": limits.MEMBER_ID, "tertiary_payer_id": limits.PAYER_CODE,
-    "tertiary_payer_name": limits.PAYER_NAME, "tertiary_member_id": limits.MEMBER_ID,
-    "billing_npi": limits.NPI, "rendering_npi": limits.NPI, "place_of_service": limits.PLACE_OF_SERVICE,
-    "frequency_code": limits.FREQUENCY_CODE, "original_claim_ref": limits.ORIGINAL_CLAIM_REF,
-}
-_LINE_LIMITS = {"line_control_number": limits.LINE_CONTROL_NUMBER, "units": limits.UNITS}
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CODE = re.compile(r"^[A-Za-z0-9]{1,10}$")
-_MODIFIER = re.compile(r"^[A-Za-z0-9]{2}$")
-
-
-def check_header(columns: Iterable[str] | None, source: str) -> list[Problem]:
-    if not columns:
-        return [Problem(source=source, location="line 1", message="no header row (the file is empty)")]
-    present = {c.strip() for c in columns}
-    missing = [c for c in REQUIRED_COLUMNS if c not in present]
-    if missing:
-        return [Problem(source=source, location="line 1",
-                        message=f"header is missing column(s): {', '.join(missing)}")]
-    return []
 
 
 @dataclass(slots=True)
@@ -201,7 +173,7 @@ class ClaimRowReader:
         return len(self._seen)
 
     def _date(self, line: int, column: str, text: str) -> date | None:
-        parsed = _iso_date(text)
+        parsed = parse_iso_date(text)
         if isinstance(parsed, str):
             # Never the text: a birth date or a date of service is the patient's (PHI).
             self._problem(line, column, parsed)
@@ -217,7 +189,7 @@ class ClaimRowReader:
 
     def _claim_values(self, line: int, v: dict[str, str]) -> dict[str, Any] | None:
         before = self.problem_count
-        self._lengths(line, v, _CLAIM_LIMITS)
+        self._lengths(line, v, CLAIM_LIMITS)
         billed = self._date(line, "billed_date", v["billed_date"])
         dob = self._date(line, "patient_dob", v["patient_dob"]) if v["patient_dob"] else None
         last, first = split_patient_name(v["patient_name"])
@@ -254,22 +226,22 @@ class ClaimRowReader:
 
     def _line(self, line: int, v: dict[str, str], position: int) -> ClaimLineIn | None:
         before = self.problem_count
-        self._lengths(line, v, _LINE_LIMITS)
+        self._lengths(line, v, LINE_LIMITS)
         start = self._date(line, "service_date", v["service_date"])
         end = self._date(line, "service_date_to", v["service_date_to"]) if v["service_date_to"] else start
         if start and end and end < start:
             self._problem(line, "service_date_to", "is before service_date")
-        code = _procedure_code(v["procedure_code"])
+        code = parse_procedure_code(v["procedure_code"])
         if code is None:
             self._problem(line, "procedure_code", f"{v['procedure_code']!r} is not a procedure code")
-        modifiers = _modifiers(v["modifiers"])
+        modifiers = parse_modifiers(v["modifiers"])
         if modifiers is None:
             self._problem(line, "modifiers", f"{v['modifiers']!r} is not up to four "
                                              "two-character modifiers separated by ':'")
-        units = _units(v["units"])
+        units = parse_units(v["units"])
         if units is None:
             self._problem(line, "units", f"{v['units']!r} is not a positive number of units")
-        charge = _charge(v["charge"])
+        charge = parse_charge(v["charge"])
         if isinstance(charge, str):
             self._problem(line, "charge", charge)
         if (self.problem_count > before or start is None or end is None or code is None or modifiers is None
@@ -280,70 +252,7 @@ class ClaimRowReader:
                            charge=charge, service_from=start, service_to=end, source_line=line)
 
 
-# The parsers below are cached: a charge file repeats the same dates, codes, modifiers,
-# units and fees thousands of times.
 def _picker(indices: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
     getter = itemgetter(*indices)
     return getter if len(indices) > 1 else (lambda row: (getter(row),))
 
-
-@lru_cache(maxsize=8192)
-def _charge(text: str) -> int | str:
-    try:
-        return cents_from_text(text, allow_negative=False)
-    except MoneyError as exc:
-        return str(exc)
-
-
-@lru_cache(maxsize=8192)
-def _procedure_code(text: str) -> str | None:
-    code = text.upper()
-    return code if _CODE.match(code) else None
-
-
-@lru_cache(maxsize=1024)
-def _modifiers(text: str) -> tuple[str, ...] | None:
-    modifiers = tuple(m.strip().upper() for m in text.split(":") if m.strip())
-    if len(modifiers) > 4 or any(not _MODIFIER.match(m) for m in modifiers):
-        return None
-    return modifiers
-
-
-@lru_cache(maxsize=4096)
-def _iso_date(text: str) -> date | str:
-    """A date, or what is wrong with the text (dates repeat a lot in a charge file)."""
-    if not _ISO_DATE.match(text):
-        return "is not a date (YYYY-MM-DD)"
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        return "is not a real date"
-    return limits.date_out_of_range(value) or value
-
-
-@lru_cache(maxsize=1024)
-def _units(text: str) -> str | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value <= 0:
-        return None
-    return format(value.normalize(), "f")
-
-
-def rank_word(rank: int) -> str:
-    return {1: "primary", 2: "secondary", 3: "tertiary"}[rank]
-
-
-def split_patient_name(text: str) -> tuple[str, str]:
-    """'DOE, JANE Q' → ('DOE', 'JANE Q'); 'Jane Doe' → ('DOE', 'JANE'). Upper-cased, as
-    remittances carry names, so matching compares like with like."""
-    text = " ".join(text.split())
-    if "," in text:
-        last, _, first = text.partition(",")
-        return last.strip().upper(), first.strip().upper()
-    parts = text.split(" ")
-    if len(parts) == 1:
-        return parts[0].upper(), ""
-    return parts[-1].upper(), " ".join(parts[:-1]).upper()

@@ -2,6 +2,9 @@
 without a database (matching, checks, plans, denial caps, provider adjustments, what may be
 billed to the patient).
 
+- `amounts`: How each amount of a claim payment is planned: its payments and adjustments
+  turned into ledger entries, asked denials and follow-ups, with the sums by treatment (the
+  plan while it is built; `plan` decides whether it posts and finishes it).
 - `checks`: The checks a claim payment passes before it posts, and the small rules posting
   shares with them: claim status codes (CLP02), the payer's place among the claim's coverages,
   who receives a patient-responsibility amount, the patient check, claim and line balancing, and
@@ -20,7 +23,8 @@ billed to the patient).
 - `patient_billing`: What may be billed to a patient (DESIGN.md, "What may be billed to a
   patient").
 - `plan`: The posting plan for one claim payment: every entry, denial and follow-up it makes, or
-  the reason it parks (DESIGN.md, "The money model").
+  the reason it parks (DESIGN.md, "The money model"): checks, matching, the amounts planned,
+  the denials capped.
 - `provider`: Provider-level adjustments (PLB) as unapplied money, and the remittance's balance.
 - `rows`: The rows ERA posting writes for a claim payment's plan, built without a database:
   ledger entries and the claim payment as tuples in column order, follow-ups, the denials
@@ -30,6 +34,6 @@ billed to the patient).
   service does with it (Disposition). Signs and responsibilities as in posting_values.
 - `values`: The values ERA posting plans are made of: the entries a claim payment will post, the
   denials and follow-ups it opens, how its lines matched, and the problems found. Plain frozen
-  records; the plan that holds them is in posting_result.py, and the functions that build them
-  in posting_match.py, posting_checks.py and posting_plan.py.
+  records; the plan that holds them is in `result`, and the functions that build them in
+  `match`, `checks`, `plan` and `amounts`.
 """

@@ -4,13 +4,14 @@ these functions, and writes the result in the file's one transaction.
 
 This is the module the rest of ar-cli imports. The pieces live in:
 
-- posting_values.py: the plan's parts (PlannedEntry, DenialToOpen, FollowUp, LineMatch,
-  PostingProblem, …); posting_result.py: ClaimPlan, PlanTotals, Disposition;
-- posting_match.py: matching service lines to claim lines (`match_lines`);
-- posting_checks.py: claim status codes, payer and patient checks, balancing;
-- posting_plan.py: `plan_claim_payment`, one claim payment's plan;
-- posting_denials.py: capping denials at what the coverage holds;
-- posting_provider.py: PLB amounts as unapplied money, the remittance's balance.
+- values.py: the plan's parts (PlannedEntry, DenialToOpen, FollowUp, LineMatch,
+  PostingProblem, …); result.py: ClaimPlan, PlanTotals, Disposition;
+- match.py: matching service lines to claim lines (`match_lines`);
+- checks.py: claim status codes, payer and patient checks, balancing;
+- plan.py: `plan_claim_payment`, one claim payment's plan;
+- amounts.py: each amount of the payment planned by its treatment (`TreatmentLookup`);
+- denial_caps.py: capping denials at what the coverage holds;
+- provider.py: PLB amounts as unapplied money, the remittance's balance.
 
 Per claim payment, the service:
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ar_cli.domain.posting.amounts import TreatmentLookup
 from ar_cli.domain.posting.checks import (
     CROSSOVER_FOLLOW_UP_DAYS,
     KNOWN_STATUSES,
@@ -48,7 +50,7 @@ from ar_cli.domain.posting.checks import (
 )
 from ar_cli.domain.posting.denial_caps import EarlierDenial, LineBalances
 from ar_cli.domain.posting.match import billed_procedure, match_lines
-from ar_cli.domain.posting.plan import TreatmentLookup, plan_claim_payment
+from ar_cli.domain.posting.plan import plan_claim_payment
 from ar_cli.domain.posting.provider import (
     CLAIM_REFERENCE_KINDS,
     ProviderAdjustmentKind,

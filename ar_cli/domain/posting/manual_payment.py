@@ -38,9 +38,9 @@ from ar_cli.domain.codes.book import normalize_carc, normalize_group
 from ar_cli.domain.codes.treatments import DenialCategory, Treatment, effective_treatment
 from ar_cli.domain.errors import InputError, MoneyError
 from ar_cli.domain.money import cents_from_text, cents_to_text
+from ar_cli.domain.posting.amounts import TreatmentLookup
 from ar_cli.domain.posting.checks import next_responsibility
 from ar_cli.domain.posting.denial_caps import take_open
-from ar_cli.domain.posting.plan import TreatmentLookup
 
 METHODS = ("check", "eft", "card", "cash")
 _ADJUSTMENT = re.compile(r"^(CO|OA|PI|PR|CR)-?([A-Z0-9]{1,5})=(.*)$")

@@ -1,46 +1,31 @@
 """The posting plan for one claim payment: every entry, denial and follow-up it makes,
 or the reason it parks (DESIGN.md, "The money model").
 
-How each amount is planned, on the paying coverage (rank r, found from the payer id):
-
-- a service line's paid (SVC03) is a payment on its claim line; CLP04 − Σ SVC03, when
-  not zero, is a claim-level payment, so payments always total CLP04 (money in the
-  ledger = money in the bank);
-- each CAS amount by its effective treatment (table rule, then the sign rule of
-  `effective_treatment`): contractual → written down on r; patient → a transfer from r
-  to the next coverage on the claim, else the patient; denial → left open, a denial
-  opened for at most what r still holds there; pending → left open, a follow-up;
-  informational → nothing. A zero amount does nothing;
-- line CAS post on the matched claim line; claim CAS and unmatched service lines post at
-  claim level (line None).
-
-A claim payment with a blocking problem plans nothing and parks CLP04. Statuses 23 and
-25 without money post nothing. A reversal (22) is planned like any payment: its amounts
+The claim payment is checked first (posting/checks.py) and its service lines matched to
+the claim's (posting/match.py). A claim payment with a blocking problem plans nothing and
+parks CLP04. Statuses 23 and 25 without money post nothing. Otherwise each amount is
+planned on the paying coverage (posting/amounts.py), the plan parks when it would lower
+the coverage by more than it holds, and the denials it asks for are capped
+(posting/denial_caps.py). A reversal (22) is planned like any payment: its amounts
 arrive negated, so its entries are the original's negated; it opens no denial or
 follow-up (negative denial and pending amounts are informational, and the service
 supersedes the original's denials).
-
-This runs once per claim payment (a hundred thousand per large file), so values are
-built with the quick constructors of posting_values and the work state is plain slots.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
-from typing import Protocol
 
 from ar_cli.domain.claims.records import PATIENT, Claim
-from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.posting.amounts import PlanWork, TreatmentLookup
 from ar_cli.domain.posting.checks import (
     CROSSOVER_FOLLOW_UP_DAYS,
     CROSSOVER_STATUSES,
     DENIED,
     NO_POST_STATUSES,
     NOT_OURS,
-    PENDING_FOLLOW_UP_DAYS,
     REVERSAL,
-    adjustment_remarks,
     check_claim,
     check_patient,
     check_payer,
@@ -48,30 +33,20 @@ from ar_cli.domain.posting.checks import (
     next_responsibility,
     normalize_status,
 )
-from ar_cli.domain.posting.denial_caps import AskedDenial, EarlierDenial, LineBalances, cap_denials
+from ar_cli.domain.posting.denial_caps import EarlierDenial, LineBalances, cap_denials
 from ar_cli.domain.posting.match import match_lines
 from ar_cli.domain.posting.result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting.values import (
     DenialToOpen,
-    EntryKind,
-    FollowUp,
     FollowUpKind,
     LineMatch,
     MatchMethod,
-    PlannedEntry,
     PostingProblem,
     ProblemKind,
     Severity,
-    new_entry,
     new_follow_up,
 )
-from ar_cli.domain.remittance.advice import Adjustment, ClaimPayment
-
-
-class TreatmentLookup(Protocol):
-    """TreatmentTable or CodeKnowledge: anything that answers `lookup`."""
-
-    def lookup(self, group: str, carc: str, rarcs: Sequence[str] = ()) -> TreatmentRule: ...
+from ar_cli.domain.remittance.advice import ClaimPayment
 
 
 def plan_claim_payment(
@@ -130,7 +105,7 @@ def plan_claim_payment(
             f"claim {claim.claim_number}: segment {payment.segment}: status {status} posts nothing")))
         return plan.not_posted(problems, park=False)
 
-    work = _Work(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL, pays=pays)
+    work = PlanWork(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL, pays=pays)
     for match in matches:
         work.service_line(match)
     for adjustment in payment.adjustments:
@@ -211,7 +186,7 @@ class _Plan:
             problems=tuple(problems), totals=new_totals(self.payment.charge, parked=parked), parked=parked,
             line_ids_used=frozenset())
 
-    def posted(self, work: _Work, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
+    def posted(self, work: PlanWork, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
                totals: PlanTotals, repeated_denials: tuple[tuple[Hashable, int], ...] = ()) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
         used = frozenset() if self.status == REVERSAL else frozenset(
@@ -220,86 +195,3 @@ class _Plan:
             Disposition.POST, entries=tuple(work.entries), denials=denials, follow_ups=tuple(work.follow_ups),
             problems=tuple(problems), totals=totals, parked=0, line_ids_used=used,
             repeated_denials=repeated_denials)
-
-
-_PAYMENT, _CONTRACTUAL, _TRANSFER = EntryKind.PAYMENT, EntryKind.CONTRACTUAL, EntryKind.TRANSFER
-# Enum members read once: attribute access on an Enum class is slow in Python 3.11.
-_T_CONTRACTUAL, _T_PATIENT, _T_DENIAL, _T_PENDING = (
-    Treatment.CONTRACTUAL, Treatment.PATIENT, Treatment.DENIAL, Treatment.PENDING)
-_F_PENDING = FollowUpKind.PENDING
-
-
-class _Work:
-    """The plan while it is built: entries, asked denials, follow-ups and the sums by
-    treatment (private and mutable; the result is frozen)."""
-
-    __slots__ = (
-        "asked",
-        "entries",
-        "follow_ups",
-        "payment",
-        "pays",
-        "rank",
-        "receiver",
-        "reversal",
-        "sums",
-        "table",
-        "transfers",
-    )
-
-    def __init__(self, payment: ClaimPayment, rank: int, table: TreatmentLookup, receiver: int, *,
-                 reversal: bool, pays: bool = True) -> None:
-        self.payment, self.rank, self.table, self.receiver = payment, rank, table, receiver
-        self.reversal = reversal  # opens no denial or follow-up: the service supersedes the original's
-        self.entries: list[PlannedEntry] = []
-        self.asked: list[AskedDenial] = []
-        self.follow_ups: list[FollowUp] = []
-        self.sums = {"paid": 0, "contractual": 0, "to_next_payer": 0, "to_patient": 0, "denied": 0,
-                     "pending": 0, "informational": 0}  # PlanTotals' fields, filled in
-        self.transfers = 0
-        self.pays = pays  # False: a notification-only remittance moves no money
-
-    def pay(self, line_id: int | None, amount: int, segment: int) -> None:
-        if amount and self.pays:
-            self.entries.append(new_entry(line_id, self.rank, _PAYMENT, -amount, segment=segment))
-            self.sums["paid"] += amount
-
-    def service_line(self, match: LineMatch) -> None:
-        line = match.service_line
-        self.pay(match.claim_line_id, line.paid, line.segment)
-        if line.adjustments:
-            remarks = adjustment_remarks(self.payment.remark_codes, line.remark_codes)
-            for adjustment in line.adjustments:
-                self.adjustment(adjustment, match.claim_line_id, remarks)
-
-    def adjustment(self, adj: Adjustment, line_id: int | None, remarks: tuple[str, ...]) -> None:
-        amount = adj.amount
-        if not amount:
-            return
-        group = str(adj.group)
-        rule = self.table.lookup(group, adj.reason_code, remarks)
-        treatment = effective_treatment(rule, amount)
-        reason = rule.carc or adj.reason_code
-        if treatment is _T_CONTRACTUAL:
-            self.entries.append(new_entry(line_id, self.rank, _CONTRACTUAL, -amount, group, reason, remarks,
-                                          None, adj.segment))
-            self.sums["contractual"] += amount
-        elif treatment is _T_PATIENT:
-            self.transfers += 1
-            self.entries.append(new_entry(line_id, self.rank, _TRANSFER, -amount, group, reason, remarks,
-                                          self.transfers, adj.segment))
-            self.entries.append(new_entry(line_id, self.receiver, _TRANSFER, amount, group, reason, remarks,
-                                          self.transfers, adj.segment))
-            self.sums["to_patient" if self.receiver == PATIENT else "to_next_payer"] += amount
-        elif treatment is _T_DENIAL:
-            self.sums["denied"] += amount
-            if not self.reversal:
-                self.asked.append(AskedDenial(line_id, adj, rule, remarks))
-        elif treatment is _T_PENDING:
-            self.sums["pending"] += amount
-            if not self.reversal:
-                self.follow_ups.append(new_follow_up(
-                    _F_PENDING, line_id, self.rank, PENDING_FOLLOW_UP_DAYS, group, reason, remarks, amount,
-                    adj.segment))
-        else:
-            self.sums["informational"] += amount

@@ -1,7 +1,7 @@
 """The values ERA posting plans are made of: the entries a claim payment will post, the
 denials and follow-ups it opens, how its lines matched, and the problems found. Plain
-frozen records; the plan that holds them is in posting_result.py, and the functions
-that build them in posting_match.py, posting_checks.py and posting_plan.py.
+frozen records; the plan that holds them is in result.py, and the functions that
+build them in match.py, checks.py, plan.py and amounts.py.
 
 Signs follow DESIGN.md: an entry's amount is what it does to what that responsibility
 owes. A payment, a contractual write-down or the giving side of a transfer LOWERS it

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ar_cli.domain.claims.charge_file import ClaimRowReader, check_header
+from ar_cli.domain.claims.charge_columns import check_header
+from ar_cli.domain.claims.charge_file import ClaimRowReader
 from ar_cli.domain.claims.records import PATIENT, ClaimIn, line_fields, line_key
 from ar_cli.domain.errors import InputError, InputProblems
 from ar_cli.domain.payers import FirstSight

@@ -53,7 +53,7 @@ class PostingRun:
     actor: Actor
     posting_date: date
     source_id: int
-    table: Any  # domain.posting.plan.TreatmentLookup
+    table: Any  # domain.posting.amounts.TreatmentLookup
     force: bool = False
     create_claims: bool = False
     transfers: TransferCount = field(default_factory=TransferCount)
