@@ -57,12 +57,18 @@ TODAY = date.today()
 # The past month-end: the last day of the month before this one.
 PAST = (TODAY.replace(day=1) - timedelta(days=1)).isoformat()
 PAYERS = [  # code, name, financial class
-    ("MCR01", "Medicare Part B", "medicare"), ("MCR02", "Medicare Railroad", "medicare"),
-    ("MCD01", "State Medicaid Program", "medicaid"), ("MCD02", "Medicaid Managed Care", "medicaid"),
-    ("ACM01", "Acme Health Plan", "commercial"), ("BFS01", "Bluefinch Shield Plan", "commercial"),
-    ("CRC01", "Crestvale Care Network", "commercial"), ("UHP01", "Uniterra Health Partners", "commercial"),
-    ("NWL01", "Northwell Mutual", "commercial"), ("MGAP1", "Brightwater Medigap Supplement", "other"),
-    ("WCP01", "Workers Comp Partners", "other"), ("TRI01", "Tricare East", "other"),
+    ("MCR01", "Medicare Part B", "medicare"),
+    ("MCR02", "Medicare Railroad", "medicare"),
+    ("MCD01", "State Medicaid Program", "medicaid"),
+    ("MCD02", "Medicaid Managed Care", "medicaid"),
+    ("ACM01", "Acme Health Plan", "commercial"),
+    ("BFS01", "Bluefinch Shield Plan", "commercial"),
+    ("CRC01", "Crestvale Care Network", "commercial"),
+    ("UHP01", "Uniterra Health Partners", "commercial"),
+    ("NWL01", "Northwell Mutual", "commercial"),
+    ("MGAP1", "Brightwater Medigap Supplement", "other"),
+    ("WCP01", "Workers Comp Partners", "other"),
+    ("TRI01", "Tricare East", "other"),
 ]
 CODES = [("99213", 14500), ("99214", 21000), ("36415", 2500), ("80053", 4800), ("93000", 6500)]
 NPIS = ["1527364818", "1782936458", "1394726586", "1215678907"]
@@ -79,40 +85,58 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA cache_size=-262144")
-    indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                          "AND tbl_name IN ('claim', 'coverage', 'claim_line', 'ledger_entry', "
-                          "'claim_balance', 'patient')").fetchall()
+    indexes = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('claim', 'coverage', 'claim_line', 'ledger_entry', "
+        "'claim_balance', 'patient')"
+    ).fetchall()
     for name, _ in indexes:
         con.execute(f'DROP INDEX "{name}"')
     con.execute("BEGIN")
-    con.executemany("INSERT INTO payer (id, code, name, financial_class, timely_filing_count, "
-                    "timely_filing_unit, created_at) VALUES (?, ?, ?, ?, 365, 'd', ?)",
-                    [(i, c, n, k, CREATED) for i, (c, n, k) in enumerate(PAYERS, 1)])
+    con.executemany(
+        "INSERT INTO payer (id, code, name, financial_class, timely_filing_count, "
+        "timely_filing_unit, created_at) VALUES (?, ?, ?, ?, 365, 'd', ?)",
+        [(i, c, n, k, CREATED) for i, (c, n, k) in enumerate(PAYERS, 1)],
+    )
     patients = max(claims // 10, 1)
-    con.executemany("INSERT INTO patient (id, account, last_name, first_name, birth_date, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    ((i, f"P{i:07d}", f"PATIENT{i}", "ALEX", "1960-01-01", CREATED) for i in range(1, patients + 1)))
+    con.executemany(
+        "INSERT INTO patient (id, account, last_name, first_name, birth_date, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ((i, f"P{i:07d}", f"PATIENT{i}", "ALEX", "1960-01-01", CREATED) for i in range(1, patients + 1)),
+    )
     claim_rows, coverage_rows, line_rows, entries, balances = [], [], [], [], []
     line_id = entry_id = coverage_id = 0
 
     def flush(final: bool = False) -> None:
         if len(entries) < 200_000 and not final:
             return
-        con.executemany("INSERT INTO claim (id, claim_number, patient_id, billing_npi, rendering_npi, "
-                        "place_of_service, frequency_code, original_claim_ref, billed_date, "
-                        "first_service_date, status, created_at) VALUES (?, ?, ?, '1648293714', ?, '11', "
-                        "'1', '', ?, ?, ?, ?)", claim_rows)
-        con.executemany("INSERT INTO coverage (id, claim_id, rank, payer_id, member_id) VALUES (?, ?, ?, ?, ?)",
-                        coverage_rows)
-        con.executemany("INSERT INTO claim_line (id, claim_id, line_number, line_control_number, "
-                        "procedure_code, modifiers, units, charge, service_from, service_to) "
-                        "VALUES (?, ?, ?, ?, ?, '', '1', ?, ?, ?)", line_rows)
-        con.executemany("INSERT INTO ledger_entry (id, claim_id, line_id, responsibility, kind, amount, "
-                        "posting_date, effective_date, payer_id, adjustment_group, reason_code, "
-                        "remark_codes, source_ref, transfer_group, created_by) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 'bench')", entries)
-        con.executemany("INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since, "
-                        "last_payment_date) VALUES (?, ?, ?, ?, ?)", balances)
+        con.executemany(
+            "INSERT INTO claim (id, claim_number, patient_id, billing_npi, rendering_npi, "
+            "place_of_service, frequency_code, original_claim_ref, billed_date, "
+            "first_service_date, status, created_at) VALUES (?, ?, ?, '1648293714', ?, '11', "
+            "'1', '', ?, ?, ?, ?)",
+            claim_rows,
+        )
+        con.executemany(
+            "INSERT INTO coverage (id, claim_id, rank, payer_id, member_id) VALUES (?, ?, ?, ?, ?)", coverage_rows
+        )
+        con.executemany(
+            "INSERT INTO claim_line (id, claim_id, line_number, line_control_number, "
+            "procedure_code, modifiers, units, charge, service_from, service_to) "
+            "VALUES (?, ?, ?, ?, ?, '', '1', ?, ?, ?)",
+            line_rows,
+        )
+        con.executemany(
+            "INSERT INTO ledger_entry (id, claim_id, line_id, responsibility, kind, amount, "
+            "posting_date, effective_date, payer_id, adjustment_group, reason_code, "
+            "remark_codes, source_ref, transfer_group, created_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 'bench')",
+            entries,
+        )
+        con.executemany(
+            "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since, "
+            "last_payment_date) VALUES (?, ?, ?, ?, ?)",
+            balances,
+        )
         for rows in (claim_rows, coverage_rows, line_rows, entries, balances):
             rows.clear()
 
@@ -132,10 +156,25 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
             code, charge = CODES[(cid + n) % len(CODES)]
             line_id += 1
             entry_id += 1
-            line_rows.append((line_id, cid, n, f"B{cid:07d}-{n}", code, charge, service.isoformat(),
-                              service.isoformat()))
-            entries.append((entry_id, cid, line_id, 1, "charge", charge, billed.isoformat(),
-                            service.isoformat(), primary, "", "", None))
+            line_rows.append(
+                (line_id, cid, n, f"B{cid:07d}-{n}", code, charge, service.isoformat(), service.isoformat())
+            )
+            entries.append(
+                (
+                    entry_id,
+                    cid,
+                    line_id,
+                    1,
+                    "charge",
+                    charge,
+                    billed.isoformat(),
+                    service.isoformat(),
+                    primary,
+                    "",
+                    "",
+                    None,
+                )
+            )
             charge_total += charge
         owed = {1: [charge_total, billed.isoformat(), None]}
         paid_on = billed + timedelta(days=rng.randint(14, 45))
@@ -160,8 +199,18 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
                 entry_id += 1
                 entries.append((entry_id, cid, None, 0, "payment", -(moved + 1000), day, day, None, "", "", None))
                 owed[0] = [-1000, day, day]
-        claim_rows.append((cid, f"B{cid:07d}", 1 + cid % patients, NPIS[cid % len(NPIS)],
-                           billed.isoformat(), service.isoformat(), status, CREATED))
+        claim_rows.append(
+            (
+                cid,
+                f"B{cid:07d}",
+                1 + cid % patients,
+                NPIS[cid % len(NPIS)],
+                billed.isoformat(),
+                service.isoformat(),
+                status,
+                CREATED,
+            )
+        )
         balances.extend((cid, resp, bal, since, last) for resp, (bal, since, last) in owed.items())
         flush()
     flush(final=True)
@@ -203,33 +252,47 @@ def main() -> None:
         if not db.exists():
             start = time.perf_counter()
             build(db, args.claims)
-            print(f"built {db} ({args.claims:,} claims, {db.stat().st_size / 1e6:,.0f} MB) "
-                  f"in {time.perf_counter() - start:.1f} s")
+            print(
+                f"built {db} ({args.claims:,} claims, {db.stat().st_size / 1e6:,.0f} MB) "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
         else:  # a kept ledger follows the schema as a user's would (else every run is refused)
             exe = str(Path(sys.executable).parent / "ar-cli")
             subprocess.run([exe, "--db", str(db), "db", "upgrade"], check=True, env=ENV)
         con = sqlite3.connect(db)
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("claim", "ledger_entry", "claim_balance")}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("claim", "ledger_entry", "claim_balance")
+        }
         con.close()
         print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
         print(_load())
         exe = str(Path(sys.executable).parent / "ar-cli")
-        cases = [("ar-cli --help (process start, for scale)", None, None),
-                 ("aging as of today (summary, sqlite3 only)", [], 1.5),
-                 ("aging --payer ACM01 (summary, through SQLAlchemy)", ["--payer", "ACM01"], None),
-                 ("aging --min-balance 0.01 (each cached balance)", ["--min-balance", "0.01"], None),
-                 (f"aging --as-of {PAST} (sums entries)", ["--as-of", PAST], 10.0),
-                 ("aging --by financial-class --basis billed (summary)", ["--by", "financial-class",
-                                                                          "--basis", "billed"], None)]
+        cases = [
+            ("ar-cli --help (process start, for scale)", None, None),
+            ("aging as of today (summary, sqlite3 only)", [], 1.5),
+            ("aging --payer ACM01 (summary, through SQLAlchemy)", ["--payer", "ACM01"], None),
+            ("aging --min-balance 0.01 (each cached balance)", ["--min-balance", "0.01"], None),
+            (f"aging --as-of {PAST} (sums entries)", ["--as-of", PAST], 10.0),
+            (
+                "aging --by financial-class --basis billed (summary)",
+                ["--by", "financial-class", "--basis", "billed"],
+                None,
+            ),
+        ]
         for label, extra, target in cases:
             cmd = [exe, "--help"] if extra is None else [exe, "--db", str(db), "aging", *extra]
             timed(cmd)  # warm the OS page cache
             times = [timed(cmd) for _ in range(args.runs)]
-            verdict = "" if target is None else \
-                f"  target < {target:g} s: {'MET' if statistics.median(times) < target else 'MISSED'}"
-            print(f"{label:<55} median {statistics.median(times):6.2f} s "
-                  f"(runs {', '.join(f'{t:.2f}' for t in times)}){verdict}")
+            verdict = (
+                ""
+                if target is None
+                else f"  target < {target:g} s: {'MET' if statistics.median(times) < target else 'MISSED'}"
+            )
+            print(
+                f"{label:<55} median {statistics.median(times):6.2f} s "
+                f"(runs {', '.join(f'{t:.2f}' for t in times)}){verdict}"
+            )
         print(_load())
 
 

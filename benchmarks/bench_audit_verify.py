@@ -40,9 +40,13 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files and ledger in DIR")
-    parser.add_argument("--before", action="append", metavar="REV",
-                        help="time this revision's verify too, on a ledger it builds (repeatable; default "
-                             "6ff57c7, the last before row hashes; 'none': no revision)")
+    parser.add_argument(
+        "--before",
+        action="append",
+        metavar="REV",
+        help="time this revision's verify too, on a ledger it builds (repeatable; default "
+        "6ff57c7, the last before row hashes; 'none': no revision)",
+    )
     args = parser.parse_args()
     exe = str(Path(sys.executable).parent / "ar-cli")
     if args.keep:
@@ -79,15 +83,34 @@ def _build(exe: list[str], folder: Path, claims: int, *, env=None) -> Path:
     remit, template, ledger = folder / "remit.835", folder / "template.sqlite", folder / "posted.sqlite"
     if not ledger.exists():
         if not remit.exists():
-            subprocess.run([sys.executable, str(HERE / "make_large_835.py"), "--claims", str(claims),
-                            "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, str(HERE / "make_large_835.py"), "--claims", str(claims), "--out", str(folder)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         if not template.exists():
-            subprocess.run([*exe, "--db", str(template), "claims", "import", str(folder / "claims.csv"),
-                            "--posting-date", "2026-06-30"], check=True, stdout=subprocess.DEVNULL, env=env)
+            subprocess.run(
+                [
+                    *exe,
+                    "--db",
+                    str(template),
+                    "claims",
+                    "import",
+                    str(folder / "claims.csv"),
+                    "--posting-date",
+                    "2026-06-30",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env=env,
+            )
         subprocess.run([*exe, "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL, env=env)
         ledger.write_bytes(template.read_bytes())
-        done = subprocess.run([*exe, "--db", str(ledger), "post", "era", str(remit), "--posting-date",
-                               "2026-06-30"], stdout=subprocess.DEVNULL, env=env)
+        done = subprocess.run(
+            [*exe, "--db", str(ledger), "post", "era", str(remit), "--posting-date", "2026-06-30"],
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
         if done.returncode not in (0, 1):
             raise SystemExit(done.returncode)
     return ledger
@@ -107,15 +130,20 @@ def _before(rev: str, folder: Path) -> tuple[list[str], dict] | None:
         tmp.rename(code)
     env = {**os.environ, "PYTHONPATH": str(code)}  # ahead of this checkout's editable install
     # -P: not the current folder first (a checkout's ar_cli/ would shadow PYTHONPATH's).
-    return [sys.executable, "-P", "-c", "import sys; from ar_cli.cli.main import run; sys.argv[0] = 'ar-cli'; "
-            "sys.exit(run())"], env
+    return [
+        sys.executable,
+        "-P",
+        "-c",
+        "import sys; from ar_cli.cli.main import run; sys.argv[0] = 'ar-cli'; sys.exit(run())",
+    ], env
 
 
 def run(args, *, exe: str, folder: Path) -> None:
     ledger = _build([exe], folder, args.claims)
-    commands = {"audit verify": ([exe, "--db", str(ledger), "audit", "verify"], None),
-                "chain and balances only": ([sys.executable, "-c", _REFERENCE, "--db", str(ledger), "audit",
-                                             "verify"], None)}
+    commands = {
+        "audit verify": ([exe, "--db", str(ledger), "audit", "verify"], None),
+        "chain and balances only": ([sys.executable, "-c", _REFERENCE, "--db", str(ledger), "audit", "verify"], None),
+    }
     for rev in [r for r in (args.before or ["6ff57c7"]) if r != "none"]:
         old = _before(rev, folder)
         if old is None:
@@ -136,9 +164,11 @@ def run(args, *, exe: str, folder: Path) -> None:
     for label, runs in results.items():
         walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
         medians[label] = statistics.median(cpus)
-        print(f"{label}, {args.claims:,}-claim ledger: median {statistics.median(walls):.2f} s wall, "
-              f"{medians[label]:.2f} s CPU (wall {', '.join(f'{t:.2f}' for t in walls)}; CPU "
-              f"{', '.join(f'{c:.2f}' for c in cpus)})")
+        print(
+            f"{label}, {args.claims:,}-claim ledger: median {statistics.median(walls):.2f} s wall, "
+            f"{medians[label]:.2f} s CPU (wall {', '.join(f'{t:.2f}' for t in walls)}; CPU "
+            f"{', '.join(f'{c:.2f}' for c in cpus)})"
+        )
         print(f"  {runs[-1][2]}")
     ours = medians["audit verify"]
     for label, cpu in medians.items():
@@ -156,8 +186,11 @@ def _time_one(command: list[str], env=None) -> tuple[float, float, str]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command[:3])}… exited {done.returncode}: {done.stderr.strip()}")
-    return (wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
-            (done.stdout.strip().splitlines() or [""])[-1])
+    return (
+        wall,
+        after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+        (done.stdout.strip().splitlines() or [""])[-1],
+    )
 
 
 if __name__ == "__main__":

@@ -106,17 +106,20 @@ def main() -> None:
         con = sqlite3.connect(source)
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         entries = con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
-        in_month = con.execute("SELECT count(*) FROM ledger_entry WHERE substr(posting_date, 1, 7) = ?",
-                               (MONTH,)).fetchone()[0]
+        in_month = con.execute(
+            "SELECT count(*) FROM ledger_entry WHERE substr(posting_date, 1, 7) = ?", (MONTH,)
+        ).fetchone()[0]
         con.close()
         print(f"ledger: {entries:,} entries, {in_month:,} posted in {MONTH}; code: {args.code or 'this checkout'}")
         work = Path(tmp) / "run"
         work.mkdir()
         results = [close_once(source, work, args.code) for _ in range(args.runs)]
         walls, holds = [w for w, _ in results], [h for _, h in results]
-        print(f"period close {MONTH}: wall median {statistics.median(walls):.2f} s "
-              f"(runs {', '.join(f'{w:.2f}' for w in walls)}); write lock held at most "
-              f"{statistics.median(holds):.2f} s median (runs {', '.join(f'{h:.2f}' for h in holds)})")
+        print(
+            f"period close {MONTH}: wall median {statistics.median(walls):.2f} s "
+            f"(runs {', '.join(f'{w:.2f}' for w in walls)}); write lock held at most "
+            f"{statistics.median(holds):.2f} s median (runs {', '.join(f'{h:.2f}' for h in holds)})"
+        )
         print(_load())
 
 

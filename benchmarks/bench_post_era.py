@@ -50,10 +50,25 @@ def main() -> None:
 def run(args, *, exe: str, folder: Path) -> None:
     remit, template = folder / "remit.835", folder / "template.sqlite"
     if not (remit.exists() and template.exists()):  # --keep reuses what an earlier run made
-        subprocess.run([sys.executable, str(HERE / "make_large_835.py"), "--claims", str(args.claims),
-                        "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([exe, "--db", str(template), "claims", "import", str(folder / "claims.csv"),
-                        "--posting-date", "2026-06-30"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(HERE / "make_large_835.py"), "--claims", str(args.claims), "--out", str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [
+                exe,
+                "--db",
+                str(template),
+                "claims",
+                "import",
+                str(folder / "claims.csv"),
+                "--posting-date",
+                "2026-06-30",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     subprocess.run([exe, "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)
     times, cpus, peaks = [], [], []
     db = folder / "run.sqlite"
@@ -61,8 +76,9 @@ def run(args, *, exe: str, folder: Path) -> None:
         for leftover in (Path(f"{db}-wal"), Path(f"{db}-shm")):  # a stale WAL would replay onto the copy
             leftover.unlink(missing_ok=True)
         shutil.copy(template, db)
-        out = subprocess.run([sys.executable, __file__, "--child", exe, str(db), str(remit)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", exe, str(db), str(remit)], capture_output=True, text=True, check=True
+        )
         elapsed, cpu, peak = out.stdout.split()
         times.append(float(elapsed))
         cpus.append(float(cpu))
@@ -72,29 +88,35 @@ def run(args, *, exe: str, folder: Path) -> None:
         leftover.unlink(missing_ok=True)
     size = remit.stat().st_size / 1e6
     cpu = statistics.median(cpus)
-    print(f"post era {args.claims:,} claims ({size:.1f} MB): median {statistics.median(times):.2f} s wall, "
-          f"{cpu:.2f} s CPU (runs {', '.join(f'{t:.2f}' for t in times)} s wall), "
-          f"peak RSS {statistics.median(peaks) / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"post era {args.claims:,} claims ({size:.1f} MB): median {statistics.median(times):.2f} s wall, "
+        f"{cpu:.2f} s CPU (runs {', '.join(f'{t:.2f}' for t in times)} s wall), "
+        f"peak RSS {statistics.median(peaks) / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"  wrote {written}")
     reader = _timed([sys.executable, "-c", _READER, str(remit)])
     print(f"  the 835 reader alone (read_835, no database): {reader[0]:.2f} s wall, {reader[1]:.2f} s CPU")
     target = 5.0 * args.claims / 100_000
     if not args.calibrate:
-        print(f"target: {target:.1f} s for {args.claims:,} claims (--calibrate scales it to this machine), "
-              "peak under 300 MB")
+        print(
+            f"target: {target:.1f} s for {args.claims:,} claims (--calibrate scales it to this machine), "
+            "peak under 300 MB"
+        )
         return
     pyx12 = _timed([sys.executable, "-c", _PYX12, str(remit)])
     scale = pyx12[1] / (6.0 * args.claims / 100_000)
-    print(f"  pyx12's segment reader, same file: {pyx12[0]:.2f} s wall, {pyx12[1]:.2f} s CPU "
-          f"(the issue: about 6 s per 100,000 claims) → this machine runs {scale:.2f}× slower")
-    print(f"target: {target:.1f} s there = {target * scale:.1f} s CPU here; posting took "
-          f"{cpu / (target * scale):.2f}× that; peak under 300 MB")
+    print(
+        f"  pyx12's segment reader, same file: {pyx12[0]:.2f} s wall, {pyx12[1]:.2f} s CPU "
+        f"(the issue: about 6 s per 100,000 claims) → this machine runs {scale:.2f}× slower"
+    )
+    print(
+        f"target: {target:.1f} s there = {target * scale:.1f} s CPU here; posting took "
+        f"{cpu / (target * scale):.2f}× that; peak under 300 MB"
+    )
 
 
-_READER = ("import sys\nfrom ar_cli.x12.remittance_835 import read_835\n"
-           "for _ in read_835(sys.argv[1]):\n    pass\n")
-_PYX12 = ("import sys\nimport pyx12.x12file\n"
-          "for _ in pyx12.x12file.X12Reader(sys.argv[1]):\n    pass\n")
+_READER = "import sys\nfrom ar_cli.x12.remittance_835 import read_835\nfor _ in read_835(sys.argv[1]):\n    pass\n"
+_PYX12 = "import sys\nimport pyx12.x12file\nfor _ in pyx12.x12file.X12Reader(sys.argv[1]):\n    pass\n"
 
 
 def _timed(command: list[str]) -> tuple[float, float]:
@@ -103,8 +125,7 @@ def _timed(command: list[str]) -> tuple[float, float]:
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (time.perf_counter() - start,
-            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return (time.perf_counter() - start, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 
 
 def _written(before: Path, after: Path) -> str:
@@ -114,8 +135,10 @@ def _written(before: Path, after: Path) -> str:
     counts = []
     with sqlite3.connect(before) as old, sqlite3.connect(after) as new:
         for (table,) in new.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            gained = (new.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-                      - old.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+            gained = (
+                new.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                - old.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            )
             if gained > 0 and table not in ("audit_event", "source_file", "remittance"):
                 counts.append(f"{gained:,} {table}")
     return ", ".join(counts)
@@ -123,8 +146,9 @@ def _written(before: Path, after: Path) -> str:
 
 def child(exe: str, db: str, remit: str) -> None:
     start = time.perf_counter()
-    done = subprocess.run([exe, "--db", db, "post", "era", remit, "--posting-date", "2026-06-30"],
-                          stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        [exe, "--db", db, "post", "era", remit, "--posting-date", "2026-06-30"], stdout=subprocess.DEVNULL
+    )
     if done.returncode not in (0, 1):
         raise SystemExit(done.returncode)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -47,15 +47,17 @@ def main() -> None:
     exe = str(Path(sys.executable).parent / "ar-cli")
     posted = folder / "posted.sqlite"
     _fresh_copy(template, posted)
-    subprocess.run([exe, "--db", str(posted), "post", "era", str(remit), "--posting-date", "2026-06-30"],
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [exe, "--db", str(posted), "post", "era", str(remit), "--posting-date", "2026-06-30"], stdout=subprocess.DEVNULL
+    )
     figures = {}
     # The reader's figure is its whole process (Python's start included, once); the
     # reads and writes are timed inside their process, around the work itself.
     for part, command in (
-            ("reader", [sys.executable, "-c", _READER, str(remit)]),
-            ("reads", [sys.executable, __file__, "--reads", str(template)]),
-            ("writes", [sys.executable, __file__, "--writes", str(template), str(posted), str(folder / "w.sqlite")])):
+        ("reader", [sys.executable, "-c", _READER, str(remit)]),
+        ("reads", [sys.executable, __file__, "--reads", str(template)]),
+        ("writes", [sys.executable, __file__, "--writes", str(template), str(posted), str(folder / "w.sqlite")]),
+    ):
         cpus, detail = [], ""
         for _ in range(args.runs):
             whole, said = _cpu(command)
@@ -67,8 +69,10 @@ def main() -> None:
         figures[part] = statistics.median(cpus)
         print(f"  {part:7} {figures[part]:6.2f} s CPU (runs {', '.join(f'{c:.2f}' for c in cpus)}) {detail}")
     total = sum(figures.values())
-    print(f"floor of posting this file (reader + reads + writes, no planning): {total:.2f} s CPU; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"floor of posting this file (reader + reads + writes, no planning): {total:.2f} s CPU; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     for name in ("posted.sqlite", "w.sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(folder / (name + suffix)).unlink(missing_ok=True)
@@ -88,8 +92,7 @@ def _cpu(command: list[str]) -> tuple[float, str]:
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, done.stdout.strip()
 
 
-_READER = ("import sys\nfrom ar_cli.x12.remittance_835 import read_835\n"
-           "for _ in read_835(sys.argv[1]):\n    pass\n")
+_READER = "import sys\nfrom ar_cli.x12.remittance_835 import read_835\nfor _ in read_835(sys.argv[1]):\n    pass\n"
 
 
 def _ledger(path: str):
@@ -109,7 +112,7 @@ def reads(template: str) -> None:
     began = time.process_time()
     with _ledger(template).read() as session:
         for start in range(0, len(numbers), 1000):
-            claims = claims_repo.claims_by_number(session, numbers[start:start + 1000])
+            claims = claims_repo.claims_by_number(session, numbers[start : start + 1000])
             ids = [c.id for c in claims.values()]
             remittances_repo.balances_by_claim(session, ids)
             remittances_repo.line_balances(session, ids)
@@ -134,11 +137,17 @@ def writes(template: str, posted: str, target: str) -> None:
         for table in _WRITTEN_TABLES:
             first = before.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
             keys = [c for (_, c, *_) in after.execute(f'PRAGMA table_info("{table}")')]
-            rows[table] = (keys, after.execute(f'SELECT * FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall())
+            rows[table] = (
+                keys,
+                after.execute(f'SELECT * FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall(),
+            )
         balances = after.execute("SELECT claim_id, responsibility, balance FROM claim_balance").fetchall()
         olds = {(c, r): b for c, r, b in before.execute("SELECT claim_id, responsibility, balance FROM claim_balance")}
-    deltas = [{"claim_id": c, "responsibility": r, "balance": b - olds.get((c, r), 0), "since": "2026-06-30"}
-              for c, r, b in balances if b != olds.get((c, r), 0)]
+    deltas = [
+        {"claim_id": c, "responsibility": r, "balance": b - olds.get((c, r), 0), "since": "2026-06-30"}
+        for c, r, b in balances
+        if b != olds.get((c, r), 0)
+    ]
     _fresh_copy(Path(template), Path(target))
     start = time.process_time()
     with _ledger(target).write() as session:
@@ -148,11 +157,11 @@ def writes(template: str, posted: str, target: str) -> None:
             keys, table_rows = rows[table]
             began = time.process_time()
             for at in range(0, len(table_rows), 5000):
-                rec.insert_tuples(models[table], keys, table_rows[at:at + 5000])
+                rec.insert_tuples(models[table], keys, table_rows[at : at + 5000])
             parts.append(f"{table} {len(table_rows):,} rows {time.process_time() - began:.2f} s")
         began = time.process_time()
         for at in range(0, len(deltas), 1000):
-            sql_of(session).executemany(_UPSERT_BALANCE, deltas[at:at + 1000])
+            sql_of(session).executemany(_UPSERT_BALANCE, deltas[at : at + 1000])
         parts.append(f"claim_balance {len(deltas):,} upserts {time.process_time() - began:.2f} s")
         rec.finish(action="bench.writes")
         began = time.process_time()

@@ -47,10 +47,16 @@ def main() -> None:
             ours.append(timed([exe, "--help"]))
             theirs.append(timed([sys.executable, str(bare), "--help"]))
     ours_ms, bare_ms = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
-    print(f"ar-cli --help        median {ours_ms:6.1f} ms  (min {min(ours)*1000:.1f}, max {max(ours)*1000:.1f}, n={args.runs})")
-    print(f"bare Typer --help    median {bare_ms:6.1f} ms  (min {min(theirs)*1000:.1f}, max {max(theirs)*1000:.1f})")
-    print(f"ratio                {ours_ms / bare_ms:6.2f}×   target ≤ 1.5× and < 200 ms: "
-          f"{'MET' if ours_ms < 200 and ours_ms / bare_ms <= 1.5 else 'MISSED'}")
+    print(
+        f"ar-cli --help        median {ours_ms:6.1f} ms  (min {min(ours) * 1000:.1f}, max {max(ours) * 1000:.1f}, n={args.runs})"
+    )
+    print(
+        f"bare Typer --help    median {bare_ms:6.1f} ms  (min {min(theirs) * 1000:.1f}, max {max(theirs) * 1000:.1f})"
+    )
+    print(
+        f"ratio                {ours_ms / bare_ms:6.2f}×   target ≤ 1.5× and < 200 ms: "
+        f"{'MET' if ours_ms < 200 and ours_ms / bare_ms <= 1.5 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

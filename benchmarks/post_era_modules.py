@@ -20,14 +20,33 @@ def main() -> None:
     listing = "--list" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "ledger.sqlite")
-        subprocess.run([str(Path(sys.executable).parent / "ar-cli"), "--db", db, "claims", "import",
-                        str(ROOT / "sample_data" / "claims.csv"), "--posting-date", "2026-06-30"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "ar-cli"),
+                "--db",
+                db,
+                "claims",
+                "import",
+                str(ROOT / "sample_data" / "claims.csv"),
+                "--posting-date",
+                "2026-06-30",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         before = set(sys.modules)
         from ar_cli.cli.main import run
 
-        sys.argv = ["ar-cli", "--db", db, "post", "era", str(ROOT / "sample_data" / "eras"),
-                    "--posting-date", "2026-06-30"]
+        sys.argv = [
+            "ar-cli",
+            "--db",
+            db,
+            "post",
+            "era",
+            str(ROOT / "sample_data" / "eras"),
+            "--posting-date",
+            "2026-06-30",
+        ]
         out = sys.stdout
         try:
             sys.stdout = open(Path(tmp) / "out.txt", "w")  # noqa: SIM115 (the command's summary, not ours)
@@ -43,6 +62,7 @@ def main() -> None:
     print(f"post era loaded {len(loaded)} modules, {len(ours)} of them ar-cli's, in {len(packages)} packages")
     if listing:
         print("\n".join(ours))
+
 
 if __name__ == "__main__":
     main()

@@ -99,8 +99,14 @@ class Tour:
         """`make demo`'s command lines, as make would run them (variables expanded; the
         virtual environment not rebuilt)."""
         env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-        done = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "demo"],
-                              cwd=REPO, env=env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "demo"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return [line for line in done.stdout.splitlines() if line.strip()]
 
     def _build_demo(self) -> None:
@@ -124,10 +130,23 @@ class Tour:
 
     # --- running one shown command --------------------------------------------------
     def _env(self, width: int, extra: dict[str, str]) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AR_", "COLUMNS", "LINES", "FORCE_COLOR",
-                                                                         "TERM", "NO_COLOR", "TZ", "LC_", "LANG"))}
-        env.update(AR_DB=DEMO_DB, AR_USER=USER, COLUMNS=str(width), LINES="50", NO_COLOR="1",
-                   TERM="dumb", TZ="UTC", LC_ALL="C.UTF-8", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AR_", "COLUMNS", "LINES", "FORCE_COLOR", "TERM", "NO_COLOR", "TZ", "LC_", "LANG"))
+        }
+        env.update(
+            AR_DB=DEMO_DB,
+            AR_USER=USER,
+            COLUMNS=str(width),
+            LINES="50",
+            NO_COLOR="1",
+            TERM="dumb",
+            TZ="UTC",
+            LC_ALL="C.UTF-8",
+            PYTHONUNBUFFERED="1",
+            PYTHONIOENCODING="utf-8",
+        )
         env.update(extra)
         return env
 
@@ -147,9 +166,16 @@ class Tour:
         if FORK:
             output, code = _forked(real, cwd=self.folder, env=self._env(width, env))
         else:
-            done = subprocess.run([_python(), str(Path(__file__).resolve()), "ar-cli", *real], cwd=self.folder,
-                                  env=self._env(width, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
+            done = subprocess.run(
+                [_python(), str(Path(__file__).resolve()), "ar-cli", *real],
+                cwd=self.folder,
+                env=self._env(width, env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+            )
             output, code = done.stdout, done.returncode
         return Run(shlex.join(["ar-cli", *args]), self._shown(output), code)
 
@@ -168,16 +194,23 @@ class Tour:
         if words[0] == "ar-cli":
             run = self._ar_cli(words[1:], width=width, env=env)
         else:  # a shell command (cat, head, tail, ls, stat), globs and all
-            done = subprocess.run(["bash", "-c", self._real(line)], cwd=self.folder, env=self._env(width, env),
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  text=True)
+            done = subprocess.run(
+                ["bash", "-c", self._real(line)],
+                cwd=self.folder,
+                env=self._env(width, env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+            )
             run = Run(line, self._shown(done.stdout), done.returncode)
         self.last_code = run.code
         return run
 
     # --- what the README's cog blocks call -----------------------------------------
-    def console(self, lines: str, *, width: int = WIDTH, head: int | None = None, tail: int | None = None,
-                demo: bool = False) -> None:
+    def console(
+        self, lines: str, *, width: int = WIDTH, head: int | None = None, tail: int | None = None, demo: bool = False
+    ) -> None:
         """A ```console block: each line of `lines` shown after `$ ` with its output.
         demo=True shows the output `make demo` printed for that command (it ran while
         the demo ledger was built) instead of running it again."""
@@ -214,33 +247,61 @@ class Tour:
         self.copy_ledger(name)
         db = f"AR_DB={name}"
         self.quiet(f"{db} ar-cli period close 2026-06 --output tampered-close-packs")
-        self.quiet(f"{db} ar-cli post payment CLM100147 --payer MCR01 --amount 10.00 --method check "
-                   "--reference 771300 --date 2026-06-29 --posting-date 2026-07-01")
+        self.quiet(
+            f"{db} ar-cli post payment CLM100147 --payer MCR01 --amount 10.00 --method check "
+            "--reference 771300 --date 2026-06-29 --posting-date 2026-07-01"
+        )
         july = self.sql(name, ("SELECT max(id) FROM ledger_entry WHERE kind = 'payment'", ()))[0][0]
-        entry, claim, resp, service, billed, owner = self.sql(name, (
-            "SELECT e.id, e.claim_id, e.responsibility, c.first_service_date, c.billed_date, "
-            "COALESCE(cv.payer_id, 0) FROM ledger_entry e JOIN claim c ON c.id = e.claim_id "
-            "JOIN claim_balance b ON b.claim_id = e.claim_id AND b.responsibility = e.responsibility "
-            "LEFT JOIN coverage cv ON cv.claim_id = e.claim_id AND cv.rank = e.responsibility "
-            "WHERE e.kind = 'charge' AND e.responsibility > 0 AND b.balance > 1000 ORDER BY e.id LIMIT 1", ()))[0]
+        entry, claim, resp, service, billed, owner = self.sql(
+            name,
+            (
+                "SELECT e.id, e.claim_id, e.responsibility, c.first_service_date, c.billed_date, "
+                "COALESCE(cv.payer_id, 0) FROM ledger_entry e JOIN claim c ON c.id = e.claim_id "
+                "JOIN claim_balance b ON b.claim_id = e.claim_id AND b.responsibility = e.responsibility "
+                "LEFT JOIN coverage cv ON cv.claim_id = e.claim_id AND cv.rank = e.responsibility "
+                "WHERE e.kind = 'charge' AND e.responsibility > 0 AND b.balance > 1000 ORDER BY e.id LIMIT 1",
+                (),
+            ),
+        )[0]
 
         def move(cents: int) -> list[tuple[str, tuple]]:
-            return [("UPDATE claim_balance SET balance = balance + ? WHERE claim_id = ? AND responsibility = ?",
-                     (cents, claim, resp)),
-                    ("UPDATE open_balance_summary SET amount = amount + ? WHERE owner_key = ? AND service_date = ? "
-                     "AND billed_date = ? AND sign = 1", (cents, owner, service, billed))]
+            return [
+                (
+                    "UPDATE claim_balance SET balance = balance + ? WHERE claim_id = ? AND responsibility = ?",
+                    (cents, claim, resp),
+                ),
+                (
+                    "UPDATE open_balance_summary SET amount = amount + ? WHERE owner_key = ? AND service_date = ? "
+                    "AND billed_date = ? AND sign = 1",
+                    (cents, owner, service, billed),
+                ),
+            ]
 
-        era_payment = self.sql(name, ("SELECT min(id) FROM ledger_entry WHERE kind = 'payment' "
-                                      "AND remittance_id IS NOT NULL", ()))[0][0]
+        era_payment = self.sql(
+            name, ("SELECT min(id) FROM ledger_entry WHERE kind = 'payment' AND remittance_id IS NOT NULL", ())
+        )[0][0]
         columns = [row[1] for row in self.sql(name, ("PRAGMA table_info(ledger_entry)", ())) if row[1] != "id"]
-        forged = {"claim_id": "?", "responsibility": "?", "amount": "-1000", "line_id": "NULL",
-                  "reverses_id": "NULL", "transfer_group": "NULL", "row_hash": "NULL"}
+        forged = {
+            "claim_id": "?",
+            "responsibility": "?",
+            "amount": "-1000",
+            "line_id": "NULL",
+            "reverses_id": "NULL",
+            "transfer_group": "NULL",
+            "row_hash": "NULL",
+        }
         picked = ", ".join(forged.get(c, c) for c in columns)
-        self.sql(name,
-                 ("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry,)), *move(1000),
-                 (f"INSERT INTO ledger_entry ({', '.join(columns)}) SELECT {picked} FROM ledger_entry WHERE id = ?",
-                  (claim, resp, era_payment)), *move(-1000),
-                 ("UPDATE ledger_entry SET posting_date = '2026-06-15' WHERE id = ?", (july,)))
+        self.sql(
+            name,
+            ("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry,)),
+            *move(1000),
+            (
+                f"INSERT INTO ledger_entry ({', '.join(columns)}) SELECT {picked} FROM ledger_entry WHERE id = ?",
+                (claim, resp, era_payment),
+            ),
+            *move(-1000),
+            ("UPDATE ledger_entry SET posting_date = '2026-06-15' WHERE id = ?", (july,)),
+        )
 
     def copy_ledger(self, name: str) -> Path:
         """A copy of the tour's ledger (SQLite's backup: whole, whatever its WAL holds)."""
@@ -275,14 +336,19 @@ class Tour:
 
 def _bad_claims() -> str:
     """Four bad rows' worth of problems, on three rows (a claim number of 81 characters)."""
-    return "\n".join([
-        "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,billed_date,"
-        "procedure_code,modifiers,units,charge",
-        'CLM900001,PT90001,"Doe, Jane",1970-01-01,ACM01,Acme Health Plan,2026-02-30,2026-03-02,99213,,1,abc',
-        'CLM900002,PT90002,"Doe, John",01/02/1970,ACM01,Acme Health Plan,2026-03-01,2026-03-02,99213,,1,145.00',
-        f'{"CLM" + "9" * 78},PT90003,"Doe, Jo",1970-01-03,ACM01,Acme Health Plan,2026-03-01,2026-03-02,99213,,1,'
-        "145.00",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,billed_date,"
+                "procedure_code,modifiers,units,charge",
+                'CLM900001,PT90001,"Doe, Jane",1970-01-01,ACM01,Acme Health Plan,2026-02-30,2026-03-02,99213,,1,abc',
+                'CLM900002,PT90002,"Doe, John",01/02/1970,ACM01,Acme Health Plan,2026-03-01,2026-03-02,99213,,1,145.00',
+                f'{"CLM" + "9" * 78},PT90003,"Doe, Jo",1970-01-03,ACM01,Acme Health Plan,2026-03-01,2026-03-02,99213,,1,'
+                "145.00",
+            ]
+        )
+        + "\n"
+    )
 
 
 def _corrected_claims() -> str:
@@ -305,18 +371,30 @@ def _corrected_claims() -> str:
 INPUTS = {
     "bad.csv": _bad_claims,
     "corrected.csv": _corrected_claims,
-    "deposit-2026-06-29.csv": lambda: "\n".join([
-        "claim_number,amount,payer,method,reference,date,line,adjustments",
-        "CLM100294,40.00,MCR01,check,20418,2026-06-26,,CO-45=12.00;PR-2=8.00",
-        "CLM100102,90.00,ACM01,eft,TRN883012,2026-06-27,,CO-45=30.00",
-        "CLM100124,8.28,,card,R-5521,2026-06-29,,"]) + "\n",
+    "deposit-2026-06-29.csv": lambda: (
+        "\n".join(
+            [
+                "claim_number,amount,payer,method,reference,date,line,adjustments",
+                "CLM100294,40.00,MCR01,check,20418,2026-06-26,,CO-45=12.00;PR-2=8.00",
+                "CLM100102,90.00,ACM01,eft,TRN883012,2026-06-27,,CO-45=30.00",
+                "CLM100124,8.28,,card,R-5521,2026-06-29,,",
+            ]
+        )
+        + "\n"
+    ),
     # The next charge export: the claim an Acme ERA paid before the practice had sent it.
-    "charges-2026-07-01.csv": lambda: "\n".join([
-        "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,billed_date,"
-        "procedure_code,modifiers,units,charge,member_id,secondary_payer_id,secondary_payer_name,"
-        "secondary_member_id,line_control_number",
-        'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,ACM01,Acme Health Plan,2026-04-20,2026-04-22,99214,,1,'
-        "210.00,AHP26041515878,,,,CLM200417-1"]) + "\n",
+    "charges-2026-07-01.csv": lambda: (
+        "\n".join(
+            [
+                "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,billed_date,"
+                "procedure_code,modifiers,units,charge,member_id,secondary_payer_id,secondary_payer_name,"
+                "secondary_member_id,line_control_number",
+                'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,ACM01,Acme Health Plan,2026-04-20,2026-04-22,99214,,1,'
+                "210.00,AHP26041515878,,,,CLM200417-1",
+            ]
+        )
+        + "\n"
+    ),
 }
 
 
@@ -334,7 +412,7 @@ def _trimmed(lines: list[str], head: int | None, tail: int | None) -> list[str]:
     keep_head, keep_tail = head or 0, tail or 0
     if keep_head + keep_tail >= len(lines):
         return lines
-    return [*lines[:keep_head], "…", *(lines[len(lines) - keep_tail:] if keep_tail else [])]
+    return [*lines[:keep_head], "…", *(lines[len(lines) - keep_tail :] if keep_tail else [])]
 
 
 def _emit(text: str) -> None:
@@ -395,9 +473,19 @@ def _warm() -> None:
     for module in pkgutil.walk_packages(ar_cli.__path__, "ar_cli."):
         if not module.name.startswith(("ar_cli.tui", "ar_cli.cli.work")):  # the terminal app: not run here
             importlib.import_module(module.name)
-    for name in ("sqlalchemy", "sqlmodel", "alembic.command", "alembic.config", "alembic.script",
-                 "alembic.runtime.migration", "rich.console", "rich.table", "openpyxl", "pandas",
-                 "ar_cli.store.database"):
+    for name in (
+        "sqlalchemy",
+        "sqlmodel",
+        "alembic.command",
+        "alembic.config",
+        "alembic.script",
+        "alembic.runtime.migration",
+        "rich.console",
+        "rich.table",
+        "openpyxl",
+        "pandas",
+        "ar_cli.store.database",
+    ):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     _WARM = True

@@ -11,6 +11,7 @@ that). Standard library only: it runs with a plain ``python3``.
 The practice, its patients, payers and providers are invented. Money is integer cents
 throughout; amounts are formatted only when written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,27 @@ MEDICARE_DEDUCTIBLE = 28300
 UNMATCHED_CLAIM = "CLM200417"  # paid by Acme in ERA 02, deliberately absent from claims.csv
 
 CLAIMS_HEADER = [
-    "claim_number", "patient_account", "patient_name", "patient_dob", "payer_id",
-    "payer_name", "service_date", "billed_date", "procedure_code", "modifiers", "units",
-    "charge", "member_id", "secondary_payer_id", "secondary_payer_name",
-    "secondary_member_id", "line_control_number", "rendering_npi", "billing_npi",
-    "place_of_service", "frequency_code",
+    "claim_number",
+    "patient_account",
+    "patient_name",
+    "patient_dob",
+    "payer_id",
+    "payer_name",
+    "service_date",
+    "billed_date",
+    "procedure_code",
+    "modifiers",
+    "units",
+    "charge",
+    "member_id",
+    "secondary_payer_id",
+    "secondary_payer_name",
+    "secondary_member_id",
+    "line_control_number",
+    "rendering_npi",
+    "billing_npi",
+    "place_of_service",
+    "frequency_code",
 ]
 
 # --------------------------------------------------------------------------- reference data
@@ -91,33 +108,101 @@ class Payer:
 PAYERS = {
     p.id: p
     for p in [
-        Payer("MCR01", "Medicare Part B", "medicare", "MB", "1990000101", 100, "",
-              ("PO BOX 7001", "CAPITOL CITY", "OH", "432187001")),
-        Payer("MGAP1", "Brightwater Medigap Supplement", "medigap", "CI", "1990000202", 100,
-              "BW", ("PO BOX 4410", "RIVERMONT", "OH", "441094410")),
-        Payer("MCD01", "State Medicaid Program", "medicaid", "MC", "1990000303", 80, "",
-              ("PO BOX 1500", "CAPITOL CITY", "OH", "432181500")),
-        Payer("ACM01", "Acme Health Plan", "commercial", "12", "1990000404", 125, "AHP",
-              ("PO BOX 98120", "ELMSFORD", "OH", "450198120")),
-        Payer("BFS01", "Bluefinch Shield Plan", "commercial", "BL", "1990000505", 120, "BF",
-              ("PO BOX 22300", "FINCHLEY", "OH", "452122300")),
-        Payer("UHP01", "Uniterra Health Partners", "commercial", "HM", "1990000606", 115, "UT",
-              ("PO BOX 740", "TERRA HEIGHTS", "OH", "446010740")),
-        Payer("CRC01", "Crestvale Care Network", "commercial", "CI", "1990000707", 130, "CV",
-              ("PO BOX 3390", "CRESTVALE", "OH", "437003390")),
+        Payer(
+            "MCR01",
+            "Medicare Part B",
+            "medicare",
+            "MB",
+            "1990000101",
+            100,
+            "",
+            ("PO BOX 7001", "CAPITOL CITY", "OH", "432187001"),
+        ),
+        Payer(
+            "MGAP1",
+            "Brightwater Medigap Supplement",
+            "medigap",
+            "CI",
+            "1990000202",
+            100,
+            "BW",
+            ("PO BOX 4410", "RIVERMONT", "OH", "441094410"),
+        ),
+        Payer(
+            "MCD01",
+            "State Medicaid Program",
+            "medicaid",
+            "MC",
+            "1990000303",
+            80,
+            "",
+            ("PO BOX 1500", "CAPITOL CITY", "OH", "432181500"),
+        ),
+        Payer(
+            "ACM01",
+            "Acme Health Plan",
+            "commercial",
+            "12",
+            "1990000404",
+            125,
+            "AHP",
+            ("PO BOX 98120", "ELMSFORD", "OH", "450198120"),
+        ),
+        Payer(
+            "BFS01",
+            "Bluefinch Shield Plan",
+            "commercial",
+            "BL",
+            "1990000505",
+            120,
+            "BF",
+            ("PO BOX 22300", "FINCHLEY", "OH", "452122300"),
+        ),
+        Payer(
+            "UHP01",
+            "Uniterra Health Partners",
+            "commercial",
+            "HM",
+            "1990000606",
+            115,
+            "UT",
+            ("PO BOX 740", "TERRA HEIGHTS", "OH", "446010740"),
+        ),
+        Payer(
+            "CRC01",
+            "Crestvale Care Network",
+            "commercial",
+            "CI",
+            "1990000707",
+            130,
+            "CV",
+            ("PO BOX 3390", "CRESTVALE", "OH", "437003390"),
+        ),
     ]
 }
 
 # code: (charge per unit, Medicare allowed per unit), both in cents
 FEES = {
-    "99203": (17500, 11276), "99204": (26000, 16840),
-    "99212": (9500, 5707), "99213": (14500, 9197), "99214": (21000, 12968),
+    "99203": (17500, 11276),
+    "99204": (26000, 16840),
+    "99212": (9500, 5707),
+    "99213": (14500, 9197),
+    "99214": (21000, 12968),
     "99215": (28500, 18351),
-    "36415": (2000, 300), "80053": (5500, 1056), "85025": (3500, 777),
-    "93000": (6500, 1643), "20610": (18000, 6289), "96372": (4500, 1594),
-    "G0439": (21500, 13402), "G0008": (4500, 3464), "90471": (3000, 2401),
+    "36415": (2000, 300),
+    "80053": (5500, 1056),
+    "85025": (3500, 777),
+    "93000": (6500, 1643),
+    "20610": (18000, 6289),
+    "96372": (4500, 1594),
+    "G0439": (21500, 13402),
+    "G0008": (4500, 3464),
+    "90471": (3000, 2401),
     "90686": (4000, 2281),
-    "J3301": (650, 157), "J1030": (1800, 419), "J1885": (800, 37), "J3420": (1500, 61),
+    "J3301": (650, 157),
+    "J1030": (1800, 419),
+    "J1885": (800, 37),
+    "J3420": (1500, 61),
     "J7325": (2800, 1515),
 }
 EM_CODES = {"99203", "99204", "99212", "99213", "99214", "99215"}
@@ -127,23 +212,87 @@ MEDICARE_NO_COST_SHARE = LAB_CODES | PREVENTIVE
 PROCEDURES = {"20610", "93000", "96372", "J3301", "J1030", "J1885", "J3420", "J7325"}
 
 # Invented surnames: clearly fictional compounds.
-SURNAME_HEADS = ["ASH", "BRAM", "CLOVER", "DUN", "ELDER", "FERN", "GALE", "HAZEL", "IVY",
-                 "JUNIPER", "KESTREL", "LARCH", "MOSS", "NETTLE", "OAK", "PIPER", "QUILL",
-                 "ROWAN", "SORREL", "THISTLE", "UMBER", "VALE", "WILLOW", "YARROW"]
-SURNAME_TAILS = ["BRAMBLE", "FEATHER", "HOLLOW", "MERE", "WICK", "WHISK", "WHISTLE", "GROVE",
-                 "BOTTOM", "THORPE"]
-FIRST_NAMES = ["AVERY", "BLAKE", "CAMERON", "DANA", "ELLIS", "FINLEY", "GRAY", "HARPER",
-               "INDIGO", "JORDAN", "KAI", "LANE", "MORGAN", "NOEL", "OAKLEY", "PARKER",
-               "QUINN", "REESE", "SAGE", "TATUM", "MARGARET", "HAROLD", "DOROTHY", "WALTER",
-               "EVELYN", "GEORGE", "RUTH", "FRANK", "IRENE", "LEONARD", "MAE", "OTIS",
-               "PEARL", "RUFUS", "VERA", "WINSTON", "ADA", "CLYDE", "EDNA", "HOMER"]
+SURNAME_HEADS = [
+    "ASH",
+    "BRAM",
+    "CLOVER",
+    "DUN",
+    "ELDER",
+    "FERN",
+    "GALE",
+    "HAZEL",
+    "IVY",
+    "JUNIPER",
+    "KESTREL",
+    "LARCH",
+    "MOSS",
+    "NETTLE",
+    "OAK",
+    "PIPER",
+    "QUILL",
+    "ROWAN",
+    "SORREL",
+    "THISTLE",
+    "UMBER",
+    "VALE",
+    "WILLOW",
+    "YARROW",
+]
+SURNAME_TAILS = ["BRAMBLE", "FEATHER", "HOLLOW", "MERE", "WICK", "WHISK", "WHISTLE", "GROVE", "BOTTOM", "THORPE"]
+FIRST_NAMES = [
+    "AVERY",
+    "BLAKE",
+    "CAMERON",
+    "DANA",
+    "ELLIS",
+    "FINLEY",
+    "GRAY",
+    "HARPER",
+    "INDIGO",
+    "JORDAN",
+    "KAI",
+    "LANE",
+    "MORGAN",
+    "NOEL",
+    "OAKLEY",
+    "PARKER",
+    "QUINN",
+    "REESE",
+    "SAGE",
+    "TATUM",
+    "MARGARET",
+    "HAROLD",
+    "DOROTHY",
+    "WALTER",
+    "EVELYN",
+    "GEORGE",
+    "RUTH",
+    "FRANK",
+    "IRENE",
+    "LEONARD",
+    "MAE",
+    "OTIS",
+    "PEARL",
+    "RUFUS",
+    "VERA",
+    "WINSTON",
+    "ADA",
+    "CLYDE",
+    "EDNA",
+    "HOMER",
+]
 
 # coverage group: (number of patients, primary, secondary)
 COVERAGE_GROUPS = [
-    ("MCR", 28, "MCR01", None), ("MCR+MGAP", 17, "MCR01", "MGAP1"),
-    ("MCR+MCD", 7, "MCR01", "MCD01"), ("MCD", 18, "MCD01", None),
-    ("ACM", 18, "ACM01", None), ("BFS", 17, "BFS01", None), ("UHP", 14, "UHP01", None),
-    ("CRC", 11, "CRC01", None), ("SELF", 10, None, None),
+    ("MCR", 28, "MCR01", None),
+    ("MCR+MGAP", 17, "MCR01", "MGAP1"),
+    ("MCR+MCD", 7, "MCR01", "MCD01"),
+    ("MCD", 18, "MCD01", None),
+    ("ACM", 18, "ACM01", None),
+    ("BFS", 17, "BFS01", None),
+    ("UHP", 14, "UHP01", None),
+    ("CRC", 11, "CRC01", None),
+    ("SELF", 10, None, None),
 ]
 
 # --------------------------------------------------------------------------- helpers
@@ -256,11 +405,19 @@ def member_id_for(rng: random.Random, payer_id: str) -> str:
     alnum = letters + "0123456789"
     if payer_id == "MCR01":  # MBI layout: 1 C A N C A N C C N N
         pick = rng.choice
-        return (str(rng.randint(1, 9)) + pick(letters) + pick(alnum) + str(rng.randint(0, 9))
-                + pick(letters) + pick(alnum) + str(rng.randint(0, 9)) + pick(letters)
-                + pick(letters) + digits(2))
-    prefix = {"MGAP1": "BWM", "MCD01": "", "ACM01": "AHP", "BFS01": "BFX", "UHP01": "",
-              "CRC01": "CV"}[payer_id]
+        return (
+            str(rng.randint(1, 9))
+            + pick(letters)
+            + pick(alnum)
+            + str(rng.randint(0, 9))
+            + pick(letters)
+            + pick(alnum)
+            + str(rng.randint(0, 9))
+            + pick(letters)
+            + pick(letters)
+            + digits(2)
+        )
+    prefix = {"MGAP1": "BWM", "MCD01": "", "ACM01": "AHP", "BFS01": "BFX", "UHP01": "", "CRC01": "CV"}[payer_id]
     if payer_id == "MCD01":
         return digits(8) + rng.choice(letters) + rng.choice(letters)
     return prefix + digits(11 - len(prefix))
@@ -282,23 +439,25 @@ def make_patients(rng: random.Random, anchor: dt.date) -> list[Patient]:
                 age = rng.randint(22, 64)
             dob = dt.date(anchor.year - age, rng.randint(1, 12), rng.randint(1, 28))
             plan = "deductible" if rng.random() < 0.3 else "copay"
-            patients.append(Patient(
-                account=f"PT{10000 + n}",
-                last=surnames[n - 1],
-                first=rng.choice(FIRST_NAMES),
-                dob=dob,
-                group=group,
-                primary=primary,
-                member_id=member_id_for(rng, primary) if primary else "",
-                secondary=secondary,
-                secondary_member_id=member_id_for(rng, secondary) if secondary else "",
-                plan=plan,
-                copay=rng.choice([2000, 2500, 3000, 4000]),
-                deductible=rng.choice([25000, 50000]),
-                new=rng.random() < 0.15,
-                provider=rng.choices([0, 1, 2], weights=[5, 3, 2])[0],
-                weight=(3 if primary == "MCR01" else 2) * rng.choice([1, 1, 2, 3]),
-            ))
+            patients.append(
+                Patient(
+                    account=f"PT{10000 + n}",
+                    last=surnames[n - 1],
+                    first=rng.choice(FIRST_NAMES),
+                    dob=dob,
+                    group=group,
+                    primary=primary,
+                    member_id=member_id_for(rng, primary) if primary else "",
+                    secondary=secondary,
+                    secondary_member_id=member_id_for(rng, secondary) if secondary else "",
+                    plan=plan,
+                    copay=rng.choice([2000, 2500, 3000, 4000]),
+                    deductible=rng.choice([25000, 50000]),
+                    new=rng.random() < 0.15,
+                    provider=rng.choices([0, 1, 2], weights=[5, 3, 2])[0],
+                    weight=(3 if primary == "MCR01" else 2) * rng.choice([1, 1, 2, 3]),
+                )
+            )
     return patients
 
 
@@ -318,8 +477,7 @@ def template_lines(name: str, rng: random.Random, patient: Patient, can_repeat: 
         return [(em_level(rng), (), 1, 0)]
     if name == "est_labs":
         labs = rng.choice([["80053"], ["85025"], ["80053", "85025"]])
-        return ([(rng.choice(["99213", "99214"]), (), 1, 0), ("36415", (), 1, 0)]
-                + [(code, (), 1, 0) for code in labs])
+        return [(rng.choice(["99213", "99214"]), (), 1, 0), ("36415", (), 1, 0)] + [(code, (), 1, 0) for code in labs]
     if name == "ecg":
         lines = [("99214", (), 1, 0), ("93000", (), 1, 0)]
         if rng.random() < 0.3:
@@ -328,8 +486,12 @@ def template_lines(name: str, rng: random.Random, patient: Patient, can_repeat: 
     if name == "joint":
         drug, units = ("J3301", 4) if rng.random() < 0.7 else ("J1030", rng.choice([1, 2]))
         if rng.random() < 0.2:
-            return [("99213", ("25",), 1, 0), ("20610", ("RT",), 1, 0),
-                    ("20610", ("59", "LT"), 1, 0), (drug, (), units * 2, 0)]
+            return [
+                ("99213", ("25",), 1, 0),
+                ("20610", ("RT",), 1, 0),
+                ("20610", ("59", "LT"), 1, 0),
+                (drug, (), units * 2, 0),
+            ]
         side = rng.choice(["RT", "LT"])
         return [("99213", ("25",), 1, 0), ("20610", (side,), 1, 0), (drug, (), units, 0)]
     if name == "toradol":
@@ -352,8 +514,17 @@ def template_lines(name: str, rng: random.Random, patient: Patient, can_repeat: 
     raise ValueError(name)
 
 
-TEMPLATE_WEIGHTS = {"est": 40, "est_labs": 14, "ecg": 6, "joint": 8, "toradol": 4,
-                    "flu": 10, "awv": 8, "b12": 3, "visco": 1}
+TEMPLATE_WEIGHTS = {
+    "est": 40,
+    "est_labs": 14,
+    "ecg": 6,
+    "joint": 8,
+    "toradol": 4,
+    "flu": 10,
+    "awv": 8,
+    "b12": 3,
+    "visco": 1,
+}
 
 # Claims written into the practice on purpose, so each ERA scenario has its claim
 # whatever the random draw: (tag, coverage group, template, days before the anchor).
@@ -375,8 +546,7 @@ def scripted_lines(template: str):
     if template == "ecg_plain":
         return [("99214", (), 1, 0), ("93000", (), 1, 0)]
     if template == "est_labs":
-        return [("99214", (), 1, 0), ("36415", (), 1, 0), ("80053", (), 1, 0),
-                ("85025", (), 1, 0)]
+        return [("99214", (), 1, 0), ("36415", (), 1, 0), ("80053", (), 1, 0), ("85025", (), 1, 0)]
     if template == "est":
         return [("99214", (), 1, 0)]
     if template == "ecg":
@@ -434,14 +604,16 @@ def make_claims(rng: random.Random, anchor: dt.date, patients: list[Patient]) ->
                     awv_years.add((patient.account, d.year))
                 if template == "flu":
                     flu_seasons.add((patient.account, season))
-            can_repeat = (d + dt.timedelta(days=7) <= last_dos
-                          and (patient.account, d + dt.timedelta(days=7)) not in used)
+            can_repeat = (
+                d + dt.timedelta(days=7) <= last_dos and (patient.account, d + dt.timedelta(days=7)) not in used
+            )
             spec = template_lines(template, rng, patient, can_repeat)
         seen.add(patient.account)
         lines = []
         for i, (code, mods, units, offset) in enumerate(spec, start=1):
-            lines.append(Line(i, code, tuple(mods), units, FEES[code][0] * units,
-                              d + dt.timedelta(days=offset), f"{number}-{i}"))
+            lines.append(
+                Line(i, code, tuple(mods), units, FEES[code][0] * units, d + dt.timedelta(days=offset), f"{number}-{i}")
+            )
         last = max(line.service_date for line in lines)
         billed = last + dt.timedelta(days=rng.randint(1, 5))
         while billed.weekday() >= 5:
@@ -463,15 +635,31 @@ def claims_csv(claims: list[Claim]) -> str:
         prim = PAYERS[p.primary] if p.primary else None
         sec = PAYERS[p.secondary] if p.secondary else None
         for line in c.lines:
-            w.writerow([
-                c.number, p.account, p.csv_name, p.dob.isoformat(),
-                prim.id if prim else "", prim.name if prim else "",
-                line.service_date.isoformat(), c.billed.isoformat(), line.code,
-                ":".join(line.modifiers), line.units, csv_amount(line.charge),
-                p.member_id, sec.id if sec else "", sec.name if sec else "",
-                p.secondary_member_id, line.control, PROVIDERS[c.rendering][2],
-                PRACTICE["npi"], "11", "1",
-            ])
+            w.writerow(
+                [
+                    c.number,
+                    p.account,
+                    p.csv_name,
+                    p.dob.isoformat(),
+                    prim.id if prim else "",
+                    prim.name if prim else "",
+                    line.service_date.isoformat(),
+                    c.billed.isoformat(),
+                    line.code,
+                    ":".join(line.modifiers),
+                    line.units,
+                    csv_amount(line.charge),
+                    p.member_id,
+                    sec.id if sec else "",
+                    sec.name if sec else "",
+                    p.secondary_member_id,
+                    line.control,
+                    PROVIDERS[c.rendering][2],
+                    PRACTICE["npi"],
+                    "11",
+                    "1",
+                ]
+            )
     return buf.getvalue()
 
 
@@ -542,11 +730,11 @@ class Adjudicator:
     def allowed(payer: Payer, line: Line, units: int | None = None, factor_pct: int = 100) -> int:
         units = line.units if units is None else units
         base = FEES[line.code][1] * units
-        return min(FEES[line.code][0] * units,
-                   mul_div(base, payer.rate_pct * factor_pct, 10000))
+        return min(FEES[line.code][0] * units, mul_div(base, payer.rate_pct * factor_pct, 10000))
 
-    def primary_line(self, patient: Patient, payer: Payer, line: Line, copay_left: list[int],
-                     factor_pct: int = 100) -> LinePay:
+    def primary_line(
+        self, patient: Patient, payer: Payer, line: Line, copay_left: list[int], factor_pct: int = 100
+    ) -> LinePay:
         allowed = self.allowed(payer, line, factor_pct=factor_pct)
         adj = [("CO", "45", line.charge - allowed)]
         pr1 = pr2 = pr3 = seq = 0
@@ -580,8 +768,7 @@ def partial_units_line(payer: Payer, line: Line, units_paid: int) -> LinePay:
     unpaid_charge = FEES[line.code][0] * (line.units - units_paid)
     allowed = Adjudicator.allowed(payer, line, units=units_paid)
     pr2 = mul_div(allowed, 20, 100)
-    adj = [("CO", "151", unpaid_charge), ("CO", "45", line.charge - unpaid_charge - allowed),
-           ("PR", "2", pr2)]
+    adj = [("CO", "151", unpaid_charge), ("CO", "45", line.charge - unpaid_charge - allowed), ("PR", "2", pr2)]
     return LinePay(line, allowed - pr2, adj, allowed, ["N362"], units_paid, line.units)
 
 
@@ -636,14 +823,23 @@ def segment(*elements: str) -> str:
 
 def claim_segments(cp: ClaimPay) -> list[str]:
     s = cp.sign
-    out = [segment("CLP", cp.claim_number, cp.status, x12_amount(cp.charge), x12_amount(cp.paid),
-                   x12_amount(cp.patient_resp) if cp.patient_resp else "", cp.payer.filing,
-                   cp.icn, "11", "1")]
-    out.append(segment("NM1", "QC", "1", cp.patient.last, cp.patient.first, "", "", "", "MI",
-                       cp.member_id))
+    out = [
+        segment(
+            "CLP",
+            cp.claim_number,
+            cp.status,
+            x12_amount(cp.charge),
+            x12_amount(cp.paid),
+            x12_amount(cp.patient_resp) if cp.patient_resp else "",
+            cp.payer.filing,
+            cp.icn,
+            "11",
+            "1",
+        )
+    ]
+    out.append(segment("NM1", "QC", "1", cp.patient.last, cp.patient.first, "", "", "", "MI", cp.member_id))
     if cp.crossover_to:
-        out.append(segment("NM1", "TT", "2", cp.crossover_to.name.upper(), "", "", "", "", "PI",
-                           cp.crossover_to.id))
+        out.append(segment("NM1", "TT", "2", cp.crossover_to.name.upper(), "", "", "", "", "PI", cp.crossover_to.id))
     last, first, npi = PROVIDERS[cp.rendering]
     out.append(segment("NM1", "82", "1", last, first, "", "", "", "XX", npi))
     if cp.moa:
@@ -655,8 +851,7 @@ def claim_segments(cp: ClaimPay) -> list[str]:
         line = lp.line
         proc = ":".join(("HC", line.code) + line.modifiers)
         units = lp.units_paid if lp.units_paid is not None else line.units
-        svc = ["SVC", proc, x12_amount(s * line.charge), x12_amount(s * lp.paid), "",
-               str(s * units)]
+        svc = ["SVC", proc, x12_amount(s * line.charge), x12_amount(s * lp.paid), "", str(s * units)]
         if lp.original_units is not None:
             svc += ["", str(s * lp.original_units)]
         out.append(segment(*svc))
@@ -667,7 +862,7 @@ def claim_segments(cp: ClaimPay) -> list[str]:
         for g, items in groups.items():
             for i in range(0, len(items), 6):
                 els = ["CAS", g]
-                for r, a in items[i:i + 6]:
+                for r, a in items[i : i + 6]:
                     els += [r, x12_amount(s * a), ""]
                 out.append(segment(*els))
         out.append(segment("REF", "6R", line.control))
@@ -682,12 +877,29 @@ def transaction_segments(r: Remittance, st_control: str) -> list[str]:
     p = r.payer
     out = [segment("ST", "835", st_control)]
     if r.method == "ACH":
-        out.append(segment("BPR", "I", x12_amount(r.amount), "C", "ACH", "CCP", "01",
-                           r.payer_bank[0], "DA", r.payer_bank[1], p.tin, "", "01",
-                           r.payee_bank[0], "DA", r.payee_bank[1], d8(r.pay_date)))
+        out.append(
+            segment(
+                "BPR",
+                "I",
+                x12_amount(r.amount),
+                "C",
+                "ACH",
+                "CCP",
+                "01",
+                r.payer_bank[0],
+                "DA",
+                r.payer_bank[1],
+                p.tin,
+                "",
+                "01",
+                r.payee_bank[0],
+                "DA",
+                r.payee_bank[1],
+                d8(r.pay_date),
+            )
+        )
     else:
-        out.append(segment("BPR", "I", x12_amount(r.amount), "C", "CHK", *([""] * 11),
-                           d8(r.pay_date)))
+        out.append(segment("BPR", "I", x12_amount(r.amount), "C", "CHK", *([""] * 11), d8(r.pay_date)))
     out.append(segment("TRN", "1", r.trace, p.tin))
     out.append(segment("DTM", "405", d8(r.pay_date - dt.timedelta(days=2))))
     out.append(segment("N1", "PR", p.name.upper(), "XV", p.id))
@@ -704,7 +916,7 @@ def transaction_segments(r: Remittance, st_control: str) -> list[str]:
             out += claim_segments(cp)
     for i in range(0, len(r.plb), 6):
         els = ["PLB", PRACTICE["npi"], f"{r.pay_date.year}1231"]
-        for reason, ref, amount in r.plb[i:i + 6]:
+        for reason, ref, amount in r.plb[i : i + 6]:
             els += [f"{reason}:{ref}" if ref else reason, x12_amount(amount)]
         out.append(segment(*els))
     out.append(segment("SE", str(len(out) + 1), st_control))
@@ -713,12 +925,29 @@ def transaction_segments(r: Remittance, st_control: str) -> list[str]:
 
 def interchange_text(ix: Interchange) -> str:
     produced = ix.produced
-    isa = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", ix.sender.ljust(15), "ZZ",
-           PRACTICE["edi_id"].ljust(15), produced.strftime("%y%m%d"), "0215", "^", "00501",
-           f"{ix.control:09d}", "0", "P", ":"]
-    lines = ["*".join(isa) + "~\n",
-             segment("GS", "HP", ix.sender, PRACTICE["edi_id"], d8(produced), "0215",
-                     str(ix.control), "X", "005010X221A1")]
+    isa = [
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        ix.sender.ljust(15),
+        "ZZ",
+        PRACTICE["edi_id"].ljust(15),
+        produced.strftime("%y%m%d"),
+        "0215",
+        "^",
+        "00501",
+        f"{ix.control:09d}",
+        "0",
+        "P",
+        ":",
+    ]
+    lines = [
+        "*".join(isa) + "~\n",
+        segment("GS", "HP", ix.sender, PRACTICE["edi_id"], d8(produced), "0215", str(ix.control), "X", "005010X221A1"),
+    ]
     for k, r in enumerate(ix.remittances, start=1):
         lines += transaction_segments(r, f"{k:04d}")
     lines.append(segment("GE", str(len(ix.remittances)), str(ix.control)))
@@ -749,13 +978,18 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     dates = [weekday_on_or_before(anchor - dt.timedelta(days=n)) for n in (60, 46, 32, 25, 11, 4)]
     d1, d2, d3, d4, d5, d6 = dates
     cutoff = {k: d - dt.timedelta(days=PAY_LAG_DAYS) for k, d in enumerate(dates, start=1)}
-    last_cutoff = {"MCR01": cutoff[5], "ACM01": cutoff[2], "BFS01": cutoff[4],
-                   "UHP01": cutoff[4], "MCD01": cutoff[6], "CRC01": cutoff[6]}
+    last_cutoff = {
+        "MCR01": cutoff[5],
+        "ACM01": cutoff[2],
+        "BFS01": cutoff[4],
+        "UHP01": cutoff[4],
+        "MCD01": cutoff[6],
+        "CRC01": cutoff[6],
+    }
 
     # A third of the claims stay unpaid: self-pay, the recently billed, and a random set of
     # older claims the payers never answered (the work queue's >90-day items).
-    eligible = [c for c in claims
-                if c.patient.primary and c.billed <= last_cutoff[c.patient.primary]]
+    eligible = [c for c in claims if c.patient.primary and c.billed <= last_cutoff[c.patient.primary]]
     unpaid_now = len(claims) - len(eligible)
     target_unpaid = len(claims) // 3
     pool = [c for c in eligible if not c.tag]
@@ -769,19 +1003,18 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     def icn(payer: Payer, received: dt.date) -> str:
         icn_seq[0] += 1
         if payer.kind == "medicare":
-            return f"11{received:%y}{received.timetuple().tm_yday:03d}{rng.randint(100, 999)}" \
-                   f"{icn_seq[0] % 1000:03d}"
+            return f"11{received:%y}{received.timetuple().tm_yday:03d}{rng.randint(100, 999)}{icn_seq[0] % 1000:03d}"
         if payer.kind == "medicaid":
-            return f"{received:%y}{received.timetuple().tm_yday:03d}{rng.randint(0, 10**8):08d}" \
-                   f"{icn_seq[0] % 1000:03d}"
+            return f"{received:%y}{received.timetuple().tm_yday:03d}{rng.randint(0, 10**8):08d}{icn_seq[0] % 1000:03d}"
         return f"{payer.icn_prefix}{received:%y%m%d}{rng.randint(10000, 99999)}"
 
     def pay_primary(c: Claim, payer: Payer, factor_pct: int = 100) -> ClaimPay:
         copay_left = [c.patient.copay]
         lines = [adj.primary_line(c.patient, payer, ln, copay_left, factor_pct) for ln in c.lines]
         received = c.billed + dt.timedelta(days=2)
-        cp = ClaimPay(c.number, c.patient, "1", payer, c.patient.member_id, icn(payer, received),
-                      lines, c.rendering, received)
+        cp = ClaimPay(
+            c.number, c.patient, "1", payer, c.patient.member_id, icn(payer, received), lines, c.rendering, received
+        )
         if payer.kind == "medicare":
             cp.moa = ["MA01"]
             if c.patient.secondary and cp.patient_resp > 0:
@@ -793,9 +1026,17 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     def pay_secondary(primary: ClaimPay, claim: Claim, payer: Payer, pay_date: dt.date):
         received = pay_date - dt.timedelta(days=rng.randint(10, 16))
         lines = [secondary_line(lp, payer, claim.patient.medigap_plan == "G") for lp in primary.lines]
-        return ClaimPay(claim.number, claim.patient, "2", payer,
-                        claim.patient.secondary_member_id, icn(payer, received), lines,
-                        claim.rendering, received)
+        return ClaimPay(
+            claim.number,
+            claim.patient,
+            "2",
+            payer,
+            claim.patient.secondary_member_id,
+            icn(payer, received),
+            lines,
+            claim.rendering,
+            received,
+        )
 
     def bank(r: Remittance) -> Remittance:
         if r.method == "ACH":
@@ -809,8 +1050,9 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
         return f"{rng.randint(10**9, 10**10 - 1)}"
 
     def primary_batch(payer_id: str, lo: dt.date | None, hi: dt.date) -> list[Claim]:
-        return [c for c in paid_claims if c.patient.primary == payer_id
-                and c.billed <= hi and (lo is None or c.billed > lo)]
+        return [
+            c for c in paid_claims if c.patient.primary == payer_id and c.billed <= hi and (lo is None or c.billed > lo)
+        ]
 
     by_number = {c.number: c for c in claims}
     mcr, mgap, mcd = PAYERS["MCR01"], PAYERS["MGAP1"], PAYERS["MCD01"]
@@ -824,14 +1066,20 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     for c in batch:
         cp = pay_primary(c, mcr)
         if c.tag == "mcr_necessity":
-            cp.lines = [denied_line(lp.line, "CO", "50", ["N386"]) if lp.line.code == "93000"
-                        else lp for lp in cp.lines]
+            cp.lines = [
+                denied_line(lp.line, "CO", "50", ["N386"]) if lp.line.code == "93000" else lp for lp in cp.lines
+            ]
         cps1.append(cp)
 
     def plain(cp: ClaimPay) -> bool:
         c = by_number[cp.claim_number]
-        return (not c.tag and cp.status == "1" and c.patient.group == "MCR" and cp.paid > 0
-                and all(not lp.remarks for lp in cp.lines))
+        return (
+            not c.tag
+            and cp.status == "1"
+            and c.patient.group == "MCR"
+            and cp.paid > 0
+            and all(not lp.remarks for lp in cp.lines)
+        )
 
     def has(cp: ClaimPay, group: str, carc: str) -> bool:
         return any((g, r) == (group, carc) for lp in cp.lines for g, r, _ in lp.adjustments)
@@ -845,14 +1093,16 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
         raise SystemExit(f"no claim in ERA 01 for {what}: try another --anchor")
 
     # the claim reversed and corrected in ERA 05: coinsurance only (deductible already met)
-    reversed_cp = pick("the reversal", plain, lambda cp: not has(cp, "PR", "1"),
-                       lambda cp: has(cp, "PR", "2"))
+    reversed_cp = pick("the reversal", plain, lambda cp: not has(cp, "PR", "1"), lambda cp: has(cp, "PR", "2"))
     # the claim whose first line Medicare recoups in ERA 05
-    recouped_cp = pick("the recoupment", lambda cp: plain(cp) and cp is not reversed_cp
-                       and cp.lines[0].paid > 0,
-                       lambda cp: cp.lines[0].line.code in ("99214", "99215"))
-    interest_cps = [cp for cp in cps1 if cp.paid > 0 and cp not in (reversed_cp, recouped_cp)
-                    and not by_number[cp.claim_number].tag][:3]
+    recouped_cp = pick(
+        "the recoupment",
+        lambda cp: plain(cp) and cp is not reversed_cp and cp.lines[0].paid > 0,
+        lambda cp: cp.lines[0].line.code in ("99214", "99215"),
+    )
+    interest_cps = [
+        cp for cp in cps1 if cp.paid > 0 and cp not in (reversed_cp, recouped_cp) and not by_number[cp.claim_number].tag
+    ][:3]
     for cp in interest_cps:
         late_days = (d1 - cp.received).days - 30
         cp.interest = max(1, mul_div(cp.paid * late_days, INTEREST_RATE_PER_MILLE, 365 * 1000))
@@ -862,24 +1112,38 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     xover = [cp for cp in cps1 if cp.status == "19"]
     ordinary = [cp for cp in cps1 if cp.status == "1" and not any(lp.remarks for lp in cp.lines)]
     scenarios += [
-        Scenario(f1, "MCR01", "primary payments: CO-45 and CO-253 written down, PR-1 deductible "
-                 "and PR-2 coinsurance, labs and preventive without cost share",
-                 [cp.claim_number for cp in ordinary],
-                 "post; PR moves to the patient (no secondary)"),
-        Scenario(f1, "MCR01", "crossover, CLP02 = 19, NM1*TT names the secondary, MOA MA18",
-                 [cp.claim_number for cp in xover],
-                 "post the Medicare payment; PR-1/PR-2 move to the secondary coverage "
-                 "(Medigap MGAP1 or Medicaid MCD01), not the patient; mark crossed over, "
-                 "follow up in 30 days, do not rebill"),
-        Scenario(f1, "MCR01", "line denial CO-50 medical necessity (LQ*HE*N386) on 93000",
-                 [c.number for c in batch if c.tag == "mcr_necessity"],
-                 "the E/M line posts; the 93000 charge stays open with Medicare and opens a "
-                 "denial (medical necessity)"),
-        Scenario(f1, "MCR01", f"PLB L6 interest {csv_amount(-interest_total)} "
-                 "(= sum of AMT*I on the claims named), negative PLB amount added to BPR02",
-                 [cp.claim_number for cp in interest_cps],
-                 f"{csv_amount(interest_total)} to Medicare's unapplied as interest income, "
-                 "closed at once; no exception"),
+        Scenario(
+            f1,
+            "MCR01",
+            "primary payments: CO-45 and CO-253 written down, PR-1 deductible "
+            "and PR-2 coinsurance, labs and preventive without cost share",
+            [cp.claim_number for cp in ordinary],
+            "post; PR moves to the patient (no secondary)",
+        ),
+        Scenario(
+            f1,
+            "MCR01",
+            "crossover, CLP02 = 19, NM1*TT names the secondary, MOA MA18",
+            [cp.claim_number for cp in xover],
+            "post the Medicare payment; PR-1/PR-2 move to the secondary coverage "
+            "(Medigap MGAP1 or Medicaid MCD01), not the patient; mark crossed over, "
+            "follow up in 30 days, do not rebill",
+        ),
+        Scenario(
+            f1,
+            "MCR01",
+            "line denial CO-50 medical necessity (LQ*HE*N386) on 93000",
+            [c.number for c in batch if c.tag == "mcr_necessity"],
+            "the E/M line posts; the 93000 charge stays open with Medicare and opens a denial (medical necessity)",
+        ),
+        Scenario(
+            f1,
+            "MCR01",
+            f"PLB L6 interest {csv_amount(-interest_total)} "
+            "(= sum of AMT*I on the claims named), negative PLB amount added to BPR02",
+            [cp.claim_number for cp in interest_cps],
+            f"{csv_amount(interest_total)} to Medicare's unapplied as interest income, closed at once; no exception",
+        ),
     ]
 
     # ---- 02 Acme (check): copays, deductibles, CO-97 bundling, CO-197 denial, unmatched
@@ -901,52 +1165,84 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
             cp.lines = new_lines
         cps2.append(cp)
     ghost = next(p for p in (c.patient for c in batch if not c.tag))
-    ghost_line = Line(1, "99214", (), 1, FEES["99214"][0], d2 - dt.timedelta(days=40),
-                      f"{UNMATCHED_CLAIM}-1")
-    ghost_cp = ClaimPay(UNMATCHED_CLAIM, ghost, "1", acme, ghost.member_id,
-                        icn(acme, d2 - dt.timedelta(days=30)),
-                        [adj.primary_line(ghost, acme, ghost_line, [0])], ghost.provider,
-                        d2 - dt.timedelta(days=30))
+    ghost_line = Line(1, "99214", (), 1, FEES["99214"][0], d2 - dt.timedelta(days=40), f"{UNMATCHED_CLAIM}-1")
+    ghost_cp = ClaimPay(
+        UNMATCHED_CLAIM,
+        ghost,
+        "1",
+        acme,
+        ghost.member_id,
+        icn(acme, d2 - dt.timedelta(days=30)),
+        [adj.primary_line(ghost, acme, ghost_line, [0])],
+        ghost.provider,
+        d2 - dt.timedelta(days=30),
+    )
     cps2.append(ghost_cp)
     r2 = bank(Remittance(acme, d2, "CHK", trace("CHK"), cps2))
     files.append(EraFile(f2, [Interchange("ACM01", 201, d2 - dt.timedelta(days=2), [r2])]))
     auth = [c.number for c in batch if c.tag == "acme_auth"]
     scenarios += [
-        Scenario(f2, "ACM01", "primary payments by check: CO-45, PR-3 copay, PR-1/PR-2 on "
-                 "deductible plans (some paid 0, all deductible: not a denial)",
-                 [cp.claim_number for cp in cps2 if cp.status == "1"
-                  and cp.claim_number not in bundled and cp.claim_number != UNMATCHED_CLAIM],
-                 "post; PR to the patient"),
-        Scenario(f2, "ACM01", "line denial CO-97 bundling (LQ*HE*M15) on every 36415",
-                 sorted(set(bundled)), "the other lines post; 36415 stays open with Acme as a "
-                 "denial (bundling)"),
-        Scenario(f2, "ACM01", "full denial, CLP02 = 4, CO-197 no authorization (LQ*HE*N54) "
-                 "on 20610 + J7325 x48", auth,
-                 "nothing paid; the whole charge stays open with Acme; denials opened "
-                 "(authorization)"),
-        Scenario(f2, "ACM01", f"claim payment whose CLP01 is not in claims.csv "
-                 f"(paid {csv_amount(ghost_cp.paid)})", [UNMATCHED_CLAIM],
-                 f"exception 'claim not found'; {csv_amount(ghost_cp.paid)} to Acme's "
-                 "unapplied; exit 1"),
+        Scenario(
+            f2,
+            "ACM01",
+            "primary payments by check: CO-45, PR-3 copay, PR-1/PR-2 on "
+            "deductible plans (some paid 0, all deductible: not a denial)",
+            [
+                cp.claim_number
+                for cp in cps2
+                if cp.status == "1" and cp.claim_number not in bundled and cp.claim_number != UNMATCHED_CLAIM
+            ],
+            "post; PR to the patient",
+        ),
+        Scenario(
+            f2,
+            "ACM01",
+            "line denial CO-97 bundling (LQ*HE*M15) on every 36415",
+            sorted(set(bundled)),
+            "the other lines post; 36415 stays open with Acme as a denial (bundling)",
+        ),
+        Scenario(
+            f2,
+            "ACM01",
+            "full denial, CLP02 = 4, CO-197 no authorization (LQ*HE*N54) on 20610 + J7325 x48",
+            auth,
+            "nothing paid; the whole charge stays open with Acme; denials opened (authorization)",
+        ),
+        Scenario(
+            f2,
+            "ACM01",
+            f"claim payment whose CLP01 is not in claims.csv (paid {csv_amount(ghost_cp.paid)})",
+            [UNMATCHED_CLAIM],
+            f"exception 'claim not found'; {csv_amount(ghost_cp.paid)} to Acme's unapplied; exit 1",
+        ),
     ]
 
     # ---- 03 Medigap: secondary payments for ERA 01's Medigap crossovers
     f3 = f"03_medigap_{d8(d3)}.835"
-    cps3 = [pay_secondary(cp, by_number[cp.claim_number], mgap, d3) for cp in xover
-            if cp.crossover_to is mgap]
+    cps3 = [pay_secondary(cp, by_number[cp.claim_number], mgap, d3) for cp in xover if cp.crossover_to is mgap]
     r3 = bank(Remittance(mgap, d3, "ACH", trace("ACH"), cps3))
     files.append(EraFile(f3, [Interchange("MGAP1", 301, d3 - dt.timedelta(days=2), [r3])]))
-    scenarios.append(Scenario(
-        f3, "MGAP1", "secondary payments, CLP02 = 2, OA-23 for Medicare's impact: plan-F "
-        "patients' claims paid deductible and coinsurance",
-        [cp.claim_number for cp in cps3 if cp.patient.medigap_plan == "F"],
-        "pays the secondary coverage; OA-23 posts nothing; the secondary balance ends at 0"))
-    scenarios.append(Scenario(
-        f3, "MGAP1", "secondary payments, CLP02 = 2, plan-G patients: OA-23, pays the PR-2 "
-        "coinsurance, PR-1 (Part B deductible) left to the patient (some paid 0)",
-        [cp.claim_number for cp in cps3 if cp.patient.medigap_plan == "G"],
-        "pays the secondary coverage; PR-1 moves from the secondary to the patient; the "
-        "secondary balance ends at 0"))
+    scenarios.append(
+        Scenario(
+            f3,
+            "MGAP1",
+            "secondary payments, CLP02 = 2, OA-23 for Medicare's impact: plan-F "
+            "patients' claims paid deductible and coinsurance",
+            [cp.claim_number for cp in cps3 if cp.patient.medigap_plan == "F"],
+            "pays the secondary coverage; OA-23 posts nothing; the secondary balance ends at 0",
+        )
+    )
+    scenarios.append(
+        Scenario(
+            f3,
+            "MGAP1",
+            "secondary payments, CLP02 = 2, plan-G patients: OA-23, pays the PR-2 "
+            "coinsurance, PR-1 (Part B deductible) left to the patient (some paid 0)",
+            [cp.claim_number for cp in cps3 if cp.patient.medigap_plan == "G"],
+            "pays the secondary coverage; PR-1 moves from the secondary to the patient; the "
+            "secondary balance ends at 0",
+        )
+    )
 
     # ---- 04 clearinghouse bundle: Bluefinch and Uniterra, two ST in one GS
     f4 = f"04_bluefinch_uniterra_{d8(d4)}.835"
@@ -958,8 +1254,7 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
             cp.status = "4"
             cp.lines = [denied_line(ln, "CO", "16", ["MA130", "N290"]) for ln in c.lines]
         elif c.tag == "bfs_partial":
-            cp.lines = [partial_units_line(bfs, lp.line, 2) if lp.line.code == "J3301" else lp
-                        for lp in cp.lines]
+            cp.lines = [partial_units_line(bfs, lp.line, 2) if lp.line.code == "J3301" else lp for lp in cp.lines]
         cps4b.append(cp)
     batch_u = primary_batch("UHP01", None, cutoff[4])
     cps4u = []
@@ -971,27 +1266,44 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
         cps4u.append(cp)
     r4b = bank(Remittance(bfs, d4, "ACH", trace("ACH"), cps4b))
     r4u = bank(Remittance(uhp, d4, "ACH", trace("ACH"), cps4u))
-    files.append(EraFile(f4, [Interchange("PAYBRIDGECH", 401, d4 - dt.timedelta(days=2),
-                                          [r4b, r4u])]))
+    files.append(EraFile(f4, [Interchange("PAYBRIDGECH", 401, d4 - dt.timedelta(days=2), [r4b, r4u])]))
     scenarios += [
-        Scenario(f4, "BFS01", "primary payments (ST 0001 of two in one GS)",
-                 [c.number for c in batch_b if not c.tag], "post; PR to the patient"),
-        Scenario(f4, "BFS01", "full denial, CLP02 = 4, CO-16 with LQ*HE*MA130 and N290",
-                 [c.number for c in batch_b if c.tag == "bfs_missing_info"],
-                 "nothing paid; charge stays with Bluefinch; denial opened (missing "
-                 "information), correct and resubmit"),
-        Scenario(f4, "BFS01", "partial line payment: J3301 x4 billed, 2 units paid (SVC05 = 2, "
-                 "SVC07 = 4), CO-151 on the unpaid units, CO-45 and PR-2 on the rest",
-                 [c.number for c in batch_b if c.tag == "bfs_partial"],
-                 "the line posts its payment; CO-151 part stays open as a denial; PR-2 to the "
-                 "patient"),
-        Scenario(f4, "UHP01", "primary payments (ST 0002)",
-                 [c.number for c in batch_u if not c.tag], "post; PR to the patient"),
-        Scenario(f4, "UHP01", "CLP02 = 1 paid 0: every line CO-29 timely filing "
-                 "(DTM*050 received date late)",
-                 [c.number for c in batch_u if c.tag == "uhp_timely"],
-                 "charges stay open with Uniterra; denials opened (timely filing); appeal "
-                 "with proof of timely filing"),
+        Scenario(
+            f4,
+            "BFS01",
+            "primary payments (ST 0001 of two in one GS)",
+            [c.number for c in batch_b if not c.tag],
+            "post; PR to the patient",
+        ),
+        Scenario(
+            f4,
+            "BFS01",
+            "full denial, CLP02 = 4, CO-16 with LQ*HE*MA130 and N290",
+            [c.number for c in batch_b if c.tag == "bfs_missing_info"],
+            "nothing paid; charge stays with Bluefinch; denial opened (missing information), correct and resubmit",
+        ),
+        Scenario(
+            f4,
+            "BFS01",
+            "partial line payment: J3301 x4 billed, 2 units paid (SVC05 = 2, "
+            "SVC07 = 4), CO-151 on the unpaid units, CO-45 and PR-2 on the rest",
+            [c.number for c in batch_b if c.tag == "bfs_partial"],
+            "the line posts its payment; CO-151 part stays open as a denial; PR-2 to the patient",
+        ),
+        Scenario(
+            f4,
+            "UHP01",
+            "primary payments (ST 0002)",
+            [c.number for c in batch_u if not c.tag],
+            "post; PR to the patient",
+        ),
+        Scenario(
+            f4,
+            "UHP01",
+            "CLP02 = 1 paid 0: every line CO-29 timely filing (DTM*050 received date late)",
+            [c.number for c in batch_u if c.tag == "uhp_timely"],
+            "charges stay open with Uniterra; denials opened (timely filing); appeal with proof of timely filing",
+        ),
     ]
 
     # ---- 05 Medicare: more payments, a reversal and its correction, a recoupment
@@ -1003,52 +1315,82 @@ def build_eras(rng: random.Random, anchor: dt.date, claims: list[Claim]):
     insert = [reversed_cp.reversal(), corrected]
     cps5 = insert + cps5  # the reversed claim is older than everything else in this file
     recoup = recouped_cp.lines[0].paid
-    r5 = bank(Remittance(mcr, d5, "ACH", trace("ACH"), cps5,
-                         [("WO", recouped_cp.claim_number, recoup)]))
+    r5 = bank(Remittance(mcr, d5, "ACH", trace("ACH"), cps5, [("WO", recouped_cp.claim_number, recoup)]))
     files.append(EraFile(f5, [Interchange("MCR01", 501, d5 - dt.timedelta(days=2), [r5])]))
     scenarios += [
-        Scenario(f5, "MCR01", "primary payments and crossovers (CLP02 = 1 / 19)",
-                 [cp.claim_number for cp in cps5[2:]],
-                 "post; crossed-over PR waits with the secondary (no secondary ERA yet)"),
-        Scenario(f5, "MCR01", f"reversal CLP02 = 22 of ERA 01's payment (same CLP07 "
-                 f"{reversed_cp.icn}, every amount negated) then the correction CLP02 = 1 "
-                 f"(new CLP07 {corrected.icn}, fee schedule +3 %: paid "
-                 f"{csv_amount(reversed_cp.paid)} -> {csv_amount(corrected.paid)})",
-                 [reversed_cp.claim_number],
-                 "the reversal pairs with the ERA 01 payment and undoes it exactly (no "
-                 "exception); the correction posts as a new payment; net change "
-                 f"{csv_amount(corrected.paid - reversed_cp.paid)} paid"),
-        Scenario(f5, "MCR01", f"PLB WO recoupment {csv_amount(recoup)} with reference "
-                 f"{recouped_cp.claim_number} (paid in ERA 01), reduces BPR02",
-                 [recouped_cp.claim_number],
-                 f"{csv_amount(recoup)} recorded in Medicare's unapplied and applied to "
-                 f"{recouped_cp.claim_number} at once (negative payment): that claim owes "
-                 f"{csv_amount(recoup)} again with Medicare; unapplied nets to 0"),
+        Scenario(
+            f5,
+            "MCR01",
+            "primary payments and crossovers (CLP02 = 1 / 19)",
+            [cp.claim_number for cp in cps5[2:]],
+            "post; crossed-over PR waits with the secondary (no secondary ERA yet)",
+        ),
+        Scenario(
+            f5,
+            "MCR01",
+            f"reversal CLP02 = 22 of ERA 01's payment (same CLP07 "
+            f"{reversed_cp.icn}, every amount negated) then the correction CLP02 = 1 "
+            f"(new CLP07 {corrected.icn}, fee schedule +3 %: paid "
+            f"{csv_amount(reversed_cp.paid)} -> {csv_amount(corrected.paid)})",
+            [reversed_cp.claim_number],
+            "the reversal pairs with the ERA 01 payment and undoes it exactly (no "
+            "exception); the correction posts as a new payment; net change "
+            f"{csv_amount(corrected.paid - reversed_cp.paid)} paid",
+        ),
+        Scenario(
+            f5,
+            "MCR01",
+            f"PLB WO recoupment {csv_amount(recoup)} with reference "
+            f"{recouped_cp.claim_number} (paid in ERA 01), reduces BPR02",
+            [recouped_cp.claim_number],
+            f"{csv_amount(recoup)} recorded in Medicare's unapplied and applied to "
+            f"{recouped_cp.claim_number} at once (negative payment): that claim owes "
+            f"{csv_amount(recoup)} again with Medicare; unapplied nets to 0",
+        ),
     ]
 
     # ---- 06 two interchanges: Medicaid (primary + dual-eligible secondary), Crestvale
     f6 = f"06_medicaid_crestvale_{d8(d6)}.835"
     batch = primary_batch("MCD01", None, cutoff[6])
     cps6 = [pay_primary(c, mcd) for c in batch]
-    sec6 = [pay_secondary(cp, by_number[cp.claim_number], mcd, d6) for cp in xover
-            if cp.crossover_to is mcd]
+    sec6 = [pay_secondary(cp, by_number[cp.claim_number], mcd, d6) for cp in xover if cp.crossover_to is mcd]
     cps6 = sorted(cps6 + sec6, key=lambda cp: cp.claim_number)
     batch_c = primary_batch("CRC01", None, cutoff[6])
     cps6c = [pay_primary(c, crc) for c in batch_c]
     r6 = bank(Remittance(mcd, d6, "ACH", trace("ACH"), cps6))
     r6c = bank(Remittance(crc, d6, "CHK", trace("CHK"), cps6c))
-    files.append(EraFile(f6, [Interchange("MCD01", 601, d6 - dt.timedelta(days=2), [r6]),
-                              Interchange("CRC01", 602, d6 - dt.timedelta(days=2), [r6c])]))
+    files.append(
+        EraFile(
+            f6,
+            [
+                Interchange("MCD01", 601, d6 - dt.timedelta(days=2), [r6]),
+                Interchange("CRC01", 602, d6 - dt.timedelta(days=2), [r6c]),
+            ],
+        )
+    )
     scenarios += [
-        Scenario(f6, "MCD01", "Medicaid primary payments: CO-45 only, no patient share",
-                 [cp.claim_number for cp in cps6 if cp.status == "1"],
-                 "post; nothing left with anyone"),
-        Scenario(f6, "MCD01", "Medicaid as secondary for dual-eligible crossovers from ERA 01, "
-                 "CLP02 = 2, OA-23, pays deductible and coinsurance",
-                 [cp.claim_number for cp in sec6],
-                 "pays the secondary coverage; patient owes nothing"),
-        Scenario(f6, "CRC01", "commercial primary payments by check (second ISA in the file)",
-                 [cp.claim_number for cp in cps6c], "post; PR to the patient"),
+        Scenario(
+            f6,
+            "MCD01",
+            "Medicaid primary payments: CO-45 only, no patient share",
+            [cp.claim_number for cp in cps6 if cp.status == "1"],
+            "post; nothing left with anyone",
+        ),
+        Scenario(
+            f6,
+            "MCD01",
+            "Medicaid as secondary for dual-eligible crossovers from ERA 01, "
+            "CLP02 = 2, OA-23, pays deductible and coinsurance",
+            [cp.claim_number for cp in sec6],
+            "pays the secondary coverage; patient owes nothing",
+        ),
+        Scenario(
+            f6,
+            "CRC01",
+            "commercial primary payments by check (second ISA in the file)",
+            [cp.claim_number for cp in cps6c],
+            "post; PR to the patient",
+        ),
     ]
     return files, scenarios, lost
 
@@ -1066,7 +1408,7 @@ def _split(text: str) -> list[list[str]]:
     component, terminator = text[pos], text[pos + 1]
     if (element, component, terminator) != ("*", ":", "~"):
         raise AssertionError(f"unexpected delimiters {element!r} {component!r} {terminator!r}")
-    if len(text[:pos + 2]) != 106:
+    if len(text[: pos + 2]) != 106:
         raise AssertionError("ISA is not 106 characters")
     return [s.strip().split(element) for s in text.split(terminator) if s.strip()]
 
@@ -1142,8 +1484,9 @@ def check_balanced(path) -> dict:
             close_claim(i)
             claim = line = None
             total_plb += sum((amt(seg[k]) for k in range(4, len(seg), 2)), Decimal(0))
-            plb_interest += sum((amt(seg[k]) for k in range(4, len(seg), 2)
-                                 if seg[k - 1].split(":")[0] == "L6"), Decimal(0))
+            plb_interest += sum(
+                (amt(seg[k]) for k in range(4, len(seg), 2) if seg[k - 1].split(":")[0] == "L6"), Decimal(0)
+            )
         elif tag == "AMT" and seg[1] == "I" and line is None:
             interest += amt(seg[2])
         elif tag == "SE":
@@ -1174,71 +1517,98 @@ def check_balanced(path) -> dict:
 # --------------------------------------------------------------------------- README
 
 
-def readme_text(anchor: dt.date, claims: list[Claim], files: list[EraFile],
-                scenarios: list[Scenario], lost: set[str]) -> str:
+def readme_text(
+    anchor: dt.date, claims: list[Claim], files: list[EraFile], scenarios: list[Scenario], lost: set[str]
+) -> str:
     out = io.StringIO()
     w = out.write
     n_lines = sum(len(c.lines) for c in claims)
     w("# Sample data: a demo practice\n\n")
-    w("Generated by `generate.py`; **do not edit these files by hand** "
-      "(`tests/test_sample_data.py` regenerates them and fails on any difference).\n\n")
-    w(f"* Anchor date: **{anchor.isoformat()}**. Dates of service fall in the six months "
-      "before it; every date in these files is on or before it. The demo passes it as "
-      "`--posting-date` when it writes and `--as-of` when it reports.\n")
-    w(f"* Practice: {PRACTICE['name'].title()}, billing NPI {PRACTICE['npi']} (invented, "
-      "Luhn-valid), place of service 11; rendering providers "
-      + ", ".join(f"{first.title()} {last.title()} ({npi})" for last, first, npi in PROVIDERS)
-      + ". Patients, payers and ids are invented.\n")
-    w("* Regenerate: `python3 sample_data/generate.py` (options `--anchor YYYY-MM-DD`, "
-      "`--out DIR`); the generator re-reads every ERA it wrote with `check_balanced` "
-      "(envelope control counts, line, claim and transaction balancing).\n\n")
+    w(
+        "Generated by `generate.py`; **do not edit these files by hand** "
+        "(`tests/test_sample_data.py` regenerates them and fails on any difference).\n\n"
+    )
+    w(
+        f"* Anchor date: **{anchor.isoformat()}**. Dates of service fall in the six months "
+        "before it; every date in these files is on or before it. The demo passes it as "
+        "`--posting-date` when it writes and `--as-of` when it reports.\n"
+    )
+    w(
+        f"* Practice: {PRACTICE['name'].title()}, billing NPI {PRACTICE['npi']} (invented, "
+        "Luhn-valid), place of service 11; rendering providers "
+        + ", ".join(f"{first.title()} {last.title()} ({npi})" for last, first, npi in PROVIDERS)
+        + ". Patients, payers and ids are invented.\n"
+    )
+    w(
+        "* Regenerate: `python3 sample_data/generate.py` (options `--anchor YYYY-MM-DD`, "
+        "`--out DIR`); the generator re-reads every ERA it wrote with `check_balanced` "
+        "(envelope control counts, line, claim and transaction balancing).\n\n"
+    )
     w("## claims.csv\n\n")
-    w(f"{len(claims)} claims, {n_lines} lines, {csv_amount(sum(c.charge for c in claims))} "
-      "charged; one row per claim line in the `ar-cli claims import` format.\n\n")
+    w(
+        f"{len(claims)} claims, {n_lines} lines, {csv_amount(sum(c.charge for c in claims))} "
+        "charged; one row per claim line in the `ar-cli claims import` format.\n\n"
+    )
     w("| primary payer | payer_id | claims | lines | charges |\n|---|---|---:|---:|---:|\n")
     for pid, name in [(p.id, p.name) for p in PAYERS.values()] + [("", "Self-pay")]:
         cs = [c for c in claims if (c.patient.primary or "") == pid]
         if not cs:
             continue
-        w(f"| {name} | {pid or '(empty)'} | {len(cs)} | {sum(len(c.lines) for c in cs)} | "
-          f"{csv_amount(sum(c.charge for c in cs))} |\n")
+        w(
+            f"| {name} | {pid or '(empty)'} | {len(cs)} | {sum(len(c.lines) for c in cs)} | "
+            f"{csv_amount(sum(c.charge for c in cs))} |\n"
+        )
     sec = {}
     for c in claims:
         if c.patient.secondary:
             sec[c.patient.secondary] = sec.get(c.patient.secondary, 0) + 1
-    w("\nSecondary coverage: " + ", ".join(f"{PAYERS[k].name} ({k}) on {v} Medicare claims"
-                                            for k, v in sec.items()) + ".\n\n")
-    paid_numbers = {cp.claim_number for f in files for ix in f.interchanges
-                    for r in ix.remittances for cp in r.claims}
+    w(
+        "\nSecondary coverage: "
+        + ", ".join(f"{PAYERS[k].name} ({k}) on {v} Medicare claims" for k, v in sec.items())
+        + ".\n\n"
+    )
+    paid_numbers = {cp.claim_number for f in files for ix in f.interchanges for r in ix.remittances for cp in r.claims}
     unpaid = [c for c in claims if c.number not in paid_numbers]
     old = [c for c in unpaid if c.billed < anchor - dt.timedelta(days=90)]
-    w(f"Unpaid (no remittance at all): {len(unpaid)} claims, "
-      f"{csv_amount(sum(c.charge for c in unpaid))}; {len(old)} of them billed more than 90 "
-      f"days before the anchor ({len(lost)} are claims the payers never answered; the rest "
-      "are self-pay or billed too recently to be paid).\n\n")
+    w(
+        f"Unpaid (no remittance at all): {len(unpaid)} claims, "
+        f"{csv_amount(sum(c.charge for c in unpaid))}; {len(old)} of them billed more than 90 "
+        f"days before the anchor ({len(lost)} are claims the payers never answered; the rest "
+        "are self-pay or billed too recently to be paid).\n\n"
+    )
     w("## eras/\n\n")
-    w("X12 5010 835 (005010X221A1), delimiters `*` `:` `~`, one segment per line. Post them "
-      "in name order (the reversal in 05 needs the payment in 01).\n\n")
+    w(
+        "X12 5010 835 (005010X221A1), delimiters `*` `:` `~`, one segment per line. Post them "
+        "in name order (the reversal in 05 needs the payment in 01).\n\n"
+    )
     w("| file | ISA / ST | payer | trace (TRN02) | BPR16 | BPR02 | claims | sum CLP04 | PLB |\n")
     w("|---|---|---|---|---|---:|---:|---:|---|\n")
     for f in files:
         for ix in f.interchanges:
             for k, r in enumerate(ix.remittances, start=1):
-                plb = ", ".join(f"{reason}{':' + ref if ref else ''} {csv_amount(a)}"
-                                for reason, ref, a in r.plb) or "-"
-                w(f"| {f.name} | {ix.control:09d} / {k:04d} | {r.payer.id} | {r.trace} | "
-                  f"{r.pay_date.isoformat()} | {csv_amount(r.amount)} | {len(r.claims)} | "
-                  f"{csv_amount(sum(c.paid for c in r.claims))} | {plb} |\n")
+                plb = (
+                    ", ".join(f"{reason}{':' + ref if ref else ''} {csv_amount(a)}" for reason, ref, a in r.plb) or "-"
+                )
+                w(
+                    f"| {f.name} | {ix.control:09d} / {k:04d} | {r.payer.id} | {r.trace} | "
+                    f"{r.pay_date.isoformat()} | {csv_amount(r.amount)} | {len(r.claims)} | "
+                    f"{csv_amount(sum(c.paid for c in r.claims))} | {plb} |\n"
+                )
     w("\n## Scenarios: what each file exercises and what posting should do\n\n")
     w("| file | payer | scenario | claims | posting should |\n|---|---|---|---|---|\n")
     for s in scenarios:
-        shown = ", ".join(s.claims) if len(s.claims) <= 6 else (
-            f"{len(s.claims)} claims: " + ", ".join(s.claims[:4]) + ", …")
+        shown = (
+            ", ".join(s.claims)
+            if len(s.claims) <= 6
+            else (f"{len(s.claims)} claims: " + ", ".join(s.claims[:4]) + ", …")
+        )
         w(f"| {s.file} | {s.payer} | {s.scenario} | {shown} | {s.expect} |\n")
-    w("\nThe full claim lists are in `scenarios.json`. Expected exceptions from posting all six "
-      f"files in order: one (claim {UNMATCHED_CLAIM} not found, ERA 02). Expected unapplied "
-      "money: the ERA 01 interest (income, closed), the ERA 02 unmatched payment (open), "
-      "and the ERA 05 recoupment (applied to its claim, nets to 0).\n")
+    w(
+        "\nThe full claim lists are in `scenarios.json`. Expected exceptions from posting all six "
+        f"files in order: one (claim {UNMATCHED_CLAIM} not found, ERA 02). Expected unapplied "
+        "money: the ERA 01 interest (income, closed), the ERA 02 unmatched payment (open), "
+        "and the ERA 05 recoupment (applied to its claim, nets to 0).\n"
+    )
     return out.getvalue()
 
 
@@ -1247,18 +1617,33 @@ def scenarios_json(anchor: dt.date, files: list[EraFile], scenarios: list[Scenar
         "anchor": anchor.isoformat(),
         "unmatched_claim": UNMATCHED_CLAIM,
         "files": [
-            {"file": f.name, "transactions": [
-                {"isa_control": f"{ix.control:09d}", "st_control": f"{k:04d}",
-                 "payer_id": r.payer.id, "trn02": r.trace, "trn03": r.payer.tin,
-                 "bpr16": r.pay_date.isoformat(), "bpr02": csv_amount(r.amount),
-                 "claims": len(r.claims),
-                 "sum_clp04": csv_amount(sum(c.paid for c in r.claims)),
-                 "plb": [{"reason": reason, "reference": ref, "amount": csv_amount(a)}
-                         for reason, ref, a in r.plb]}
-                for ix in f.interchanges for k, r in enumerate(ix.remittances, start=1)]}
-            for f in files],
-        "scenarios": [{"file": s.file, "payer_id": s.payer, "scenario": s.scenario,
-                       "claims": s.claims, "expect": s.expect} for s in scenarios],
+            {
+                "file": f.name,
+                "transactions": [
+                    {
+                        "isa_control": f"{ix.control:09d}",
+                        "st_control": f"{k:04d}",
+                        "payer_id": r.payer.id,
+                        "trn02": r.trace,
+                        "trn03": r.payer.tin,
+                        "bpr16": r.pay_date.isoformat(),
+                        "bpr02": csv_amount(r.amount),
+                        "claims": len(r.claims),
+                        "sum_clp04": csv_amount(sum(c.paid for c in r.claims)),
+                        "plb": [
+                            {"reason": reason, "reference": ref, "amount": csv_amount(a)} for reason, ref, a in r.plb
+                        ],
+                    }
+                    for ix in f.interchanges
+                    for k, r in enumerate(ix.remittances, start=1)
+                ],
+            }
+            for f in files
+        ],
+        "scenarios": [
+            {"file": s.file, "payer_id": s.payer, "scenario": s.scenario, "claims": s.claims, "expect": s.expect}
+            for s in scenarios
+        ],
     }
     return json.dumps(data, indent=2) + "\n"
 
@@ -1281,10 +1666,8 @@ def generate(anchor: dt.date, out: Path) -> dict:
     for f in files:
         text = "".join(interchange_text(ix) for ix in f.interchanges)
         (eras / f.name).write_text(text, encoding="ascii", newline="")
-    (out / "README.md").write_text(readme_text(anchor, claims, files, scenarios, lost),
-                                   encoding="utf-8", newline="")
-    (out / "scenarios.json").write_text(scenarios_json(anchor, files, scenarios),
-                                        encoding="utf-8", newline="")
+    (out / "README.md").write_text(readme_text(anchor, claims, files, scenarios, lost), encoding="utf-8", newline="")
+    (out / "scenarios.json").write_text(scenarios_json(anchor, files, scenarios), encoding="utf-8", newline="")
 
     summary = {"claims": len(claims), "lines": sum(len(c.lines) for c in claims), "eras": {}}
     for f in files:
@@ -1316,18 +1699,23 @@ def _check_dates(out: Path, anchor: dt.date) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--anchor", default=DEFAULT_ANCHOR,
-                        help="the demo's 'today', YYYY-MM-DD (default %(default)s)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent,
-                        help="folder to write into (default: sample_data/, beside this script)")
+    parser.add_argument("--anchor", default=DEFAULT_ANCHOR, help="the demo's 'today', YYYY-MM-DD (default %(default)s)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="folder to write into (default: sample_data/, beside this script)",
+    )
     args = parser.parse_args(argv)
     try:
         anchor = dt.date.fromisoformat(args.anchor)
     except ValueError:
         parser.error(f"--anchor: not a date: {args.anchor!r}")
     summary = generate(anchor, args.out)
-    print(f"wrote {summary['claims']} claims ({summary['lines']} lines) and "
-          f"{len(summary['eras'])} ERAs to {args.out}; all ERAs balance")
+    print(
+        f"wrote {summary['claims']} claims ({summary['lines']} lines) and "
+        f"{len(summary['eras'])} ERAs to {args.out}; all ERAs balance"
+    )
     return 0
 
 

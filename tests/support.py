@@ -26,9 +26,11 @@ def write_csv(path: Path, header: str, *rows: str) -> Path:
     return path
 
 
-CLAIMS_HEADER = ("claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,"
-                 "billed_date,procedure_code,modifiers,units,charge,member_id,secondary_payer_id,"
-                 "secondary_payer_name,secondary_member_id,line_control_number")
+CLAIMS_HEADER = (
+    "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,"
+    "billed_date,procedure_code,modifiers,units,charge,member_id,secondary_payer_id,"
+    "secondary_payer_name,secondary_member_id,line_control_number"
+)
 
 
 def files_that_are_not_ledgers(tmp_path: Path) -> tuple[Path, list[Path]]:

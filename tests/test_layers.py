@@ -70,22 +70,30 @@ def test_only_store_speaks_to_the_database(relative, path):
     if relative in DATABASE_IMPORTS_ALLOWED:
         return
     found = _database_imports(path)
-    assert not found, (f"{relative} imports {', '.join(sorted(found))}: put its SQL in "
-                       "ar_cli/store/queries/ (store/sql.py), and annotate with ar_cli.store.Session")
+    assert not found, (
+        f"{relative} imports {', '.join(sorted(found))}: put its SQL in "
+        "ar_cli/store/queries/ (store/sql.py), and annotate with ar_cli.store.Session"
+    )
 
 
 def test_the_allow_list_shrinks():
     """An allowed module that no longer imports a database library leaves the list."""
-    stale = sorted(relative for relative in DATABASE_IMPORTS_ALLOWED
-                   if not (PACKAGE / relative).is_file() or not _database_imports(PACKAGE / relative))
+    stale = sorted(
+        relative
+        for relative in DATABASE_IMPORTS_ALLOWED
+        if not (PACKAGE / relative).is_file() or not _database_imports(PACKAGE / relative)
+    )
     assert not stale, f"take these off DATABASE_IMPORTS_ALLOWED: {', '.join(stale)}"
 
 
 def test_the_layer_check_can_fail(tmp_path):
     """The check sees a database import in any spelling (plain, from, under TYPE_CHECKING)."""
-    for text in ("import sqlite3\n", "from sqlalchemy import select\n",
-                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlmodel import Session\n",
-                 "def f():\n    import sqlalchemy.orm\n"):
+    for text in (
+        "import sqlite3\n",
+        "from sqlalchemy import select\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlmodel import Session\n",
+        "def f():\n    import sqlalchemy.orm\n",
+    ):
         probe = tmp_path / "probe.py"
         probe.write_text(text)
         assert _database_imports(probe), text

@@ -22,12 +22,28 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_readme_outputs_are_what_the_commands_print():
     done = subprocess.run(
-        [sys.executable, "-m", "cogapp", "--check", "--diff", "--verbosity=1", "-I", "docs",
-         "--check-fail-msg", "run `make readme` and review the diff of README.md", "README.md"],
-        cwd=REPO, capture_output=True, text=True, timeout=1200)
+        [
+            sys.executable,
+            "-m",
+            "cogapp",
+            "--check",
+            "--diff",
+            "--verbosity=1",
+            "-I",
+            "docs",
+            "--check-fail-msg",
+            "run `make readme` and review the diff of README.md",
+            "README.md",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert done.returncode == 0, (
         f"README.md differs from what its commands print (cog exit {done.returncode}):\n"
-        f"{done.stdout[-20000:]}\n{done.stderr[-5000:]}")
+        f"{done.stdout[-20000:]}\n{done.stderr[-5000:]}"
+    )
 
 
 def test_the_tour_is_generated_not_typed():

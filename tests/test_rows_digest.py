@@ -72,12 +72,17 @@ def test_any_changed_value_changes_the_row_hash(rows, column, text):
     assert chain_row_hashes("", [tuple(changed)])[0] != chain_row_hashes("", rows[:1])[0]
 
 
-@given(st.dictionaries(st.sampled_from(["denial", "ledger_entry", "remittance"]),
-                       st.tuples(st.integers(min_value=1, max_value=10**6), st.text("0123456789abcdef", min_size=32,
-                                                                                    max_size=32))),
-       st.dictionaries(st.tuples(st.sampled_from(["denial", "remittance"]), st.integers(min_value=1, max_value=999)),
-                       st.text("0123456789abcdef", min_size=32, max_size=32)),
-       st.integers(min_value=0, max_value=10**7))
+@given(
+    st.dictionaries(
+        st.sampled_from(["denial", "ledger_entry", "remittance"]),
+        st.tuples(st.integers(min_value=1, max_value=10**6), st.text("0123456789abcdef", min_size=32, max_size=32)),
+    ),
+    st.dictionaries(
+        st.tuples(st.sampled_from(["denial", "remittance"]), st.integers(min_value=1, max_value=999)),
+        st.text("0123456789abcdef", min_size=32, max_size=32),
+    ),
+    st.integers(min_value=0, max_value=10**7),
+)
 def test_a_manifest_reads_back_as_written(tables, changed, other):
     from ar_cli.domain.audit import Manifest
 
@@ -123,13 +128,15 @@ def test_text_row_hashes_do_not_depend_on_batching(batches):
 def test_any_changed_value_changes_the_text_row_hash(rows, column, value):
     from ar_cli.domain.audit import ENCODING_JSON, chain_row_hashes
 
-    if not rows or rows[0][column] == value or (type(rows[0][column]) is not type(value) and (
-            str(rows[0][column]) == str(value))):
+    if (
+        not rows
+        or rows[0][column] == value
+        or (type(rows[0][column]) is not type(value) and (str(rows[0][column]) == str(value)))
+    ):
         return
     changed = list(rows[0])
     changed[column] = value
-    assert (chain_row_hashes("", [tuple(changed)], ENCODING_JSON)[0]
-            != chain_row_hashes("", rows[:1], ENCODING_JSON)[0])
+    assert chain_row_hashes("", [tuple(changed)], ENCODING_JSON)[0] != chain_row_hashes("", rows[:1], ENCODING_JSON)[0]
 
 
 def test_the_two_encodings_hash_differently_and_their_manifests_say_which():

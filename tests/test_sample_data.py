@@ -1,5 +1,6 @@
 """The committed demo practice (sample_data/) is exactly what its generator writes, and
 its ERAs are well-formed, balanced 835s that pay the claims in claims.csv."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,7 @@ gen = _load_generator()
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    paths = [root / "claims.csv", root / "README.md", root / "scenarios.json",
-             *sorted((root / "eras").glob("*"))]
+    paths = [root / "claims.csv", root / "README.md", root / "scenarios.json", *sorted((root / "eras").glob("*"))]
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
 
 
@@ -61,16 +61,27 @@ def _remittances(path: Path) -> list[dict]:
         elif tag == "N1" and seg[1] == "PR":
             tx["payer_id"] = seg[4]
         elif tag == "CLP":
-            claim = {"number": seg[1], "status": seg[2], "charge": _cents(seg[3]),
-                     "paid": _cents(seg[4]), "icn": seg[7], "lines": []}
+            claim = {
+                "number": seg[1],
+                "status": seg[2],
+                "charge": _cents(seg[3]),
+                "paid": _cents(seg[4]),
+                "icn": seg[7],
+                "lines": [],
+            }
             tx["claims"].append(claim)
             line = None
         elif tag == "NM1" and seg[1] == "QC":
             claim["last"], claim["first"], claim["member_id"] = seg[3], seg[4], seg[9]
         elif tag == "SVC":
             proc = seg[1].split(":")
-            line = {"code": proc[1], "modifiers": ":".join(proc[2:]), "charge": _cents(seg[2]),
-                    "paid": _cents(seg[3]), "units": seg[5]}
+            line = {
+                "code": proc[1],
+                "modifiers": ":".join(proc[2:]),
+                "charge": _cents(seg[2]),
+                "paid": _cents(seg[3]),
+                "units": seg[5],
+            }
             claim["lines"].append(line)
         elif tag == "DTM" and seg[1] == "472":
             line["date"] = seg[2]
@@ -86,9 +97,10 @@ def _remittances(path: Path) -> list[dict]:
 def test_regenerating_gives_byte_identical_files(tmp_path):
     # plain interpreter, isolated mode: the generator needs nothing but the standard library
     result = subprocess.run(
-        [sys.executable, "-I", str(SAMPLE / "generate.py"), "--anchor", ANCHOR,
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-I", str(SAMPLE / "generate.py"), "--anchor", ANCHOR, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     committed, fresh = _files(SAMPLE), _files(tmp_path)
@@ -115,13 +127,13 @@ def test_check_balanced_catches_a_broken_file(tmp_path):
     # pay one cent more on the first service line: line, claim and transaction all break
     start = text.index("\nSVC*")
     end = text.index("~", start)
-    fields = text[start + 1:end].split("*")
+    fields = text[start + 1 : end].split("*")
     fields[3] = gen.x12_amount(_cents(fields[3]) + 1)
-    broken.write_text(text[:start + 1] + "*".join(fields) + text[end:], encoding="ascii")
+    broken.write_text(text[: start + 1] + "*".join(fields) + text[end:], encoding="ascii")
     with pytest.raises(AssertionError, match="SVC02"):
         gen.check_balanced(broken)
     se = text.index("\nSE*")
-    broken.write_text(text[:se + 4] + "9" + text[se + 4:], encoding="ascii")
+    broken.write_text(text[: se + 4] + "9" + text[se + 4 :], encoding="ascii")
     with pytest.raises(AssertionError, match="SE01"):
         gen.check_balanced(broken)
 
@@ -130,21 +142,49 @@ def test_claims_csv_header_is_the_import_format():
     with open(SAMPLE / "claims.csv", newline="", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert header == [
-        "claim_number", "patient_account", "patient_name", "patient_dob", "payer_id",
-        "payer_name", "service_date", "billed_date", "procedure_code", "modifiers", "units",
-        "charge", "member_id", "secondary_payer_id", "secondary_payer_name",
-        "secondary_member_id", "line_control_number", "rendering_npi", "billing_npi",
-        "place_of_service", "frequency_code",
+        "claim_number",
+        "patient_account",
+        "patient_name",
+        "patient_dob",
+        "payer_id",
+        "payer_name",
+        "service_date",
+        "billed_date",
+        "procedure_code",
+        "modifiers",
+        "units",
+        "charge",
+        "member_id",
+        "secondary_payer_id",
+        "secondary_payer_name",
+        "secondary_member_id",
+        "line_control_number",
+        "rendering_npi",
+        "billing_npi",
+        "place_of_service",
+        "frequency_code",
     ]
 
 
 def test_claims_csv_rows_are_consistent():
     claims = _claims()
     assert 250 <= len(claims) <= 350
-    claim_level = ["patient_account", "patient_name", "patient_dob", "payer_id", "payer_name",
-                   "billed_date", "member_id", "secondary_payer_id", "secondary_payer_name",
-                   "secondary_member_id", "rendering_npi", "billing_npi", "place_of_service",
-                   "frequency_code"]
+    claim_level = [
+        "patient_account",
+        "patient_name",
+        "patient_dob",
+        "payer_id",
+        "payer_name",
+        "billed_date",
+        "member_id",
+        "secondary_payer_id",
+        "secondary_payer_name",
+        "secondary_member_id",
+        "rendering_npi",
+        "billing_npi",
+        "place_of_service",
+        "frequency_code",
+    ]
     controls = set()
     anchor = dt.date.fromisoformat(ANCHOR)
     for number, rows in claims.items():
@@ -208,7 +248,8 @@ def test_reversal_negates_an_earlier_payment_and_is_corrected():
                     original = seen[(tx["payer_id"], cp["number"], cp["icn"])]
                     assert (cp["charge"], cp["paid"]) == (-original["charge"], -original["paid"])
                     assert [(ln["charge"], ln["paid"]) for ln in cp["lines"]] == [
-                        (-ln["charge"], -ln["paid"]) for ln in original["lines"]]
+                        (-ln["charge"], -ln["paid"]) for ln in original["lines"]
+                    ]
                     correction = in_file[k + 1]
                     assert correction["number"] == cp["number"] and correction["status"] == "1"
                     assert correction["icn"] != cp["icn"]
@@ -238,8 +279,7 @@ def test_scenarios_are_all_present():
             earlier_paid.update(cp["number"] for cp in tx["claims"] if cp["paid"] > 0)
     assert {"1", "2", "4", "19", "22"} <= statuses
     assert {"L6", "WO"} <= plb
-    assert {"CO-45", "PR-1", "PR-2", "PR-3", "OA-23", "CO-97", "CO-50", "CO-29", "CO-197",
-            "CO-16"} <= carcs
+    assert {"CO-45", "PR-1", "PR-2", "PR-3", "OA-23", "CO-97", "CO-50", "CO-29", "CO-197", "CO-16"} <= carcs
 
 
 def test_a_third_of_claims_stay_unpaid_some_past_90_days():

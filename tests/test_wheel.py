@@ -71,8 +71,19 @@ def test_the_installed_wheel_imports_the_sample_practice(built, tmp_path):
     python = venv / "bin" / "python"
     # This interpreter's pip installs into the new environment (no pip bootstrap there);
     # dependencies come from the index pip is configured with, through pip's cache.
-    done = _run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile", wheel,
-                cwd=tmp_path, timeout=600)
+    done = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--quiet",
+        "--no-compile",
+        wheel,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     ar = [venv / "bin" / "ar-cli", "--db", tmp_path / "ledger.sqlite", "--user", "wheel"]
     sample = REPO / "sample_data"

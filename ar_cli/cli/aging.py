@@ -25,18 +25,32 @@ from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import AsOfOption, FromOption, IncludePhiOption, OutputOption, OverwriteOption, ToOption
 from ar_cli.cli.state import parse_date, state, today
 
-AgingFormatOption = Annotated[AgingFormat, typer.Option(
-    "--format", "-f", case_sensitive=False,
-    help="table on a terminal, or csv / json / xlsx for files and scripts (xlsx needs --output).")]
-BucketsOption = Annotated[str | None, typer.Option(
-    "--buckets", help="Upper edges of the buckets in days, strictly increasing, e.g. 30,60,90,120,180 "
-    "(default: the aging.buckets setting).")]
-PayerOption = Annotated[str | None, typer.Option(
-    "--payer", help="Only balances this payer owes (code, alias or name).")]
+AgingFormatOption = Annotated[
+    AgingFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table on a terminal, or csv / json / xlsx for files and scripts (xlsx needs --output).",
+    ),
+]
+BucketsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--buckets",
+        help="Upper edges of the buckets in days, strictly increasing, e.g. 30,60,90,120,180 "
+        "(default: the aging.buckets setting).",
+    ),
+]
+PayerOption = Annotated[
+    str | None, typer.Option("--payer", help="Only balances this payer owes (code, alias or name).")
+]
 
-app = typer.Typer(help="Aging: open balances in age buckets (without a command: the report, with the "
-                  "options below); `snapshot` stores a date's buckets, `trend` shows how they moved.",
-                  invoke_without_command=True)
+app = typer.Typer(
+    help="Aging: open balances in age buckets (without a command: the report, with the "
+    "options below); `snapshot` stores a date's buckets, `trend` shows how they moved.",
+    invoke_without_command=True,
+)
 
 
 @app.callback()
@@ -45,18 +59,28 @@ def aging(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     buckets: BucketsOption = None,
-    basis: Annotated[str, typer.Option(
-        help="Count age from: service (date of service), billed, responsibility (the day the party "
-        "now owing became responsible) or last-payment (else the billed date).")] = "service",
-    by: Annotated[str, typer.Option(
-        help="One row per payer, financial-class, patient, provider (rendering NPI) or claim.")] = "payer",
-    responsibility: Annotated[str, typer.Option(
-        help="Age insurance, patient or all balances.")] = "all",
+    basis: Annotated[
+        str,
+        typer.Option(
+            help="Count age from: service (date of service), billed, responsibility (the day the party "
+            "now owing became responsible) or last-payment (else the billed date)."
+        ),
+    ] = "service",
+    by: Annotated[
+        str, typer.Option(help="One row per payer, financial-class, patient, provider (rendering NPI) or claim.")
+    ] = "payer",
+    responsibility: Annotated[str, typer.Option(help="Age insurance, patient or all balances.")] = "all",
     payer: PayerOption = None,
-    financial_class: Annotated[str | None, typer.Option(
-        help="Only balances owed by payers of this class (medicare, medicaid, commercial, self-pay, other).")] = None,
-    min_balance: Annotated[str | None, typer.Option(
-        help="Leave out balances smaller than this amount, credits by their size (e.g. 10.00).")] = None,
+    financial_class: Annotated[
+        str | None,
+        typer.Option(
+            help="Only balances owed by payers of this class (medicare, medicaid, commercial, self-pay, other)."
+        ),
+    ] = None,
+    min_balance: Annotated[
+        str | None,
+        typer.Option(help="Leave out balances smaller than this amount, credits by their size (e.g. 10.00)."),
+    ] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
@@ -71,8 +95,9 @@ def aging(
     from ar_cli.domain.errors import InputError
 
     if ctx.invoked_subcommand is not None:
-        given = [param.opts[0] for param in ctx.command.params
-                 if ctx.get_parameter_source(param.name).name != "DEFAULT"]
+        given = [
+            param.opts[0] for param in ctx.command.params if ctx.get_parameter_source(param.name).name != "DEFAULT"
+        ]
         if given:
             raise InputError(f"{', '.join(given)}: put the options after `aging {ctx.invoked_subcommand}`")
         return
@@ -81,9 +106,13 @@ def aging(
     query = AgingQuery(
         as_of=parse_date(as_of, "--as-of") or today(),
         edges=parse_edges(buckets) if buckets is not None else None,
-        basis=parse_choice(Basis, basis, "--basis"), group_by=parse_choice(GroupBy, by, "--by"),
-        party=parse_choice(Party, responsibility, "--responsibility"), payer=payer,
-        financial_class=_financial_class(financial_class), min_balance=_cents(min_balance, "--min-balance"))
+        basis=parse_choice(Basis, basis, "--basis"),
+        group_by=parse_choice(GroupBy, by, "--by"),
+        party=parse_choice(Party, responsibility, "--responsibility"),
+        payer=payer,
+        financial_class=_financial_class(financial_class),
+        min_balance=_cents(min_balance, "--min-balance"),
+    )
     fmt = choose_format(fmt, output)
     result = _from_summary_file(ctx, query)
     if result is None:
@@ -93,6 +122,7 @@ def aging(
             result = aging_report(session, query)
     name = f"aging_{query.as_of.isoformat()}"
     if fmt == AgingFormat.table:
+
         def draw(console, shown) -> None:
             print_whole(console, aging_table(replace(result, report=shown)))
             for note in shown.notes:
@@ -120,9 +150,11 @@ def snapshot(ctx: typer.Context, as_of: AsOfOption = None, buckets: BucketsOptio
     st = state(ctx)
     done = take_snapshot(st.ledger(), as_of=when, edges=edges, actor=st.actor(), measure=snapshot_measure)
     replaced = f"; replaced the earlier snapshot of that date ({done.replaced} rows)" if done.replaced else ""
-    typer.echo(f"aging snapshot {when.isoformat()}: {format_money(done.total)} in buckets "
-               f"{done.edges.text()} across {done.payers} payer(s) and the patient, credits "
-               f"{format_money(done.credits)}; {done.rows} rows stored{replaced}")
+    typer.echo(
+        f"aging snapshot {when.isoformat()}: {format_money(done.total)} in buckets "
+        f"{done.edges.text()} across {done.payers} payer(s) and the patient, credits "
+        f"{format_money(done.credits)}; {done.rows} rows stored{replaced}"
+    )
 
 
 @app.command("trend")
@@ -133,8 +165,10 @@ def trend(
     from_: FromOption = None,
     to: ToOption = None,
     payer: PayerOption = None,
-    buckets: Annotated[str | None, typer.Option(
-        "--buckets", help="Use snapshots taken with these edges (default: those of the newest snapshot).")] = None,
+    buckets: Annotated[
+        str | None,
+        typer.Option("--buckets", help="Use snapshots taken with these edges (default: those of the newest snapshot)."),
+    ] = None,
     fmt: AgingFormatOption = AgingFormat.table,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
@@ -144,14 +178,19 @@ def trend(
     from ar_cli.domain.aging import parse_choice, parse_edges
     from ar_cli.reports.aging.trend import Period, TrendQuery, aging_trend
 
-    query = TrendQuery(period=parse_choice(Period, period, "--period"), start=parse_date(from_, "--from"),
-                       end=parse_date(to, "--to"), payer=payer,
-                       edges=parse_edges(buckets) if buckets is not None else None)
+    query = TrendQuery(
+        period=parse_choice(Period, period, "--period"),
+        start=parse_date(from_, "--from"),
+        end=parse_date(to, "--to"),
+        payer=payer,
+        edges=parse_edges(buckets) if buckets is not None else None,
+    )
     fmt = choose_format(fmt, output)
     with state(ctx).ledger().read() as session:
         result = aging_trend(session, query)
     name = "aging_trend" + "".join(f"_{d.isoformat()}" for d in (query.start, query.end) if d)
     if fmt == AgingFormat.table:
+
         def draw(console, shown) -> None:
             if result.points:
                 print_whole(console, trend_table(replace(result, report=shown)))

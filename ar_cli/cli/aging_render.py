@@ -47,13 +47,18 @@ def show_table(report, draw, *, output: str | None, include_phi: bool, overwrite
 
         draw(stdout_console(), shown)
         return
-    deliver(table_text(lambda console: draw(console, shown)), output=output, default_name=f"{name}.txt",
-            phi=phi and any(c.phi for c in report.columns) and bool(report.rows), overwrite=overwrite,
-            fmt="table", rows=len(report.rows))
+    deliver(
+        table_text(lambda console: draw(console, shown)),
+        output=output,
+        default_name=f"{name}.txt",
+        phi=phi and any(c.phi for c in report.columns) and bool(report.rows),
+        overwrite=overwrite,
+        fmt="table",
+        rows=len(report.rows),
+    )
 
 
-def emit_report(report, *, fmt: AgingFormat, output: str | None, include_phi: bool, overwrite: bool,
-                name: str) -> None:
+def emit_report(report, *, fmt: AgingFormat, output: str | None, include_phi: bool, overwrite: bool, name: str) -> None:
     """CSV and workbooks carry the totals as their last row (kind 'total'); JSON as `totals`."""
     from ar_cli.cli.formats import OutputFormat
     from ar_cli.cli.render import emit, emit_xlsx
@@ -61,8 +66,15 @@ def emit_report(report, *, fmt: AgingFormat, output: str | None, include_phi: bo
     if fmt == AgingFormat.xlsx:
         emit_xlsx(report, output=output, include_phi=include_phi, overwrite=overwrite, name=name, totals_row=True)
         return
-    emit(report, fmt=OutputFormat(fmt.value), output=output, include_phi=include_phi, overwrite=overwrite,
-         name=name, totals_row=True)
+    emit(
+        report,
+        fmt=OutputFormat(fmt.value),
+        output=output,
+        include_phi=include_phi,
+        overwrite=overwrite,
+        name=name,
+        totals_row=True,
+    )
 
 
 def print_whole(console, table) -> None:
@@ -114,8 +126,12 @@ def aging_table(result):
     colours = _warmth(edges.count)
     credits = result.total.credit_count > 0
     labels = [c for c in report.columns if c.key in result.label_keys]
-    table = _bucket_table(f"{report.title} · age in days", labels[0].title, edges,
-                          ["Total", "Share", f"> {OVER_DAYS} days"] + (["Credits"] if credits else []))
+    table = _bucket_table(
+        f"{report.title} · age in days",
+        labels[0].title,
+        edges,
+        ["Total", "Share", f"> {OVER_DAYS} days"] + (["Credits"] if credits else []),
+    )
 
     def cell(amount: int, count: int, style: str) -> Text:
         if not count:
@@ -144,14 +160,19 @@ def trend_table(result):
     edges, report = result.edges, result.report
     over = bool(edges.over(OVER_DAYS))
     credits = any(p.credits for p in result.points)
-    table = _bucket_table(f"{report.title} · latest snapshot of each", "Snapshot", edges,
-                          ["Total", "Change"] + ([f"> {OVER_DAYS} days"] if over else [])
-                          + (["Credits"] if credits else []))
+    table = _bucket_table(
+        f"{report.title} · latest snapshot of each",
+        "Snapshot",
+        edges,
+        ["Total", "Change"] + ([f"> {OVER_DAYS} days"] if over else []) + (["Credits"] if credits else []),
+    )
     for row in report.rows:
         change = row["change"]
         cells = [row["as_of"].isoformat()] + [format_money(row[edges.key(i)]) for i in range(edges.count)]
-        cells += [format_money(row["total"]),
-                  "" if change is None else ("+" if change > 0 else "") + format_money(change)]
+        cells += [
+            format_money(row["total"]),
+            "" if change is None else ("+" if change > 0 else "") + format_money(change),
+        ]
         if over:
             cells.append(_percent(row["over_90_share"]))
         if credits:

@@ -23,17 +23,27 @@ def anchor(ctx: typer.Context) -> None:
 
     head = chain_anchor(state(ctx).ledger())
     typer.echo(str(head))
-    typer.echo(f"keep this anchor outside the ledger: the chain's {head.count:,} event(s) up to here; "
-               "check later with `ar-cli audit verify --anchor HASH:COUNT`", err=True)
+    typer.echo(
+        f"keep this anchor outside the ledger: the chain's {head.count:,} event(s) up to here; "
+        "check later with `ar-cli audit verify --anchor HASH:COUNT`",
+        err=True,
+    )
 
 
 @app.command("verify")
 @reads_ledger
-def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-           overwrite: OverwriteOption = False,
-           anchor: str = typer.Option(None, "--anchor", metavar="HASH:COUNT",
-                                      help="an anchor `audit anchor` printed earlier: the chain must still hold it")
-           ) -> None:
+def verify(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    anchor: str = typer.Option(
+        None,
+        "--anchor",
+        metavar="HASH:COUNT",
+        help="an anchor `audit anchor` printed earlier: the chain must still hold it",
+    ),
+) -> None:
     """Walk the audit hash chain, rebuild every event's money rows from the rows stored,
     recompute every claim balance and unapplied account from its entries, and tie each
     posted remittance to its payment; list each break with its id.
@@ -46,16 +56,27 @@ def verify(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: O
 
     kept = Anchor.parse(anchor) if anchor is not None else None
     result = verify_ledger(state(ctx).ledger(), anchor=kept)
-    report = Report(name="findings", title=f"Audit verify: {len(result.findings)} break(s)",
-                    columns=[Column(key="check", title="Check"), Column(key="ref", title="What"),
-                             Column(key="message", title="Problem")],
-                    rows=[{"check": f.check, "ref": f.ref, "message": f.message} for f in result.findings])
-    old = (f" ({result.old_events:,} from before revision 0007, checked by their hashes only)"
-           if result.old_events else "")
-    summary = (f"checked {result.events:,} audit events{old}, {result.money_rows:,} money rows, "
-               f"{result.entries:,} entries, {result.balances:,} claim balances, {result.unapplied:,} unapplied "
-               f"entries, {result.remittances:,} remittances" + (f", against anchor {kept.count:,}" if kept else "")
-               + ": " + ("no breaks" if result.clean else f"{len(result.findings):,} break(s)"))
+    report = Report(
+        name="findings",
+        title=f"Audit verify: {len(result.findings)} break(s)",
+        columns=[
+            Column(key="check", title="Check"),
+            Column(key="ref", title="What"),
+            Column(key="message", title="Problem"),
+        ],
+        rows=[{"check": f.check, "ref": f.ref, "message": f.message} for f in result.findings],
+    )
+    old = (
+        f" ({result.old_events:,} from before revision 0007, checked by their hashes only)" if result.old_events else ""
+    )
+    summary = (
+        f"checked {result.events:,} audit events{old}, {result.money_rows:,} money rows, "
+        f"{result.entries:,} entries, {result.balances:,} claim balances, {result.unapplied:,} unapplied "
+        f"entries, {result.remittances:,} remittances"
+        + (f", against anchor {kept.count:,}" if kept else "")
+        + ": "
+        + ("no breaks" if result.clean else f"{len(result.findings):,} break(s)")
+    )
     if fmt == OutputFormat.table and output is None:
         if result.findings:
             emit(report, fmt=fmt, output=None, include_phi=False)

@@ -52,8 +52,9 @@ class LedgerCommandGroup(TyperGroup):
                 raise typer.Exit(75) from None
             if (ctx.obj is not None and getattr(ctx.obj, "debug", False)) or "--debug" in sys.argv:
                 traceback.print_exc()
-            say_error(f"internal error: {type(exc).__name__}: {_first_line(exc)} "
-                      "(run again with --debug for the traceback)")
+            say_error(
+                f"internal error: {type(exc).__name__}: {_first_line(exc)} (run again with --debug for the traceback)"
+            )
             raise typer.Exit(EXIT_INTERNAL) from None
 
 

@@ -53,8 +53,12 @@ def import_(
 @reads_ledger
 def list_(
     ctx: typer.Context,
-    payer: Annotated[str | None, typer.Option(help="Only claims with this payer (code, alias or name) on any coverage.")] = None,
-    status: Annotated[str | None, typer.Option(help="billed, partially_paid, paid, denied, appealed, credit or closed.")] = None,
+    payer: Annotated[
+        str | None, typer.Option(help="Only claims with this payer (code, alias or name) on any coverage.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="billed, partially_paid, paid, denied, appealed, credit or closed.")
+    ] = None,
     patient: Annotated[str | None, typer.Option(help="Only this patient account number.")] = None,
     from_: FromOption = None,
     to: ToOption = None,
@@ -74,8 +78,7 @@ def list_(
     start, end = parse_date(from_, "--from"), parse_date(to, "--to")
     if start and end and start > end:
         raise InputError("--from is after --to")
-    flt = ClaimFilter(payer=payer, status=status, patient=patient, service_from=start,
-                      service_to=end, limit=limit)
+    flt = ClaimFilter(payer=payer, status=status, patient=patient, service_from=start, service_to=end, limit=limit)
     with state(ctx).ledger().read() as session:
         report = claims_list(session, flt)
     emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
@@ -100,5 +103,12 @@ def show(
 
     with state(ctx).ledger().read() as session:
         detail = claim_detail(session, claim)
-    emit_sections(detail.parts(), fmt=fmt, output=output, include_phi=include_phi,
-                  csv_section="entries", overwrite=overwrite, name=f"claim_{claim}")
+    emit_sections(
+        detail.parts(),
+        fmt=fmt,
+        output=output,
+        include_phi=include_phi,
+        csv_section="entries",
+        overwrite=overwrite,
+        name=f"claim_{claim}",
+    )

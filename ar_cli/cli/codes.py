@@ -18,17 +18,32 @@ from ar_cli.cli.ledger_use import creates_ledger, reads_ledger_if_any
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import CliState, state
 
-app = typer.Typer(help="Codes: explain CARC, RARC, group and claim status codes; load lists and "
-                  "the treatment-table override.", no_args_is_help=True)
+app = typer.Typer(
+    help="Codes: explain CARC, RARC, group and claim status codes; load lists and the treatment-table override.",
+    no_args_is_help=True,
+)
 
-ShowSetOption = Annotated[str | None, typer.Option(
-    "--code-set", help="Read the codes only in this set: carc, rarc, group or claim_status "
-    "(default: by their shape, and digits as both a CARC and a claim status).")]
-LoadSetOption = Annotated[str | None, typer.Option(
-    "--code-set", help="The set a file without a code_set column holds: carc, rarc, group or claim_status.")]
+ShowSetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--code-set",
+        help="Read the codes only in this set: carc, rarc, group or claim_status "
+        "(default: by their shape, and digits as both a CARC and a claim status).",
+    ),
+]
+LoadSetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--code-set", help="The set a file without a code_set column holds: carc, rarc, group or claim_status."
+    ),
+]
 
-_SET_LABELS = {"carc": "reason code (CARC)", "rarc": "remark code (RARC)", "group": "group code",
-               "claim_status": "claim status (CLP02)"}
+_SET_LABELS = {
+    "carc": "reason code (CARC)",
+    "rarc": "remark code (RARC)",
+    "group": "group code",
+    "claim_status": "claim status (CLP02)",
+}
 
 
 def knowledge_for(st: CliState):
@@ -57,17 +72,21 @@ def _code_set(text: str | None):
     try:
         return CodeSet(text.strip().lower().replace("-", "_"))
     except ValueError:
-        raise InputError(f"--code-set: {text!r} is not one of "
-                         f"{', '.join(s.value for s in CodeSet)}") from None
+        raise InputError(f"--code-set: {text!r} is not one of {', '.join(s.value for s in CodeSet)}") from None
 
 
 @app.command("show")
 @reads_ledger_if_any
 def show(
     ctx: typer.Context,
-    codes: Annotated[list[str], typer.Argument(
-        metavar="CODE", help="Codes as a remittance shows them: 45, CO-45, CO45, MA130, N14, CO, 22. "
-        "Remark codes given with a reason code refine its treatment (CO-16 MA130).")],
+    codes: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="CODE",
+            help="Codes as a remittance shows them: 45, CO-45, CO45, MA130, N14, CO, 22. "
+            "Remark codes given with a reason code refine its treatment (CO-16 MA130).",
+        ),
+    ],
     code_set: ShowSetOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -139,23 +158,43 @@ def _answers_report(answers):
     rows = []
     for a in answers:
         e = a.explanation
-        base = {"asked": a.asked, "code_set": a.code_set.value if a.code_set else None, "code": a.code,
-                "known": e is not None, "description": e.text if e else "",
-                "official": e.official if e else "", "plain": e.plain if e else "",
-                "source": e.source if e else "", "start_date": e.start_date if e else None,
-                "stop_date": e.stop_date if e else None, "remarks": " ".join(a.remarks),
-                "group": a.group or None, "treatment": None, "category": None, "next_action": None,
-                "rule": None}
+        base = {
+            "asked": a.asked,
+            "code_set": a.code_set.value if a.code_set else None,
+            "code": a.code,
+            "known": e is not None,
+            "description": e.text if e else "",
+            "official": e.official if e else "",
+            "plain": e.plain if e else "",
+            "source": e.source if e else "",
+            "start_date": e.start_date if e else None,
+            "stop_date": e.stop_date if e else None,
+            "remarks": " ".join(a.remarks),
+            "group": a.group or None,
+            "treatment": None,
+            "category": None,
+            "next_action": None,
+            "rule": None,
+        }
         if not a.treatments:
             rows.append(base)
         for rule in a.treatments:
-            rows.append({**base, "group": rule.group, "treatment": rule.treatment.value,
-                         "category": rule.category.value if rule.category else None,
-                         "next_action": rule.next_action, "rule": _rule_source(rule)})
+            rows.append(
+                {
+                    **base,
+                    "group": rule.group,
+                    "treatment": rule.treatment.value,
+                    "category": rule.category.value if rule.category else None,
+                    "next_action": rule.next_action,
+                    "rule": _rule_source(rule),
+                }
+            )
     text = ("asked", "code_set", "code", "group", "known", "description", "official", "plain", "source")
     columns = [Column(key=k, title=k, kind=Kind.ID if k in ("asked", "code") else Kind.TEXT) for k in text]
-    columns += [Column(key="start_date", title="start_date", kind=Kind.DATE),
-                Column(key="stop_date", title="stop_date", kind=Kind.DATE)]
+    columns += [
+        Column(key="start_date", title="start_date", kind=Kind.DATE),
+        Column(key="stop_date", title="stop_date", kind=Kind.DATE),
+    ]
     columns += [Column(key=k, title=k) for k in ("remarks", "treatment", "category", "next_action", "rule")]
     return Report(name="codes", title="Codes", columns=columns, rows=rows)
 
@@ -164,8 +203,12 @@ def _answers_report(answers):
 @creates_ledger
 def load(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Official code list CSV: code, description, optional "
-                                         "start_date, stop_date and code_set columns.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Official code list CSV: code, description, optional start_date, stop_date and code_set columns."
+        ),
+    ],
     code_set: LoadSetOption = None,
 ) -> None:
     """Load an official code list into the ledger (audited); it replaces the list of its set.
@@ -182,8 +225,11 @@ def load(
         result = load_code_lists(st.ledger(), file, code_set=chosen, actor=st.actor())
     except InputProblems as exc:
         if chosen is None and any("code_set" in p.message for p in exc.problems):
-            hint = Problem(source=file.name, message="without a code_set column, say which set the "
-                           "file holds with --code-set (carc, rarc, group or claim_status)")
+            hint = Problem(
+                source=file.name,
+                message="without a code_set column, say which set the "
+                "file holds with --code-set (carc, rarc, group or claim_status)",
+            )
             raise InputProblems([*exc.problems, hint], more=exc.more) from None
         raise
     for loaded_set, count in result.counts.items():
@@ -195,8 +241,10 @@ def load(
 @creates_ledger
 def treatments(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Treatment table CSV: group, carc, treatment, optional "
-                                         "rarc, category, next_action, note.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Treatment table CSV: group, carc, treatment, optional rarc, category, next_action, note."),
+    ],
 ) -> None:
     """Load the practice's treatment-table override (audited); it replaces any earlier one.
 

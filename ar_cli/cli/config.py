@@ -16,8 +16,13 @@ app = typer.Typer(help="Team settings kept in the ledger: list, get, set.", no_a
 
 @app.command("list")
 @reads_ledger
-def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    include_phi: IncludePhiOption = False,
+) -> None:
     """List every setting with its value and what it does."""
     from ar_cli.cli.render import emit
     from ar_cli.domain.settings import SETTINGS
@@ -26,12 +31,32 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
     with state(ctx).ledger().read() as session:
         values = current_settings(session)
-    rows = [{"key": k, "value": v if len(v) < 60 else v[:57] + "…",
-             "default": SETTINGS[k].default == v, "help": SETTINGS[k].help} for k, v in values.items()]
-    emit(Report(name="settings", title="Settings", columns=[
-        Column(key="key", title="Key"), Column(key="value", title="Value"),
-        Column(key="default", title="Default?"), Column(key="help", title="What it does")], rows=rows),
-        fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
+    rows = [
+        {
+            "key": k,
+            "value": v if len(v) < 60 else v[:57] + "…",
+            "default": SETTINGS[k].default == v,
+            "help": SETTINGS[k].help,
+        }
+        for k, v in values.items()
+    ]
+    emit(
+        Report(
+            name="settings",
+            title="Settings",
+            columns=[
+                Column(key="key", title="Key"),
+                Column(key="value", title="Value"),
+                Column(key="default", title="Default?"),
+                Column(key="help", title="What it does"),
+            ],
+            rows=rows,
+        ),
+        fmt=fmt,
+        output=output,
+        include_phi=include_phi,
+        overwrite=overwrite,
+    )
 
 
 @app.command("get")
@@ -46,8 +71,11 @@ def get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key
 
 @app.command("set")
 @changes_ledger
-def set_(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key.")],
-         value: Annotated[str, typer.Argument(help="New value.")]) -> None:
+def set_(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Setting key.")],
+    value: Annotated[str, typer.Argument(help="New value.")],
+) -> None:
     """Change a setting for everyone using this ledger (audited)."""
     from ar_cli.services.settings import set_setting
 

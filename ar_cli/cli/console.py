@@ -16,8 +16,13 @@ def stdout_console():
     from rich.console import Console
 
     tty = sys.stdout.isatty()
-    return Console(highlight=False, soft_wrap=False, no_color=_no_color(tty),
-                   width=None if tty else _plain_width(), force_terminal=tty or None)
+    return Console(
+        highlight=False,
+        soft_wrap=False,
+        no_color=_no_color(tty),
+        width=None if tty else _plain_width(),
+        force_terminal=tty or None,
+    )
 
 
 def _plain_width() -> int:

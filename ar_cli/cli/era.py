@@ -51,22 +51,42 @@ def show(
     fmt = format_for(fmt, output)
     if fmt == OutputFormat.csv:
         # render.emit masks PHI columns itself, so it gets the names unmasked.
-        emit(eob_adjustments(eob_tree(file.name, remittances, knowledge, include_phi=True)),
-             fmt=OutputFormat.csv, output=output, include_phi=include_phi, overwrite=overwrite, name=name)
+        emit(
+            eob_adjustments(eob_tree(file.name, remittances, knowledge, include_phi=True)),
+            fmt=OutputFormat.csv,
+            output=output,
+            include_phi=include_phi,
+            overwrite=overwrite,
+            name=name,
+        )
         return
     # PHI is shown on a terminal and masked in anything written (a file or a pipe).
     phi = shows_phi(include_phi, output)
     tree = eob_tree(file.name, remittances, knowledge, include_phi=phi)
     claims = sum(len(r["claims"]) for r in tree["remittances"])
     if fmt == OutputFormat.json:
-        deliver(to_json(tree), output=output, default_name=f"{name}.json", phi=phi and claims > 0,
-                overwrite=overwrite, fmt="json", rows=claims)
+        deliver(
+            to_json(tree),
+            output=output,
+            default_name=f"{name}.json",
+            phi=phi and claims > 0,
+            overwrite=overwrite,
+            fmt="json",
+            rows=claims,
+        )
         return
     if output is None and on_terminal():
         _print_tables(tree)
         return
-    deliver(table_text(lambda console: _print_tables(tree, console)), output=output, default_name=f"{name}.txt",
-            phi=phi and claims > 0, overwrite=overwrite, fmt="table", rows=claims)
+    deliver(
+        table_text(lambda console: _print_tables(tree, console)),
+        output=output,
+        default_name=f"{name}.txt",
+        phi=phi and claims > 0,
+        overwrite=overwrite,
+        fmt="table",
+        rows=claims,
+    )
 
 
 def to_json(tree: Any) -> str:
@@ -144,24 +164,34 @@ def _pairs_table(rows: list[tuple[str, str]]):
 
 def _header_table(r: dict[str, Any]):
     bal = r["balancing"]
-    balance = "balances" if bal["balances"] else (
-        f"does not balance: payment {_money(bal['payment'])} vs claim payments "
-        f"{_money(bal['claim_payments'])} − provider adjustments {_money(bal['provider_adjustments'])}"
-        f" (difference {_money(bal['difference'])})")
+    balance = (
+        "balances"
+        if bal["balances"]
+        else (
+            f"does not balance: payment {_money(bal['payment'])} vs claim payments "
+            f"{_money(bal['claim_payments'])} − provider adjustments {_money(bal['provider_adjustments'])}"
+            f" (difference {_money(bal['difference'])})"
+        )
+    )
     payee = r["payee"]
     payee_ids = [f"NPI {payee['npi']}" if payee["npi"] else "", f"tax id {payee['tax_id']}" if payee["tax_id"] else ""]
     totals = r["totals"]
-    return _pairs_table([
-        ("Payer", f"{r['payer']['name']} ({r['payer']['id']})" if r["payer"]["id"] else r["payer"]["name"]),
-        ("Payee", " · ".join(x for x in [payee["name"], *payee_ids] if x)),
-        ("Check/EFT number", r["trace_number"]),
-        ("Method", f"{r['method_name']} · {r['handling_name']}"),
-        ("Amount", _money(r["amount"])),
-        ("Payment date", _day(r["payment_date"], r["payment_date_text"])),
-        ("Claims", f"{totals['claims']} · charged {_money(totals['charge'])} · paid {_money(totals['paid'])}"
-                   f" · patient responsibility {_money(totals['patient_responsibility'])}"),
-        ("Balancing", balance),
-    ])
+    return _pairs_table(
+        [
+            ("Payer", f"{r['payer']['name']} ({r['payer']['id']})" if r["payer"]["id"] else r["payer"]["name"]),
+            ("Payee", " · ".join(x for x in [payee["name"], *payee_ids] if x)),
+            ("Check/EFT number", r["trace_number"]),
+            ("Method", f"{r['method_name']} · {r['handling_name']}"),
+            ("Amount", _money(r["amount"])),
+            ("Payment date", _day(r["payment_date"], r["payment_date_text"])),
+            (
+                "Claims",
+                f"{totals['claims']} · charged {_money(totals['charge'])} · paid {_money(totals['paid'])}"
+                f" · patient responsibility {_money(totals['patient_responsibility'])}",
+            ),
+            ("Balancing", balance),
+        ]
+    )
 
 
 def _adjustment_text(a: dict[str, Any]) -> str:
@@ -176,18 +206,27 @@ def _print_claim(console, c: dict[str, Any]) -> None:
     from rich.text import Text
 
     console.print(Text(f"Claim {c['claim_number']} · status {c['status']}: {c['status_text']}", style="bold"))
-    summary = (f"patient {c['patient_name'] or '-'} · payer claim number {c['payer_claim_number'] or '-'}"
-               f" · charge {_money(c['charge'])} · paid {_money(c['paid'])} · patient responsibility "
-               f"{_money(c['patient_responsibility'])}")
+    summary = (
+        f"patient {c['patient_name'] or '-'} · payer claim number {c['payer_claim_number'] or '-'}"
+        f" · charge {_money(c['charge'])} · paid {_money(c['paid'])} · patient responsibility "
+        f"{_money(c['patient_responsibility'])}"
+    )
     if c["remark_codes"]:
         summary += " · remarks " + " ".join(m["code"] for m in c["remark_codes"])
     if not c["balancing"]["balances"]:
         summary += f" · does not balance by {_money(c['balancing']['difference'])}"
     console.print(Text(summary))
     table = Table(header_style="bold")
-    for name, right in (("Line", True), ("Procedure", False), ("Service", False), ("Units", True),
-                        ("Charge", True), ("Paid", True), ("Adjustments: what posting does", False),
-                        ("Remarks", False)):
+    for name, right in (
+        ("Line", True),
+        ("Procedure", False),
+        ("Service", False),
+        ("Units", True),
+        ("Charge", True),
+        ("Paid", True),
+        ("Adjustments: what posting does", False),
+        ("Remarks", False),
+    ):
         table.add_column(name, justify="right" if right else "left")
     if c["adjustments"]:
         table.add_row(*map(Text, ("claim", "", "", "", "", "", "\n".join(map(_adjustment_text, c["adjustments"])), "")))
@@ -201,9 +240,21 @@ def _print_claim(console, c: dict[str, Any]) -> None:
         adjustments = "\n".join(map(_adjustment_text, ln["adjustments"]))
         if not ln["balancing"]["balances"]:
             adjustments += f"\n(line does not balance by {_money(ln['balancing']['difference'])})"
-        table.add_row(*map(Text, (str(ln["line"]), procedure, service, "" if ln["units"] is None else str(ln["units"]),
-                                  _money(ln["charge"]), _money(ln["paid"]), adjustments.strip(),
-                                  " ".join(m["code"] for m in ln["remark_codes"]))))
+        table.add_row(
+            *map(
+                Text,
+                (
+                    str(ln["line"]),
+                    procedure,
+                    service,
+                    "" if ln["units"] is None else str(ln["units"]),
+                    _money(ln["charge"]),
+                    _money(ln["paid"]),
+                    adjustments.strip(),
+                    " ".join(m["code"] for m in ln["remark_codes"]),
+                ),
+            )
+        )
     if table.row_count:
         console.print(table)
 

@@ -29,8 +29,13 @@ def list_(
     from ar_cli.cli.render import emit
     from ar_cli.reports.exceptions import exceptions_report
 
-    emit(exceptions_report(state(ctx).ledger(), status=status, kind=kind), fmt=fmt, output=output,
-         include_phi=include_phi, overwrite=overwrite)
+    emit(
+        exceptions_report(state(ctx).ledger(), status=status, kind=kind),
+        fmt=fmt,
+        output=output,
+        include_phi=include_phi,
+        overwrite=overwrite,
+    )
 
 
 @app.command("resolve")
@@ -51,8 +56,14 @@ def resolve(
     if accept == dismiss:
         raise InputError("exceptions resolve: give exactly one of --accept or --dismiss")
     st = state(ctx)
-    row = resolve_exception(st.ledger(), exception_id, accept=accept, note=note, actor=st.actor(),
-                            posting_date=parse_date(posting_date, "--posting-date") or today())
+    row = resolve_exception(
+        st.ledger(),
+        exception_id,
+        accept=accept,
+        note=note,
+        actor=st.actor(),
+        posting_date=parse_date(posting_date, "--posting-date") or today(),
+    )
     typer.echo(f"exception {exception_id} {row.status}")
 
 
@@ -73,11 +84,20 @@ def apply(
     from ar_cli.services.posting.unapplied import apply_exception
 
     st = state(ctx)
-    done = apply_exception(st.ledger(), exception_id, claim_number=claim, actor=st.actor(),
-                           posting_date=parse_date(posting_date, "--posting-date") or today())
+    done = apply_exception(
+        st.ledger(),
+        exception_id,
+        claim_number=claim,
+        actor=st.actor(),
+        posting_date=parse_date(posting_date, "--posting-date") or today(),
+    )
     if done.posted is not None:
-        typer.echo(f"exception {exception_id} applied: the claim payment from {done.payer} posted onto claim "
-                   f"{done.claim_number} (coverage {done.rank}): {done.posted.amounts()}")
+        typer.echo(
+            f"exception {exception_id} applied: the claim payment from {done.payer} posted onto claim "
+            f"{done.claim_number} (coverage {done.rank}): {done.posted.amounts()}"
+        )
         return
-    typer.echo(f"exception {exception_id} applied: {cents_to_text(done.amount)} from {done.payer} to claim "
-               f"{done.claim_number} (coverage {done.rank})")
+    typer.echo(
+        f"exception {exception_id} applied: {cents_to_text(done.amount)} from {done.payer} to claim "
+        f"{done.claim_number} (coverage {done.rank})"
+    )

@@ -15,21 +15,34 @@ from ar_cli.cli.state import parse_date, state
 @reads_ledger
 def export(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(
-        metavar="KIND", help="What to export: ledger (one row per entry, with its source), claims, "
-        "remittances, denials or audit.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="What to export: ledger (one row per entry, with its source), claims, remittances, denials or audit.",
+        ),
+    ],
     from_: FromOption = None,
     to: ToOption = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="csv (default; xlsx when --output ends in .xlsx) or xlsx.")] = None,
-    output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="File to write, or a folder (a path ending in / or naming a folder; created "
-        "when missing): the file is then named KIND_FROM_TO.csv. The manifest is written beside it as "
-        "FILE.manifest.json. An existing file is never replaced without --overwrite.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv (default; xlsx when --output ends in .xlsx) or xlsx.")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write, or a folder (a path ending in / or naming a folder; created "
+            "when missing): the file is then named KIND_FROM_TO.csv. The manifest is written beside it as "
+            "FILE.manifest.json. An existing file is never replaced without --overwrite.",
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     include_phi: IncludePhiOption = False,
-    bom: Annotated[bool, typer.Option(
-        "--bom", help="Start the CSV with a UTF-8 byte-order mark (older Excel needs it for accents).")] = False,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help="Start the CSV with a UTF-8 byte-order mark (older Excel needs it for accents)."),
+    ] = False,
 ) -> None:
     """Export KIND for the posting dates --from..--to (both included) to --output.
 
@@ -50,12 +63,13 @@ def export(
         from ar_cli.cli.render import output_suffix
 
         fmt = "xlsx" if output_suffix(output) == ".xlsx" else "csv"
-    request = ExportRequest(kind=chosen, start=start, end=end, fmt=parse_format(fmt), include_phi=include_phi,
-                            bom=bom)
+    request = ExportRequest(kind=chosen, start=start, end=end, fmt=parse_format(fmt), include_phi=include_phi, bom=bom)
     st = state(ctx)
     done = run_export(st.ledger(), request, output=output, actor=st.actor(), overwrite=overwrite)
     totals = ", ".join(f"{key} {value}" for key, value in done.manifest["totals"].items())
-    typer.echo(f"{done.path}: {done.manifest['rows']:,} {chosen.value} rows"
-               + (f" ({totals})" if totals else "")
-               + f", PHI {done.manifest['phi']}; sha256 {done.manifest['sha256']}")
+    typer.echo(
+        f"{done.path}: {done.manifest['rows']:,} {chosen.value} rows"
+        + (f" ({totals})" if totals else "")
+        + f", PHI {done.manifest['phi']}; sha256 {done.manifest['sha256']}"
+    )
     typer.echo(f"{done.manifest_path}: manifest (audit event {done.audit_event_id})")

@@ -18,9 +18,13 @@ def kpis(
     ctx: typer.Context,
     from_: FromOption = None,
     to: ToOption = None,
-    rows: Annotated[bool, typer.Option(
-        "--rows", help="Also list what each KPI counted: one row per claim (or payer) with its numerator "
-        "and denominator.")] = False,
+    rows: Annotated[
+        bool,
+        typer.Option(
+            "--rows",
+            help="Also list what each KPI counted: one row per claim (or payer) with its numerator and denominator.",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
@@ -46,15 +50,29 @@ def kpis(
         if output is None and on_terminal():
             _print(result)
         else:  # KPIs are counts and sums: no PHI to mask
-            deliver(table_text(lambda console: _print(result, console)), output=output, default_name=f"{name}.txt",
-                    phi=False, overwrite=overwrite, fmt="table", rows=len(result.kpis))
+            deliver(
+                table_text(lambda console: _print(result, console)),
+                output=output,
+                default_name=f"{name}.txt",
+                phi=False,
+                overwrite=overwrite,
+                fmt="table",
+                rows=len(result.kpis),
+            )
         return
     from ar_cli.cli.render import deliver, emit
     from ar_cli.reports.output.tabular import reports_json
 
     if fmt == OutputFormat.json and result.rows is not None:
-        deliver(reports_json([result.report, result.rows], include_phi=False), output=output,
-                default_name=f"{name}.json", phi=False, overwrite=overwrite, fmt="json", rows=len(result.kpis))
+        deliver(
+            reports_json([result.report, result.rows], include_phi=False),
+            output=output,
+            default_name=f"{name}.json",
+            phi=False,
+            overwrite=overwrite,
+            fmt="json",
+            rows=len(result.kpis),
+        )
         return
     chosen = result.rows if (rows and fmt == OutputFormat.csv) else result.report
     emit(chosen, fmt=fmt, output=output, include_phi=False, overwrite=overwrite, name=name)
@@ -72,8 +90,13 @@ def _print(result, console=None) -> None:
         return format_money(value) if measure == Measure.MONEY else f"{value:,} {measure.value}"
 
     table = Table(title=result.report.title, title_justify="left", header_style="bold")
-    for name, right in (("KPI", False), ("Value", True), ("Numerator", True), ("Denominator", True),
-                        ("Formula", False)):
+    for name, right in (
+        ("KPI", False),
+        ("Value", True),
+        ("Numerator", True),
+        ("Denominator", True),
+        ("Formula", False),
+    ):
         table.add_column(name, justify="right" if right else "left", no_wrap=right)
     previous = ""
     for kpi in result.kpis:
@@ -84,8 +107,13 @@ def _print(result, console=None) -> None:
             value = f"{kpi.value * 100:.1f}%"
         else:
             value = f"{kpi.value} days"
-        table.add_row(kpi.name, value, part(kpi.numerator, kpi.numerator_measure),
-                      part(kpi.denominator, kpi.denominator_measure), formula)
+        table.add_row(
+            kpi.name,
+            value,
+            part(kpi.numerator, kpi.numerator_measure),
+            part(kpi.denominator, kpi.denominator_measure),
+            formula,
+        )
     console = console or stdout_console()
     console.print(table)
     if result.rows is not None:

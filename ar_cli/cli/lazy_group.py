@@ -32,8 +32,9 @@ class LazyCommand:
         """The Click command, built exactly as `add_typer` / `command` would have built it."""
         module_name, attribute = self.target.split(":")
         found = getattr(import_module(module_name), attribute)
-        holder = typer.Typer(rich_markup_mode=parent.rich_markup_mode, add_completion=False,
-                             pretty_exceptions_enable=False)
+        holder = typer.Typer(
+            rich_markup_mode=parent.rich_markup_mode, add_completion=False, pretty_exceptions_enable=False
+        )
         if isinstance(found, typer.Typer):
             holder.add_typer(found, name=self.name)
         else:
@@ -101,8 +102,7 @@ class LazyLedgerGroup(LedgerCommandGroup):
         rows = []
         for name in self.list_commands(ctx):
             entry = self.commands.entry(name)
-            command = (TyperCommand(name=name, help=entry.help) if entry is not None
-                       else self.commands[name])
+            command = TyperCommand(name=name, help=entry.help) if entry is not None else self.commands[name]
             if not command.hidden:
                 rows.append((name, command))
         if not rows:

@@ -58,4 +58,3 @@ no_ledger = _declare(LedgerUse.NONE)
 
 def declared_use(callback) -> LedgerUse | None:
     return getattr(callback, ATTRIBUTE, None)
-

@@ -21,12 +21,19 @@ BAR_W = 420
 
 def render_page(night: Nightly) -> str:
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>ar-cli nightly report {night.as_of.isoformat()}</title>", f"<style>{_CSS}</style></head><body>",
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>ar-cli nightly report {night.as_of.isoformat()}</title>",
+        f"<style>{_CSS}</style></head><body>",
         f"<h1>Nightly report — {night.as_of.isoformat()}</h1>",
-        _attention(night), _tiles(night), _aging_chart(night), _cash_chart(night), _denial_chart(night),
-        "<p class=\"foot\">Written by ar-cli. The CSV files beside this page hold every row.</p>",
-        "</body></html>"]
+        _attention(night),
+        _tiles(night),
+        _aging_chart(night),
+        _cash_chart(night),
+        _denial_chart(night),
+        '<p class="foot">Written by ar-cli. The CSV files beside this page hold every row.</p>',
+        "</body></html>",
+    ]
     return "\n".join(parts) + "\n"
 
 
@@ -47,12 +54,16 @@ def _kpi_value(kpi) -> str:
 
 def _tiles(night: Nightly) -> str:
     total = night.aging.total
-    tiles = [("Accounts receivable", format_money(total.total)),
-             ("Open exceptions", str(len(night.exceptions.rows))),
-             ("Open denials", str(len(night.denials.rows)))]
+    tiles = [
+        ("Accounts receivable", format_money(total.total)),
+        ("Open exceptions", str(len(night.exceptions.rows))),
+        ("Open denials", str(len(night.denials.rows))),
+    ]
     tiles += [(k.name, _kpi_value(k)) for k in night.kpis.kpis if ":" not in k.key]
-    cells = "".join(f'<div class="tile"><div class="v">{escape(v)}</div><div class="k">{escape(name)}</div></div>'
-                    for name, v in tiles)
+    cells = "".join(
+        f'<div class="tile"><div class="v">{escape(v)}</div><div class="k">{escape(name)}</div></div>'
+        for name, v in tiles
+    )
     return f'<section><h2>KPIs (last 90 days)</h2><div class="tiles">{cells}</div></section>'
 
 
@@ -74,17 +85,23 @@ def _aging_chart(night: Nightly) -> str:
             if amount <= 0:
                 continue
             w = BAR_W * amount / widest
-            svg.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{BUCKET_COLOURS[i % 8]}">'
-                       f'<title>{escape(label)} {escape(edges.label(i))}: {escape(format_money(amount))}</title></rect>')
+            svg.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{BUCKET_COLOURS[i % 8]}">'
+                f"<title>{escape(label)} {escape(edges.label(i))}: {escape(format_money(amount))}</title></rect>"
+            )
             x += w
         svg.append(f'<text x="{x + 6:.1f}" y="{y + 14}" class="n">{escape(format_money(row["total"]))}</text>')
     svg.append("</svg>")
-    legend = "".join(f'<span><i style="background:{BUCKET_COLOURS[i % 8]}"></i>{escape(edges.label(i))} days</span>'
-                     for i in range(edges.count))
+    legend = "".join(
+        f'<span><i style="background:{BUCKET_COLOURS[i % 8]}"></i>{escape(edges.label(i))} days</span>'
+        for i in range(edges.count)
+    )
     over = night.over_90_share
     note = f"AR over 90 days: {format_money(aging.total.over)}" + (f" ({over:.1%})" if over is not None else "")
-    return (f'<section><h2>Aging by payer</h2><div class="legend">{legend}</div>{"".join(svg)}'
-            f"<p>{escape(note)}</p></section>")
+    return (
+        f'<section><h2>Aging by payer</h2><div class="legend">{legend}</div>{"".join(svg)}'
+        f"<p>{escape(note)}</p></section>"
+    )
 
 
 def _bars(title: str, label: str, items: list[tuple[str, float, str]]) -> str:
@@ -107,8 +124,10 @@ def _cash_chart(night: Nightly) -> str:
 
 
 def _denial_chart(night: Nightly) -> str:
-    items = [(str(r["category"]), float(r["rate"] or 0), f"{(r['rate'] or 0) * 100:.1f}% · {r['denials']} denials")
-             for r in night.denial_rates.rows]
+    items = [
+        (str(r["category"]), float(r["rate"] or 0), f"{(r['rate'] or 0) * 100:.1f}% · {r['denials']} denials")
+        for r in night.denial_rates.rows
+    ]
     if not items:
         return "<section><h2>Denial rate by category</h2><p>No claims adjudicated in the last 90 days.</p></section>"
     return _bars("Denial rate by category (last 90 days)", "Denial rate by category", items)

@@ -16,8 +16,13 @@ app = typer.Typer(help="Payers: list, set rules, add ids.", no_args_is_help=True
 
 @app.command("list")
 @reads_ledger
-def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    include_phi: IncludePhiOption = False,
+) -> None:
     """List payers with their class, filing limit, appeal windows, ids and what they owe."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.payers import payers_report
@@ -32,7 +37,9 @@ def set_(
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
     timely_filing: Annotated[str | None, typer.Option(help="Filing limit: days or months, e.g. 90d or 12m.")] = None,
     appeal_window: Annotated[list[str] | None, typer.Option(help="LEVEL=DAYS, repeatable (e.g. 1=120 2=180).")] = None,
-    financial_class: Annotated[str | None, typer.Option(help="medicare, medicaid, commercial, self-pay or other.")] = None,
+    financial_class: Annotated[
+        str | None, typer.Option(help="medicare, medicaid, commercial, self-pay or other.")
+    ] = None,
     name: Annotated[str | None, typer.Option(help="The payer's display name.")] = None,
 ) -> None:
     """Change a payer's timely-filing limit, appeal windows, financial class or name."""
@@ -50,11 +57,19 @@ def set_(
         try:
             klass = FinancialClass(financial_class.lower())
         except ValueError:
-            raise InputError(f"--financial-class: {financial_class!r} is not one of "
-                             f"{', '.join(c.value for c in FinancialClass)}") from None
+            raise InputError(
+                f"--financial-class: {financial_class!r} is not one of {', '.join(c.value for c in FinancialClass)}"
+            ) from None
     st = state(ctx)
-    code = set_payer(st.ledger(), payer, actor=st.actor(), timely_filing=limit, appeal_windows=windows,
-                     financial_class=klass, name=name)
+    code = set_payer(
+        st.ledger(),
+        payer,
+        actor=st.actor(),
+        timely_filing=limit,
+        appeal_windows=windows,
+        financial_class=klass,
+        name=name,
+    )
     typer.echo(f"payer {code} updated")
 
 
@@ -63,7 +78,9 @@ def set_(
 def alias(
     ctx: typer.Context,
     payer: Annotated[str, typer.Argument(help="Payer code, alias or name.")],
-    payer_id: Annotated[str, typer.Argument(metavar="ID", help="An id the payer's remittances use (TRN03, N1*PR, REF*2U).")],
+    payer_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An id the payer's remittances use (TRN03, N1*PR, REF*2U).")
+    ],
 ) -> None:
     """Add an id by which remittances name this payer."""
     from ar_cli.domain.field_limits import PAYER_CODE

@@ -12,8 +12,9 @@ from ar_cli.cli.ledger_use import changes_ledger, reads_ledger
 from ar_cli.cli.options import FormatOption, OutputOption, OverwriteOption
 from ar_cli.cli.state import state
 
-app = typer.Typer(help="Accounting periods: close a month (no posting date in it after), list, reopen.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Accounting periods: close a month (no posting date in it after), list, reopen.", no_args_is_help=True
+)
 
 PeriodArgument = Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month, e.g. 2026-06.")]
 
@@ -23,10 +24,15 @@ PeriodArgument = Annotated[str, typer.Argument(metavar="YYYY-MM", help="The mont
 def close(
     ctx: typer.Context,
     period: PeriodArgument,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o",
-        help="Folder for the close pack, created when missing (default: close-packs/ beside a SQLite "
-        "ledger; required for PostgreSQL). An earlier pack is never replaced.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the close pack, created when missing (default: close-packs/ beside a SQLite "
+            "ledger; required for PostgreSQL). An earlier pack is never replaced.",
+        ),
+    ] = None,
 ) -> None:
     """Close a month: from now on nothing posts with a posting date in it (a late
     correction posts in an open month, its effective date saying what it corrects).
@@ -49,21 +55,43 @@ def close(
 
 @app.command("list")
 @reads_ledger
-def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          overwrite: OverwriteOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+) -> None:
     """Every month closed, with who closed it and when; a reopened month says who and why."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.periods import list_periods
     from ar_cli.reports.report import Column, Kind, Report
 
-    rows = [{"period": p.period, "status": p.status, "closed_at": p.closed_at.date(), "closed_by": p.closed_by,
-             "reopened_at": p.reopened_at.date() if p.reopened_at else None, "reopened_by": p.reopened_by,
-             "reason": p.reason} for p in list_periods(state(ctx).ledger())]
-    report = Report(name="periods", title="Closed periods", rows=rows, columns=[
-        Column(key="period", title="Period", kind=Kind.ID), Column(key="status", title="Status"),
-        Column(key="closed_at", title="Closed on", kind=Kind.DATE), Column(key="closed_by", title="By"),
-        Column(key="reopened_at", title="Reopened on", kind=Kind.DATE),
-        Column(key="reopened_by", title="By"), Column(key="reason", title="Reason")])
+    rows = [
+        {
+            "period": p.period,
+            "status": p.status,
+            "closed_at": p.closed_at.date(),
+            "closed_by": p.closed_by,
+            "reopened_at": p.reopened_at.date() if p.reopened_at else None,
+            "reopened_by": p.reopened_by,
+            "reason": p.reason,
+        }
+        for p in list_periods(state(ctx).ledger())
+    ]
+    report = Report(
+        name="periods",
+        title="Closed periods",
+        rows=rows,
+        columns=[
+            Column(key="period", title="Period", kind=Kind.ID),
+            Column(key="status", title="Status"),
+            Column(key="closed_at", title="Closed on", kind=Kind.DATE),
+            Column(key="closed_by", title="By"),
+            Column(key="reopened_at", title="Reopened on", kind=Kind.DATE),
+            Column(key="reopened_by", title="By"),
+            Column(key="reason", title="Reason"),
+        ],
+    )
     if not rows and fmt == OutputFormat.table and output is None:
         typer.echo("no period has been closed")
         return

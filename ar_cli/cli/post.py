@@ -22,9 +22,12 @@ def era(
     files: Annotated[list[Path], typer.Argument(help="835 files, or directories of them.")],
     posting_date: PostingDateOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would post; change nothing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Post a remittance that does not balance (flagged as forced).")] = False,
-    create_claims: Annotated[bool, typer.Option(
-        "--create-claims", help="Create claims the ledger lacks from the 835 itself.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Post a remittance that does not balance (flagged as forced).")
+    ] = False,
+    create_claims: Annotated[
+        bool, typer.Option("--create-claims", help="Create claims the ledger lacks from the 835 itself.")
+    ] = False,
 ) -> None:
     """Post 835 remittances: each file is one transaction; a repeat is skipped.
 
@@ -41,8 +44,16 @@ def era(
     st = state(ctx)
     when = parse_date(posting_date, "--posting-date") or today()
     with progress_reporter("Posting remittances") as progress:
-        results = post_era_files(st.ledger(), files, actor=st.actor(), posting_date=when, dry_run=dry_run,
-                                 force=force, create_claims=create_claims, progress=progress)
+        results = post_era_files(
+            st.ledger(),
+            files,
+            actor=st.actor(),
+            posting_date=when,
+            dry_run=dry_run,
+            force=force,
+            create_claims=create_claims,
+            progress=progress,
+        )
     print_era_results(results)
     if results and all(r.error for r in results):
         raise InputError("\n".join(r.error for r in results))
@@ -55,19 +66,28 @@ def era(
 def payment(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="The claim number the payment is for.")],
-    amount: Annotated[str, typer.Option("--amount", help="Amount paid (e.g. 40.00; 0 for an EOB with "
-                                        "adjustments only).")],
+    amount: Annotated[
+        str, typer.Option("--amount", help="Amount paid (e.g. 40.00; 0 for an EOB with adjustments only).")
+    ],
     method: Annotated[str, typer.Option("--method", help="How it was paid: check, eft, card or cash.")],
     reference: Annotated[str, typer.Option("--reference", help="Check number, EFT trace or receipt number.")],
-    paid_on: Annotated[str, typer.Option("--date", help="Date of the check, EFT or payment (YYYY-MM-DD): "
-                                         "the entries' effective date.")],
-    payer: Annotated[str | None, typer.Option("--payer", help="The paying payer (code, alias or name); "
-                                                 "it must be a coverage on the claim.")] = None,
+    paid_on: Annotated[
+        str, typer.Option("--date", help="Date of the check, EFT or payment (YYYY-MM-DD): the entries' effective date.")
+    ],
+    payer: Annotated[
+        str | None,
+        typer.Option("--payer", help="The paying payer (code, alias or name); it must be a coverage on the claim."),
+    ] = None,
     patient: Annotated[bool, typer.Option("--patient", help="The patient paid (instead of --payer).")] = False,
     line: Annotated[int | None, typer.Option("--line", help="The claim line number the payment is for.")] = None,
-    adjust: Annotated[list[str] | None, typer.Option(
-        "--adjust", help="An adjustment from the EOB, GROUP-CARC=AMOUNT (CO-45=12.50); repeat for more. "
-        "Applied through the treatment table.")] = None,
+    adjust: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--adjust",
+            help="An adjustment from the EOB, GROUP-CARC=AMOUNT (CO-45=12.50); repeat for more. "
+            "Applied through the treatment table.",
+        ),
+    ] = None,
     posting_date: PostingDateOption = None,
 ) -> None:
     """Post a payment by hand: a paper EOB (--payer) or a patient payment (--patient).
@@ -107,9 +127,21 @@ def payment(
     day = parse_date(paid_on, "--date")
     st = state(ctx)
     when = parse_date(posting_date, "--posting-date") or today()
-    result = post_payment(st.ledger(), ManualPayment(
-        claim_number=claim, amount=cents, payer=payer, method=how, reference=reference, paid_on=day,
-        line=line, adjustments=adjustments), actor=st.actor(), posting_date=when)
+    result = post_payment(
+        st.ledger(),
+        ManualPayment(
+            claim_number=claim,
+            amount=cents,
+            payer=payer,
+            method=how,
+            reference=reference,
+            paid_on=day,
+            line=line,
+            adjustments=adjustments,
+        ),
+        actor=st.actor(),
+        posting_date=when,
+    )
     typer.echo(describe(result))
 
 
@@ -117,10 +149,15 @@ def payment(
 @changes_ledger
 def batch(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV: claim_number, amount, payer (empty: patient), method, "
-                                         "reference, date[, line, adjustments].")],
-    deposit_total: Annotated[str, typer.Option("--deposit-total", help="The deposit's total: the rows must "
-                                               "add up to it.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: claim_number, amount, payer (empty: patient), method, reference, date[, line, adjustments]."
+        ),
+    ],
+    deposit_total: Annotated[
+        str, typer.Option("--deposit-total", help="The deposit's total: the rows must add up to it.")
+    ],
     posting_date: PostingDateOption = None,
 ) -> None:
     """Post a deposit of many payments from a CSV: all or nothing.
@@ -145,7 +182,9 @@ def batch(
     result = post_batch(st.ledger(), file, deposit_total=total, actor=st.actor(), posting_date=when)
     for posted in result.payments:
         typer.echo(describe(posted))
-    typer.echo(f"{file.name}: {result.rows} rows, deposit {cents_to_text(result.total)}: {result.posted} posted, "
-               f"{result.skipped} already posted (skipped); paid {cents_to_text(result.paid)}, written down "
-               f"{cents_to_text(result.written_down)}, moved {cents_to_text(result.transferred)}"
-               + (f"; {result.opened} denial{'s' if result.opened != 1 else ''} opened" if result.opened else ""))
+    typer.echo(
+        f"{file.name}: {result.rows} rows, deposit {cents_to_text(result.total)}: {result.posted} posted, "
+        f"{result.skipped} already posted (skipped); paid {cents_to_text(result.paid)}, written down "
+        f"{cents_to_text(result.written_down)}, moved {cents_to_text(result.transferred)}"
+        + (f"; {result.opened} denial{'s' if result.opened != 1 else ''} opened" if result.opened else "")
+    )

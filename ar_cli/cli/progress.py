@@ -19,8 +19,9 @@ def progress_reporter(label: str) -> Iterator[Progress]:
 
     from ar_cli.cli.console import stderr_console
 
-    with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-             console=stderr_console(), transient=True) as bar:
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr_console(), transient=True
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def report(stage: str, done: int, total: int) -> None:

@@ -17,18 +17,26 @@ from ar_cli.cli.state import parse_date, state, today
 def queue(
     ctx: typer.Context,
     payer: Annotated[str | None, typer.Option(help="Only what this payer owes or sent (code, alias or name).")] = None,
-    financial_class: Annotated[str | None, typer.Option(
-        help="Only payers of this class: medicare, medicaid, commercial, self-pay (the patient), other.")] = None,
-    bucket: Annotated[str | None, typer.Option(
-        help="Only this aging bucket by date of service, as labelled by aging (e.g. 91-120 or 121+).")] = None,
-    category: Annotated[str | None, typer.Option(
-        help="Only claims with an open denial of this category (e.g. missing_info, coding).")] = None,
+    financial_class: Annotated[
+        str | None,
+        typer.Option(help="Only payers of this class: medicare, medicaid, commercial, self-pay (the patient), other."),
+    ] = None,
+    bucket: Annotated[
+        str | None,
+        typer.Option(help="Only this aging bucket by date of service, as labelled by aging (e.g. 91-120 or 121+)."),
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only claims with an open denial of this category (e.g. missing_info, coding).")
+    ] = None,
     assignee: Annotated[str | None, typer.Option(help="Only claims assigned to this user.")] = None,
-    min_balance: Annotated[str | None, typer.Option(help="Leave out items smaller than this amount (e.g. 25.00).")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only items of this kind: claim, credit, exception, unapplied.")] = None,
+    min_balance: Annotated[
+        str | None, typer.Option(help="Leave out items smaller than this amount (e.g. 25.00).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only items of this kind: claim, credit, exception, unapplied.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Show the top N items (0: every item).", min=0)] = 50,
-    all_: Annotated[bool, typer.Option(
-        "--all", help="Include claims waiting on a future follow-up date.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Include claims waiting on a future follow-up date.")] = False,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -54,16 +62,24 @@ def queue(
             cents = cents_from_text(min_balance, allow_negative=False)
         except MoneyError as exc:
             raise InputError(f"--min-balance: {exc}") from None
-    flt = QueueFilter(payer=payer, financial_class=financial_class, bucket=bucket, category=category,
-                      assignee=assignee, min_amount=cents, kind=kind, limit=limit or None, include_hidden=all_)
+    flt = QueueFilter(
+        payer=payer,
+        financial_class=financial_class,
+        bucket=bucket,
+        category=category,
+        assignee=assignee,
+        min_amount=cents,
+        kind=kind,
+        limit=limit or None,
+        include_hidden=all_,
+    )
     when = parse_date(as_of, "--as-of") or today()
     report = _from_file(ctx, flt, when)
     if report is None:
         from ar_cli.reports.queue.report import queue_report
 
         report = queue_report(state(ctx).ledger(), flt, as_of=when)
-    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite,
-         name=f"queue_{when.isoformat()}")
+    emit(report, fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite, name=f"queue_{when.isoformat()}")
 
 
 def _from_file(ctx: typer.Context, flt, when):

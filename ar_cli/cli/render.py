@@ -23,7 +23,20 @@ from ar_cli.domain.money import format_money
 from ar_cli.reports.output import mask_cell, mask_report, report_csv, report_json, reports_json
 from ar_cli.reports.report import Kind, Report
 
-__all__ = ["deliver", "emit", "emit_sections", "emit_xlsx", "format_for", "mask_cell", "mask_report", "on_terminal", "output_suffix", "shows_phi", "table_text", "to_table"]
+__all__ = [
+    "deliver",
+    "emit",
+    "emit_sections",
+    "emit_xlsx",
+    "format_for",
+    "mask_cell",
+    "mask_report",
+    "on_terminal",
+    "output_suffix",
+    "shows_phi",
+    "table_text",
+    "to_table",
+]
 
 Output = str | os.PathLike | None
 EXTENSIONS = {OutputFormat.table: "txt", OutputFormat.csv: "csv", OutputFormat.json: "json"}
@@ -41,15 +54,18 @@ def shows_phi(include_phi: bool, output: Output) -> bool:
 def to_table(report: Report, *, width: int | None = None):
     from rich.table import Table
 
-    table = Table(title=report.title, title_justify="left", header_style="bold",
-                  show_footer=report.totals is not None)
+    table = Table(title=report.title, title_justify="left", header_style="bold", show_footer=report.totals is not None)
     for column in report.columns:
         right = column.kind in (Kind.MONEY, Kind.INT, Kind.PERCENT)
         footer = ""
         if report.totals is not None:
             footer = _display(column, report.totals.get(column.key))
-        table.add_column(column.title, justify="right" if right else "left", footer=footer,
-                         no_wrap=column.kind in (Kind.MONEY, Kind.DATE, Kind.ID))
+        table.add_column(
+            column.title,
+            justify="right" if right else "left",
+            footer=footer,
+            no_wrap=column.kind in (Kind.MONEY, Kind.DATE, Kind.ID),
+        )
     for row in report.rows:
         table.add_row(*[_display(c, row.get(c.key)) for c in report.columns])
     return table
@@ -80,13 +96,23 @@ def table_text(draw: Callable[[Any], None]) -> str:
 
     buffer = io.StringIO()
     width = stdout_console().width if not on_terminal() else 160
-    draw(Console(file=buffer, width=max(width, 80), no_color=True, force_terminal=False, highlight=False,
-                 soft_wrap=False, color_system=None))
+    draw(
+        Console(
+            file=buffer,
+            width=max(width, 80),
+            no_color=True,
+            force_terminal=False,
+            highlight=False,
+            soft_wrap=False,
+            color_system=None,
+        )
+    )
     return buffer.getvalue()
 
 
-def deliver(data: str | bytes, *, output: Output, default_name: str, phi: bool, overwrite: bool,
-            fmt: str, rows: int) -> None:
+def deliver(
+    data: str | bytes, *, output: Output, default_name: str, phi: bool, overwrite: bool, fmt: str, rows: int
+) -> None:
     """Put rendered output where it goes: stdout, or the file `--output` names (a folder
     gets `default_name`). `phi`: it holds unmasked PHI — the file is then 0600, and
     anywhere but a terminal the write is recorded in the audit log first."""
@@ -138,8 +164,10 @@ def format_for(fmt: str, output: Output) -> str:
     if suffix not in choices:
         from ar_cli.domain.errors import InputError
 
-        raise InputError(f"--output {output}: this command writes {', '.join(choices)}, not {suffix}; "
-                         "give --format, or another file name")
+        raise InputError(
+            f"--output {output}: this command writes {', '.join(choices)}, not {suffix}; "
+            "give --format, or another file name"
+        )
     return type(fmt)(suffix)
 
 
@@ -157,18 +185,29 @@ def _record_phi(where: str, data: str | bytes, *, fmt: str, rows: int) -> None:
     except InputError as exc:
         # PHI leaves only with an audit event; a command that reads no ledger (era show)
         # has nowhere to record one unless the ledger exists.
-        raise InputError(f"--include-phi: writing PHI is recorded in the ledger's audit trail, and {exc}; "
-                         "leave out --include-phi, or name a ledger with --db") from None
-    record_phi_output(ledger, actor=st.actor(), command=ctx.command_path, target=where, fmt=fmt,
-                      rows=rows, sha256=digest)
+        raise InputError(
+            f"--include-phi: writing PHI is recorded in the ledger's audit trail, and {exc}; "
+            "leave out --include-phi, or name a ledger with --db"
+        ) from None
+    record_phi_output(
+        ledger, actor=st.actor(), command=ctx.command_path, target=where, fmt=fmt, rows=rows, sha256=digest
+    )
 
 
 def _has_phi(report: Report) -> bool:
     return any(c.phi for c in report.columns) and bool(report.rows or report.totals)
 
 
-def emit(report: Report, *, fmt: OutputFormat, output: Output, include_phi: bool, overwrite: bool = False,
-         name: str | None = None, totals_row: bool = False) -> None:
+def emit(
+    report: Report,
+    *,
+    fmt: OutputFormat,
+    output: Output,
+    include_phi: bool,
+    overwrite: bool = False,
+    name: str | None = None,
+    totals_row: bool = False,
+) -> None:
     """Print or write a report in the format asked for. `name` (default the report's)
     names the file when --output is a folder; `totals_row`: CSV carries the totals as its
     last row instead of dropping them."""
@@ -187,8 +226,15 @@ def emit(report: Report, *, fmt: OutputFormat, output: Output, include_phi: bool
         text = report_csv(report, include_phi=phi, totals_row=totals_row)
     else:
         text = report_json(report, include_phi=phi)
-    deliver(text, output=output, default_name=f"{stem}.{EXTENSIONS[fmt]}", phi=phi and _has_phi(report),
-            overwrite=overwrite, fmt=fmt.value, rows=len(report.rows))
+    deliver(
+        text,
+        output=output,
+        default_name=f"{stem}.{EXTENSIONS[fmt]}",
+        phi=phi and _has_phi(report),
+        overwrite=overwrite,
+        fmt=fmt.value,
+        rows=len(report.rows),
+    )
 
 
 def _print_report(console, report: Report) -> None:
@@ -197,8 +243,16 @@ def _print_report(console, report: Report) -> None:
         console.print(note)
 
 
-def emit_sections(sections: list[Report], *, fmt: OutputFormat, output: Output, include_phi: bool,
-                  csv_section: str, overwrite: bool = False, name: str | None = None) -> None:
+def emit_sections(
+    sections: list[Report],
+    *,
+    fmt: OutputFormat,
+    output: Output,
+    include_phi: bool,
+    csv_section: str,
+    overwrite: bool = False,
+    name: str | None = None,
+) -> None:
     """A record shown in several parts (a claim): tables in turn; JSON as one object
     holding each part; CSV as the one part named `csv_section`."""
     fmt = format_for(fmt, output)
@@ -217,19 +271,40 @@ def emit_sections(sections: list[Report], *, fmt: OutputFormat, output: Output, 
 
             draw(stdout_console())
             return
-        deliver(table_text(draw), output=output, default_name=f"{stem}.txt", phi=has_phi, overwrite=overwrite,
-                fmt="table", rows=sum(len(s.rows) for s in sections))
+        deliver(
+            table_text(draw),
+            output=output,
+            default_name=f"{stem}.txt",
+            phi=has_phi,
+            overwrite=overwrite,
+            fmt="table",
+            rows=sum(len(s.rows) for s in sections),
+        )
         return
     if fmt == OutputFormat.json:
-        deliver(reports_json(sections, include_phi=phi), output=output, default_name=f"{stem}.json",
-                phi=has_phi, overwrite=overwrite, fmt="json", rows=sum(len(s.rows) for s in sections))
+        deliver(
+            reports_json(sections, include_phi=phi),
+            output=output,
+            default_name=f"{stem}.json",
+            phi=has_phi,
+            overwrite=overwrite,
+            fmt="json",
+            rows=sum(len(s.rows) for s in sections),
+        )
         return
     chosen = next(s for s in sections if s.name == csv_section)
     emit(chosen, fmt=OutputFormat.csv, output=output, include_phi=include_phi, overwrite=overwrite, name=stem)
 
 
-def emit_xlsx(report: Report, *, output: Output, include_phi: bool, overwrite: bool, name: str | None = None,
-              totals_row: bool = False) -> None:
+def emit_xlsx(
+    report: Report,
+    *,
+    output: Output,
+    include_phi: bool,
+    overwrite: bool,
+    name: str | None = None,
+    totals_row: bool = False,
+) -> None:
     """A one-sheet workbook (only to a file: a terminal cannot show one)."""
     from ar_cli.reports.output.tabular import report_xlsx
 
@@ -238,8 +313,15 @@ def emit_xlsx(report: Report, *, output: Output, include_phi: bool, overwrite: b
 
         raise InputError("--format xlsx writes a workbook: give --output FILE.xlsx")
     data = report_xlsx(report, include_phi=include_phi, totals_row=totals_row)
-    deliver(data, output=output, default_name=f"{name or report.name}.xlsx", phi=include_phi and _has_phi(report),
-            overwrite=overwrite, fmt="xlsx", rows=len(report.rows))
+    deliver(
+        data,
+        output=output,
+        default_name=f"{name or report.name}.xlsx",
+        phi=include_phi and _has_phi(report),
+        overwrite=overwrite,
+        fmt="xlsx",
+        rows=len(report.rows),
+    )
 
 
 def output_suffix(output: Output) -> str:

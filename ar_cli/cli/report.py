@@ -22,11 +22,22 @@ app = typer.Typer(help="Reports written to files for cron and supervisors: night
 @reads_ledger
 def nightly(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", help="Folder to write into (created when missing); the run "
-                                         "goes in a sub-folder named by the as-of date (a re-run replaces it).")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            help="Folder to write into (created when missing); the run "
+            "goes in a sub-folder named by the as-of date (a re-run replaces it).",
+        ),
+    ],
     as_of: AsOfOption = None,
-    log: Annotated[Path | None, typer.Option("--log", help="Also append the run's one-line summary to this "
-                                                "file; a failed run appends its exit code and reason.")] = None,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            help="Also append the run's one-line summary to this file; a failed run appends its exit code and reason.",
+        ),
+    ] = None,
     queue_limit: Annotated[int, typer.Option("--queue-limit", help="Rows of the work queue to write.")] = 1000,
 ) -> None:
     """Write aging, denials, the work queue, exceptions, cash per week, denial rates and
@@ -88,8 +99,16 @@ def _nightly(ctx: typer.Context, output: Path, as_of: str | None, log: Path | No
         staging.write("report.html", render_page(night))
         # The ledger remembers the run only once every file is written.
         take_snapshot(ledger, as_of=day, edges=None, actor=st.actor(), measure=snapshot_measure)
-        record_run(ledger, as_of=day, folder=str(target), seen=night.seen, new=night.new,
-                   ar=night.aging.total.total, ar_over_90=night.aging.total.over, actor=st.actor())
+        record_run(
+            ledger,
+            as_of=day,
+            folder=str(target),
+            seen=night.seen,
+            new=night.new,
+            ar=night.aging.total.total,
+            ar_over_90=night.aging.total.over,
+            actor=st.actor(),
+        )
         staging.place(target, replace=True)  # a re-run for the same date replaces that date's folder
     line = summary_line(night, str(target))
     if log is not None:

@@ -34,8 +34,7 @@ class CliState:
 
             use = self.use
             if use is None or use is LedgerUse.NONE:
-                raise ArError("this command opens the ledger without declaring how it uses it "
-                              "(cli/ledger_use.py)")
+                raise ArError("this command opens the ledger without declaring how it uses it (cli/ledger_use.py)")
             ledger = Ledger(self.location()).open(create=use.may_create)
             self._ledger = ledger
             if use is LedgerUse.READS and say_empty:
@@ -73,8 +72,9 @@ class CliState:
         """At the end of the run. A ledger the run created is said once when the run
         succeeded, and removed when it failed (a refused file leaves no new ledger)."""
         if self._empty and not failed:
-            sys.stderr.write(f"note: the ledger at {self.location().describe()} is empty "
-                             "(no claims or remittances yet)\n")
+            sys.stderr.write(
+                f"note: the ledger at {self.location().describe()} is empty (no claims or remittances yet)\n"
+            )
         self._empty = False
         if self._ledger is not None:
             if self._ledger.created:

@@ -29,8 +29,13 @@ def list_(
     from ar_cli.cli.render import emit
     from ar_cli.reports.unapplied import unapplied_report
 
-    emit(unapplied_report(state(ctx).ledger(), payer=payer, include_closed=all_), fmt=fmt, output=output,
-         include_phi=include_phi, overwrite=overwrite)
+    emit(
+        unapplied_report(state(ctx).ledger(), payer=payer, include_closed=all_),
+        fmt=fmt,
+        output=output,
+        include_phi=include_phi,
+        overwrite=overwrite,
+    )
 
 
 @app.command("apply")
@@ -39,9 +44,13 @@ def apply(
     ctx: typer.Context,
     unapplied_id: Annotated[int, typer.Argument(metavar="ID", help="Unapplied entry id (see `unapplied list`).")],
     claim: Annotated[str, typer.Option("--claim", help="Claim number to apply the money to.")],
-    amount: Annotated[str | None, typer.Option(
-        help="How much to apply (e.g. 50.00; more than 0; default: all that is open). "
-        "A recoupment's sign comes from the entry.")] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option(
+            help="How much to apply (e.g. 50.00; more than 0; default: all that is open). "
+            "A recoupment's sign comes from the entry."
+        ),
+    ] = None,
     posting_date: PostingDateOption = None,
 ) -> None:
     """Apply open unapplied money to a claim: a payment on the payer's coverage of the claim
@@ -57,7 +66,15 @@ def apply(
         except MoneyError as exc:
             raise InputError(f"--amount: {exc}") from None
     st = state(ctx)
-    done = apply_unapplied(st.ledger(), unapplied_id, claim_number=claim, amount=cents, actor=st.actor(),
-                           posting_date=parse_date(posting_date, "--posting-date") or today())
-    typer.echo(f"unapplied entry {done.unapplied_id}: {cents_to_text(done.amount)} from {done.payer} applied "
-               f"to claim {done.claim_number} (coverage {done.rank}); {cents_to_text(done.open_after)} still open")
+    done = apply_unapplied(
+        st.ledger(),
+        unapplied_id,
+        claim_number=claim,
+        amount=cents,
+        actor=st.actor(),
+        posting_date=parse_date(posting_date, "--posting-date") or today(),
+    )
+    typer.echo(
+        f"unapplied entry {done.unapplied_id}: {cents_to_text(done.amount)} from {done.payer} applied "
+        f"to claim {done.claim_number} (coverage {done.rank}); {cents_to_text(done.open_after)} still open"
+    )

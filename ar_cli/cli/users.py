@@ -34,8 +34,13 @@ def add(
 
 @app.command("list")
 @reads_ledger
-def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None,
-          overwrite: OverwriteOption = False, include_phi: IncludePhiOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    include_phi: IncludePhiOption = False,
+) -> None:
     """List users with how many claims each has assigned."""
     from ar_cli.cli.render import emit
     from ar_cli.reports.report import Column, Kind, Report
@@ -43,8 +48,21 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: Ou
 
     with state(ctx).ledger().read() as session:
         rows = list_users(session)
-    emit(Report(name="users", title="Users", columns=[
-        Column(key="name", title="User"), Column(key="full_name", title="Name"),
-        Column(key="active", title="Active"), Column(key="claims", title="Claims", kind=Kind.INT),
-        Column(key="since", title="Since", kind=Kind.DATE)], rows=rows),
-        fmt=fmt, output=output, include_phi=include_phi, overwrite=overwrite)
+    emit(
+        Report(
+            name="users",
+            title="Users",
+            columns=[
+                Column(key="name", title="User"),
+                Column(key="full_name", title="Name"),
+                Column(key="active", title="Active"),
+                Column(key="claims", title="Claims", kind=Kind.INT),
+                Column(key="since", title="Since", kind=Kind.DATE),
+            ],
+            rows=rows,
+        ),
+        fmt=fmt,
+        output=output,
+        include_phi=include_phi,
+        overwrite=overwrite,
+    )

@@ -31,10 +31,10 @@ def work(
     from ar_cli.tui.app import WorkApp, WorkContext
 
     st = state(ctx)
-    flt = QueueFilter(payer=payer, financial_class=financial_class, category=category, assignee=assignee,
-                      limit=limit)
-    context = WorkContext(ledger=st.ledger(), flt=flt, as_of=parse_date(as_of, "--as-of") or today(),
-                          today=today(), actor=st.actor)
+    flt = QueueFilter(payer=payer, financial_class=financial_class, category=category, assignee=assignee, limit=limit)
+    context = WorkContext(
+        ledger=st.ledger(), flt=flt, as_of=parse_date(as_of, "--as-of") or today(), today=today(), actor=st.actor
+    )
     # Check the filters before the screen takes over: bad input is one line, exit 2.
     from ar_cli.reports.queue.report import load_queue
 

@@ -31,8 +31,10 @@ def follow_up(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="Claim number.")],
     on: Annotated[str, typer.Option("--on", help="Date to come back to it (YYYY-MM-DD, today or later).")],
-    action: Annotated[str, typer.Option(help="What to do then, e.g. \"call payer\".")],
-    to: Annotated[str | None, typer.Option("--to", help="User who should do it (default: nobody in particular).")] = None,
+    action: Annotated[str, typer.Option(help='What to do then, e.g. "call payer".')],
+    to: Annotated[
+        str | None, typer.Option("--to", help="User who should do it (default: nobody in particular).")
+    ] = None,
 ) -> None:
     """Set the date to come back to a claim: it leaves the queue until then, unless an
     appeal deadline or filing limit comes first. Replaces the claim's open follow-up."""
@@ -48,17 +50,25 @@ def follow_up(
 @changes_ledger
 def assign(
     ctx: typer.Context,
-    claim: Annotated[str | None, typer.Argument(help="Claim number (or leave it out and choose claims with the filters).")] = None,
-    to: Annotated[list[str], typer.Option("--to", help="User to assign to; repeat to split the claims evenly in queue order.")] = [],  # noqa: B006
+    claim: Annotated[
+        str | None, typer.Argument(help="Claim number (or leave it out and choose claims with the filters).")
+    ] = None,
+    to: Annotated[
+        list[str], typer.Option("--to", help="User to assign to; repeat to split the claims evenly in queue order.")
+    ] = [],  # noqa: B006
     payer: Annotated[str | None, typer.Option(help="Filter: claims this payer owes (code, alias or name).")] = None,
     financial_class: Annotated[str | None, typer.Option(help="Filter: payers of this class.")] = None,
     bucket: Annotated[str | None, typer.Option(help="Filter: this aging bucket (e.g. 91-120).")] = None,
     category: Annotated[str | None, typer.Option(help="Filter: an open denial of this category.")] = None,
     min_balance: Annotated[str | None, typer.Option(help="Filter: at least this amount owed (e.g. 100.00).")] = None,
     limit: Annotated[int, typer.Option(help="Filter: the top N claims of the queue (0: every match).", min=0)] = 0,
-    reassign: Annotated[bool, typer.Option(
-        "--reassign", help="With filters: split claims already assigned to someone too (default: leave them "
-        "with their owner).")] = False,
+    reassign: Annotated[
+        bool,
+        typer.Option(
+            "--reassign",
+            help="With filters: split claims already assigned to someone too (default: leave them with their owner).",
+        ),
+    ] = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Assign a claim to a user, or split the queue's claims matching the filters evenly
@@ -81,18 +91,30 @@ def assign(
         numbers = [claim]
     else:
         if not filtered:
-            raise InputError("assign: name a claim, or choose claims with --payer, --financial-class, --bucket, "
-                             "--category, --min-balance or --limit")
+            raise InputError(
+                "assign: name a claim, or choose claims with --payer, --financial-class, --bucket, "
+                "--category, --min-balance or --limit"
+            )
         cents = None
         if min_balance is not None:
             try:
                 cents = cents_from_text(min_balance, allow_negative=False)
             except MoneyError as exc:
                 raise InputError(f"--min-balance: {exc}") from None
-        queue = load_queue(st.ledger(), QueueFilter(
-            payer=payer, financial_class=financial_class, bucket=bucket, category=category, min_amount=cents,
-            kind="claim", limit=limit or None, include_hidden=True),
-            as_of=parse_date(as_of, "--as-of") or today())
+        queue = load_queue(
+            st.ledger(),
+            QueueFilter(
+                payer=payer,
+                financial_class=financial_class,
+                bucket=bucket,
+                category=category,
+                min_amount=cents,
+                kind="claim",
+                limit=limit or None,
+                include_hidden=True,
+            ),
+            as_of=parse_date(as_of, "--as-of") or today(),
+        )
         numbers = list(dict.fromkeys(item.claim_number for item in queue.items))
     done = assign_claims(st.ledger(), numbers, to, actor=st.actor(), keep_assigned=not claim and not reassign)
     assigned = [a for a in done if not a.kept]
@@ -109,6 +131,8 @@ def assign(
     if per_user:
         line += ": " + ", ".join(f"{u} {n}" for u, n in per_user.items())
     if kept:
-        line += (f"; {kept} already assigned, left with {'its' if kept == 1 else 'their'} owner "
-                 "(--reassign to split them too)")
+        line += (
+            f"; {kept} already assigned, left with {'its' if kept == 1 else 'their'} owner "
+            "(--reassign to split them too)"
+        )
     typer.echo(line)

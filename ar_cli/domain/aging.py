@@ -24,10 +24,10 @@ CREDIT_BUCKET = -1  # where a credit (negative) balance is counted: never in a b
 class Basis(StrEnum):
     """The date an age is counted from."""
 
-    SERVICE = "service"                # the claim's earliest date of service
-    BILLED = "billed"                  # the claim's billed date
+    SERVICE = "service"  # the claim's earliest date of service
+    BILLED = "billed"  # the claim's billed date
     RESPONSIBILITY = "responsibility"  # the day the party now owing it became responsible
-    LAST_PAYMENT = "last-payment"      # that party's last payment, else the billed date
+    LAST_PAYMENT = "last-payment"  # that party's last payment, else the billed date
 
 
 class GroupBy(StrEnum):
@@ -148,13 +148,13 @@ def parse_choice(enum: type[_Choice], text: str, option: str) -> _Choice:
 class AgedSum:
     """What the database returns: one group's balances in one bucket."""
 
-    party: int     # 0 patient, 1 insurance (1 when the grouping does not tell them apart)
-    key: object    # what the group is keyed on (payer id, class, patient id, NPI, claim id)
+    party: int  # 0 patient, 1 insurance (1 when the grouping does not tell them apart)
+    key: object  # what the group is keyed on (payer id, class, patient id, NPI, claim id)
     labels: tuple[str | None, ...]  # what names it (code and name, account and name, …)
-    bucket: int    # 0..n-1, or CREDIT_BUCKET
-    amount: int    # cents
-    count: int     # balances
-    over: int      # the part of amount older than OVER_DAYS
+    bucket: int  # 0..n-1, or CREDIT_BUCKET
+    amount: int  # cents
+    count: int  # balances
+    over: int  # the part of amount older than OVER_DAYS
 
 
 @dataclass(kw_only=True, slots=True)
@@ -195,8 +195,12 @@ def pivot(sums: list[AgedSum], bucket_count: int) -> list[AgingLine]:
         line = lines.get((item.party, item.key))
         if line is None:
             line = lines[(item.party, item.key)] = AgingLine(
-                party=item.party, key=item.key, labels=item.labels,
-                amounts=[0] * bucket_count, counts=[0] * bucket_count)
+                party=item.party,
+                key=item.key,
+                labels=item.labels,
+                amounts=[0] * bucket_count,
+                counts=[0] * bucket_count,
+            )
         line.add(item)
     return list(lines.values())
 

@@ -70,8 +70,7 @@ def _default(value: Any) -> str:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_default)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
 
 
 def _stamp(value: datetime) -> str:
@@ -98,13 +97,11 @@ def _text_encoder() -> tuple[Callable[[tuple | list], str], Callable[[Iterable[t
     from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 
     if c_make_encoder is None or c_encode_basestring is None:  # pragma: no cover - CPython has both
-        one = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default,
-                               allow_nan=False).encode
+        one = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default, allow_nan=False).encode
         return one, lambda rows: list(map(one, rows))
     encode = c_make_encoder(None, _json_default, c_encode_basestring, None, ":", ",", False, False, False)
     join = "".join
-    return (lambda values: join(encode(values, 0)),
-            lambda rows: list(map(join, map(encode, rows, repeat(0)))))
+    return (lambda values: join(encode(values, 0)), lambda rows: list(map(join, map(encode, rows, repeat(0)))))
 
 
 _encode_text, _encode_texts = _text_encoder()
@@ -178,7 +175,7 @@ def text_state_hash(text: str) -> str:
 class Manifest:
     """What one event wrote, as `audit verify` rebuilds it from the stored rows."""
 
-    tables: dict[str, tuple[int, str]] = field(default_factory=dict)   # table → (rows, last hash)
+    tables: dict[str, tuple[int, str]] = field(default_factory=dict)  # table → (rows, last hash)
     changed: dict[tuple[str, int], str] = field(default_factory=dict)  # (table, id) → state hash
     other_count: int = 0
     other_digest: str = ""
@@ -263,8 +260,13 @@ class RowsDigest:
 
     def checkpoint(self) -> tuple:
         """The digest as it is now, to restore when a savepoint rolls back."""
-        return (self._hash.copy(), self.count, self._other, dict(self.tables),
-                {name: set(keys) for name, keys in self.touched.items()})
+        return (
+            self._hash.copy(),
+            self.count,
+            self._other,
+            dict(self.tables),
+            {name: set(keys) for name, keys in self.touched.items()},
+        )
 
     def restore(self, mark: tuple) -> None:
         self._hash, self.count, self._other = mark[0].copy(), mark[1], mark[2]
@@ -276,13 +278,29 @@ class RowsDigest:
         return self._hash.hexdigest()
 
     def manifest(self, changed: Mapping[tuple[str, int], str]) -> Manifest:
-        return Manifest(tables=dict(self.tables), changed=dict(changed), other_count=self._other,
-                        other_digest=self.hexdigest(), encoding=self.encoding)
+        return Manifest(
+            tables=dict(self.tables),
+            changed=dict(changed),
+            other_count=self._other,
+            other_digest=self.hexdigest(),
+            encoding=self.encoding,
+        )
 
 
-def event_hash(*, prev_hash: str, event_id: int, occurred_at: str, actor: str, action: str,
-               entity: str, entity_key: str, source: str, details: str, rows_digest: str,
-               rows_version: int = 1) -> str:
+def event_hash(
+    *,
+    prev_hash: str,
+    event_id: int,
+    occurred_at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_key: str,
+    source: str,
+    details: str,
+    rows_digest: str,
+    rows_version: int = 1,
+) -> str:
     """Version 2 (a stored manifest) marks itself in the hash, so an event cannot be
     passed off as one from before the manifests (whose rows are not rebuilt)."""
     fields = [prev_hash, event_id, occurred_at, actor, action, entity, entity_key, source, details, rows_digest]

@@ -67,9 +67,19 @@ class ExportRequest:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "include_phi": self.include_phi}
 
 
-def manifest(*, request: ExportRequest, file_name: str, rows: int, totals: dict[str, int], sha256: str,
-             byte_size: int, tool_version: str, created_at: datetime, created_by: str,
-             columns: list[str]) -> dict[str, Any]:
+def manifest(
+    *,
+    request: ExportRequest,
+    file_name: str,
+    rows: int,
+    totals: dict[str, int],
+    sha256: str,
+    byte_size: int,
+    tool_version: str,
+    created_at: datetime,
+    created_by: str,
+    columns: list[str],
+) -> dict[str, Any]:
     """The manifest written beside an export: enough to prove the file is the one made."""
     return {
         "kind": request.kind.value,

@@ -26,12 +26,18 @@ class FinancialClass(StrEnum):
 
 # Claim filing indicator (835 CLP06 / 837 SBR09) → financial class.
 _FILING_INDICATOR_CLASS = {
-    "MA": FinancialClass.MEDICARE, "MB": FinancialClass.MEDICARE, "16": FinancialClass.MEDICARE,
+    "MA": FinancialClass.MEDICARE,
+    "MB": FinancialClass.MEDICARE,
+    "16": FinancialClass.MEDICARE,
     "MC": FinancialClass.MEDICAID,
-    "BL": FinancialClass.COMMERCIAL, "CI": FinancialClass.COMMERCIAL,
-    "HM": FinancialClass.COMMERCIAL, "12": FinancialClass.COMMERCIAL,
-    "13": FinancialClass.COMMERCIAL, "14": FinancialClass.COMMERCIAL,
-    "15": FinancialClass.COMMERCIAL, "17": FinancialClass.COMMERCIAL,
+    "BL": FinancialClass.COMMERCIAL,
+    "CI": FinancialClass.COMMERCIAL,
+    "HM": FinancialClass.COMMERCIAL,
+    "12": FinancialClass.COMMERCIAL,
+    "13": FinancialClass.COMMERCIAL,
+    "14": FinancialClass.COMMERCIAL,
+    "15": FinancialClass.COMMERCIAL,
+    "17": FinancialClass.COMMERCIAL,
 }
 
 
@@ -138,7 +144,7 @@ class FirstSight:
         return sorted({i.strip().upper() for i in (*self.ids, self.code) if i and i.strip()})
 
     @classmethod
-    def from_remittance(cls, code: str, *, name: str, payer_ids: tuple[str, ...],
-                        filing_indicator: str) -> FirstSight:
-        return cls(code=code, name=name or code, filing_indicator=filing_indicator, ids=payer_ids,
-                   alias_kind="remittance")
+    def from_remittance(cls, code: str, *, name: str, payer_ids: tuple[str, ...], filing_indicator: str) -> FirstSight:
+        return cls(
+            code=code, name=name or code, filing_indicator=filing_indicator, ids=payer_ids, alias_kind="remittance"
+        )

@@ -27,5 +27,6 @@ def parse_period(text: str) -> Period:
     if not match or not 1 <= month <= 12:
         raise InputError(f"period {text.strip()!r} is not a month (YYYY-MM, e.g. 2026-06)")
     year = int(match.group(1))
-    return Period(text=f"{year:04d}-{month:02d}", first=date(year, month, 1),
-                  last=date(year, month, monthrange(year, month)[1]))
+    return Period(
+        text=f"{year:04d}-{month:02d}", first=date(year, month, 1), last=date(year, month, monthrange(year, month)[1])
+    )

@@ -51,28 +51,71 @@ class SettingSpec:
     check: Callable[[str], str]
 
 
-SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
-    SettingSpec(key="aging.buckets", default="30,60,90,120", check=_edges,
-                help="Upper edges in days of the aging buckets (the last bucket is open-ended)."),
-    SettingSpec(key="denials.appeal_due_days", default="14", check=_positive_int,
-                help="Flag appeals whose deadline is within this many days."),
-    SettingSpec(key="denials.stale_days", default="30", check=_positive_int,
-                help="Flag open denials with no action for this many days."),
-    SettingSpec(key="queue.no_response_days", default="30", check=_positive_int,
-                help="A billed claim with no payer response after this many days is work."),
-    SettingSpec(key="queue.weights", default="", check=check_points,
-                help="Queue points per factor, e.g. money=40,age=30,deadline=60 (see `ar-cli queue --help`)."),
-    SettingSpec(key="queue.full_at", default="", check=check_full_at,
-                help="Where each queue ramp is full: money in dollars, age/untouched/deadline in days."),
-    SettingSpec(key="queue.category_points", default="", check=check_category_points,
-                help="Extra queue points per denial category, e.g. missing_info=15,coding=12."),
-    SettingSpec(key="queue.payer_points", default="", check=check_payer_points,
-                help="Queue points per payer code or financial class, e.g. ACM01=10,medicaid=5."),
-    SettingSpec(key="report.ar_over_90_threshold", default="0.25", check=_ratio,
-                help="The nightly report asks for a human when AR over 90 days exceeds this share."),
-    SettingSpec(key="treatments.override", default="", check=_text,
-                help="CSV text overriding the adjustment treatment table (set by `codes treatments`)."),
-)}
+SETTINGS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec(
+            key="aging.buckets",
+            default="30,60,90,120",
+            check=_edges,
+            help="Upper edges in days of the aging buckets (the last bucket is open-ended).",
+        ),
+        SettingSpec(
+            key="denials.appeal_due_days",
+            default="14",
+            check=_positive_int,
+            help="Flag appeals whose deadline is within this many days.",
+        ),
+        SettingSpec(
+            key="denials.stale_days",
+            default="30",
+            check=_positive_int,
+            help="Flag open denials with no action for this many days.",
+        ),
+        SettingSpec(
+            key="queue.no_response_days",
+            default="30",
+            check=_positive_int,
+            help="A billed claim with no payer response after this many days is work.",
+        ),
+        SettingSpec(
+            key="queue.weights",
+            default="",
+            check=check_points,
+            help="Queue points per factor, e.g. money=40,age=30,deadline=60 (see `ar-cli queue --help`).",
+        ),
+        SettingSpec(
+            key="queue.full_at",
+            default="",
+            check=check_full_at,
+            help="Where each queue ramp is full: money in dollars, age/untouched/deadline in days.",
+        ),
+        SettingSpec(
+            key="queue.category_points",
+            default="",
+            check=check_category_points,
+            help="Extra queue points per denial category, e.g. missing_info=15,coding=12.",
+        ),
+        SettingSpec(
+            key="queue.payer_points",
+            default="",
+            check=check_payer_points,
+            help="Queue points per payer code or financial class, e.g. ACM01=10,medicaid=5.",
+        ),
+        SettingSpec(
+            key="report.ar_over_90_threshold",
+            default="0.25",
+            check=_ratio,
+            help="The nightly report asks for a human when AR over 90 days exceeds this share.",
+        ),
+        SettingSpec(
+            key="treatments.override",
+            default="",
+            check=_text,
+            help="CSV text overriding the adjustment treatment table (set by `codes treatments`).",
+        ),
+    )
+}
 
 
 def check_setting(key: str, value: str) -> str:

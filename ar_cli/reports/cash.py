@@ -27,12 +27,25 @@ def cash_by_week(session: Session, as_of: date, *, weeks: int = 12) -> Report:
     for i in range(weeks):
         week = first + timedelta(weeks=i)
         got = sums[week]
-        rows.append({"week": week, "insurance": got["insurance"], "patient": got["patient"],
-                     "total": got["insurance"] + got["patient"]})
+        rows.append(
+            {
+                "week": week,
+                "insurance": got["insurance"],
+                "patient": got["patient"],
+                "total": got["insurance"] + got["patient"],
+            }
+        )
     totals = {"week": "Total", **{k: sum(r[k] for r in rows) for k in ("insurance", "patient", "total")}}
-    return Report(name="cash", title=f"Cash collected per week to {as_of.isoformat()}", columns=[
-        Column(key="week", title="Week of", kind=Kind.DATE),
-        Column(key="insurance", title="Payers", kind=Kind.MONEY),
-        Column(key="patient", title="Patients", kind=Kind.MONEY),
-        Column(key="total", title="Total", kind=Kind.MONEY)], rows=rows, totals=totals,
-        notes=["By check or EFT date; weeks run Monday to Sunday."])
+    return Report(
+        name="cash",
+        title=f"Cash collected per week to {as_of.isoformat()}",
+        columns=[
+            Column(key="week", title="Week of", kind=Kind.DATE),
+            Column(key="insurance", title="Payers", kind=Kind.MONEY),
+            Column(key="patient", title="Patients", kind=Kind.MONEY),
+            Column(key="total", title="Total", kind=Kind.MONEY),
+        ],
+        rows=rows,
+        totals=totals,
+        notes=["By check or EFT date; weeks run Monday to Sunday."],
+    )

@@ -23,25 +23,49 @@ from ar_cli.reports.output import mask_cell
 from ar_cli.reports.report import Column, Kind, Report
 from ar_cli.services.codes import NOT_LOADED, remarks_for_adjustment
 
-METHODS = {"ACH": "EFT (ACH)", "CHK": "check", "NON": "no payment", "FWT": "wire transfer",
-           "BOP": "financial institution's option"}
-HANDLING = {"C": "payment with remittance", "D": "payment only", "H": "notification only",
-            "I": "remittance only", "P": "prenotification of a future transfer",
-            "U": "split payment and remittance", "X": "handling party's option to split"}
+METHODS = {
+    "ACH": "EFT (ACH)",
+    "CHK": "check",
+    "NON": "no payment",
+    "FWT": "wire transfer",
+    "BOP": "financial institution's option",
+}
+HANDLING = {
+    "C": "payment with remittance",
+    "D": "payment only",
+    "H": "notification only",
+    "I": "remittance only",
+    "P": "prenotification of a future transfer",
+    "U": "split payment and remittance",
+    "X": "handling party's option to split",
+}
 # Our words for the provider-level (PLB) reasons a practice meets most; others show raw.
-PLB_REASONS = {"L6": "interest", "WO": "overpayment recovery", "FB": "forwarding balance",
-               "CS": "adjustment", "72": "authorized return", "J1": "not reimbursable",
-               "L3": "penalty", "WU": "unspecified recovery", "CV": "capital pass-through",
-               "IS": "interim settlement", "PI": "periodic interim payment", "E3": "withholding",
-               "50": "late charge", "51": "interest penalty charge", "TL": "third-party liability"}
+PLB_REASONS = {
+    "L6": "interest",
+    "WO": "overpayment recovery",
+    "FB": "forwarding balance",
+    "CS": "adjustment",
+    "72": "authorized return",
+    "J1": "not reimbursable",
+    "L3": "penalty",
+    "WU": "unspecified recovery",
+    "CV": "capital pass-through",
+    "IS": "interim settlement",
+    "PI": "periodic interim payment",
+    "E3": "withholding",
+    "50": "late charge",
+    "51": "interest penalty charge",
+    "TL": "third-party liability",
+}
 
 
 class Money(int):
     """Cents that a renderer shows as money (two decimals), not as a count."""
 
 
-def eob_tree(file_name: str, remittances: Sequence[Remittance], knowledge: CodeKnowledge, *,
-             include_phi: bool) -> dict[str, Any]:
+def eob_tree(
+    file_name: str, remittances: Sequence[Remittance], knowledge: CodeKnowledge, *, include_phi: bool
+) -> dict[str, Any]:
     """`{"remittances": [...]}`: every transaction in the file, in order."""
     return {"remittances": [_remittance(file_name, r, knowledge, include_phi) for r in remittances]}
 
@@ -70,18 +94,31 @@ def _remittance(file_name: str, r: Remittance, knowledge: CodeKnowledge, phi: bo
         "payment_date_text": h.payment_date_text,
         "production_date": h.production_date,
         "claims": [_claim(c, knowledge, phi) for c in r.claims],
-        "provider_adjustments": [{
-            "provider_id": p.provider_id, "fiscal_period_date": p.fiscal_period_date,
-            "reason_code": p.reason_code, "reason": PLB_REASONS.get(p.reason_code, ""),
-            "reference": p.reference, "amount": Money(p.amount),
-        } for p in r.provider_adjustments],
-        "totals": {"claims": len(r.claims), "charge": Money(sum(c.charge for c in r.claims)),
-                   "paid": Money(claim_paid),
-                   "patient_responsibility": Money(sum(c.patient_responsibility for c in r.claims)),
-                   "provider_adjustments": Money(plb_total)},
-        "balancing": {"payment": Money(h.payment_amount), "claim_payments": Money(claim_paid),
-                      "provider_adjustments": Money(plb_total), "difference": Money(difference),
-                      "balances": difference == 0},
+        "provider_adjustments": [
+            {
+                "provider_id": p.provider_id,
+                "fiscal_period_date": p.fiscal_period_date,
+                "reason_code": p.reason_code,
+                "reason": PLB_REASONS.get(p.reason_code, ""),
+                "reference": p.reference,
+                "amount": Money(p.amount),
+            }
+            for p in r.provider_adjustments
+        ],
+        "totals": {
+            "claims": len(r.claims),
+            "charge": Money(sum(c.charge for c in r.claims)),
+            "paid": Money(claim_paid),
+            "patient_responsibility": Money(sum(c.patient_responsibility for c in r.claims)),
+            "provider_adjustments": Money(plb_total),
+        },
+        "balancing": {
+            "payment": Money(h.payment_amount),
+            "claim_payments": Money(claim_paid),
+            "provider_adjustments": Money(plb_total),
+            "difference": Money(difference),
+            "balances": difference == 0,
+        },
         "warnings": [str(w) for w in r.warnings],
     }
 
@@ -110,12 +147,10 @@ def _claim(c: ClaimPayment, knowledge: CodeKnowledge, phi: bool) -> dict[str, An
         "statement_to": c.statement_to,
         "received_date": c.received_date,
         "remark_codes": _remarks(c.remark_codes, knowledge),
-        "adjustments": [_adjustment(a, remarks_for_adjustment(c.remark_codes), knowledge)
-                        for a in c.adjustments],
+        "adjustments": [_adjustment(a, remarks_for_adjustment(c.remark_codes), knowledge) for a in c.adjustments],
         "lines": [_line(n, ln, c, knowledge) for n, ln in enumerate(c.lines, 1)],
         "amounts": [{"qualifier": a.qualifier, "amount": Money(a.amount)} for a in c.amounts],
-        "balancing": {"adjustments": Money(adjusted), "difference": Money(difference),
-                      "balances": difference == 0},
+        "balancing": {"adjustments": Money(adjusted), "difference": Money(difference), "balances": difference == 0},
     }
 
 
@@ -160,7 +195,8 @@ def _adjustment(a: Adjustment, remarks: Sequence[str], knowledge: CodeKnowledge)
         # A negative amount undoes its treatment and is never a denial: no category then.
         "category": rule.category.value if rule.category and treatment == rule.treatment else None,
         "next_action": rule.next_action,
-        "rule": "fallback by group" if rule.is_fallback
+        "rule": "fallback by group"
+        if rule.is_fallback
         else f"{rule.group}-{rule.carc}{' with ' + rule.rarc if rule.rarc else ''} ({rule.origin})",
     }
 
@@ -232,22 +268,41 @@ def eob_adjustments(tree: dict[str, Any]) -> Report:
     for r in tree["remittances"]:
         base = {"file": r["file"], "trace_number": r["trace_number"], "payer": r["payer"]["name"]}
         for c in r["claims"]:
-            claim = {**base, "claim_number": c["claim_number"], "patient_name": c["patient_name"],
-                     "status": c["status"]}
+            claim = {
+                **base,
+                "claim_number": c["claim_number"],
+                "patient_name": c["patient_name"],
+                "status": c["status"],
+            }
             claim_remarks = " ".join(m["code"] for m in c["remark_codes"])
             for a in c["adjustments"]:
-                rows.append({**claim, **_adjustment_cells(a), "kind": "claim_adjustment",
-                             "remark_codes": claim_remarks})
+                rows.append(
+                    {**claim, **_adjustment_cells(a), "kind": "claim_adjustment", "remark_codes": claim_remarks}
+                )
             for ln in c["lines"]:
-                line = {**claim, "kind": "line_adjustment", "line": ln["line"],
-                        "procedure": ":".join([ln["procedure"], *ln["modifiers"]]),
-                        "service_from": ln["service_from"],
-                        "remark_codes": " ".join(remarks_for_adjustment(
-                            [m["code"] for m in c["remark_codes"]], [m["code"] for m in ln["remark_codes"]]))}
+                line = {
+                    **claim,
+                    "kind": "line_adjustment",
+                    "line": ln["line"],
+                    "procedure": ":".join([ln["procedure"], *ln["modifiers"]]),
+                    "service_from": ln["service_from"],
+                    "remark_codes": " ".join(
+                        remarks_for_adjustment(
+                            [m["code"] for m in c["remark_codes"]], [m["code"] for m in ln["remark_codes"]]
+                        )
+                    ),
+                }
                 rows.extend({**line, **_adjustment_cells(a)} for a in ln["adjustments"])
         for p in r["provider_adjustments"]:
-            rows.append({**base, "kind": "provider_adjustment", "code": p["reason_code"],
-                         "reference": p["reference"], "amount": p["amount"]})
+            rows.append(
+                {
+                    **base,
+                    "kind": "provider_adjustment",
+                    "code": p["reason_code"],
+                    "reference": p["reference"],
+                    "amount": p["amount"],
+                }
+            )
     return Report(name="adjustments", title="Adjustments", columns=ADJUSTMENT_COLUMNS, rows=rows)
 
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class KpiQuery:
     start: date
     end: date
-    rows: bool = False   # also list what each KPI counted
+    rows: bool = False  # also list what each KPI counted
 
 
 @dataclass(kw_only=True)
@@ -63,8 +63,9 @@ class _Rows:
 
     def add(self, kpi: str, ref: str, numerator: str, denominator: str, note: str = "") -> None:
         if self.wanted:
-            self.items.append({"kpi": kpi, "ref": ref, "numerator": numerator, "denominator": denominator,
-                               "note": note})
+            self.items.append(
+                {"kpi": kpi, "ref": ref, "numerator": numerator, "denominator": denominator, "note": note}
+            )
 
 
 def kpi_report(session: Session, query: KpiQuery) -> KpiResult:
@@ -73,11 +74,16 @@ def kpi_report(session: Session, query: KpiQuery) -> KpiResult:
 
         raise InputError(f"--from {query.start.isoformat()} is after --to {query.end.isoformat()}")
     rows = _Rows(query.rows)
-    kpis = [_days_in_ar(session, query.end, rows), *_collection(session, query, rows),
-            *_adjudication(session, query, rows), _ar_over(session, query.end, rows),
-            *_days_to_payment(session, query, rows)]
-    return KpiResult(query=query, kpis=kpis, report=_report(kpis, query),
-                     rows=_rows_report(rows.items) if query.rows else None)
+    kpis = [
+        _days_in_ar(session, query.end, rows),
+        *_collection(session, query, rows),
+        *_adjudication(session, query, rows),
+        _ar_over(session, query.end, rows),
+        *_days_to_payment(session, query, rows),
+    ]
+    return KpiResult(
+        query=query, kpis=kpis, report=_report(kpis, query), rows=_rows_report(rows.items) if query.rows else None
+    )
 
 
 def _days_in_ar(session: Session, end: date, rows: _Rows) -> Kpi:
@@ -98,13 +104,18 @@ def _collection(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
     for number, charged, paid, refunded, written in kpi_sql.cohort_totals(session, query.start, query.end):
         # Signs: a payment or contractual entry lowers what is owed (negative); a refund raises it.
         charged, paid, refunded, written = int(charged), -int(paid), int(refunded), -int(written)
-        charges, payments, refunds, contractual = (charges + charged, payments + paid, refunds + refunded,
-                                                   contractual + written)
+        charges, payments, refunds, contractual = (
+            charges + charged,
+            payments + paid,
+            refunds + refunded,
+            contractual + written,
+        )
         rows.add("gross_collection_rate", number, cents_to_text(paid), cents_to_text(charged))
         rows.add("net_collection_rate", number, cents_to_text(paid - refunded), cents_to_text(charged - written))
-    return [formulas.gross_collection_rate(payments=payments, charges=charges),
-            formulas.net_collection_rate(payments=payments, refunds=refunds, charges=charges,
-                                         contractual=contractual)]
+    return [
+        formulas.gross_collection_rate(payments=payments, charges=charges),
+        formulas.net_collection_rate(payments=payments, refunds=refunds, charges=charges, contractual=contractual),
+    ]
 
 
 def _adjudication(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
@@ -124,13 +135,13 @@ def _adjudication(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi]:
             resolved += 1
         is_denied = payment_id in denied
         rows.add("denial_rate", claim_number, "1" if is_denied else "0", "1")
-        rows.add("denial_rate_money", claim_number, cents_to_text(denied.get(payment_id, 0)),
-                 cents_to_text(charge))
-        rows.add("first_pass_resolution_rate", claim_number, "1" if not is_denied and paid > 0 else "0",
-                 "1")
-    return [formulas.denial_rate(denied_claims=denied_claims, adjudicated=adjudicated),
-            formulas.denial_rate_money(denied=denied_money, charged=charged),
-            formulas.first_pass_resolution_rate(resolved=resolved, adjudicated=adjudicated)]
+        rows.add("denial_rate_money", claim_number, cents_to_text(denied.get(payment_id, 0)), cents_to_text(charge))
+        rows.add("first_pass_resolution_rate", claim_number, "1" if not is_denied and paid > 0 else "0", "1")
+    return [
+        formulas.denial_rate(denied_claims=denied_claims, adjudicated=adjudicated),
+        formulas.denial_rate_money(denied=denied_money, charged=charged),
+        formulas.first_pass_resolution_rate(resolved=resolved, adjudicated=adjudicated),
+    ]
 
 
 def _ar_over(session: Session, end: date, rows: _Rows) -> Kpi:
@@ -150,10 +161,17 @@ def _days_to_payment(session: Session, query: KpiQuery, rows: _Rows) -> list[Kpi
         days = (paid_on_day - billed).days
         per_payer[payer][0] += days
         per_payer[payer][1] += 1
-        rows.add(f"days_to_payment:{payer}", number, str(days), "1",
-                 f"billed {billed.isoformat()}, paid {paid_on_day.isoformat()}")
-    return [formulas.days_to_payment(payer=payer, days=days, claims=count)
-            for payer, (days, count) in sorted(per_payer.items())]
+        rows.add(
+            f"days_to_payment:{payer}",
+            number,
+            str(days),
+            "1",
+            f"billed {billed.isoformat()}, paid {paid_on_day.isoformat()}",
+        )
+    return [
+        formulas.days_to_payment(payer=payer, days=days, claims=count)
+        for payer, (days, count) in sorted(per_payer.items())
+    ]
 
 
 def measure_text(value: int, measure: Measure) -> str:
@@ -161,22 +179,48 @@ def measure_text(value: int, measure: Measure) -> str:
 
 
 def _report(kpis: list[Kpi], query: KpiQuery) -> Report:
-    rows = [{"key": k.key, "name": k.name, "value": None if k.value is None else float(k.value), "unit": k.unit.value,
-             "numerator": measure_text(k.numerator, k.numerator_measure), "numerator_measure":
-             k.numerator_measure.value, "denominator": measure_text(k.denominator, k.denominator_measure),
-             "denominator_measure": k.denominator_measure.value, "formula": k.formula} for k in kpis]
-    return Report(name="kpis", title=f"KPIs {query.start.isoformat()} to {query.end.isoformat()}", rows=rows,
-                  columns=[Column(key="key", title="Key", kind=Kind.ID), Column(key="name", title="KPI"),
-                           Column(key="value", title="Value"), Column(key="unit", title="Unit"),
-                           Column(key="numerator", title="Numerator"),
-                           Column(key="numerator_measure", title="Of"),
-                           Column(key="denominator", title="Denominator"),
-                           Column(key="denominator_measure", title="Of"),
-                           Column(key="formula", title="Formula")])
+    rows = [
+        {
+            "key": k.key,
+            "name": k.name,
+            "value": None if k.value is None else float(k.value),
+            "unit": k.unit.value,
+            "numerator": measure_text(k.numerator, k.numerator_measure),
+            "numerator_measure": k.numerator_measure.value,
+            "denominator": measure_text(k.denominator, k.denominator_measure),
+            "denominator_measure": k.denominator_measure.value,
+            "formula": k.formula,
+        }
+        for k in kpis
+    ]
+    return Report(
+        name="kpis",
+        title=f"KPIs {query.start.isoformat()} to {query.end.isoformat()}",
+        rows=rows,
+        columns=[
+            Column(key="key", title="Key", kind=Kind.ID),
+            Column(key="name", title="KPI"),
+            Column(key="value", title="Value"),
+            Column(key="unit", title="Unit"),
+            Column(key="numerator", title="Numerator"),
+            Column(key="numerator_measure", title="Of"),
+            Column(key="denominator", title="Denominator"),
+            Column(key="denominator_measure", title="Of"),
+            Column(key="formula", title="Formula"),
+        ],
+    )
 
 
 def _rows_report(items: list[dict[str, Any]]) -> Report:
-    return Report(name="rows", title="What each KPI counted", rows=items,
-                  columns=[Column(key="kpi", title="KPI", kind=Kind.ID), Column(key="ref", title="Claim", kind=Kind.ID),
-                           Column(key="numerator", title="Numerator"), Column(key="denominator", title="Denominator"),
-                           Column(key="note", title="Note")])
+    return Report(
+        name="rows",
+        title="What each KPI counted",
+        rows=items,
+        columns=[
+            Column(key="kpi", title="KPI", kind=Kind.ID),
+            Column(key="ref", title="Claim", kind=Kind.ID),
+            Column(key="numerator", title="Numerator"),
+            Column(key="denominator", title="Denominator"),
+            Column(key="note", title="Note"),
+        ],
+    )

@@ -46,10 +46,10 @@ class Nightly:
     denial_rates: Report
     flags: Report
     forced: Report  # remittances posted with --force (issue 13): a person settles each difference
-    threshold: float                       # AR over 90 days share that asks for a human
-    empty: bool = False                    # no claim or remittance: never an all-clear
+    threshold: float  # AR over 90 days share that asks for a human
+    empty: bool = False  # no claim or remittance: never an all-clear
     seen: dict[str, list[str]] = field(default_factory=dict)  # recorded for the next run
-    new: list[str] = field(default_factory=list)              # why a human is needed, one line each
+    new: list[str] = field(default_factory=list)  # why a human is needed, one line each
 
     @property
     def over_90_share(self) -> float | None:
@@ -58,10 +58,16 @@ class Nightly:
 
     def csv_reports(self) -> dict[str, Report]:
         """File name → report, for the folder."""
-        return {"aging.csv": self.aging.report, "denials.csv": self.denials, "queue.csv": self.queue,
-                "exceptions.csv": self.exceptions, "cash_by_week.csv": self.cash,
-                "denial_rates.csv": self.denial_rates, "flags.csv": self.flags,
-                "forced_remittances.csv": self.forced}
+        return {
+            "aging.csv": self.aging.report,
+            "denials.csv": self.denials,
+            "queue.csv": self.queue,
+            "exceptions.csv": self.exceptions,
+            "cash_by_week.csv": self.cash,
+            "denial_rates.csv": self.denial_rates,
+            "flags.csv": self.flags,
+            "forced_remittances.csv": self.forced,
+        }
 
 
 def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
@@ -80,22 +86,37 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
         since = date.fromisoformat(before["as_of"]) if before else None
         passed = appeals_passed(session, since=since, as_of=as_of) if since else []
     night = Nightly(
-        as_of=as_of, aging=aging, kpis=kpis, cash=cash, threshold=threshold, empty=empty, forced=forced,
+        as_of=as_of,
+        aging=aging,
+        kpis=kpis,
+        cash=cash,
+        threshold=threshold,
+        empty=empty,
+        forced=forced,
         denials=list_report(ledger, DenialFilter(as_of=as_of)),
         queue=queue_report(ledger, QueueFilter(limit=queue_limit), as_of=as_of),
         exceptions=exceptions_report(ledger, status="open", kind=None),
         denial_rates=trends_report(ledger, by="category", start=start, end=as_of),
-        flags=flags_report(ledger, as_of=as_of, due_within=due_within, idle_days=idle_days,
-                           filing_within=FILING_WITHIN_DAYS))
+        flags=flags_report(
+            ledger, as_of=as_of, due_within=due_within, idle_days=idle_days, filing_within=FILING_WITHIN_DAYS
+        ),
+    )
     night.seen = {
         "exceptions": sorted(str(r["id"]) for r in night.exceptions.rows),
         "appeals_due": sorted({f"{r['claim']}:{r['denial']}" for r in night.flags.rows if r["flag"] == "appeal_due"}),
-        "filing_at_risk": sorted({f"{r['claim']}:{r['line']}" for r in night.flags.rows
-                                  if r["flag"] == "timely_filing"}),
+        "filing_at_risk": sorted(
+            {f"{r['claim']}:{r['line']}" for r in night.flags.rows if r["flag"] == "timely_filing"}
+        ),
         "appeals_passed": sorted(passed),
-        "thresholds": thresholds_crossed(over_90_share=night.over_90_share, threshold=threshold)}
-    night.new = what_is_new(night.seen, (before or {}).get("seen"), over_90_share=night.over_90_share,
-                            threshold=threshold, since=since.isoformat() if since else None)
+        "thresholds": thresholds_crossed(over_90_share=night.over_90_share, threshold=threshold),
+    }
+    night.new = what_is_new(
+        night.seen,
+        (before or {}).get("seen"),
+        over_90_share=night.over_90_share,
+        threshold=threshold,
+        since=since.isoformat() if since else None,
+    )
     if night.empty:
         # A wrong or fresh ledger reads as zeros; a person should look before trusting them.
         night.new.insert(0, EMPTY_LEDGER)
@@ -103,21 +124,39 @@ def gather_nightly(ledger: Ledger, *, as_of: date, queue_limit: int) -> Nightly:
 
 
 def _forced_report(forced) -> Report:
-    return Report(name="forced_remittances", title=f"Forced remittances: {len(forced)}", columns=[
-        Column(key="remittance", title="Remittance", kind=Kind.ID), Column(key="trace", title="Trace", kind=Kind.ID),
-        Column(key="payer", title="Payer"), Column(key="amount", title="BPR02", kind=Kind.MONEY),
-        Column(key="difference", title="Difference (unapplied)", kind=Kind.MONEY),
-        Column(key="posted", title="Posted", kind=Kind.DATE)],
-        rows=[{"remittance": str(f.remittance_id), "trace": f.trace_number, "payer": f.payer, "amount": f.amount,
-               "difference": f.difference, "posted": f.posting_date} for f in forced])
+    return Report(
+        name="forced_remittances",
+        title=f"Forced remittances: {len(forced)}",
+        columns=[
+            Column(key="remittance", title="Remittance", kind=Kind.ID),
+            Column(key="trace", title="Trace", kind=Kind.ID),
+            Column(key="payer", title="Payer"),
+            Column(key="amount", title="BPR02", kind=Kind.MONEY),
+            Column(key="difference", title="Difference (unapplied)", kind=Kind.MONEY),
+            Column(key="posted", title="Posted", kind=Kind.DATE),
+        ],
+        rows=[
+            {
+                "remittance": str(f.remittance_id),
+                "trace": f.trace_number,
+                "payer": f.payer,
+                "amount": f.amount,
+                "difference": f.difference,
+                "posted": f.posting_date,
+            }
+            for f in forced
+        ],
+    )
 
 
 def summary_line(night: Nightly, folder: str) -> str:
     """The one line a cron log gets."""
     state = "needs a human: " + "; ".join(night.new) if night.new else "nothing new"
-    return (f"ar-cli report nightly {night.as_of.isoformat()}: wrote {folder} · AR "
-            f"{format_money(night.aging.total.total)} · {_count(len(night.exceptions.rows), 'open exception')} · "
-            f"{_count(len(night.denials.rows), 'open denial')} · {state}")
+    return (
+        f"ar-cli report nightly {night.as_of.isoformat()}: wrote {folder} · AR "
+        f"{format_money(night.aging.total.total)} · {_count(len(night.exceptions.rows), 'open exception')} · "
+        f"{_count(len(night.denials.rows), 'open denial')} · {state}"
+    )
 
 
 def _count(n: int, word: str) -> str:

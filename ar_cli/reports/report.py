@@ -13,7 +13,7 @@ from typing import Any
 
 class Kind(StrEnum):
     TEXT = "text"
-    ID = "id"          # claim and account numbers: text, never a number in a spreadsheet
+    ID = "id"  # claim and account numbers: text, never a number in a spreadsheet
     MONEY = "money"
     INT = "int"
     DATE = "date"

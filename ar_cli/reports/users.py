@@ -7,6 +7,13 @@ from ar_cli.store.queries.work import users_with_claim_counts
 
 
 def list_users(session: Session) -> list[dict]:
-    return [{"name": u.name, "full_name": u.full_name, "active": "yes" if u.active else "no",
-             "claims": claims, "since": u.created_at.date()}
-            for u, claims in users_with_claim_counts(session)]
+    return [
+        {
+            "name": u.name,
+            "full_name": u.full_name,
+            "active": "yes" if u.active else "no",
+            "claims": claims,
+            "since": u.created_at.date(),
+        }
+        for u, claims in users_with_claim_counts(session)
+    ]

@@ -33,15 +33,16 @@ Measure = Callable[[Session, date, BucketEdges], list[AgedSum]]
 class SnapshotResult:
     as_of: date
     edges: BucketEdges
-    rows: int        # rows stored
-    payers: int      # payers with a balance (the patient not counted)
-    total: int       # cents in the buckets
-    credits: int     # cents of credit balances (negative), kept apart
-    replaced: int    # rows of an earlier snapshot of the same date, now gone
+    rows: int  # rows stored
+    payers: int  # payers with a balance (the patient not counted)
+    total: int  # cents in the buckets
+    credits: int  # cents of credit balances (negative), kept apart
+    replaced: int  # rows of an earlier snapshot of the same date, now gone
 
 
-def take_snapshot(ledger: Ledger, *, as_of: date, edges: BucketEdges | None, actor: Actor,
-                  measure: Measure) -> SnapshotResult:
+def take_snapshot(
+    ledger: Ledger, *, as_of: date, edges: BucketEdges | None, actor: Actor, measure: Measure
+) -> SnapshotResult:
     with ledger.write() as session:
         edges = edges or parse_edges(get_setting(session, "aging.buckets"), option="config aging.buckets")
         sums = measure(session, as_of, edges)
@@ -52,13 +53,26 @@ def take_snapshot(ledger: Ledger, *, as_of: date, edges: BucketEdges | None, act
         rows = _rows(sums, as_of, edges, actor)
         rec.insert(AgingSnapshotRow, rows)
         result = SnapshotResult(
-            as_of=as_of, edges=edges, rows=len(rows),
+            as_of=as_of,
+            edges=edges,
+            rows=len(rows),
             payers=len({r["payer_id"] for r in rows if r["payer_id"] is not None}),
             total=sum(r["amount"] for r in rows if r["bucket"] != CREDIT_BUCKET),
-            credits=sum(r["amount"] for r in rows if r["bucket"] == CREDIT_BUCKET), replaced=replaced)
-        rec.finish(action="aging.snapshot", entity="aging_snapshot", entity_key=as_of.isoformat(),
-                   details={"edges": edges.text(), "rows": result.rows, "replaced": replaced,
-                            "total": result.total, "credits": result.credits})
+            credits=sum(r["amount"] for r in rows if r["bucket"] == CREDIT_BUCKET),
+            replaced=replaced,
+        )
+        rec.finish(
+            action="aging.snapshot",
+            entity="aging_snapshot",
+            entity_key=as_of.isoformat(),
+            details={
+                "edges": edges.text(),
+                "rows": result.rows,
+                "replaced": replaced,
+                "total": result.total,
+                "credits": result.credits,
+            },
+        )
     return result
 
 
@@ -72,9 +86,18 @@ def _rows(sums: list[AgedSum], as_of: date, edges: BucketEdges, actor: Actor) ->
         cell[1] += item.count
     if not merged:  # nothing owed: still record the date, so a trend shows it as zero
         merged = {(None, bucket): [0, 0] for bucket in range(edges.count)}
-    return [{"as_of": as_of, "payer_id": payer_id, "bucket_edges": edges.text(), "bucket": bucket,
-             "amount": amount, "balance_count": count, "created_at": actor.now}
-            for (payer_id, bucket), (amount, count) in sorted(merged.items(), key=_order)]
+    return [
+        {
+            "as_of": as_of,
+            "payer_id": payer_id,
+            "bucket_edges": edges.text(),
+            "bucket": bucket,
+            "amount": amount,
+            "balance_count": count,
+            "created_at": actor.now,
+        }
+        for (payer_id, bucket), (amount, count) in sorted(merged.items(), key=_order)
+    ]
 
 
 def _order(item) -> tuple:

@@ -16,6 +16,7 @@ no schema change was needed):
 Reading it back is store/queries/codes.py (`load_code_knowledge`); explaining a code
 is domain/codes/explain.py. Both are re-exported here for their existing callers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,9 +43,20 @@ from ar_cli.store.queries.codes import (
 from ar_cli.store.queries.settings import put_setting
 
 # Re-exported: the CLI, reports/era_eob.py and services/era ask here for them.
-__all__ = ["LIST_KEY_PREFIX", "NOT_LOADED", "OVERRIDE_KEY", "CodeAnswer", "CodeListsLoaded", "TreatmentsLoaded",
-           "builtin_knowledge", "explain_codes", "load_code_knowledge", "load_code_lists",
-           "load_treatment_override", "remarks_for_adjustment"]
+__all__ = [
+    "LIST_KEY_PREFIX",
+    "NOT_LOADED",
+    "OVERRIDE_KEY",
+    "CodeAnswer",
+    "CodeListsLoaded",
+    "TreatmentsLoaded",
+    "builtin_knowledge",
+    "explain_codes",
+    "load_code_knowledge",
+    "load_code_lists",
+    "load_treatment_override",
+    "remarks_for_adjustment",
+]
 
 
 # -- loading ---------------------------------------------------------------------------
@@ -105,12 +117,18 @@ def load_code_lists(ledger: Ledger, path: Path, *, code_set: CodeSet | None, act
         for code_set_, value in values.items():
             if _put_setting(session, rec, LIST_KEY_PREFIX + code_set_.value, value, actor):
                 replaced.append(code_set_)
-        rec.finish(action="codes.load", entity="setting",
-                   entity_key=",".join(LIST_KEY_PREFIX + s.value for s in values), source=path.name,
-                   details={"file": path.name, "sha256": _sha256(text),
-                            "codes": {s.value: len(book.codes(s)) for s in values}})
-    return CodeListsLoaded(file=path.name, counts={s: len(book.codes(s)) for s in values},
-                           replaced=tuple(replaced))
+        rec.finish(
+            action="codes.load",
+            entity="setting",
+            entity_key=",".join(LIST_KEY_PREFIX + s.value for s in values),
+            source=path.name,
+            details={
+                "file": path.name,
+                "sha256": _sha256(text),
+                "codes": {s.value: len(book.codes(s)) for s in values},
+            },
+        )
+    return CodeListsLoaded(file=path.name, counts={s: len(book.codes(s)) for s in values}, replaced=tuple(replaced))
 
 
 def load_treatment_override(ledger: Ledger, path: Path, *, actor: Actor) -> TreatmentsLoaded:
@@ -126,13 +144,18 @@ def load_treatment_override(ledger: Ledger, path: Path, *, actor: Actor) -> Trea
         book = lists_knowledge(session).book
         table, warnings = TreatmentTable.from_csv_text(text, path.name, code_book=book)
         if len(table) == 0:
-            raise InputError(f"{path.name}: has no rows; to remove the override run "
-                             f"`ar-cli config set {OVERRIDE_KEY} ''`")
+            raise InputError(
+                f"{path.name}: has no rows; to remove the override run `ar-cli config set {OVERRIDE_KEY} ''`"
+            )
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         replaced = _put_setting(session, rec, OVERRIDE_KEY, text, actor)
-        rec.finish(action="codes.treatments", entity="setting", entity_key=OVERRIDE_KEY, source=path.name,
-                   details={"file": path.name, "sha256": _sha256(text), "rules": len(table),
-                            "warnings": len(warnings)})
+        rec.finish(
+            action="codes.treatments",
+            entity="setting",
+            entity_key=OVERRIDE_KEY,
+            source=path.name,
+            details={"file": path.name, "sha256": _sha256(text), "rules": len(table), "warnings": len(warnings)},
+        )
     return TreatmentsLoaded(file=path.name, rules=len(table), replaced=replaced, warnings=warnings)
 
 
@@ -151,9 +174,15 @@ def _canonical_list(book: CodeBook, code_set: CodeSet, source: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["code_set", "code", "description", "start_date", "stop_date"])
     for entry in book.codes(code_set):
-        writer.writerow([code_set.value, entry.code, entry.official,
-                         entry.start_date.isoformat() if entry.start_date else "",
-                         entry.stop_date.isoformat() if entry.stop_date else ""])
+        writer.writerow(
+            [
+                code_set.value,
+                entry.code,
+                entry.official,
+                entry.start_date.isoformat() if entry.start_date else "",
+                entry.stop_date.isoformat() if entry.stop_date else "",
+            ]
+        )
     return buffer.getvalue()
 
 

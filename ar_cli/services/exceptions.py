@@ -19,8 +19,9 @@ STATUSES = ("open", "accepted", "dismissed", "applied")
 ACCEPTABLE = ("claim_conflict", "line_conflict")
 
 
-def resolve_exception(ledger: Ledger, exception_id: int, *, accept: bool, note: str, actor: Actor,
-                      posting_date: date) -> ExceptionRow:
+def resolve_exception(
+    ledger: Ledger, exception_id: int, *, accept: bool, note: str, actor: Actor, posting_date: date
+) -> ExceptionRow:
     if not note.strip():
         raise InputError("exceptions resolve: --note is empty; say why")
     with ledger.write() as session:
@@ -28,21 +29,29 @@ def resolve_exception(ledger: Ledger, exception_id: int, *, accept: bool, note: 
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         if accept:
             if row.kind not in ACCEPTABLE:
-                raise InputError(f"exception {exception_id} ({row.kind}) cannot be accepted; "
-                                 "apply it to a claim or dismiss it")
+                raise InputError(
+                    f"exception {exception_id} ({row.kind}) cannot be accepted; apply it to a claim or dismiss it"
+                )
             ensure_period_open(session, posting_date)
             payload = json.loads(row.payload)
             claim = claims_repo.get_claim(session, payload["claim_number"])
             source = f"exception {exception_id}"
             if row.kind == "line_conflict":
-                claim_corrections.correct_line(session, rec, claim, payload["incoming"], actor=actor,
-                                               posting_date=posting_date, source=source)
+                claim_corrections.correct_line(
+                    session, rec, claim, payload["incoming"], actor=actor, posting_date=posting_date, source=source
+                )
             else:
-                claim_corrections.correct_claim(session, rec, claim, payload["incoming"], actor=actor,
-                                                posting_date=posting_date, source=source)
-        exception_records.settle(session, row, status="accepted" if accept else "dismissed", at=actor.now,
-                                 by=actor.user, note=note.strip())
+                claim_corrections.correct_claim(
+                    session, rec, claim, payload["incoming"], actor=actor, posting_date=posting_date, source=source
+                )
+        exception_records.settle(
+            session, row, status="accepted" if accept else "dismissed", at=actor.now, by=actor.user, note=note.strip()
+        )
         rec.note_update("exception_record", exception_id, {"status": ["open", row.status]})
-        rec.finish(action=f"exceptions.{'accept' if accept else 'dismiss'}", entity="exception",
-                   entity_key=str(exception_id), details={"note": note.strip(), "kind": row.kind})
+        rec.finish(
+            action=f"exceptions.{'accept' if accept else 'dismiss'}",
+            entity="exception",
+            entity_key=str(exception_id),
+            details={"note": note.strip(), "kind": row.kind},
+        )
         return row

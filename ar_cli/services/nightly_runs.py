@@ -14,10 +14,15 @@ from ar_cli.store.queries.nightly import ACTION, last_run
 __all__ = ["ACTION", "last_run", "record_run"]  # last_run: a read, store/queries/nightly.py's
 
 
-def record_run(ledger: Ledger, *, as_of: date, folder: str, seen: dict, new: list[str], ar: int, ar_over_90: int,
-               actor: Actor) -> int:
+def record_run(
+    ledger: Ledger, *, as_of: date, folder: str, seen: dict, new: list[str], ar: int, ar_over_90: int, actor: Actor
+) -> int:
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        return rec.finish(action=ACTION, entity="report", entity_key=as_of.isoformat(), source=folder,
-                          details={"as_of": as_of.isoformat(), "seen": seen, "new": new, "ar": ar,
-                                   "ar_over_90": ar_over_90})
+        return rec.finish(
+            action=ACTION,
+            entity="report",
+            entity_key=as_of.isoformat(),
+            source=folder,
+            details={"as_of": as_of.isoformat(), "seen": seen, "new": new, "ar": ar, "ar_over_90": ar_over_90},
+        )

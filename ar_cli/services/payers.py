@@ -12,19 +12,26 @@ from ar_cli.store.rows import save
 from ar_cli.store.tables import PayerAliasRow
 
 
-def set_payer(ledger: Ledger, key: str, *, actor: Actor, timely_filing: TimelyFiling | None,
-              appeal_windows: list[tuple[int, int]], financial_class: FinancialClass | None,
-              name: str | None) -> str:
+def set_payer(
+    ledger: Ledger,
+    key: str,
+    *,
+    actor: Actor,
+    timely_filing: TimelyFiling | None,
+    appeal_windows: list[tuple[int, int]],
+    financial_class: FinancialClass | None,
+    name: str | None,
+) -> str:
     if not (timely_filing or appeal_windows or financial_class or name):
-        raise InputError("payers set: nothing to change (give --timely-filing, --appeal-window, "
-                         "--financial-class or --name)")
+        raise InputError(
+            "payers set: nothing to change (give --timely-filing, --appeal-window, --financial-class or --name)"
+        )
     with ledger.write() as session:
         payer = payers_repo.find_payer(session, key)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         changes: dict[str, object] = {}
         if timely_filing:
-            changes["timely_filing"] = [f"{payer.timely_filing_count}{payer.timely_filing_unit}",
-                                        str(timely_filing)]
+            changes["timely_filing"] = [f"{payer.timely_filing_count}{payer.timely_filing_unit}", str(timely_filing)]
             payer.timely_filing_count, payer.timely_filing_unit = timely_filing.count, timely_filing.unit
         if financial_class:
             changes["financial_class"] = [payer.financial_class, str(financial_class)]

@@ -30,8 +30,16 @@ from ar_cli.store.periods_repo import closed_row, ensure_period_open, posted_sin
 from ar_cli.store.rows import save
 from ar_cli.store.tables import ClosedPeriodRow
 
-__all__ = ["Closed", "Pack", "Period", "check_can_close", "close_period", "parse_period",  # Period, parse_period:
-           "refuse_closed_period", "reopen_period"]  # domain/periods.py's, re-exported
+__all__ = [
+    "Closed",
+    "Pack",
+    "Period",
+    "check_can_close",
+    "close_period",
+    "parse_period",  # Period, parse_period:
+    "refuse_closed_period",
+    "reopen_period",
+]  # domain/periods.py's, re-exported
 
 # pack(session, period, first day, last day) → what the pack holds, for the audit event.
 Pack = Callable[[Session, str, date, date], dict[str, Any]]
@@ -55,8 +63,10 @@ def _closable(session: Session, period: Period, actor: Actor) -> None:
         raise InputError(f"period {period.text} has not begun; only a month that has begun can be closed")
     standing = closed_row(session, period.text)
     if standing is not None:
-        raise InputError(f"period {period.text} is already closed (on {standing.closed_at.date().isoformat()} "
-                         f"by {standing.closed_by}); `ar-cli period reopen` it first to close it again")
+        raise InputError(
+            f"period {period.text} is already closed (on {standing.closed_at.date().isoformat()} "
+            f"by {standing.closed_by}); `ar-cli period reopen` it first to close it again"
+        )
 
 
 # Snapshots tried before the pack is built under the write lock instead.
@@ -72,15 +82,24 @@ def close_period(ledger: Ledger, period: Period, *, actor: Actor, pack: Pack | N
                 _closable(session, period, actor)
                 mark = posting_mark(session)
                 contents = pack(session, period.text, period.first, period.last)
-        closed = _record_close(ledger, period, actor=actor, pack=pack, mark=mark, contents=contents,
-                               last_try=attempt == _ATTEMPTS)
+        closed = _record_close(
+            ledger, period, actor=actor, pack=pack, mark=mark, contents=contents, last_try=attempt == _ATTEMPTS
+        )
         if closed is not None:
             return closed
     raise AssertionError("the last attempt builds the pack under the lock")  # pragma: no cover
 
 
-def _record_close(ledger: Ledger, period: Period, *, actor: Actor, pack: Pack | None,
-                  mark: tuple[int, int] | None, contents: dict[str, Any], last_try: bool) -> Closed | None:
+def _record_close(
+    ledger: Ledger,
+    period: Period,
+    *,
+    actor: Actor,
+    pack: Pack | None,
+    mark: tuple[int, int] | None,
+    contents: dict[str, Any],
+    last_try: bool,
+) -> Closed | None:
     """Record the close under the write lock; None when the snapshot's pack is stale
     (something was posted on or before the month's end since) and this is not the
     last try, which builds the pack here."""
@@ -91,10 +110,20 @@ def _record_close(ledger: Ledger, period: Period, *, actor: Actor, pack: Pack | 
             if not last_try:
                 return None  # rolled back: nothing written
             contents = pack(session, period.text, period.first, period.last)
-        rec.insert(ClosedPeriodRow, [{"period": period.text, "closed_at": actor.now, "closed_by": actor.user,
-                                      "reopened_at": None, "reopened_by": "", "reopen_reason": ""}])
-        event = rec.finish(action="period.close", entity="period", entity_key=period.text,
-                           details={"pack": contents})
+        rec.insert(
+            ClosedPeriodRow,
+            [
+                {
+                    "period": period.text,
+                    "closed_at": actor.now,
+                    "closed_by": actor.user,
+                    "reopened_at": None,
+                    "reopened_by": "",
+                    "reopen_reason": "",
+                }
+            ],
+        )
+        event = rec.finish(action="period.close", entity="period", entity_key=period.text, details={"pack": contents})
     return Closed(period=period, audit_event_id=event, pack=contents)
 
 
@@ -110,11 +139,17 @@ def reopen_period(ledger: Ledger, period: Period, *, reason: str, actor: Actor) 
             raise InputError(f"period {period.text} is not closed")
         row.reopened_at, row.reopened_by, row.reopen_reason = actor.now, actor.user, why
         save(session, row)
-        rec.note_update("closed_period", row.id, {"reopened_at": actor.now.isoformat(),
-                                                  "reopened_by": actor.user, "reopen_reason": why})
-        return rec.finish(action="period.reopen", entity="period", entity_key=period.text,
-                          details={"reason": why, "closed_at": row.closed_at.isoformat(),
-                                   "closed_by": row.closed_by})
+        rec.note_update(
+            "closed_period",
+            row.id,
+            {"reopened_at": actor.now.isoformat(), "reopened_by": actor.user, "reopen_reason": why},
+        )
+        return rec.finish(
+            action="period.reopen",
+            entity="period",
+            entity_key=period.text,
+            details={"reason": why, "closed_at": row.closed_at.isoformat(), "closed_by": row.closed_by},
+        )
 
 
 def refuse_closed_period(ledger: Ledger, posting_date: date) -> None:

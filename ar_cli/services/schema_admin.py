@@ -38,8 +38,10 @@ def upgrade_ledger(location: LedgerLocation) -> tuple[str | None, str]:
         with ledger._guard(), ledger.engine.execution_options(ar_write=True).begin() as conn:
             before = schema.current_revision(conn)
             if before is not None and before not in schema.KNOWN_REVISIONS:
-                raise SchemaTooNewError(f"{location.describe()}: ledger schema {before} is newer than "
-                                        f"this ar-cli ({schema.HEAD_REVISION}); upgrade ar-cli")
+                raise SchemaTooNewError(
+                    f"{location.describe()}: ledger schema {before} is newer than "
+                    f"this ar-cli ({schema.HEAD_REVISION}); upgrade ar-cli"
+                )
             if before != schema.HEAD_REVISION:
                 schema.upgrade(conn)
     finally:

@@ -20,6 +20,5 @@ def set_setting(ledger: Ledger, key: str, value: str, *, actor: Actor) -> str:
         old = put_setting(session, key, clean, user=actor.user, now=actor.now)
         old = SETTINGS[key].default if old is None else old
         rec.note_update("setting", key, {"value": [old, clean]})
-        rec.finish(action="config.set", entity="setting", entity_key=key,
-                   details={"old": old, "new": clean})
+        rec.finish(action="config.set", entity="setting", entity_key=key, details={"old": old, "new": clean})
     return clean

@@ -51,17 +51,19 @@ def add_note(ledger: Ledger, claim_number: str, text: str, *, actor: Actor) -> i
     with ledger.write() as session:
         claim = claims_repo.get_claim(session, claim_number)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        note_id = rec.insert_one(NoteRow, {"claim_id": claim.id, "text": body, "created_at": actor.now,
-                                           "created_by": actor.user})
+        note_id = rec.insert_one(
+            NoteRow, {"claim_id": claim.id, "text": body, "created_at": actor.now, "created_by": actor.user}
+        )
         rec.finish(action="note.add", entity="claim", entity_key=claim.claim_number, details={"note_id": note_id})
     return note_id
 
 
-def add_follow_up(ledger: Ledger, claim_number: str, *, due_on: date, action: str, actor: Actor,
-                  today: date, user: str | None = None) -> FollowUpSet:
+def add_follow_up(
+    ledger: Ledger, claim_number: str, *, due_on: date, action: str, actor: Actor, today: date, user: str | None = None
+) -> FollowUpSet:
     what = action.strip()
     if not what:
-        raise InputError("--action: say what to do on that date (e.g. \"call payer\")")
+        raise InputError('--action: say what to do on that date (e.g. "call payer")')
     if len(what) > MAX_ACTION:
         raise InputError(f"--action: {len(what)} characters; at most {MAX_ACTION}")
     if due_on < today:
@@ -74,30 +76,44 @@ def add_follow_up(ledger: Ledger, claim_number: str, *, due_on: date, action: st
         if open_ids:
             for fid in open_ids:
                 rec.note_update("follow_up", fid, {"status": ["open", "replaced"]})
-        follow_id = rec.insert_one(FollowUpRow, {
-            "claim_id": claim.id, "due_on": due_on, "action": what, "assigned_user_id": user_id,
-            "status": "open", "created_at": actor.now, "created_by": actor.user})
-        rec.finish(action="follow_up.set", entity="claim", entity_key=claim.claim_number,
-                   details={"follow_up_id": follow_id, "due_on": due_on, "replaced": open_ids})
+        follow_id = rec.insert_one(
+            FollowUpRow,
+            {
+                "claim_id": claim.id,
+                "due_on": due_on,
+                "action": what,
+                "assigned_user_id": user_id,
+                "status": "open",
+                "created_at": actor.now,
+                "created_by": actor.user,
+            },
+        )
+        rec.finish(
+            action="follow_up.set",
+            entity="claim",
+            entity_key=claim.claim_number,
+            details={"follow_up_id": follow_id, "due_on": due_on, "replaced": open_ids},
+        )
     return FollowUpSet(claim_number=claim.claim_number, due_on=due_on, action=what, replaced=len(open_ids))
 
 
 def add_user(ledger: Ledger, name: str, *, full_name: str, actor: Actor) -> None:
     clean = name.strip()
     if not _USER_NAME.match(clean):
-        raise InputError(f"users add: {name!r} is not a user name (letters, digits and . _ @ -, "
-                         "up to 80, no spaces)")
+        raise InputError(f"users add: {name!r} is not a user name (letters, digits and . _ @ -, up to 80, no spaces)")
     with ledger.write() as session:
         if work.user_exists(session, clean):
             raise InputError(f"users add: user {clean!r} already exists")
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        rec.insert_one(UserRow, {"name": clean, "full_name": full_name.strip()[:200], "active": True,
-                                 "created_at": actor.now})
+        rec.insert_one(
+            UserRow, {"name": clean, "full_name": full_name.strip()[:200], "active": True, "created_at": actor.now}
+        )
         rec.finish(action="users.add", entity="user", entity_key=clean)
 
 
-def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor,
-           keep_assigned: bool = False) -> list[Assignment]:
+def assign(
+    ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor: Actor, keep_assigned: bool = False
+) -> list[Assignment]:
     """Assign the claims, in the order given, to the users in turn (one user: all of them).
 
     keep_assigned: leave a claim that already has an assignee with them (`kept`), and
@@ -141,9 +157,12 @@ def assign(ledger: Ledger, claim_numbers: list[str], users: list[str], *, actor:
         kept = len(done) - len(assigned)
         if kept:
             details["left_with_owner"] = kept
-        rec.finish(action="claims.assign", entity="claim",
-                   entity_key=assigned[0].claim_number if len(assigned) == 1 else f"{len(assigned)} claims",
-                   details=details)
+        rec.finish(
+            action="claims.assign",
+            entity="claim",
+            entity_key=assigned[0].claim_number if len(assigned) == 1 else f"{len(assigned)} claims",
+            details=details,
+        )
     return done
 
 

@@ -34,15 +34,25 @@ def _grouped(claim_ids: list[int] | None):
     """(owner_key, service_date, billed_date, sign, amount, count) of non-zero balances,
     of the given claims (or all)."""
     cb, claim, cov = ClaimBalanceRow.__table__, ClaimRow.__table__, CoverageRow.__table__
-    owner = case((cb.c.responsibility == 0, literal(PATIENT_KEY)),
-                 else_=func.coalesce(cov.c.payer_id, NO_COVERAGE_KEY))
+    owner = case((cb.c.responsibility == 0, literal(PATIENT_KEY)), else_=func.coalesce(cov.c.payer_id, NO_COVERAGE_KEY))
     sign = case((cb.c.balance < 0, -1), else_=1)
-    stmt = (select(owner.label("owner_key"), claim.c.first_service_date, claim.c.billed_date, sign.label("sign"),
-                   func.sum(cb.c.balance), func.count())
-            .select_from(cb.join(claim, claim.c.id == cb.c.claim_id)
-                         .outerjoin(cov, and_(cov.c.claim_id == cb.c.claim_id, cov.c.rank == cb.c.responsibility)))
-            .where(cb.c.balance != 0)
-            .group_by(owner, claim.c.first_service_date, claim.c.billed_date, sign))
+    stmt = (
+        select(
+            owner.label("owner_key"),
+            claim.c.first_service_date,
+            claim.c.billed_date,
+            sign.label("sign"),
+            func.sum(cb.c.balance),
+            func.count(),
+        )
+        .select_from(
+            cb.join(claim, claim.c.id == cb.c.claim_id).outerjoin(
+                cov, and_(cov.c.claim_id == cb.c.claim_id, cov.c.rank == cb.c.responsibility)
+            )
+        )
+        .where(cb.c.balance != 0)
+        .group_by(owner, claim.c.first_service_date, claim.c.billed_date, sign)
+    )
     if claim_ids is not None:
         stmt = stmt.where(cb.c.claim_id.in_(claim_ids))
     return stmt
@@ -81,9 +91,13 @@ def restating(session: Session, claim_ids: Iterable[int]) -> Iterator[None]:
         after = _shares(session, ids)
     finally:
         session.info.pop(_NESTED, None)
-    _add(session, {k: (after.get(k, (0, 0))[0] - before.get(k, (0, 0))[0],
-                       after.get(k, (0, 0))[1] - before.get(k, (0, 0))[1])
-                   for k in set(before) | set(after)})
+    _add(
+        session,
+        {
+            k: (after.get(k, (0, 0))[0] - before.get(k, (0, 0))[0], after.get(k, (0, 0))[1] - before.get(k, (0, 0))[1])
+            for k in set(before) | set(after)
+        },
+    )
 
 
 def owner_key(responsibility: int, payer_id: int | None) -> int:
@@ -116,9 +130,18 @@ def restate_known(session: Session, changes: Iterable[tuple[int, str, str, int, 
 
 
 def _add(session: Session, deltas: dict[Key, tuple[int, int]]) -> None:
-    rows: list[dict[str, Any]] = [{"owner_key": k[0], "service_date": k[1], "billed_date": k[2], "sign": k[3],
-             "amount": amount, "balance_count": n}
-            for k, (amount, n) in sorted(deltas.items()) if amount or n]
+    rows: list[dict[str, Any]] = [
+        {
+            "owner_key": k[0],
+            "service_date": k[1],
+            "billed_date": k[2],
+            "sign": k[3],
+            "amount": amount,
+            "balance_count": n,
+        }
+        for k, (amount, n) in sorted(deltas.items())
+        if amount or n
+    ]
     if not rows:
         return
     table = OpenBalanceSummaryRow.__table__
@@ -128,17 +151,24 @@ def _add(session: Session, deltas: dict[Key, tuple[int, int]]) -> None:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner_key, service_date, billed_date, sign) DO UPDATE SET "
             "amount = open_balance_summary.amount + excluded.amount, "
             "balance_count = open_balance_summary.balance_count + excluded.balance_count",
-            [tuple(r.values()) for r in rows])
+            [tuple(r.values()) for r in rows],
+        )
     else:
         from datetime import date
+
         for r in rows:
-            r["service_date"], r["billed_date"] = date.fromisoformat(r["service_date"]), \
-                date.fromisoformat(r["billed_date"])
+            r["service_date"], r["billed_date"] = (
+                date.fromisoformat(r["service_date"]),
+                date.fromisoformat(r["billed_date"]),
+            )
         stmt = postgresql.insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.owner_key, table.c.service_date, table.c.billed_date, table.c.sign],
-            set_={"amount": table.c.amount + stmt.excluded.amount,
-                  "balance_count": table.c.balance_count + stmt.excluded.balance_count})
+            set_={
+                "amount": table.c.amount + stmt.excluded.amount,
+                "balance_count": table.c.balance_count + stmt.excluded.balance_count,
+            },
+        )
         session.execute(stmt, rows)
     session.execute(table.delete().where(table.c.balance_count == 0))
 
@@ -148,23 +178,30 @@ def rebuild(session: Session) -> int:
     table = OpenBalanceSummaryRow.__table__
     session.execute(table.delete())
     grouped = _grouped(None).subquery()
-    session.execute(table.insert().from_select(
-        ["owner_key", "service_date", "billed_date", "sign", "amount", "balance_count"], select(grouped)))
+    session.execute(
+        table.insert().from_select(
+            ["owner_key", "service_date", "billed_date", "sign", "amount", "balance_count"], select(grouped)
+        )
+    )
     return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def drift(session: Session) -> list[str]:
     """Where the summary disagrees with a fresh grouping of the balances (empty: none)."""
-    fresh = {(int(o), _day(s), _day(b), int(g)): (int(a), int(n))
-             for o, s, b, g, a, n in session.execute(_grouped(None))}
+    fresh = {
+        (int(o), _day(s), _day(b), int(g)): (int(a), int(n)) for o, s, b, g, a, n in session.execute(_grouped(None))
+    }
     t = OpenBalanceSummaryRow.__table__
-    kept = {(int(o), _day(s), _day(b), int(g)): (int(a), int(n))
-            for o, s, b, g, a, n in session.execute(
-                select(t.c.owner_key, t.c.service_date, t.c.billed_date, t.c.sign, t.c.amount,
-                       t.c.balance_count))}
+    kept = {
+        (int(o), _day(s), _day(b), int(g)): (int(a), int(n))
+        for o, s, b, g, a, n in session.execute(
+            select(t.c.owner_key, t.c.service_date, t.c.billed_date, t.c.sign, t.c.amount, t.c.balance_count)
+        )
+    }
     problems = []
     for key in sorted(set(fresh) | set(kept)):
         if fresh.get(key) != kept.get(key):
-            problems.append(f"open_balance_summary {key}: holds {kept.get(key, (0, 0))}, "
-                            f"balances give {fresh.get(key, (0, 0))}")
+            problems.append(
+                f"open_balance_summary {key}: holds {kept.get(key, (0, 0))}, balances give {fresh.get(key, (0, 0))}"
+            )
     return problems

@@ -34,8 +34,9 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
     ids = {"claims": Keys(sorted(row[0] for row in claims))}
     coverages: dict[int, list[Coverage]] = defaultdict(list)
     for claim_id, rank, payer_id, code, name, member in db.rows(_COVERAGES_SQL, ids):
-        coverages[claim_id].append(Coverage(rank=rank, payer_id=payer_id, payer_code=code,
-                                            payer_name=name, member_id=member))
+        coverages[claim_id].append(
+            Coverage(rank=rank, payer_id=payer_id, payer_code=code, payer_name=name, member_id=member)
+        )
     lines: dict[int, list[ClaimLine]] = defaultdict(list)
     # A batch's claims share few distinct days: each stored day is parsed once.
     days: dict = {None: None}
@@ -46,20 +47,54 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
             known = days[value] = day(value)
         return known
 
-    for (line_id, claim_id, number, control, code, modifiers, units, charge, start,
-         end) in db.rows(_LINES_SQL, ids):
-        lines[claim_id].append(ClaimLine(
-            id=line_id, line_number=number, line_control_number=control, procedure_code=code,
-            modifiers=tuple([m for m in modifiers.split(":") if m]) if modifiers else (), units=units,
-            charge=charge, service_from=as_date(start), service_to=as_date(end)))
-    for (claim_id, number, patient_id, account, last, first, billed, first_service, billing_npi,
-         rendering_npi, pos, frequency, original, status) in claims:
+    for line_id, claim_id, number, control, code, modifiers, units, charge, start, end in db.rows(_LINES_SQL, ids):
+        lines[claim_id].append(
+            ClaimLine(
+                id=line_id,
+                line_number=number,
+                line_control_number=control,
+                procedure_code=code,
+                modifiers=tuple([m for m in modifiers.split(":") if m]) if modifiers else (),
+                units=units,
+                charge=charge,
+                service_from=as_date(start),
+                service_to=as_date(end),
+            )
+        )
+    for (
+        claim_id,
+        number,
+        patient_id,
+        account,
+        last,
+        first,
+        billed,
+        first_service,
+        billing_npi,
+        rendering_npi,
+        pos,
+        frequency,
+        original,
+        status,
+    ) in claims:
         found[number] = Claim(
-            id=claim_id, claim_number=number, patient_id=patient_id, patient_account=account,
-            patient_last=last, patient_first=first, billed_date=as_date(billed),
-            first_service_date=as_date(first_service), billing_npi=billing_npi, rendering_npi=rendering_npi,
-            place_of_service=pos, frequency_code=frequency, original_claim_ref=original,
-            status=status, coverages=tuple(coverages[claim_id]), lines=tuple(lines[claim_id]))
+            id=claim_id,
+            claim_number=number,
+            patient_id=patient_id,
+            patient_account=account,
+            patient_last=last,
+            patient_first=first,
+            billed_date=as_date(billed),
+            first_service_date=as_date(first_service),
+            billing_npi=billing_npi,
+            rendering_npi=rendering_npi,
+            place_of_service=pos,
+            frequency_code=frequency,
+            original_claim_ref=original,
+            status=status,
+            coverages=tuple(coverages[claim_id]),
+            lines=tuple(lines[claim_id]),
+        )
     return found
 
 
@@ -67,13 +102,16 @@ _CLAIMS_SQL = (
     "SELECT c.id, c.claim_number, c.patient_id, p.account, p.last_name, p.first_name, c.billed_date, "
     "c.first_service_date, c.billing_npi, c.rendering_npi, c.place_of_service, c.frequency_code, "
     "c.original_claim_ref, c.status FROM claim c JOIN patient p ON p.id = c.patient_id "
-    "WHERE c.claim_number IN :numbers")
+    "WHERE c.claim_number IN :numbers"
+)
 _COVERAGES_SQL = (
     "SELECT cv.claim_id, cv.rank, py.id, py.code, py.name, cv.member_id FROM coverage cv "
-    "JOIN payer py ON py.id = cv.payer_id WHERE cv.claim_id IN :claims ORDER BY cv.claim_id, cv.rank")
+    "JOIN payer py ON py.id = cv.payer_id WHERE cv.claim_id IN :claims ORDER BY cv.claim_id, cv.rank"
+)
 _LINES_SQL = (
     "SELECT id, claim_id, line_number, line_control_number, procedure_code, modifiers, units, charge, "
-    "service_from, service_to FROM claim_line WHERE claim_id IN :claims ORDER BY claim_id, line_number")
+    "service_from, service_to FROM claim_line WHERE claim_id IN :claims ORDER BY claim_id, line_number"
+)
 
 
 def get_claim(session: Session, number: str) -> Claim:
@@ -87,13 +125,19 @@ def balances_of(session: Session, claim_id: int) -> dict[int, int]:
     return balances_by_claim(session, [claim_id]).get(claim_id, {})
 
 
-def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitted: bool = True,
-                   paid_any: bool = True) -> str:
+def refresh_status(
+    session: Session, rec, claim_id: int, current: str, *, remitted: bool = True, paid_any: bool = True
+) -> str:
     """Derive the claim's status from its balances and denials as they are now; write it,
     with an audit note through `rec` (a ChangeRecorder), when it changed."""
     open_denials, appealed = denial_counts(session, [claim_id]).get(claim_id, (0, 0))
-    status = derive_status(balances=balances_of(session, claim_id), open_denials=open_denials, appealed=appealed,
-                           remitted=remitted, paid_any=paid_any)
+    status = derive_status(
+        balances=balances_of(session, claim_id),
+        open_denials=open_denials,
+        appealed=appealed,
+        remitted=remitted,
+        paid_any=paid_any,
+    )
     if status != current:
         row = session.get_one(ClaimRow, claim_id)
         row.status = status
@@ -102,9 +146,13 @@ def refresh_status(session: Session, rec, claim_id: int, current: str, *, remitt
     return status
 
 
-def apply_balance_deltas(session: Session, deltas: dict[tuple[int, int], int], *,
-                         since: dict[tuple[int, int], date],
-                         summary: list[tuple[int, str, str, int, int]] | None = None) -> None:
+def apply_balance_deltas(
+    session: Session,
+    deltas: dict[tuple[int, int], int],
+    *,
+    since: dict[tuple[int, int], date],
+    summary: list[tuple[int, str, str, int, int]] | None = None,
+) -> None:
     """Add each delta to its cached balance (`balance = balance + :delta`), creating
     the row when the responsibility is new. Same transaction as the entries.
 
@@ -128,14 +176,19 @@ _UPSERT_BALANCE = (
     "VALUES (:claim_id, :responsibility, :balance, :since) "
     "ON CONFLICT (claim_id, responsibility) DO UPDATE SET balance = claim_balance.balance + excluded.balance, "
     "responsible_since = CASE WHEN claim_balance.balance = 0 THEN excluded.responsible_since "
-    "ELSE claim_balance.responsible_since END")
+    "ELSE claim_balance.responsible_since END"
+)
 
 
 def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
     # Straight to the driver: SQLAlchemy's per-row processing cost more than the upsert.
-    sql_of(session).executemany(_UPSERT_BALANCE, [
-        {"claim_id": claim_id, "responsibility": resp, "balance": int(delta), "since": since[(claim_id, resp)]}
-        for (claim_id, resp), delta in sorted(deltas.items())])
+    sql_of(session).executemany(
+        _UPSERT_BALANCE,
+        [
+            {"claim_id": claim_id, "responsibility": resp, "balance": int(delta), "since": since[(claim_id, resp)]}
+            for (claim_id, resp), delta in sorted(deltas.items())
+        ],
+    )
 
 
 def claim_count(session: Session) -> int:
@@ -169,6 +222,7 @@ def coverage_rows(session: Session, claim_id: int) -> dict[int, CoverageRow]:
 def earliest_service_date(session: Session, claim_id: int) -> date | None:
     """The claim's earliest line date (what aging by service counts from)."""
     session.flush()
-    earliest = session.execute(select(func.min(ClaimLineRow.service_from))
-                               .where(ClaimLineRow.claim_id == claim_id)).scalar()
+    earliest = session.execute(
+        select(func.min(ClaimLineRow.service_from)).where(ClaimLineRow.claim_id == claim_id)
+    ).scalar()
     return date.fromisoformat(earliest) if isinstance(earliest, str) else earliest

@@ -65,11 +65,12 @@ class Ledger:
             # session's lock (the audit chain head) gives up after it, as on SQLite. No
             # statement_timeout: a long statement of our own is work, not a wait.
             wait_ms = max(1, round(self.busy_timeout * 1000))  # 0 would mean "wait forever"
-            return create_engine(self.location.url, pool_pre_ping=False,
-                                 connect_args={"connect_timeout": 10,
-                                               "options": f"-c lock_timeout={wait_ms}"})
-        engine = create_engine(self.location.url,
-                               connect_args={"timeout": self.busy_timeout})
+            return create_engine(
+                self.location.url,
+                pool_pre_ping=False,
+                connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={wait_ms}"},
+            )
+        engine = create_engine(self.location.url, connect_args={"timeout": self.busy_timeout})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
@@ -95,8 +96,9 @@ class Ledger:
             revision = schema.current_revision(conn)
             if revision is None and schema.is_blank(conn):
                 if not create or path is None:
-                    raise ConfigError(f"{self.location.describe()}: not a ledger (an empty database); "
-                                      "`ar-cli db init` makes it one")
+                    raise ConfigError(
+                        f"{self.location.describe()}: not a ledger (an empty database); `ar-cli db init` makes it one"
+                    )
                 if not self.created:
                     os.chmod(path, 0o600)  # an empty file given as --db becomes a private ledger
                 schema.upgrade(conn)
@@ -110,13 +112,16 @@ class Ledger:
         if revision == schema.HEAD_REVISION:
             return
         if revision is None:
-            raise InputError(f"{where}: not an ar-cli ledger yet (no schema); "
-                             "run `ar-cli db upgrade` to create it")
+            raise InputError(f"{where}: not an ar-cli ledger yet (no schema); run `ar-cli db upgrade` to create it")
         if revision not in schema.KNOWN_REVISIONS:
-            raise SchemaTooNewError(f"{where}: ledger schema {revision} is newer than this ar-cli "
-                                    f"(knows up to {schema.HEAD_REVISION}); upgrade ar-cli")
-        raise InputError(f"{where}: ledger schema {revision} is older than this ar-cli "
-                         f"({schema.HEAD_REVISION}); run `ar-cli db upgrade`")
+            raise SchemaTooNewError(
+                f"{where}: ledger schema {revision} is newer than this ar-cli "
+                f"(knows up to {schema.HEAD_REVISION}); upgrade ar-cli"
+            )
+        raise InputError(
+            f"{where}: ledger schema {revision} is older than this ar-cli "
+            f"({schema.HEAD_REVISION}); run `ar-cli db upgrade`"
+        )
 
     # -- transactions --------------------------------------------------------------
     @contextmanager
@@ -158,18 +163,21 @@ class Ledger:
             driver = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
             message = str(driver)
             sqlstate = getattr(driver, "sqlstate", None)
-            if sqlstate == LOCK_NOT_AVAILABLE or (isinstance(driver, sqlite3.OperationalError) and (
-                    "locked" in message or "busy" in message)):
-                raise LedgerBusyError(f"{where}: the ledger is busy (another writer held it "
-                                      f"for {self.busy_timeout:g} s); try again") from None
+            if sqlstate == LOCK_NOT_AVAILABLE or (
+                isinstance(driver, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
+            ):
+                raise LedgerBusyError(
+                    f"{where}: the ledger is busy (another writer held it for {self.busy_timeout:g} s); try again"
+                ) from None
             if isinstance(driver, sqlite3.OperationalError) and "readonly" in message:
-                raise ConfigError(f"{where}: the ledger file is read-only for this user; nothing "
-                                  "was changed (check its permissions and its folder's)") from None
+                raise ConfigError(
+                    f"{where}: the ledger file is read-only for this user; nothing "
+                    "was changed (check its permissions and its folder's)"
+                ) from None
             if sqlstate == STRING_TOO_LONG:
                 # Inputs are checked against domain/field_limits.py first; this is the
                 # last line of defence, and it never echoes the value (it may be PHI).
-                raise InputError(f"{where}: a value is longer than the ledger allows; nothing was "
-                                 "changed") from None
+                raise InputError(f"{where}: a value is longer than the ledger allows; nothing was changed") from None
             if isinstance(driver, sqlite3.DatabaseError) and "not a database" in message:
                 raise ConfigError(f"{where}: not an ar-cli ledger (not a SQLite database)") from None
             if not isinstance(exc, OperationalError):
@@ -214,8 +222,10 @@ def check_ledger_file(path) -> None:
     if path.is_dir():
         raise ConfigError(f"{path}: is a directory, not a ledger file")
     if not path.exists():
-        raise ConfigError(f"{path}: no ledger here (check --db or AR_DB); a new ledger is made by "
-                          "`ar-cli db init` or by importing into it")
+        raise ConfigError(
+            f"{path}: no ledger here (check --db or AR_DB); a new ledger is made by "
+            "`ar-cli db init` or by importing into it"
+        )
     if path.stat().st_size == 0:
         raise ConfigError(f"{path}: not a ledger (an empty file); `ar-cli db init` makes it one")
 

@@ -20,8 +20,13 @@ _WORKABLE = sorted(s.value for s in WORKABLE)
 
 def configured_windows(session: Session, payer_id: int) -> dict[int, int]:
     """Appeal windows set for a payer (level → days); levels not set are absent."""
-    return dict(session.execute(select(PayerAppealWindowRow.level, PayerAppealWindowRow.days)
-                                .where(PayerAppealWindowRow.payer_id == payer_id)).all())
+    return dict(
+        session.execute(
+            select(PayerAppealWindowRow.level, PayerAppealWindowRow.days).where(
+                PayerAppealWindowRow.payer_id == payer_id
+            )
+        ).all()
+    )
 
 
 def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> dict[int, list[dict]]:
@@ -31,25 +36,59 @@ def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> d
     workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
     # Workable, or waiting for the payer's money: overturned by a person's word, or a
     # corrected claim sent.
-    sql = ("SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
-           "resolved_on, responsibility, adjustment_group, reason_code, times_denied, level, appeal_deadline "
-           "FROM denial WHERE claim_id IN :claims AND payer_id = :payer AND ("
-           f"status IN ({workable}) OR (status = :overturned AND resolution = :overturned_by) "
-           "OR (status = :resolved AND resolution = :corrected)) ORDER BY id")
-    for (denial_id, claim_id, line_id, amount, overturned, status, payment_id, resolution,
-         resolved_on, responsibility, group, reason_code, times_denied, level,
-         deadline) in sql_of(session).rows(sql, {
-            "claims": Keys(sorted(set(claim_ids))), "payer": payer_id,
-            "overturned": DenialStatus.OVERTURNED.value, "overturned_by": Resolution.OVERTURNED.value,
-            "resolved": DenialStatus.RESOLVED.value, "corrected": Resolution.CORRECTED_CLAIM_SENT.value}):
-        found[claim_id].append({"id": denial_id, "line_id": line_id, "amount": amount,
-                                "overturned_amount": overturned, "status": status,
-                                "claim_payment_id": payment_id, "resolution": resolution,
-                                "resolved_on": day(resolved_on),
-                                # what tells a denial said again (ERA posting) and what it refreshes
-                                "responsibility": responsibility, "adjustment_group": group,
-                                "reason_code": reason_code, "times_denied": times_denied, "level": level,
-                                "appeal_deadline": day(deadline)})
+    sql = (
+        "SELECT id, claim_id, line_id, amount, overturned_amount, status, claim_payment_id, resolution, "
+        "resolved_on, responsibility, adjustment_group, reason_code, times_denied, level, appeal_deadline "
+        "FROM denial WHERE claim_id IN :claims AND payer_id = :payer AND ("
+        f"status IN ({workable}) OR (status = :overturned AND resolution = :overturned_by) "
+        "OR (status = :resolved AND resolution = :corrected)) ORDER BY id"
+    )
+    for (
+        denial_id,
+        claim_id,
+        line_id,
+        amount,
+        overturned,
+        status,
+        payment_id,
+        resolution,
+        resolved_on,
+        responsibility,
+        group,
+        reason_code,
+        times_denied,
+        level,
+        deadline,
+    ) in sql_of(session).rows(
+        sql,
+        {
+            "claims": Keys(sorted(set(claim_ids))),
+            "payer": payer_id,
+            "overturned": DenialStatus.OVERTURNED.value,
+            "overturned_by": Resolution.OVERTURNED.value,
+            "resolved": DenialStatus.RESOLVED.value,
+            "corrected": Resolution.CORRECTED_CLAIM_SENT.value,
+        },
+    ):
+        found[claim_id].append(
+            {
+                "id": denial_id,
+                "line_id": line_id,
+                "amount": amount,
+                "overturned_amount": overturned,
+                "status": status,
+                "claim_payment_id": payment_id,
+                "resolution": resolution,
+                "resolved_on": day(resolved_on),
+                # what tells a denial said again (ERA posting) and what it refreshes
+                "responsibility": responsibility,
+                "adjustment_group": group,
+                "reason_code": reason_code,
+                "times_denied": times_denied,
+                "level": level,
+                "appeal_deadline": day(deadline),
+            }
+        )
     return found
 
 
@@ -59,8 +98,16 @@ def write_repeats(session: Session, updates: dict[int, dict]) -> None:
     sql_of(session).executemany(
         "UPDATE denial SET times_denied = :times_denied, last_denied_on = :last_denied_on, "
         "appeal_deadline = :appeal_deadline WHERE id = :id",
-        [{"times_denied": u["times_denied"], "last_denied_on": u["last_denied_on"],
-          "appeal_deadline": u["appeal_deadline"], "id": i} for i, u in sorted(updates.items())])
+        [
+            {
+                "times_denied": u["times_denied"],
+                "last_denied_on": u["last_denied_on"],
+                "appeal_deadline": u["appeal_deadline"],
+                "id": i,
+            }
+            for i, u in sorted(updates.items())
+        ],
+    )
 
 
 def write_overturns(session: Session, updates: dict[int, dict]) -> None:
@@ -68,22 +115,41 @@ def write_overturns(session: Session, updates: dict[int, dict]) -> None:
     if not updates:
         return
     t = DenialRow.__table__
-    session.execute(update(t).where(t.c.id == bindparam("denial_id")).values(
-        overturned_amount=bindparam("new_overturned"), status=bindparam("new_status"),
-        resolution=bindparam("new_resolution"), resolved_on=bindparam("new_resolved_on")),
-        [{"denial_id": i, "new_overturned": u["overturned_amount"], "new_status": u["status"],
-          "new_resolution": u["resolution"], "new_resolved_on": u["resolved_on"]}
-         for i, u in sorted(updates.items())])
+    session.execute(
+        update(t)
+        .where(t.c.id == bindparam("denial_id"))
+        .values(
+            overturned_amount=bindparam("new_overturned"),
+            status=bindparam("new_status"),
+            resolution=bindparam("new_resolution"),
+            resolved_on=bindparam("new_resolved_on"),
+        ),
+        [
+            {
+                "denial_id": i,
+                "new_overturned": u["overturned_amount"],
+                "new_status": u["status"],
+                "new_resolution": u["resolution"],
+                "new_resolved_on": u["resolved_on"],
+            }
+            for i, u in sorted(updates.items())
+        ],
+    )
 
 
 def supersede(session: Session, claim_payment_id: int, *, on: date) -> list[tuple[int, str]]:
     """Mark the denials the claim payment opened superseded; (id, status before) each."""
-    rows = session.execute(select(DenialRow.id, DenialRow.status).where(
-        DenialRow.claim_payment_id == claim_payment_id, DenialRow.status.in_(_SUPERSEDABLE))).all()
+    rows = session.execute(
+        select(DenialRow.id, DenialRow.status).where(
+            DenialRow.claim_payment_id == claim_payment_id, DenialRow.status.in_(_SUPERSEDABLE)
+        )
+    ).all()
     if rows:
-        session.execute(update(DenialRow.__table__).where(DenialRow.__table__.c.id.in_([r[0] for r in rows]))
-                        .values(status=DenialStatus.SUPERSEDED.value, resolution=Resolution.REVERSED.value,
-                                resolved_on=on))
+        session.execute(
+            update(DenialRow.__table__)
+            .where(DenialRow.__table__.c.id.in_([r[0] for r in rows]))
+            .values(status=DenialStatus.SUPERSEDED.value, resolution=Resolution.REVERSED.value, resolved_on=on)
+        )
     return [(int(i), str(s)) for i, s in rows]
 
 
@@ -95,11 +161,15 @@ _OPEN_FOR_STATUS = (DenialStatus.OPEN.value, DenialStatus.UPHELD.value)
 def denial_counts(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Per claim: (open denials, appealed denials), as claim status derivation counts them."""
     opened = ", ".join(f"'{s}'" for s in _OPEN_FOR_STATUS)  # our own enum values, not input
-    sql = (f"SELECT claim_id, SUM(CASE WHEN status IN ({opened}) THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN status = '{DenialStatus.APPEALED.value}' THEN 1 ELSE 0 END) "
-           "FROM denial WHERE claim_id IN :claims GROUP BY claim_id")
-    return {claim_id: (int(open_count), int(appealed))
-            for claim_id, open_count, appealed in sql_of(session).rows(sql, {"claims": Keys(sorted(set(claim_ids)))})}
+    sql = (
+        f"SELECT claim_id, SUM(CASE WHEN status IN ({opened}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN status = '{DenialStatus.APPEALED.value}' THEN 1 ELSE 0 END) "
+        "FROM denial WHERE claim_id IN :claims GROUP BY claim_id"
+    )
+    return {
+        claim_id: (int(open_count), int(appealed))
+        for claim_id, open_count, appealed in sql_of(session).rows(sql, {"claims": Keys(sorted(set(claim_ids)))})
+    }
 
 
 def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> list[tuple[int | None, int]]:
@@ -109,23 +179,33 @@ def at_stake_by_line(session: Session, claim_id: int, responsibility: int) -> li
     rows = session.execute(
         select(d.line_id, d.amount - d.overturned_amount)
         .where(d.claim_id == claim_id, d.responsibility == responsibility, d.status.in_(_WORKABLE))
-        .order_by(d.id)).all()
+        .order_by(d.id)
+    ).all()
     return [(line_id, int(at_stake)) for line_id, at_stake in rows]
 
 
-def open_denials_and_owed(session: Session) -> tuple[dict[tuple[int, int | None, int], int],
-                                                       dict[tuple[int, int | None, int], int]]:
+def open_denials_and_owed(
+    session: Session,
+) -> tuple[dict[tuple[int, int | None, int], int], dict[tuple[int, int | None, int], int]]:
     """For `audit verify`: (cents still denied by the workable denials, what the entries
     say is owed), both keyed by (claim id, claim line id or None, responsibility), the
     second only for claims with a workable denial. Summed in SQL."""
     workable = ", ".join(f"'{s}'" for s in _WORKABLE)  # our own enum values, not input
-    denied = {(int(c), line, int(r)): int(s) for c, line, r, s in sql_of(session).rows(
-        "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
-                 f"WHERE status IN ({workable}) GROUP BY claim_id, line_id, responsibility")}
-    owed = {(int(c), line, int(r)): int(s) for c, line, r, s in sql_of(session).rows(
-        "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
-                 f"(SELECT claim_id FROM denial WHERE status IN ({workable})) "
-                 "GROUP BY claim_id, line_id, responsibility")}
+    denied = {
+        (int(c), line, int(r)): int(s)
+        for c, line, r, s in sql_of(session).rows(
+            "SELECT claim_id, line_id, responsibility, SUM(amount - overturned_amount) FROM denial "
+            f"WHERE status IN ({workable}) GROUP BY claim_id, line_id, responsibility"
+        )
+    }
+    owed = {
+        (int(c), line, int(r)): int(s)
+        for c, line, r, s in sql_of(session).rows(
+            "SELECT claim_id, line_id, responsibility, SUM(amount) FROM ledger_entry WHERE claim_id IN "
+            f"(SELECT claim_id FROM denial WHERE status IN ({workable})) "
+            "GROUP BY claim_id, line_id, responsibility"
+        )
+    }
     return denied, owed
 
 
@@ -133,13 +213,15 @@ def claim_and_line_numbers(session: Session, claim_ids: Iterable[int]) -> tuple[
     """Claim numbers and claim line numbers for messages: ({claim id: number}, {line id: line number})."""
     db, keys = sql_of(session), {"claims": Keys(sorted(set(claim_ids)))}
     claims = {int(i): str(n) for i, n in db.rows("SELECT id, claim_number FROM claim WHERE id IN :claims", keys)}
-    lines = {int(i): int(n) for i, n in db.rows(
-        "SELECT id, line_number FROM claim_line WHERE claim_id IN :claims", keys)}
+    lines = {
+        int(i): int(n) for i, n in db.rows("SELECT id, line_number FROM claim_line WHERE claim_id IN :claims", keys)
+    }
     return claims, lines
 
 
 def denials_of_claim(session: Session, claim_id: int) -> list[DenialRow]:
     """The claim's denial rows, oldest first (ORM objects: the caller changes them in
     place and saves them, store/rows.py)."""
-    return list(session.execute(select(DenialRow).where(DenialRow.claim_id == claim_id)
-                                .order_by(DenialRow.id)).scalars())
+    return list(
+        session.execute(select(DenialRow).where(DenialRow.claim_id == claim_id).order_by(DenialRow.id)).scalars()
+    )

@@ -46,8 +46,10 @@ def resolve_location(db: str | None) -> LedgerLocation:
         raise ConfigError("--db: empty; give a ledger file path or a postgresql+psycopg:// URL")
     env = os.environ.get("AR_DB")
     if db is None and env is not None and not env.strip():
-        raise ConfigError("AR_DB: set but empty; give a ledger file path or a postgresql+psycopg:// URL, "
-                          "or unset it for the default ledger")
+        raise ConfigError(
+            "AR_DB: set but empty; give a ledger file path or a postgresql+psycopg:// URL, "
+            "or unset it for the default ledger"
+        )
     value = db or env or ""
     if not value:
         return LedgerLocation(url=_sqlite_url(default_ledger_path()), sqlite_path=default_ledger_path())
@@ -59,8 +61,10 @@ def resolve_location(db: str | None) -> LedgerLocation:
             # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         if not value.startswith("postgresql+psycopg://"):
-            raise ConfigError(f"--db: unsupported database URL scheme {value.split('://')[0]!r}; "
-                              "use a file path or postgresql+psycopg://")
+            raise ConfigError(
+                f"--db: unsupported database URL scheme {value.split('://')[0]!r}; "
+                "use a file path or postgresql+psycopg://"
+            )
         return LedgerLocation(url=value, sqlite_path=None)
     path = Path(value).expanduser().absolute()
     return LedgerLocation(url=_sqlite_url(path), sqlite_path=path)

@@ -16,13 +16,19 @@ def remark_codes(session: Session, claim_id: int) -> set[str]:
     claim's (MOA, claim LQ) — so a claim-level remark such as N830 is found on any
     adjustment of that claim payment."""
     e, d = LedgerEntryRow, DenialRow
-    stmt = union(select(e.remark_codes).where(e.claim_id == claim_id, e.remark_codes != ""),
-                 select(d.remark_codes).where(d.claim_id == claim_id, d.remark_codes != ""))
+    stmt = union(
+        select(e.remark_codes).where(e.claim_id == claim_id, e.remark_codes != ""),
+        select(d.remark_codes).where(d.claim_id == claim_id, d.remark_codes != ""),
+    )
     return {code for (joined,) in session.execute(stmt) for code in joined.split(":") if code}
 
 
 def recorded_waiver(session: Session, claim_id: int) -> str:
     """The reference of the latest written agreement recorded on the claim, or ''."""
-    found = session.execute(select(ClaimWaiverRow.reference).where(ClaimWaiverRow.claim_id == claim_id)
-                            .order_by(ClaimWaiverRow.id.desc()).limit(1)).scalar_one_or_none()
+    found = session.execute(
+        select(ClaimWaiverRow.reference)
+        .where(ClaimWaiverRow.claim_id == claim_id)
+        .order_by(ClaimWaiverRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
     return found or ""

@@ -33,24 +33,31 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # Every answer as (claim_id, payer_id, day), of each kind, for the claims asked about.
-_ERA_ANSWERS = ("SELECT cp.claim_id, cp.payer_id, r.effective_date FROM claim_payment cp "
-                "JOIN remittance r ON r.id = cp.remittance_id WHERE cp.claim_id IN :claims")
-_PAYMENT_ANSWERS = ("SELECT e.claim_id, e.payer_id, e.effective_date FROM ledger_entry e WHERE e.claim_id IN :claims "
-                    "AND e.kind = 'payment' AND e.amount < 0 AND e.payer_id IS NOT NULL")
-_PAPER_DENIAL_ANSWERS = ("SELECT d.claim_id, d.payer_id, d.denied_on FROM denial d WHERE d.claim_id IN :claims "
-                         "AND d.remittance_id IS NULL")
+_ERA_ANSWERS = (
+    "SELECT cp.claim_id, cp.payer_id, r.effective_date FROM claim_payment cp "
+    "JOIN remittance r ON r.id = cp.remittance_id WHERE cp.claim_id IN :claims"
+)
+_PAYMENT_ANSWERS = (
+    "SELECT e.claim_id, e.payer_id, e.effective_date FROM ledger_entry e WHERE e.claim_id IN :claims "
+    "AND e.kind = 'payment' AND e.amount < 0 AND e.payer_id IS NOT NULL"
+)
+_PAPER_DENIAL_ANSWERS = (
+    "SELECT d.claim_id, d.payer_id, d.denied_on FROM denial d WHERE d.claim_id IN :claims AND d.remittance_id IS NULL"
+)
 
 
 def answered_since_sql(claim: str, payer: str, since: str) -> str:
     """A SQL condition: the payer `payer` answered the claim `claim` on or after the day
     `since` (three SQL expressions of the enclosing query)."""
-    return (f"(EXISTS (SELECT 1 FROM claim_payment ans_cp JOIN remittance ans_r ON ans_r.id = ans_cp.remittance_id "
-            f"WHERE ans_cp.claim_id = {claim} AND ans_cp.payer_id = {payer} AND ans_r.effective_date >= {since}) "
-            f"OR EXISTS (SELECT 1 FROM ledger_entry ans_e WHERE ans_e.claim_id = {claim} "
-            f"AND ans_e.payer_id = {payer} AND ans_e.kind = 'payment' AND ans_e.amount < 0 "
-            f"AND ans_e.effective_date >= {since}) "
-            f"OR EXISTS (SELECT 1 FROM denial ans_d WHERE ans_d.claim_id = {claim} AND ans_d.payer_id = {payer} "
-            f"AND ans_d.remittance_id IS NULL AND ans_d.denied_on >= {since}))")
+    return (
+        f"(EXISTS (SELECT 1 FROM claim_payment ans_cp JOIN remittance ans_r ON ans_r.id = ans_cp.remittance_id "
+        f"WHERE ans_cp.claim_id = {claim} AND ans_cp.payer_id = {payer} AND ans_r.effective_date >= {since}) "
+        f"OR EXISTS (SELECT 1 FROM ledger_entry ans_e WHERE ans_e.claim_id = {claim} "
+        f"AND ans_e.payer_id = {payer} AND ans_e.kind = 'payment' AND ans_e.amount < 0 "
+        f"AND ans_e.effective_date >= {since}) "
+        f"OR EXISTS (SELECT 1 FROM denial ans_d WHERE ans_d.claim_id = {claim} AND ans_d.payer_id = {payer} "
+        f"AND ans_d.remittance_id IS NULL AND ans_d.denied_on >= {since}))"
+    )
 
 
 def answer_days(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[date]]:

@@ -22,7 +22,7 @@ _CHUNK = 500
 
 def chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def payers_by_code(session: Session, codes: Iterable[str]) -> dict[str, PayerRow]:
@@ -49,12 +49,22 @@ def create_payers(rec: ChangeRecorder, new: Sequence[FirstSight], now: datetime)
     names it first: class and filing limit by domain/payers.py's first-sight rule
     (CLP06, else the name), its aliases, and DESIGN.md's default appeal windows
     (absent rows: `appeal_windows`). Returns code → id."""
-    rows = [{"code": p.code, "name": p.name, "financial_class": str(p.financial_class),
-             "timely_filing_count": p.timely_filing.count, "timely_filing_unit": p.timely_filing.unit,
-             "created_at": now} for p in new]
+    rows = [
+        {
+            "code": p.code,
+            "name": p.name,
+            "financial_class": str(p.financial_class),
+            "timely_filing_count": p.timely_filing.count,
+            "timely_filing_unit": p.timely_filing.unit,
+            "created_at": now,
+        }
+        for p in new
+    ]
     ids = rec.insert(PayerRow, rows, returning_ids=True)
-    rec.insert(PayerAliasRow, [{"payer_id": i, "alias": alias, "kind": p.alias_kind}
-                               for p, i in zip(new, ids) for alias in p.aliases])
+    rec.insert(
+        PayerAliasRow,
+        [{"payer_id": i, "alias": alias, "kind": p.alias_kind} for p, i in zip(new, ids) for alias in p.aliases],
+    )
     return {p.code: i for p, i in zip(new, ids)}
 
 
@@ -78,8 +88,11 @@ def payer_appeal_windows(session: Session, payer: PayerRow) -> dict[int, AppealW
 
 def set_appeal_window(session: Session, payer_id: int, level: int, days: int) -> int | None:
     """Set the payer's appeal window at `level`; the days it replaced, None when unset."""
-    row = session.execute(select(PayerAppealWindowRow).where(
-        PayerAppealWindowRow.payer_id == payer_id, PayerAppealWindowRow.level == level)).scalar_one_or_none()
+    row = session.execute(
+        select(PayerAppealWindowRow).where(
+            PayerAppealWindowRow.payer_id == payer_id, PayerAppealWindowRow.level == level
+        )
+    ).scalar_one_or_none()
     before = row.days if row else None
     if row is None:
         row = PayerAppealWindowRow(payer_id=payer_id, level=level, days=days)
@@ -96,8 +109,11 @@ def alias_owner(session: Session, alias: str) -> PayerRow | None:
 
 
 def aliases_of(session: Session, payer_id: int) -> list[str]:
-    return list(session.execute(select(PayerAliasRow.alias).where(
-        PayerAliasRow.payer_id == payer_id).order_by(PayerAliasRow.alias)).scalars())
+    return list(
+        session.execute(
+            select(PayerAliasRow.alias).where(PayerAliasRow.payer_id == payer_id).order_by(PayerAliasRow.alias)
+        ).scalars()
+    )
 
 
 def patients_by_account(session: Session, accounts: Iterable[str]) -> dict[str, PatientRow]:

@@ -22,14 +22,19 @@ def period_of(day: date) -> str:
 
 def closed_row(session: Session, period: str) -> ClosedPeriodRow | None:
     """The standing (not reopened) close of `period`, if any."""
-    return session.execute(select(ClosedPeriodRow).where(
-        ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))
-        .order_by(ClosedPeriodRow.id.desc())).scalars().first()
+    return (
+        session.execute(
+            select(ClosedPeriodRow)
+            .where(ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))
+            .order_by(ClosedPeriodRow.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def period_history(session: Session) -> list[ClosedPeriodRow]:
-    return list(session.execute(select(ClosedPeriodRow).order_by(ClosedPeriodRow.period, ClosedPeriodRow.id))
-                .scalars())
+    return list(session.execute(select(ClosedPeriodRow).order_by(ClosedPeriodRow.period, ClosedPeriodRow.id)).scalars())
 
 
 def ensure_period_open(session: Session, posting_date: date, *, writing: bool = True) -> None:
@@ -40,12 +45,15 @@ def ensure_period_open(session: Session, posting_date: date, *, writing: bool = 
     if writing:
         session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
     period = period_of(posting_date)
-    closed = session.execute(select(ClosedPeriodRow.id).where(
-        ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))).first()
+    closed = session.execute(
+        select(ClosedPeriodRow.id).where(ClosedPeriodRow.period == period, ClosedPeriodRow.reopened_at.is_(None))
+    ).first()
     if closed is not None:
-        raise InputError(f"--posting-date {posting_date.isoformat()}: period {period} is closed; "
-                         "post in an open period (the effective date says what it corrects), "
-                         f"or reopen it: `ar-cli period reopen {period} --reason TEXT`")
+        raise InputError(
+            f"--posting-date {posting_date.isoformat()}: period {period} is closed; "
+            "post in an open period (the effective date says what it corrects), "
+            f"or reopen it: `ar-cli period reopen {period} --reason TEXT`"
+        )
 
 
 def posting_mark(session: Session) -> tuple[int, int]:
@@ -62,13 +70,21 @@ def posted_since(session: Session, mark: tuple[int, int], last_day: date) -> boo
     of the month ending then reads) was written after `mark`."""
     event, remittance = mark
     current = session.execute(select(AuditHeadRow.last_event_id).where(AuditHeadRow.id == 1)).scalar_one_or_none()
-    if int(current or 0) == event and not session.execute(
-            select(RemittanceRow.id).where(RemittanceRow.id > remittance).limit(1)).first():
+    if (
+        int(current or 0) == event
+        and not session.execute(select(RemittanceRow.id).where(RemittanceRow.id > remittance).limit(1)).first()
+    ):
         return False
     for table in (LedgerEntryRow, UnappliedEntryRow):
-        if session.execute(select(table.id).where(table.audit_event_id > event, table.posting_date <= last_day)
-                           .limit(1)).first():
+        if session.execute(
+            select(table.id).where(table.audit_event_id > event, table.posting_date <= last_day).limit(1)
+        ).first():
             return True
-    return session.execute(select(RemittanceRow.id).where(RemittanceRow.id > remittance,
-                                                         RemittanceRow.posting_date <= last_day).limit(1)).first() \
+    return (
+        session.execute(
+            select(RemittanceRow.id)
+            .where(RemittanceRow.id > remittance, RemittanceRow.posting_date <= last_day)
+            .limit(1)
+        ).first()
         is not None
+    )

@@ -44,8 +44,7 @@ def read_only(path: Path, use: Callable[[Sql], T | None]) -> T | None:
     try:
         # timeout 0: a ledger that makes readers wait is left to the usual open, which
         # waits the configured busy timeout and says so.
-        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0,
-                              isolation_level=None)
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0, isolation_level=None)
     except sqlite3.Error:
         return None
     try:

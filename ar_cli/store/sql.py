@@ -76,7 +76,8 @@ class Keys:
 # -- the tokenizer ------------------------------------------------------------------
 # One pass over the text; each alternative is a token kind. Order matters: comments and
 # quoted text are consumed whole (a `:x` or `?` inside them is text), `::` before `:name`.
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
       (?P<quoted>'(?:[^']|'')*'?)             # a string literal ('' is a quote inside)
     | (?P<ident>"(?:[^"]|"")*"?)              # a quoted identifier
     | (?P<line>--[^\n]*)                      # a comment to the end of the line
@@ -87,7 +88,9 @@ _TOKEN = re.compile(r"""
     | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
     | (?P<space>\s+)
     | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 class SqlTextError(ValueError):

@@ -115,8 +115,17 @@ class WorkApp(App):
         table = self.query_one("#queue", DataTable)
         table.clear()
         for rank, item in enumerate(self.items, 1):
-            table.add_row(str(rank), item.kind.value, item.ref, item.owed_by, item.payer,
-                          format_money(item.amount), str(item.score), item.why, key=self._key(item))
+            table.add_row(
+                str(rank),
+                item.kind.value,
+                item.ref,
+                item.owed_by,
+                item.payer,
+                format_money(item.amount),
+                str(item.score),
+                item.why,
+                key=self._key(item),
+            )
         self.sub_title = f"as of {self.context.as_of.isoformat()} · {len(self.items)} items"
         if keep is not None:
             rows = [self._key(i) for i in self.items]
@@ -145,9 +154,13 @@ class WorkApp(App):
         if item is None:
             detail.update("Nothing to work: no item matches.")
             return
-        lines = [f"{item.kind.value} {item.ref}" + (f" · owed by {item.owed_by}" if item.owed_by else "")
-                 + (f" · {item.payer}" if item.payer else ""),
-                 f"{format_money(item.amount)} · score {item.score}", f"why: {item.why}"]
+        lines = [
+            f"{item.kind.value} {item.ref}"
+            + (f" · owed by {item.owed_by}" if item.owed_by else "")
+            + (f" · {item.payer}" if item.payer else ""),
+            f"{format_money(item.amount)} · score {item.score}",
+            f"why: {item.why}",
+        ]
         if item.extra.get("patient_name"):
             lines.insert(1, f"patient {item.extra['patient_name']}")
         if item.extra.get("assignee"):
@@ -160,8 +173,13 @@ class WorkApp(App):
         with self.context.ledger.read() as session:
             report = claim_timeline(session, item.claim_id)
         for row in report.rows:
-            timeline.add_row(row["date"].isoformat(), row["event"], row["by"], row["detail"],
-                             "" if row["amount"] is None else format_money(row["amount"]))
+            timeline.add_row(
+                row["date"].isoformat(),
+                row["event"],
+                row["by"],
+                row["detail"],
+                "" if row["amount"] is None else format_money(row["amount"]),
+            )
 
     # -- no screenshots ----------------------------------------------------------------
     # Textual offers a "Screenshot" command (command palette, `screenshot` action) that
@@ -185,8 +203,7 @@ class WorkApp(App):
         self.query_one("#status", Static).update(text)
 
     # -- acts ------------------------------------------------------------------------
-    def _ask_about_claim(self, prompt: str, act: Callable[[QueueItem, str], str], *,
-                         prefill_from: str = "") -> None:
+    def _ask_about_claim(self, prompt: str, act: Callable[[QueueItem, str], str], *, prefill_from: str = "") -> None:
         """Ask one line about the selected claim ({claim} in `prompt` is its number, the
         answer starts as its `prefill_from` detail), then `act` on the answer through
         `_act`; Escape does nothing."""
@@ -198,6 +215,7 @@ class WorkApp(App):
         def done(text: str | None) -> None:
             if text is not None:
                 self._act(item, lambda: act(item, text))
+
         prefill = item.extra.get(prefill_from, "") if prefill_from else ""
         self.push_screen(Ask(prompt.format(claim=item.claim_number), prefill), done)
 
@@ -239,18 +257,32 @@ class WorkApp(App):
         problem = date_out_of_range(due)  # as every date option (cli/state.parse_date)
         if problem:
             raise InputError(f"follow-up: {due.isoformat()} {problem}; check the year")
-        set_ = add_follow_up(self.context.ledger, item.claim_number, due_on=due, action=action,
-                             actor=self.context.actor(), today=self.context.today)
+        set_ = add_follow_up(
+            self.context.ledger,
+            item.claim_number,
+            due_on=due,
+            action=action,
+            actor=self.context.actor(),
+            today=self.context.today,
+        )
         return f"claim {set_.claim_number}: follow up on {set_.due_on.isoformat()}: {set_.action}"
 
     def _appeal(self, item: QueueItem, text: str) -> str:
         from ar_cli.services.denials.work import appeal
 
-        worked = appeal(self.context.ledger, item.claim_number, note=text, line=None,
-                        filed_on=self.context.today, actor=self.context.actor())
+        worked = appeal(
+            self.context.ledger,
+            item.claim_number,
+            note=text,
+            line=None,
+            filed_on=self.context.today,
+            actor=self.context.actor(),
+        )
         deadline = f", deadline {worked.deadline.isoformat()}" if worked.deadline else ""
-        return (f"claim {worked.claim_number}: appealed at level {worked.level} "
-                f"({len(worked.denial_ids)} denial(s) from {worked.payer}{deadline})")
+        return (
+            f"claim {worked.claim_number}: appealed at level {worked.level} "
+            f"({len(worked.denial_ids)} denial(s) from {worked.payer}{deadline})"
+        )
 
     def _assign(self, item: QueueItem, text: str) -> str:
         from ar_cli.services.work_notes import assign

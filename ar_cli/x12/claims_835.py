@@ -45,8 +45,12 @@ NOT_A_SEGMENT = "not a segment (it does not start with a segment tag)"
 _CLAIM_STATUSES = frozenset({"1", "2", "3", "4", "5", "19", "20", "21", "22", "23", "25"})
 _REQUIRED_CLP = {1: "missing claim number", 2: "missing claim status"}
 # (SVC02 empty, SVC03 empty) → the line's missing_amounts.
-_MISSING_AMOUNTS = {(False, False): (), (True, False): ("SVC02",), (False, True): ("SVC03",),
-                    (True, True): ("SVC02", "SVC03")}
+_MISSING_AMOUNTS = {
+    (False, False): (),
+    (True, False): ("SVC02",),
+    (False, True): ("SVC03",),
+    (True, True): ("SVC02", "SVC03"),
+}
 
 # The claim and the line being collected are lists in ClaimPayment's / ServiceLine's
 # field order (cheaper than an object each); these name the positions written later.
@@ -134,8 +138,7 @@ class ClaimBuilder:
                 elif qualifier == "151":
                     line[_TO] = value
             elif tag == "CAS":
-                group = (_GROUPS.get(elements[1]) if size == 4 and 0 < len(elements[2]) <= MAX_REASON_CODE
-                         else None)
+                group = _GROUPS.get(elements[1]) if size == 4 and 0 < len(elements[2]) <= MAX_REASON_CODE else None
                 amount = cents_of(elements[3]) if group is not None else None
                 if amount is None:
                     self.adjustment(elements, first + index)
@@ -230,8 +233,12 @@ class ClaimBuilder:
                     raise X12Error(self.ctx.source, segment, f"CAS{index:02d}", "missing adjustment reason code")
                 continue
             if len(reason) > MAX_REASON_CODE:
-                raise X12Error(self.ctx.source, segment, f"CAS{index:02d}",
-                               f"adjustment reason code is longer than {MAX_REASON_CODE} characters")
+                raise X12Error(
+                    self.ctx.source,
+                    segment,
+                    f"CAS{index:02d}",
+                    f"adjustment reason code is longer than {MAX_REASON_CODE} characters",
+                )
             cents = CENTS.get(amount)
             if cents is None:
                 cents = parse_cents(amount, self.ctx.source, segment, f"CAS{index + 1:02d}")

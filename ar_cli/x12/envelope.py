@@ -72,7 +72,8 @@ class Envelope:
         if _element(elements, 2) != self.group_control:
             faults.append(
                 self._fault(
-                    segment, "GE02",
+                    segment,
+                    "GE02",
                     f"control number {shown(_element(elements, 2))} differs from GS06 {shown(self.group_control)}",
                 )
             )
@@ -91,7 +92,8 @@ class Envelope:
         if _element(elements, 2) != self.interchange_control:
             faults.append(
                 self._fault(
-                    segment, "IEA02",
+                    segment,
+                    "IEA02",
                     f"control number {shown(_element(elements, 2))} differs from ISA13 "
                     f"{shown(self.interchange_control)}",
                 )
@@ -106,7 +108,8 @@ class Envelope:
         if self.interchange_at:
             faults.append(
                 self._fault(
-                    segment, "IEA",
+                    segment,
+                    "IEA",
                     f"interchange {shown(self.interchange_control)} (segment {self.interchange_at}) has no IEA",
                 )
             )

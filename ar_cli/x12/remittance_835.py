@@ -181,7 +181,9 @@ def _unterminated(source: str, batch: Batch) -> Problem:
     tag = batch.segments[-1].split(batch.delimiters.element, 1)[0]
     shown_tag = tag if 2 <= len(tag) <= 3 and tag.isalnum() and tag.isascii() and tag.isupper() else "?"
     return problem(
-        source, number, shown_tag,
+        source,
+        number,
+        shown_tag,
         f"no segment terminator {batch.delimiters.segment!r} after the last segment; the end of the file ends it",
     )
 
@@ -290,7 +292,9 @@ class _Transaction:
         if elements[2] != self.control_number:
             self.warnings.append(
                 problem(
-                    self.source, segment, "SE02",
+                    self.source,
+                    segment,
+                    "SE02",
                     f"control number {shown(elements[2])} differs from ST02 {shown(self.control_number)}",
                 )
             )

@@ -134,9 +134,13 @@ def _is_separator(char: str) -> bool:
     """ASCII punctuation, or one of the ASCII information separators some senders use.
     Never a non-ASCII character: an undecodable byte reads as U+FFFD, so a separator
     from outside ASCII could not be told from a damaged character in the data."""
-    return len(char) == 1 and char.isascii() and not char.isalnum() and (
-        char.isprintable() or char in _INFORMATION_SEPARATORS
-    ) and char not in _BLANK
+    return (
+        len(char) == 1
+        and char.isascii()
+        and not char.isalnum()
+        and (char.isprintable() or char in _INFORMATION_SEPARATORS)
+        and char not in _BLANK
+    )
 
 
 def _is_ascii_alnum(char: str) -> bool:
@@ -247,9 +251,7 @@ class _Scanner:
                 text += self.read()
                 nxt = text.find(sep, pos + 1)
             if nxt == -1 or nxt > _ISA_LIMIT:
-                raise self.error(
-                    "ISA", f"damaged interchange header (found {found} of its 16 element separators)"
-                )
+                raise self.error("ISA", f"damaged interchange header (found {found} of its 16 element separators)")
             pos = nxt
         text = self.need(text, pos + 3)
         if len(text) < pos + 3:

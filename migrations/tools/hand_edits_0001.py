@@ -6,11 +6,21 @@ from pathlib import Path
 path = Path(sys.argv[1])
 text = path.read_text()
 text = text.replace("sqlmodel.sql.sqltypes.UTCDateTime()", "sa.DateTime(timezone=True)")
-text = "\n".join(line for line in text.splitlines() if "### commands auto generated" not in line
-                 and "### end Alembic commands" not in line) + "\n"
-text = text.replace('"""ledger\n', '"""ledger: parties, claims, money, work, audit\n\n'
-                    "The first schema: everything the money model needs (DESIGN.md). Reviewed by hand\n"
-                    "after autogenerate; the audit chain starts at a genesis head of 64 zeros.\n", 1)
+text = (
+    "\n".join(
+        line
+        for line in text.splitlines()
+        if "### commands auto generated" not in line and "### end Alembic commands" not in line
+    )
+    + "\n"
+)
+text = text.replace(
+    '"""ledger\n',
+    '"""ledger: parties, claims, money, work, audit\n\n'
+    "The first schema: everything the money model needs (DESIGN.md). Reviewed by hand\n"
+    "after autogenerate; the audit chain starts at a genesis head of 64 zeros.\n",
+    1,
+)
 text = text.replace("Revises: \n", "Revises: (none)\n")
 seed = """
     # The chain head every writer locks; the genesis hash is 64 zeros.

@@ -12,12 +12,12 @@ Create Date: 2026-11-23 17:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_open_balance_summary'
-down_revision = '0002_claim_payments'
+revision = "0003_open_balance_summary"
+down_revision = "0002_claim_payments"
 branch_labels = None
 depends_on = None
 
-_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 # The same grouping as balance_summary.rebuild, in plain SQL both databases read.
 _FILL = """
@@ -35,17 +35,20 @@ GROUP BY 1, 2, 3, 4
 
 
 def upgrade() -> None:
-    op.create_table('open_balance_summary',
-    sa.Column('owner_key', _ID, nullable=False),
-    sa.Column('service_date', sa.Date(), nullable=False),
-    sa.Column('billed_date', sa.Date(), nullable=False),
-    sa.Column('sign', sa.Integer(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), server_default='0', nullable=False),
-    sa.Column('balance_count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('owner_key', 'service_date', 'billed_date', 'sign', name=op.f('pk_open_balance_summary'))
+    op.create_table(
+        "open_balance_summary",
+        sa.Column("owner_key", _ID, nullable=False),
+        sa.Column("service_date", sa.Date(), nullable=False),
+        sa.Column("billed_date", sa.Date(), nullable=False),
+        sa.Column("sign", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("balance_count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "owner_key", "service_date", "billed_date", "sign", name=op.f("pk_open_balance_summary")
+        ),
     )
     op.execute(_FILL)
 
 
 def downgrade() -> None:
-    op.drop_table('open_balance_summary')
+    op.drop_table("open_balance_summary")

@@ -12,15 +12,15 @@ Create Date: 2026-11-23 18:00:00
 
 from alembic import op
 
-revision = '0004_queue_index'
-down_revision = '0003_open_balance_summary'
+revision = "0004_queue_index"
+down_revision = "0003_open_balance_summary"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_claim_status_service', 'claim', ['status', 'first_service_date'], unique=False)
+    op.create_index("ix_claim_status_service", "claim", ["status", "first_service_date"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_claim_status_service', table_name='claim')
+    op.drop_index("ix_claim_status_service", table_name="claim")

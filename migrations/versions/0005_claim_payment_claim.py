@@ -13,15 +13,15 @@ Create Date: 2026-11-23 20:00:00
 
 from alembic import op
 
-revision = '0005_claim_payment_claim'
-down_revision = '0004_queue_index'
+revision = "0005_claim_payment_claim"
+down_revision = "0004_queue_index"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_claim_payment_claim_payer', 'claim_payment', ['claim_id', 'payer_id'], unique=False)
+    op.create_index("ix_claim_payment_claim_payer", "claim_payment", ["claim_id", "payer_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_claim_payment_claim_payer', table_name='claim_payment')
+    op.drop_index("ix_claim_payment_claim_payer", table_name="claim_payment")

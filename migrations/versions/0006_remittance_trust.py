@@ -17,40 +17,48 @@ Create Date: 2026-12-07 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_remittance_trust'
-down_revision = '0005_claim_payment_claim'
+revision = "0006_remittance_trust"
+down_revision = "0005_claim_payment_claim"
 branch_labels = None
 depends_on = None
 
-_KEY = ['payer_trace_id', 'trace_number', 'payment_date_text', 'amount']
+_KEY = ["payer_trace_id", "trace_number", "payment_date_text", "amount"]
 _NOT_REJECTED = sa.text("status <> 'rejected'")
 
 
 def _key_constraint_name() -> str:
     """The old unique constraint's name as the database has it: PostgreSQL cut the
     convention's 66-character name to 63 with a hash (…_payment_date__8a94)."""
-    for found in sa.inspect(op.get_bind()).get_unique_constraints('remittance'):
-        if found['column_names'] == _KEY:
-            return found['name']
+    for found in sa.inspect(op.get_bind()).get_unique_constraints("remittance"):
+        if found["column_names"] == _KEY:
+            return found["name"]
     raise RuntimeError("remittance: the unique key constraint of revision 0001 is missing")
 
 
 def upgrade() -> None:
     name = _key_constraint_name()
-    with op.batch_alter_table('remittance', schema=None) as batch_op:
-        batch_op.drop_constraint(name, type_='unique')
-    op.create_index('uq_remittance_key_not_rejected', 'remittance', _KEY, unique=True,
-                    sqlite_where=_NOT_REJECTED, postgresql_where=_NOT_REJECTED)
-    with op.batch_alter_table('denial', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('times_denied', sa.Integer(), server_default='1', nullable=False))
-        batch_op.add_column(sa.Column('last_denied_on', sa.Date(), nullable=True))
+    with op.batch_alter_table("remittance", schema=None) as batch_op:
+        batch_op.drop_constraint(name, type_="unique")
+    op.create_index(
+        "uq_remittance_key_not_rejected",
+        "remittance",
+        _KEY,
+        unique=True,
+        sqlite_where=_NOT_REJECTED,
+        postgresql_where=_NOT_REJECTED,
+    )
+    with op.batch_alter_table("denial", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("times_denied", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(sa.Column("last_denied_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('denial', schema=None) as batch_op:
-        batch_op.drop_column('last_denied_on')
-        batch_op.drop_column('times_denied')
+    with op.batch_alter_table("denial", schema=None) as batch_op:
+        batch_op.drop_column("last_denied_on")
+        batch_op.drop_column("times_denied")
     # Fails, as it should, when a rejected remittance and a later post share a key.
-    op.drop_index('uq_remittance_key_not_rejected', table_name='remittance')
-    with op.batch_alter_table('remittance', schema=None) as batch_op:
-        batch_op.create_unique_constraint(op.f('uq_remittance_payer_trace_id_trace_number_payment_date_text_amount'), _KEY)
+    op.drop_index("uq_remittance_key_not_rejected", table_name="remittance")
+    with op.batch_alter_table("remittance", schema=None) as batch_op:
+        batch_op.create_unique_constraint(
+            op.f("uq_remittance_payer_trace_id_trace_number_payment_date_text_amount"), _KEY
+        )

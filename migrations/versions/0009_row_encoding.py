@@ -21,8 +21,8 @@ Create Date: 2026-12-07 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_row_encoding'
-down_revision = '0008_claim_waiver'
+revision = "0009_row_encoding"
+down_revision = "0008_claim_waiver"
 branch_labels = None
 depends_on = None
 
@@ -35,5 +35,7 @@ def downgrade() -> None:
     conn = op.get_bind()
     newer = conn.execute(sa.text("SELECT count(*) FROM audit_rows WHERE manifest LIKE 'rows v2 json%'")).scalar()
     if newer:
-        raise RuntimeError(f"{newer} audit events hash their rows in encoding 2, which revisions before "
-                           "0009_row_encoding cannot check: restore a backup from before the upgrade instead")
+        raise RuntimeError(
+            f"{newer} audit events hash their rows in encoding 2, which revisions before "
+            "0009_row_encoding cannot check: restore a backup from before the upgrade instead"
+        )

@@ -85,11 +85,19 @@ def _compare(cli, tmp_path, spy, combos) -> None:
 
 @SQLITE_ONLY
 def test_every_report_the_summary_serves_is_byte_identical(sample_cli, tmp_path, spy):
-    combos = [[*when, "--by", by, "--basis", basis, "--responsibility", party]
-              for when in AS_OF_DATES for by in ("payer", "financial-class") for basis in ("service", "billed")
-              for party in ("all", "insurance", "patient")]
-    combos += [["--financial-class", "commercial"], ["--by", "financial-class", "--financial-class", "medicare"],
-               ["--buckets", "30,60,120"], ["--buckets", "45,90,180,365", "--by", "financial-class"]]
+    combos = [
+        [*when, "--by", by, "--basis", basis, "--responsibility", party]
+        for when in AS_OF_DATES
+        for by in ("payer", "financial-class")
+        for basis in ("service", "billed")
+        for party in ("all", "insurance", "patient")
+    ]
+    combos += [
+        ["--financial-class", "commercial"],
+        ["--by", "financial-class", "--financial-class", "medicare"],
+        ["--buckets", "30,60,120"],
+        ["--buckets", "45,90,180,365", "--by", "financial-class"],
+    ]
     _compare(sample_cli, tmp_path, spy, combos)
 
 
@@ -105,10 +113,13 @@ def test_what_the_summary_file_leaves_to_the_usual_path(sample_cli, spy):
     path = Path(sample_cli.db)
     today = date.today()
     assert aging_today.aging_from_summary_file(path, AgingQuery(as_of=today)) is not None
-    for query in (AgingQuery(as_of=date(2026, 6, 29)),  # entries posted after it
-                  AgingQuery(as_of=today, payer="ACM01"), AgingQuery(as_of=today, min_balance=1),
-                  AgingQuery(as_of=today, group_by=GroupBy.PATIENT),
-                  AgingQuery(as_of=today, basis=Basis.RESPONSIBILITY, party=Party.INSURANCE)):
+    for query in (
+        AgingQuery(as_of=date(2026, 6, 29)),  # entries posted after it
+        AgingQuery(as_of=today, payer="ACM01"),
+        AgingQuery(as_of=today, min_balance=1),
+        AgingQuery(as_of=today, group_by=GroupBy.PATIENT),
+        AgingQuery(as_of=today, basis=Basis.RESPONSIBILITY, party=Party.INSURANCE),
+    ):
         assert aging_today.aging_from_summary_file(path, query) is None, query
     # ...and the usual path still answers them.
     assert sample_cli("aging", "--payer", "ACM01").exit_code == 0
@@ -124,10 +135,13 @@ def test_files_the_reader_does_not_vouch_for(tmp_path):
         assert aging_today.aging_from_summary_file(path, query) is None, path
 
 
-@pytest.mark.parametrize("revision,message", [
-    ("0003_open_balance_summary", "is older than this ar-cli"),
-    ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
-])
+@pytest.mark.parametrize(
+    "revision,message",
+    [
+        ("0003_open_balance_summary", "is older than this ar-cli"),
+        ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
+    ],
+)
 def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
     assert sqlite_cli("db", "init").exit_code == 0
     set_schema_revision(sqlite_cli.db, revision)
@@ -155,11 +169,13 @@ def test_the_reader_knows_the_schema_head_and_the_patient_key():
 
 @SQLITE_ONLY
 def test_aging_as_of_today_imports_no_sqlalchemy(sample_cli):
-    code = ("import sys\nfrom ar_cli.cli.main import app\n"
-            f"app(['--db', {sample_cli.db!r}, 'aging', '--format', 'csv'], prog_name='ar-cli', "
-            "standalone_mode=False)\n"
-            "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pandas', 'ar_cli.store.tables') "
-            "if m in sys.modules)\nprint('HEAVY', heavy)")
+    code = (
+        "import sys\nfrom ar_cli.cli.main import app\n"
+        f"app(['--db', {sample_cli.db!r}, 'aging', '--format', 'csv'], prog_name='ar-cli', "
+        "standalone_mode=False)\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pandas', 'ar_cli.store.tables') "
+        "if m in sys.modules)\nprint('HEAVY', heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "HEAVY []"

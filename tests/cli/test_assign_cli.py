@@ -21,15 +21,20 @@ def _events(cli) -> list[tuple[str, dict]]:
     try:
         with ledger.read() as session:
             assert_audit_chain_intact(session)
-            return [(a, json.loads(d)) for a, d in session.execute(
-                select(AuditEventRow.action, AuditEventRow.details).order_by(AuditEventRow.id))]
+            return [
+                (a, json.loads(d))
+                for a, d in session.execute(
+                    select(AuditEventRow.action, AuditEventRow.details).order_by(AuditEventRow.id)
+                )
+            ]
     finally:
         ledger.dispose()
 
 
 def _owners(cli) -> dict[str, str]:
-    rows = json.loads(cli("queue", "--payer", "UHP01", "--kind", "claim", "--limit", "0", "--all",
-                          "--format", "json").stdout)["queue"]
+    rows = json.loads(
+        cli("queue", "--payer", "UHP01", "--kind", "claim", "--limit", "0", "--all", "--format", "json").stdout
+    )["queue"]
     return {r["claim_number"]: r["assignee"] for r in rows}
 
 
@@ -51,8 +56,10 @@ def test_filtered_assign_leaves_owned_claims_with_their_owner_unless_reassign(sa
     counts = {u: sum(1 for n in split if owners[n] == u) for u in ("ana", "bo")}
     assert sum(counts.values()) == len(split) and max(counts.values()) - min(counts.values()) <= 1
     assert [owners[n] for n in split[:2]] == ["ana", "bo"]  # round robin in queue order, the kept ones skipped
-    assert result.stdout == (f"{len(split)} claims assigned: ana {counts['ana']}, bo {counts['bo']}; "
-                             "2 already assigned, left with their owner (--reassign to split them too)\n")
+    assert result.stdout == (
+        f"{len(split)} claims assigned: ana {counts['ana']}, bo {counts['bo']}; "
+        "2 already assigned, left with their owner (--reassign to split them too)\n"
+    )
     action, details = _events(cli)[-1]
     assert action == "claims.assign" and details["left_with_owner"] == 2 and sorted(details["claims"]) == sorted(split)
 
@@ -60,8 +67,9 @@ def test_filtered_assign_leaves_owned_claims_with_their_owner_unless_reassign(sa
     before = _events(cli)
     again = cli("assign", "--to", "ana", "--to", "bo", "--payer", "UHP01")
     assert again.exit_code == 0, again.output
-    assert again.stdout == (f"0 claims assigned; {len(claims)} already assigned, left with their owner "
-                            "(--reassign to split them too)\n")
+    assert again.stdout == (
+        f"0 claims assigned; {len(claims)} already assigned, left with their owner (--reassign to split them too)\n"
+    )
     assert _events(cli) == before
 
     # --reassign splits them all, cy's included.

@@ -28,8 +28,10 @@ def _tamper(cli, sql: str) -> None:
 def test_clean_ledger_exits_0_with_one_line(sample_cli):
     result = sample_cli("audit", "verify")
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("checked 7 audit events, 2,269 money rows, 2,011 entries, 460 claim balances, "
-                             "5 unapplied entries, 8 remittances: no breaks\n")
+    assert result.stdout == (
+        "checked 7 audit events, 2,269 money rows, 2,011 entries, 460 claim balances, "
+        "5 unapplied entries, 8 remittances: no breaks\n"
+    )
     as_json = sample_cli("audit", "verify", "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.stdout) == {"findings": []}
 
@@ -45,7 +47,10 @@ def test_tampered_ledger_exits_1_and_names_each_break(sample_cli):
     as_json = sample_cli("audit", "verify", "--format", "json")
     assert as_json.exit_code == 1
     assert [(f["check"], f["ref"]) for f in json.loads(as_json.stdout)["findings"]] == [
-        ("chain", "event 5"), ("balance", "claim CLM100001 primary"), ("summary", "open_balance_summary")]
+        ("chain", "event 5"),
+        ("balance", "claim CLM100001 primary"),
+        ("summary", "open_balance_summary"),
+    ]
 
 
 def test_a_charge_raised_with_sqlite3_exits_1_naming_the_row(sample_cli):
@@ -60,13 +65,19 @@ def test_a_charge_raised_with_sqlite3_exits_1_naming_the_row(sample_cli):
         entry_id, claim_id, resp = con.execute(
             "SELECT e.id, e.claim_id, e.responsibility FROM ledger_entry e JOIN claim_balance b ON "
             "b.claim_id = e.claim_id AND b.responsibility = e.responsibility WHERE e.kind = 'charge' "
-            "AND e.responsibility = 1 AND b.balance > 1000 ORDER BY e.id LIMIT 1").fetchone()
+            "AND e.responsibility = 1 AND b.balance > 1000 ORDER BY e.id LIMIT 1"
+        ).fetchone()
         con.execute("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry_id,))
-        con.execute("UPDATE claim_balance SET balance = balance + 1000 WHERE claim_id = ? AND responsibility = ?",
-                    (claim_id, resp))
-        con.execute("UPDATE open_balance_summary SET amount = amount + 1000 WHERE sign = 1 AND owner_key = "
-                    "(SELECT payer_id FROM coverage WHERE claim_id = ? AND rank = ?) AND (service_date, billed_date) "
-                    "= (SELECT first_service_date, billed_date FROM claim WHERE id = ?)", (claim_id, resp, claim_id))
+        con.execute(
+            "UPDATE claim_balance SET balance = balance + 1000 WHERE claim_id = ? AND responsibility = ?",
+            (claim_id, resp),
+        )
+        con.execute(
+            "UPDATE open_balance_summary SET amount = amount + 1000 WHERE sign = 1 AND owner_key = "
+            "(SELECT payer_id FROM coverage WHERE claim_id = ? AND rank = ?) AND (service_date, billed_date) "
+            "= (SELECT first_service_date, billed_date FROM claim WHERE id = ?)",
+            (claim_id, resp, claim_id),
+        )
     con.close()
     result = sample_cli("audit", "verify")
     assert result.exit_code == 1
@@ -92,11 +103,13 @@ def test_anchor_prints_hash_and_count_and_verify_checks_it(sample_cli):
 
 def test_a_write_refuses_a_chain_whose_newest_event_was_removed(sample_cli):
     _tamper(sample_cli, "DELETE FROM audit_event WHERE id = 7")
-    _tamper(sample_cli, "UPDATE audit_head SET last_event_id = 6, "
-                        "last_hash = (SELECT hash FROM audit_event WHERE id = 6)")
+    _tamper(
+        sample_cli, "UPDATE audit_head SET last_event_id = 6, last_hash = (SELECT hash FROM audit_event WHERE id = 6)"
+    )
     result = sample_cli("users", "add", "alice")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: the audit chain does not verify at its head: event 7 was written but the head points at event 6 "
         "(events were removed from the end of the chain); nothing was written (run `ar-cli audit verify`; "
-        "restore the ledger from a backup)"]
+        "restore the ledger from a backup)"
+    ]

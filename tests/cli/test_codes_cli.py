@@ -67,13 +67,16 @@ def _state(db: str) -> tuple[dict[str, str], int]:
         ledger.dispose()
 
 
-@pytest.mark.parametrize("args,expected", [
-    (("CO-45",), CO_45),
-    (("co45",), CO_45.replace("CO-45:", "co45:", 1)),
-    (("CO-16", "MA130"), CO_16_MA130),
-    (("PR-1",), PR_1),
-    (("XYZ", "CO-999"), UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (("CO-45",), CO_45),
+        (("co45",), CO_45.replace("CO-45:", "co45:", 1)),
+        (("CO-16", "MA130"), CO_16_MA130),
+        (("PR-1",), PR_1),
+        (("XYZ", "CO-999"), UNKNOWN),
+    ],
+)
 def test_show_exact_text(cli, args, expected):
     result = cli("codes", "show", *args)
     assert result.exit_code == 0, result.output
@@ -82,8 +85,12 @@ def test_show_exact_text(cli, args, expected):
 
 def test_show_bare_reason_code_group_and_claim_status(cli):
     bare = cli("codes", "show", "45").stdout.splitlines()
-    assert bare[2:] == ["  under CO: contractual", "  under OA: contractual", "  under PI: contractual",
-                        "  under PR: patient (no table row: by its group)"]
+    assert bare[2:] == [
+        "  under CO: contractual",
+        "  under OA: contractual",
+        "  under PI: contractual",
+        "  under PR: patient (no table row: by its group)",
+    ]
     four = cli("codes", "show", "4").stdout
     assert "4: reason code (CARC) 4" in four and "\n4: claim status (CLP02) 4\n  Denied:" in four
     only_status = cli("codes", "show", "22", "--code-set", "claim_status").stdout
@@ -97,27 +104,39 @@ def test_show_bare_reason_code_group_and_claim_status(cli):
 
 def test_show_json_and_csv(cli, tmp_path):
     rows = json.loads(cli("codes", "show", "CO-16", "MA130", "NOPE1", "--format", "json").stdout)["codes"]
-    assert [(r["asked"], r["code_set"], r["code"], r["group"], r["known"], r["treatment"], r["category"])
-            for r in rows] == [("CO-16", "carc", "16", "CO", True, "denial", "missing_info"),
-                               ("MA130", "rarc", "MA130", None, True, None, None),
-                               ("NOPE1", None, "NOPE1", None, False, None, None)]
+    assert [
+        (r["asked"], r["code_set"], r["code"], r["group"], r["known"], r["treatment"], r["category"]) for r in rows
+    ] == [
+        ("CO-16", "carc", "16", "CO", True, "denial", "missing_info"),
+        ("MA130", "rarc", "MA130", None, True, None, None),
+        ("NOPE1", None, "NOPE1", None, False, None, None),
+    ]
     assert rows[0]["remarks"] == "MA130" and rows[0]["rule"].startswith("CO-16 with MA130")
     assert rows[0]["start_date"] == "1995-01-01" and rows[0]["source"] == "built-in"
     bare = json.loads(cli("codes", "show", "45", "--format", "json").stdout)["codes"]
     assert [(r["group"], r["treatment"]) for r in bare] == [
-        ("CO", "contractual"), ("OA", "contractual"), ("PI", "contractual"), ("PR", "patient")]
+        ("CO", "contractual"),
+        ("OA", "contractual"),
+        ("PI", "contractual"),
+        ("PR", "patient"),
+    ]
     out = tmp_path / "codes.csv"
     assert cli("codes", "show", "PR-1", "--output", str(out)).exit_code == 0
     header, row = out.read_text().splitlines()
-    assert header == ("asked,code_set,code,group,known,description,official,plain,source,start_date,"
-                      "stop_date,remarks,treatment,category,next_action,rule")
+    assert header == (
+        "asked,code_set,code,group,known,description,official,plain,source,start_date,"
+        "stop_date,remarks,treatment,category,next_action,rule"
+    )
     assert row.startswith("PR-1,carc,1,PR,True,")
 
 
 def test_load_code_list_round_trip(cli, tmp_path):
-    first = write_csv(tmp_path / "carc-2026.csv", LIST_HEADER,
-                      '45,"Test wording: above the allowed amount.",1995-01-01,',
-                      "A7,Test wording: presumptive.,1995-01-01,7/1/2015")
+    first = write_csv(
+        tmp_path / "carc-2026.csv",
+        LIST_HEADER,
+        '45,"Test wording: above the allowed amount.",1995-01-01,',
+        "A7,Test wording: presumptive.,1995-01-01,7/1/2015",
+    )
     result = cli("codes", "load", str(first), "--code-set", "carc")
     assert result.exit_code == 0, result.output
     assert result.stdout == "carc: 2 codes loaded from carc-2026.csv\n"
@@ -127,13 +146,20 @@ def test_load_code_list_round_trip(cli, tmp_path):
     assert "(stop date 2015-07-01)" in cli("codes", "show", "A7").stdout
     settings, events = _state(cli.db)
     assert settings["codes.list.carc"].splitlines()[:2] == [
-        "# source: carc-2026.csv", "code_set,code,description,start_date,stop_date"]
+        "# source: carc-2026.csv",
+        "code_set,code,description,start_date,stop_date",
+    ]
     # A list in several sets (code_set column) replaces the CARC list whole and adds a RARC list.
-    mixed = write_csv(tmp_path / "mixed.csv", "code_set,code,description",
-                      "carc,16,Test wording: information missing.", "rarc,MA130,Test wording: unprocessable.")
+    mixed = write_csv(
+        tmp_path / "mixed.csv",
+        "code_set,code,description",
+        "carc,16,Test wording: information missing.",
+        "rarc,MA130,Test wording: unprocessable.",
+    )
     again = cli("codes", "load", str(mixed))
-    assert again.stdout == ("carc: 1 codes loaded from mixed.csv (replaces the list loaded before)\n"
-                            "rarc: 1 codes loaded from mixed.csv\n")
+    assert again.stdout == (
+        "carc: 1 codes loaded from mixed.csv (replaces the list loaded before)\nrarc: 1 codes loaded from mixed.csv\n"
+    )
     assert "official" not in cli("codes", "show", "CO-45").stdout  # dropped with the old list
     assert "  official (mixed.csv): Test wording: unprocessable." in cli("codes", "show", "MA130").stdout
     settings, after = _state(cli.db)
@@ -144,27 +170,39 @@ def test_bad_code_lists_change_nothing(cli, tmp_path):
     good = write_csv(tmp_path / "good.csv", LIST_HEADER, "45,Test wording.,,")
     assert cli("codes", "load", str(good), "--code-set", "carc").exit_code == 0
     before = _state(cli.db)
-    bad = write_csv(tmp_path / "bad.csv", LIST_HEADER, "45,Fine.,2020-13-01,", "ZZZZZ,x,,", "46,,,",
-                    '50,"unquoted, comma",,,extra')
+    bad = write_csv(
+        tmp_path / "bad.csv", LIST_HEADER, "45,Fine.,2020-13-01,", "ZZZZZ,x,,", "46,,,", '50,"unquoted, comma",,,extra'
+    )
     cases = [
-        ((str(bad), "--code-set", "carc"), [
-            "error: bad.csv: line 2: start_date: '2020-13-01' is not a date; expected YYYY-MM-DD",
-            "error: bad.csv: line 3: code: 'ZZZZZ' is not a carc code",
-            "error: bad.csv: line 4: description: is empty for carc 46",
-            "error: bad.csv: line 5: has 5 cells but the header has 4 columns; put text that contains "
-            "a comma in double quotes"]),
-        ((str(good),), [
-            "error: good.csv: line 1: missing column(s) code_set",
-            "error: good.csv: without a code_set column, say which set the file holds with --code-set "
-            "(carc, rarc, group or claim_status)"]),
-        ((str(write_csv(tmp_path / "empty.csv", LIST_HEADER)), "--code-set", "rarc"),
-         ["error: empty.csv: has no codes to load"]),
+        (
+            (str(bad), "--code-set", "carc"),
+            [
+                "error: bad.csv: line 2: start_date: '2020-13-01' is not a date; expected YYYY-MM-DD",
+                "error: bad.csv: line 3: code: 'ZZZZZ' is not a carc code",
+                "error: bad.csv: line 4: description: is empty for carc 46",
+                "error: bad.csv: line 5: has 5 cells but the header has 4 columns; put text that contains "
+                "a comma in double quotes",
+            ],
+        ),
+        (
+            (str(good),),
+            [
+                "error: good.csv: line 1: missing column(s) code_set",
+                "error: good.csv: without a code_set column, say which set the file holds with --code-set "
+                "(carc, rarc, group or claim_status)",
+            ],
+        ),
+        (
+            (str(write_csv(tmp_path / "empty.csv", LIST_HEADER)), "--code-set", "rarc"),
+            ["error: empty.csv: has no codes to load"],
+        ),
         ((str(tmp_path / "missing.csv"), "--code-set", "carc"), [f"error: {tmp_path / 'missing.csv'}: no such file"]),
     ]
     latin = tmp_path / "latin.csv"
     latin.write_bytes(b"code,description\n45,caf\xe9\n")
-    cases.append(((str(latin), "--code-set", "carc"),
-                  ["error: latin.csv: line 2: not UTF-8 text; save it as 'CSV UTF-8'"]))
+    cases.append(
+        ((str(latin), "--code-set", "carc"), ["error: latin.csv: line 2: not UTF-8 text; save it as 'CSV UTF-8'"])
+    )
     for args, lines in cases:
         result = cli("codes", "load", *args)
         assert result.exit_code == 2, args
@@ -184,26 +222,34 @@ def test_loads_the_public_lists_in_place(cli):
 
 
 def test_treatment_override_round_trip(cli, tmp_path):
-    table = write_csv(tmp_path / "ours.csv", OVERRIDE_HEADER,
-                      "CO,45,,denial,coding,,Our contract says we appeal these.",
-                      "PR,999,,patient,,,", "CO,16,N9999,denial,,,")
+    table = write_csv(
+        tmp_path / "ours.csv",
+        OVERRIDE_HEADER,
+        "CO,45,,denial,coding,,Our contract says we appeal these.",
+        "PR,999,,patient,,,",
+        "CO,16,N9999,denial,,,",
+    )
     result = cli("codes", "treatments", str(table))
     assert result.exit_code == 0, result.output
     assert result.stdout == "treatment override: 3 rules loaded from ours.csv\n"
     assert result.stderr.splitlines() == [
         "warning: ours.csv: line 3: carc: CARC 999 is not in the code lists; loaded anyway",
-        "warning: ours.csv: line 4: rarc: RARC N9999 is not in the code lists; loaded anyway"]
+        "warning: ours.csv: line 4: rarc: RARC N9999 is not in the code lists; loaded anyway",
+    ]
     shown = cli("codes", "show", "CO-45").stdout.splitlines()
-    assert shown[3:] == ["  treatment: denial · coding",
-                         "  next action: Check the codes against the record: send a corrected claim "
-                         "(frequency 7) with the right procedure, modifier or diagnosis, or appeal with "
-                         "the record when the coding was right.",
-                         "  rule: CO-45 (treatments.override) — Our contract says we appeal these."]
+    assert shown[3:] == [
+        "  treatment: denial · coding",
+        "  next action: Check the codes against the record: send a corrected claim "
+        "(frequency 7) with the right procedure, modifier or diagnosis, or appeal with "
+        "the record when the coding was right.",
+        "  rule: CO-45 (treatments.override) — Our contract says we appeal these.",
+    ]
     assert "  under OA: contractual" in cli("codes", "show", "45").stdout  # other groups keep theirs
     assert cli("config", "get", "treatments.override").stdout == table.read_text() + "\n"
     second = write_csv(tmp_path / "next.csv", OVERRIDE_HEADER, "CO OA,45,,contractual,,,")
     assert cli("codes", "treatments", str(second)).stdout == (
-        "treatment override: 2 rules loaded from next.csv (replaces the override loaded before)\n")
+        "treatment override: 2 rules loaded from next.csv (replaces the override loaded before)\n"
+    )
     assert "treatment: contractual" in cli("codes", "show", "CO-45").stdout
 
 
@@ -211,14 +257,16 @@ def test_bad_treatment_override_changes_nothing(cli, tmp_path):
     good = write_csv(tmp_path / "good.csv", OVERRIDE_HEADER, "CO,45,,denial,coding,,")
     assert cli("codes", "treatments", str(good)).exit_code == 0
     before = _state(cli.db)
-    bad = write_csv(tmp_path / "bad.csv", "group,carc,treatment,catgory",
-                    "CO,45,contractual,")
+    bad = write_csv(tmp_path / "bad.csv", "group,carc,treatment,catgory", "CO,45,contractual,")
     result = cli("codes", "treatments", str(bad))
     assert result.exit_code == 2
-    assert result.stderr == ("error: bad.csv: line 1: unknown column 'catgory'; expected group, carc, "
-                             "treatment, rarc, category, next_action, note\n")
-    rows = write_csv(tmp_path / "rows.csv", OVERRIDE_HEADER, "XX,45,,contractual,,,", "CO,,,maybe,,,",
-                     "PR,1,,patient,coding,,")
+    assert result.stderr == (
+        "error: bad.csv: line 1: unknown column 'catgory'; expected group, carc, "
+        "treatment, rarc, category, next_action, note\n"
+    )
+    rows = write_csv(
+        tmp_path / "rows.csv", OVERRIDE_HEADER, "XX,45,,contractual,,,", "CO,,,maybe,,,", "PR,1,,patient,coding,,"
+    )
     result = cli("codes", "treatments", str(rows))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -226,10 +274,12 @@ def test_bad_treatment_override_changes_nothing(cli, tmp_path):
         "error: rows.csv: line 3: carc: is empty",
         "error: rows.csv: line 3: treatment: 'maybe' is not a treatment; expected contractual, patient, "
         "denial, pending, informational",
-        "error: rows.csv: line 4: category: applies only to denial rows, and this row's treatment is patient"]
+        "error: rows.csv: line 4: category: applies only to denial rows, and this row's treatment is patient",
+    ]
     empty = cli("codes", "treatments", str(write_csv(tmp_path / "empty.csv", OVERRIDE_HEADER)))
     assert empty.exit_code == 2 and empty.stderr == (
-        "error: empty.csv: has no rows; to remove the override run `ar-cli config set treatments.override ''`\n")
+        "error: empty.csv: has no rows; to remove the override run `ar-cli config set treatments.override ''`\n"
+    )
     assert _state(cli.db) == before
     assert "treatment: denial · coding" in cli("codes", "show", "CO-45").stdout
 
@@ -241,8 +291,7 @@ def test_load_code_knowledge_is_what_posting_reads(cli, tmp_path):
     from ar_cli.store.location import resolve_location
 
     cli("codes", "treatments", str(write_csv(tmp_path / "t.csv", OVERRIDE_HEADER, "OA,23,,contractual,,,")))
-    cli("codes", "load", str(write_csv(tmp_path / "r.csv", LIST_HEADER, "N14,Test wording.,,")),
-        "--code-set", "rarc")
+    cli("codes", "load", str(write_csv(tmp_path / "r.csv", LIST_HEADER, "N14,Test wording.,,")), "--code-set", "rarc")
     ledger = Ledger(resolve_location(cli.db)).open()
     try:
         with ledger.read() as session:
@@ -263,8 +312,10 @@ def test_an_override_broken_by_hand_is_refused_and_can_be_replaced(cli, tmp_path
     assert cli("config", "set", "treatments.override", "group,carc,treatment\nCO,45,maybe\n").exit_code == 0
     shown = cli("codes", "show", "CO-45")
     assert shown.exit_code == 2
-    assert shown.stderr == ("error: treatments.override: line 2: treatment: 'maybe' is not a treatment; "
-                            "expected contractual, patient, denial, pending, informational\n")
+    assert shown.stderr == (
+        "error: treatments.override: line 2: treatment: 'maybe' is not a treatment; "
+        "expected contractual, patient, denial, pending, informational\n"
+    )
     fixed = write_csv(tmp_path / "fixed.csv", OVERRIDE_HEADER, "CO,45,,contractual,,,")
     assert cli("codes", "treatments", str(fixed)).exit_code == 0
     assert cli("codes", "show", "CO-45").exit_code == 0

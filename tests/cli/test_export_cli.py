@@ -32,29 +32,49 @@ def test_export_prints_the_file_its_rows_and_hash(claims_cli, tmp_path):
     manifest = json.loads((out / (target.name + ".manifest.json")).read_text())
     assert first == (f"{target}: 626 ledger rows (amount 76029.00), PHI masked; sha256 {manifest['sha256']}")
     assert second.startswith(f"{target}.manifest.json: manifest (audit event ")
-    workbook = claims_cli("export", "claims", "--from", "2026-06-01", "--to", "2026-06-30",
-                          "--output", str(out / "claims.xlsx"))
+    workbook = claims_cli(
+        "export", "claims", "--from", "2026-06-01", "--to", "2026-06-30", "--output", str(out / "claims.xlsx")
+    )
     assert workbook.exit_code == 0 and (out / "claims.xlsx").read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["nope", "--from", "2026-06-01", "--to", "2026-06-30", "--output", "{out}"],
-     "error: export: 'nope' is not something to export (choose ledger, claims, remittances, denials, audit)\n"),
-    (["ledger", "--from", "2026-07-01", "--to", "2026-06-30", "--output", "{out}"],
-     "error: --from 2026-07-01 is after --to 2026-06-30\n"),
-    (["ledger", "--from", "2026-06-31", "--to", "2026-06-30", "--output", "{out}"],
-     "error: --from: '2026-06-31' is not a date (YYYY-MM-DD)\n"),
-    (["ledger", "--to", "2026-06-30", "--output", "{out}"],
-     "error: export: give the posting dates with --from YYYY-MM-DD and --to YYYY-MM-DD\n"),
-    (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--output", "{out}/missing/l.csv"],
-     "error: --output {out}/missing/l.csv: folder {out}/missing does not exist\n"),
-    (["ledger", "--from", "2026-06-01", "--to", "2026-06-30"],
-     "error: --output: give the file (or a folder) to write the export to\n"),
-    (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "pdf", "--output", "{out}"],
-     "error: --format: 'pdf' is not an export format (choose csv or xlsx)\n"),
-    (["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "xlsx", "--bom", "--output", "{out}"],
-     "error: --bom applies to CSV only (a workbook has no byte-order mark)\n"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ["nope", "--from", "2026-06-01", "--to", "2026-06-30", "--output", "{out}"],
+            "error: export: 'nope' is not something to export (choose ledger, claims, remittances, denials, audit)\n",
+        ),
+        (
+            ["ledger", "--from", "2026-07-01", "--to", "2026-06-30", "--output", "{out}"],
+            "error: --from 2026-07-01 is after --to 2026-06-30\n",
+        ),
+        (
+            ["ledger", "--from", "2026-06-31", "--to", "2026-06-30", "--output", "{out}"],
+            "error: --from: '2026-06-31' is not a date (YYYY-MM-DD)\n",
+        ),
+        (
+            ["ledger", "--to", "2026-06-30", "--output", "{out}"],
+            "error: export: give the posting dates with --from YYYY-MM-DD and --to YYYY-MM-DD\n",
+        ),
+        (
+            ["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--output", "{out}/missing/l.csv"],
+            "error: --output {out}/missing/l.csv: folder {out}/missing does not exist\n",
+        ),
+        (
+            ["ledger", "--from", "2026-06-01", "--to", "2026-06-30"],
+            "error: --output: give the file (or a folder) to write the export to\n",
+        ),
+        (
+            ["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "pdf", "--output", "{out}"],
+            "error: --format: 'pdf' is not an export format (choose csv or xlsx)\n",
+        ),
+        (
+            ["ledger", "--from", "2026-06-01", "--to", "2026-06-30", "--format", "xlsx", "--bom", "--output", "{out}"],
+            "error: --bom applies to CSV only (a workbook has no byte-order mark)\n",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(claims_cli, tmp_path, args, message):
     out = tmp_path / "out"
     out.mkdir()

@@ -32,22 +32,75 @@ AS_OF = "2026-06-30"
 RANGE = ["--from", "2026-06-01", "--to", "2026-06-30"]
 
 CLAIMS = [
-    ["=1+2", "@SUM(A1)", f"{HYPERLINK}, JANE", "1950-02-03", "+1", HYPERLINK, "2026-05-01", "2026-05-03",
-     "99213", "", "1", "145.00", "-2", "", "", "", "@x"],
-    ["-2", "+ACC", "+DOE, -JOHN", "1950-02-03", "-PAY", "-2", "2026-05-01", "2026-05-03", "99214", "", "1",
-     "100.00", "=M", "", "", "", "-LC"],
-    ["@x", "=ACC", "@ROE, =R", "", "@P", "@payer", "2026-06-01", "2026-06-02", "99203", "", "1", "80.00",
-     "+7", "", "", "", ""],
+    [
+        "=1+2",
+        "@SUM(A1)",
+        f"{HYPERLINK}, JANE",
+        "1950-02-03",
+        "+1",
+        HYPERLINK,
+        "2026-05-01",
+        "2026-05-03",
+        "99213",
+        "",
+        "1",
+        "145.00",
+        "-2",
+        "",
+        "",
+        "",
+        "@x",
+    ],
+    [
+        "-2",
+        "+ACC",
+        "+DOE, -JOHN",
+        "1950-02-03",
+        "-PAY",
+        "-2",
+        "2026-05-01",
+        "2026-05-03",
+        "99214",
+        "",
+        "1",
+        "100.00",
+        "=M",
+        "",
+        "",
+        "",
+        "-LC",
+    ],
+    [
+        "@x",
+        "=ACC",
+        "@ROE, =R",
+        "",
+        "@P",
+        "@payer",
+        "2026-06-01",
+        "2026-06-02",
+        "99203",
+        "",
+        "1",
+        "80.00",
+        "+7",
+        "",
+        "",
+        "",
+        "",
+    ],
 ]
 # Pays nothing it can match (the payer is not on the claim): an exception, unapplied
 # money and a new payer named by the 835 itself.
-ERA = ("ISA*00*          *00*          *ZZ*PAYERSENDER    *ZZ*PRACTICE       *250301*0900*^*00501*000000302*0*T*:~"
-       "GS*HP*PAYERSENDER*PRACTICE*20250301*0900*302*X*005010X221A1~ST*835*0302~"
-       "BPR*C*80.00*C*CHK************20260305~TRN*1*-CHK301*1999999999~DTM*405*20260301~"
-       f"N1*PR*{HYPERLINK}*XV*+EVIL~N1*PE*@CLINIC*XX*1999999984~LX*1~"
-       "CLP*=1+2*1*100.00*80.00*20.00*12*-PCN3001*11*1~NM1*QC*1*@TESTER*=PAT****MI*-MEM0001~"
-       "SVC*HC:99213*100.00*80.00**1~DTM*472*20260220~CAS*PR*1*20.00~REF*6R*@LC1~SE*14*0302~GE*1*302~"
-       "IEA*1*000000302~")
+ERA = (
+    "ISA*00*          *00*          *ZZ*PAYERSENDER    *ZZ*PRACTICE       *250301*0900*^*00501*000000302*0*T*:~"
+    "GS*HP*PAYERSENDER*PRACTICE*20250301*0900*302*X*005010X221A1~ST*835*0302~"
+    "BPR*C*80.00*C*CHK************20260305~TRN*1*-CHK301*1999999999~DTM*405*20260301~"
+    f"N1*PR*{HYPERLINK}*XV*+EVIL~N1*PE*@CLINIC*XX*1999999984~LX*1~"
+    "CLP*=1+2*1*100.00*80.00*20.00*12*-PCN3001*11*1~NM1*QC*1*@TESTER*=PAT****MI*-MEM0001~"
+    "SVC*HC:99213*100.00*80.00**1~DTM*472*20260220~CAS*PR*1*20.00~REF*6R*@LC1~SE*14*0302~GE*1*302~"
+    "IEA*1*000000302~"
+)
 
 
 def _writing_commands(command, path=()):
@@ -62,8 +115,7 @@ def _runs(tmp: Path, era: Path) -> dict[str, list[list[str]]]:
     out = str(tmp / "out")
 
     def fmts(name: str, *args: str, phi: bool = True, formats=("csv", "json", "table")) -> list[list[str]]:
-        runs = [[*args, "--format", f, "--output", f"{out}/{name}.{f}.{'txt' if f == 'table' else f}"]
-                for f in formats]
+        runs = [[*args, "--format", f, "--output", f"{out}/{name}.{f}.{'txt' if f == 'table' else f}"] for f in formats]
         if phi:
             runs += [[*args, "--format", "csv", "--include-phi", "--output", f"{out}/{name}.phi.csv"]]
         return runs
@@ -75,15 +127,20 @@ def _runs(tmp: Path, era: Path) -> dict[str, list[list[str]]]:
         + [[*kind, *RANGE, "--include-phi", "--output", f"{out}/phi-{kind[0]}.csv"] for kind in exports],
         "kpis": fmts("kpis", "--to", AS_OF, phi=False) + fmts("kpis-rows", "--to", AS_OF, "--rows", phi=False),
         "queue": fmts("queue", "--as-of", AS_OF, "--limit", "0"),
-        "claims list": fmts("claims", ),
+        "claims list": fmts(
+            "claims",
+        ),
         "claims show": fmts("claim", "=1+2"),
         "payers list": fmts("payers"),
         "config list": fmts("config", phi=False),
         "exceptions list": fmts("exceptions"),
         "codes show": fmts("codes", "CO-45", "=1", phi=False),
         "era show": fmts("era", str(era)),
-        "aging": [a for by in ("payer", "patient", "claim")
-                  for a in fmts(f"aging-{by}", "--as-of", AS_OF, "--by", by, formats=("csv", "json", "table", "xlsx"))]
+        "aging": [
+            a
+            for by in ("payer", "patient", "claim")
+            for a in fmts(f"aging-{by}", "--as-of", AS_OF, "--by", by, formats=("csv", "json", "table", "xlsx"))
+        ]
         + [["--as-of", AS_OF, "--by", "claim", "--include-phi", "--output", f"{out}/aging-phi.xlsx"]],
         "aging trend": fmts("trend", formats=("csv", "json", "table", "xlsx")),
         "unapplied list": fmts("unapplied"),
@@ -118,8 +175,25 @@ def hostile(cli, tmp_path):
         ("users", "add", "maria", "--full-name", "=cmd|' /C calc'!A0"),
         ("assign", "=1+2", "--to", "maria"),
         ("note", "=1+2", "@ and a note"),
-        ("post", "payment", "@x", "--payer", "@P", "--amount", "10.00", "--method", "check", "--reference",
-         "=REF", "--adjust", "CO-50=70.00", "--date", AS_OF, "--posting-date", AS_OF),
+        (
+            "post",
+            "payment",
+            "@x",
+            "--payer",
+            "@P",
+            "--amount",
+            "10.00",
+            "--method",
+            "check",
+            "--reference",
+            "=REF",
+            "--adjust",
+            "CO-50=70.00",
+            "--date",
+            AS_OF,
+            "--posting-date",
+            AS_OF,
+        ),
         ("aging", "snapshot", "--as-of", AS_OF),
     ]
     for step in steps:

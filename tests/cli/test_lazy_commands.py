@@ -41,9 +41,11 @@ def test_help_is_what_the_built_commands_would_list():
 
 
 def test_only_the_invoked_command_is_imported():
-    code = ("import sys\nfrom ar_cli.cli.main import run\nsys.argv = ['ar-cli', 'aging', '--help']\n"
-            "try:\n    run()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith('ar_cli.cli.')))")
+    code = (
+        "import sys\nfrom ar_cli.cli.main import run\nsys.argv = ['ar-cli', 'aging', '--help']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('ar_cli.cli.')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     loaded = eval(done.stdout.strip().splitlines()[-1])

@@ -50,8 +50,19 @@ ARGS: dict[tuple[str, ...], list[str]] = {
     ("aging", "snapshot"): [],
     ("aging", "trend"): [],
     ("post", "era"): [str(ERA)],
-    ("post", "payment"): ["C1", "--amount", "10", "--method", "check", "--reference", "1",
-                          "--date", "2026-06-01", "--payer", "MCR01"],
+    ("post", "payment"): [
+        "C1",
+        "--amount",
+        "10",
+        "--method",
+        "check",
+        "--reference",
+        "1",
+        "--date",
+        "2026-06-01",
+        "--payer",
+        "MCR01",
+    ],
     ("post", "batch"): [str(SAMPLE / "claims.csv"), "--deposit-total", "10.00"],
     ("unapplied", "list"): [],
     ("unapplied", "apply"): ["1", "--claim", "C1"],
@@ -103,8 +114,18 @@ def test_the_declarations_are_the_contract():
     uses = {path: declared_use(command.callback) for path, command in _commands()}
     creators = sorted(" ".join(p) for p, use in uses.items() if use is LedgerUse.CREATES)
     assert creators == ["claims import", "codes load", "codes treatments", "post era"]
-    for path in [("aging",), ("queue",), ("work",), ("report", "nightly"), ("audit", "verify"), ("export",),
-                 ("kpis",), ("claims", "list"), ("denials", "list"), ("aging", "trend")]:
+    for path in [
+        ("aging",),
+        ("queue",),
+        ("work",),
+        ("report", "nightly"),
+        ("audit", "verify"),
+        ("export",),
+        ("kpis",),
+        ("claims", "list"),
+        ("denials", "list"),
+        ("aging", "trend"),
+    ]:
         assert uses[path] is LedgerUse.READS, path
 
 
@@ -120,8 +141,10 @@ def test_a_missing_ledger_is_refused_and_nothing_is_created(path, tmp_path):
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
-    assert lines[0] == (f"error: {ledger}: no ledger here (check --db or AR_DB); a new ledger is made "
-                        "by `ar-cli db init` or by importing into it")
+    assert lines[0] == (
+        f"error: {ledger}: no ledger here (check --db or AR_DB); a new ledger is made "
+        "by `ar-cli db init` or by importing into it"
+    )
     assert not folder.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
@@ -133,7 +156,8 @@ def test_nightly_on_a_missing_ledger_keeps_that_days_report(tmp_path):
     day.mkdir(parents=True)
     (day / "aging.csv").write_text("yesterday's run\n")
     result = Cli(str(tmp_path / "nonexistent" / "ledger.sqlite"))(
-        "report", "nightly", "--output", str(tmp_path / "reports"), "--as-of", "2026-06-30")
+        "report", "nightly", "--output", str(tmp_path / "reports"), "--as-of", "2026-06-30"
+    )
     assert result.exit_code == 2
     assert (day / "aging.csv").read_text() == "yesterday's run\n"
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["2026-06-30"]
@@ -188,14 +212,22 @@ def test_an_empty_ledgers_reports_say_it_is_empty(tmp_path):
     ledger = tmp_path / "ledger.sqlite"
     assert Cli(str(ledger))("db", "init").exit_code == 0
     note = f"note: the ledger at {ledger} is empty (no claims or remittances yet)\n"
-    for args in (["aging"], ["aging", "--by", "payer", "--basis", "billed"], ["queue"], ["kpis"],
-                 ["claims", "list"], ["denials", "list"], ["audit", "verify"]):
+    for args in (
+        ["aging"],
+        ["aging", "--by", "payer", "--basis", "billed"],
+        ["queue"],
+        ["kpis"],
+        ["claims", "list"],
+        ["denials", "list"],
+        ["audit", "verify"],
+    ):
         result = Cli(str(ledger))(*args)
         assert result.exit_code in (0, 1), (args, result.output)
         assert result.stderr == note, args
     # Once something is imported, no note.
-    assert Cli(str(ledger))("claims", "import", str(SAMPLE / "claims.csv"), "--posting-date",
-                            "2026-06-30").exit_code == 0
+    assert (
+        Cli(str(ledger))("claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "2026-06-30").exit_code == 0
+    )
     assert Cli(str(ledger))("aging").stderr == ""
     assert Cli(str(ledger))("claims", "list").stderr == ""
 

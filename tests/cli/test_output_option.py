@@ -19,8 +19,10 @@ def _events(url) -> list[tuple[str, str]]:
     ledger = Ledger(resolve_location(url)).open()
     try:
         with ledger.read() as session:
-            return [tuple(r) for r in session.execute(
-                select(AuditEventRow.action, AuditEventRow.source).order_by(AuditEventRow.id))]
+            return [
+                tuple(r)
+                for r in session.execute(select(AuditEventRow.action, AuditEventRow.source).order_by(AuditEventRow.id))
+            ]
     finally:
         ledger.dispose()
 
@@ -46,8 +48,10 @@ def test_the_readme_export_example_writes_into_a_new_folder_and_never_replaces(s
     events = _events(ledger_url)
 
     again = small("export", "ledger", *JUNE, "--output", f"{folder}/")
-    assert (again.exit_code, again.stderr) == (2, f"error: --output {folder}/: {ledger_file} already exists; "
-                                                  "give another name, or --overwrite to replace it\n")
+    assert (again.exit_code, again.stderr) == (
+        2,
+        f"error: --output {folder}/: {ledger_file} already exists; give another name, or --overwrite to replace it\n",
+    )
     named = small("export", "claims", *JUNE, "--output", str(ledger_file))
     assert named.exit_code == 2 and "already exists" in named.stderr
     assert ledger_file.read_bytes() == before and _events(ledger_url) == events  # nothing replaced or recorded
@@ -63,8 +67,7 @@ def test_a_listing_to_a_folder_is_named_by_what_and_when(small, tmp_path):
     assert result.exit_code == 0, result.output
     aging = small("aging", "--as-of", "2026-06-30", "--format", "json", "--output", str(tmp_path / "lists"))
     assert aging.exit_code == 0, aging.output
-    assert sorted(p.name for p in (tmp_path / "lists").iterdir()) == ["aging_2026-06-30.json",
-                                                                     "queue_2026-06-30.csv"]
+    assert sorted(p.name for p in (tmp_path / "lists").iterdir()) == ["aging_2026-06-30.json", "queue_2026-06-30.csv"]
 
 
 def test_a_listing_never_replaces_a_file_without_overwrite(small, tmp_path):
@@ -72,8 +75,10 @@ def test_a_listing_never_replaces_a_file_without_overwrite(small, tmp_path):
     assert small("payers", "list", "--format", "csv", "--output", str(target)).exit_code == 0
     target.write_text("kept\n")
     again = small("payers", "list", "--format", "csv", "--output", str(target))
-    assert (again.exit_code, again.stderr) == (2, f"error: --output {target}: {target} already exists; give "
-                                                  "another name, or --overwrite to replace it\n")
+    assert (again.exit_code, again.stderr) == (
+        2,
+        f"error: --output {target}: {target} already exists; give another name, or --overwrite to replace it\n",
+    )
     assert target.read_text() == "kept\n"
     assert small("payers", "list", "--format", "csv", "--output", str(target), "--overwrite").exit_code == 0
     assert target.read_text().startswith("code,name,")
@@ -97,6 +102,8 @@ def test_format_table_to_a_file_writes_the_table(small, tmp_path):
 def test_a_workbook_name_for_a_command_without_workbooks_is_refused(small, tmp_path):
     result = small("claims", "list", "--output", str(tmp_path / "claims.xlsx"))
     assert (result.exit_code, result.stderr) == (
-        2, f"error: --output {tmp_path}/claims.xlsx: this command writes table, csv, json, not xlsx; give "
-           "--format, or another file name\n")
+        2,
+        f"error: --output {tmp_path}/claims.xlsx: this command writes table, csv, json, not xlsx; give "
+        "--format, or another file name\n",
+    )
     assert list(tmp_path.glob("claims*")) == []

@@ -32,16 +32,40 @@ ROWS = [
 
 @pytest.fixture
 def remitted(cli, tmp_path):
-    assert cli("claims", "import", str(write_csv(tmp_path / "c.csv", CLAIMS_HEADER, *ROWS)),
-               "--posting-date", "2026-06-30").exit_code == 0
+    assert (
+        cli(
+            "claims", "import", str(write_csv(tmp_path / "c.csv", CLAIMS_HEADER, *ROWS)), "--posting-date", "2026-06-30"
+        ).exit_code
+        == 0
+    )
     n3_line = line("99285", 30000, 20000, "N3-1", ("CO", "50", 10000)) + ["LQ*HE*N830"]
-    acme = era(tmp_path / "a.835", "ACME1", "T1", "20260510",
-               claim("N1", "4", 30000, 0, "PCN-N1", "AC1", [line("99213", 10000, 0, "N1-1", ("CO", "197", 10000)),
-                                                             line("99214", 20000, 0, "N1-2", ("CO", "50", 20000))]),
-               claim("N3", "1", 30000, 20000, "PCN-N3", "AC3", [n3_line]),
-               claim("N4", "4", 12000, 0, "PCN-N4", "AC4", [line("99213", 12000, 0, "N4-1", ("PR", "27", 12000))]))
-    medicare = era(tmp_path / "m.835", "MCR01", "M1", "20260601",
-                   claim("N2", "1", 15000, 0, "ICN-N2", "MC2", [line("99213", 15000, 0, "N2-1", ("CO", "50", 15000))]))
+    acme = era(
+        tmp_path / "a.835",
+        "ACME1",
+        "T1",
+        "20260510",
+        claim(
+            "N1",
+            "4",
+            30000,
+            0,
+            "PCN-N1",
+            "AC1",
+            [
+                line("99213", 10000, 0, "N1-1", ("CO", "197", 10000)),
+                line("99214", 20000, 0, "N1-2", ("CO", "50", 20000)),
+            ],
+        ),
+        claim("N3", "1", 30000, 20000, "PCN-N3", "AC3", [n3_line]),
+        claim("N4", "4", 12000, 0, "PCN-N4", "AC4", [line("99213", 12000, 0, "N4-1", ("PR", "27", 12000))]),
+    )
+    medicare = era(
+        tmp_path / "m.835",
+        "MCR01",
+        "M1",
+        "20260601",
+        claim("N2", "1", 15000, 0, "ICN-N2", "MC2", [line("99213", 15000, 0, "N2-1", ("CO", "50", 15000))]),
+    )
     for path in (acme, medicare):
         result = cli("post", "era", str(path), "--posting-date", "2026-06-30")
         assert result.exit_code == 0, result.output
@@ -53,10 +77,12 @@ def _state(cli):
     try:
         with ledger.read() as session:
             assert_balances_equal_entries(session)
-            return (assert_audit_chain_intact(session),
-                    session.execute(select(func.count()).select_from(LedgerEntryRow)).scalar_one(),
-                    session.execute(select(DenialRow.id, DenialRow.status).order_by(DenialRow.id)).all(),
-                    session.execute(select(ClaimWaiverRow.claim_id, ClaimWaiverRow.reference)).all())
+            return (
+                assert_audit_chain_intact(session),
+                session.execute(select(func.count()).select_from(LedgerEntryRow)).scalar_one(),
+                session.execute(select(DenialRow.id, DenialRow.status).order_by(DenialRow.id)).all(),
+                session.execute(select(ClaimWaiverRow.claim_id, ClaimWaiverRow.reference)).all(),
+            )
     finally:
         ledger.dispose()
 
@@ -78,10 +104,14 @@ def _refused(cli, result, line_said: str, before) -> None:
 
 def test_the_issue_case_a_co_197_denial_does_not_move_to_the_patient(remitted):
     before = _state(remitted)
-    _refused(remitted, _resolve(remitted, "N1", "--line", "1", "--to-patient"),
-             "claim N1: denial 1 (CO-197 100.00) may not be billed to the patient: group CO is the provider's "
-             "contractual obligation; only PR amounts or what the patient agreed in writing to pay (an ABN: "
-             "modifier GA on the line; --waiver REF) may move; nothing moved", before)
+    _refused(
+        remitted,
+        _resolve(remitted, "N1", "--line", "1", "--to-patient"),
+        "claim N1: denial 1 (CO-197 100.00) may not be billed to the patient: group CO is the provider's "
+        "contractual obligation; only PR amounts or what the patient agreed in writing to pay (an ABN: "
+        "modifier GA on the line; --waiver REF) may move; nothing moved",
+        before,
+    )
     whole = _resolve(remitted, "N1", "--to-patient")
     assert whole.exit_code == 2 and whole.stderr.rstrip().endswith("nothing moved (1 more amount likewise)")
     assert _patient_balance(remitted, "N1") == 0.0
@@ -90,14 +120,17 @@ def test_the_issue_case_a_co_197_denial_does_not_move_to_the_patient(remitted):
 def test_a_waiver_is_recorded_audited_and_covers_the_claim(remitted):
     result = _resolve(remitted, "N1", "--line", "1", "--to-patient", "--waiver", "Waiver 2026-03-30 #88")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == ("claim N1: 1 denial(s) of ACME1 (coverage 1) resolved; 100.00 moved to the "
-                                     "patient; waiver 'Waiver 2026-03-30 #88' recorded on the claim")
+    assert result.stdout.strip() == (
+        "claim N1: 1 denial(s) of ACME1 (coverage 1) resolved; 100.00 moved to the "
+        "patient; waiver 'Waiver 2026-03-30 #88' recorded on the claim"
+    )
     state = _state(remitted)
     assert [ref for _, ref in state[3]] == ["Waiver 2026-03-30 #88"]
     ledger = Ledger(resolve_location(remitted.db)).open()
     with ledger.read() as session:
-        details = json.loads(session.execute(select(AuditEventRow.details).order_by(AuditEventRow.id.desc())
-                                             .limit(1)).scalar_one())
+        details = json.loads(
+            session.execute(select(AuditEventRow.details).order_by(AuditEventRow.id.desc()).limit(1)).scalar_one()
+        )
     ledger.dispose()
     assert details["waiver"] == "Waiver 2026-03-30 #88"
     # The agreement is on the claim: its other line may move without giving it again.
@@ -118,19 +151,29 @@ def test_a_pr_denial_moves(remitted):
 
 def test_no_surprises_act_claims_refuse_even_with_a_waiver(remitted):
     before = _state(remitted)
-    _refused(remitted, _resolve(remitted, "N3", "--to-patient", "--waiver", "W-1"),
-             "claim N3: denial 3 (CO-50 100.00) may not be billed to the patient: the claim's remittance carries "
-             "N830 (No Surprises Act: the patient owes only the cost sharing the payer stated); nothing moved",
-             before)
+    _refused(
+        remitted,
+        _resolve(remitted, "N3", "--to-patient", "--waiver", "W-1"),
+        "claim N3: denial 3 (CO-50 100.00) may not be billed to the patient: the claim's remittance carries "
+        "N830 (No Surprises Act: the patient owes only the cost sharing the payer stated); nothing moved",
+        before,
+    )
 
 
-@pytest.mark.parametrize("args,said", [
-    (("N1", "--written-off", "--waiver", "W-1"),
-     "--waiver goes with --to-patient (the patient's written agreement to pay)"),
-    (("N1", "--to-patient", "--waiver", " "), "--waiver: give the reference of the signed waiver or ABN"),
-    (("N1", "--to-patient", "--waiver", "x" * 101),
-     "--waiver: the reference must be printable and at most 100 characters"),
-])
+@pytest.mark.parametrize(
+    "args,said",
+    [
+        (
+            ("N1", "--written-off", "--waiver", "W-1"),
+            "--waiver goes with --to-patient (the patient's written agreement to pay)",
+        ),
+        (("N1", "--to-patient", "--waiver", " "), "--waiver: give the reference of the signed waiver or ABN"),
+        (
+            ("N1", "--to-patient", "--waiver", "x" * 101),
+            "--waiver: the reference must be printable and at most 100 characters",
+        ),
+    ],
+)
 def test_bad_waivers(remitted, args, said):
     before = _state(remitted)
     _refused(remitted, _resolve(remitted, *args), said, before)
@@ -142,17 +185,41 @@ def test_a_paper_eob_adjustment_moved_to_the_patient_by_the_table_follows_the_ru
     override = write_csv(tmp_path / "t.csv", "group,carc,treatment", "CO,22,patient")
     assert remitted("codes", "treatments", str(override)).exit_code == 0
     before = _state(remitted)
-    pay = ("post", "payment", "N5", "--payer", "ACME1", "--amount", "50.00", "--method", "check", "--reference",
-           "C1", "--date", "2026-06-20", "--posting-date", "2026-06-30")
-    _refused(remitted, remitted(*pay, "--adjust", "CO-22=40.00"),
-             "claim N5: adjustment (CO-22 40.00) may not be billed to the patient: group CO is the provider's "
-             "contractual obligation; only PR amounts or what the patient agreed in writing to pay (an ABN: "
-             "modifier GA on the line; a waiver recorded on the claim: denials resolve --to-patient --waiver REF) "
-             "may move; nothing moved", before)
-    batch = write_csv(tmp_path / "d.csv", "claim_number,amount,payer,method,reference,date,line,adjustments",
-                      "N5,50.00,ACME1,check,C1,2026-06-20,1,CO-22=40.00")
+    pay = (
+        "post",
+        "payment",
+        "N5",
+        "--payer",
+        "ACME1",
+        "--amount",
+        "50.00",
+        "--method",
+        "check",
+        "--reference",
+        "C1",
+        "--date",
+        "2026-06-20",
+        "--posting-date",
+        "2026-06-30",
+    )
+    _refused(
+        remitted,
+        remitted(*pay, "--adjust", "CO-22=40.00"),
+        "claim N5: adjustment (CO-22 40.00) may not be billed to the patient: group CO is the provider's "
+        "contractual obligation; only PR amounts or what the patient agreed in writing to pay (an ABN: "
+        "modifier GA on the line; a waiver recorded on the claim: denials resolve --to-patient --waiver REF) "
+        "may move; nothing moved",
+        before,
+    )
+    batch = write_csv(
+        tmp_path / "d.csv",
+        "claim_number,amount,payer,method,reference,date,line,adjustments",
+        "N5,50.00,ACME1,check,C1,2026-06-20,1,CO-22=40.00",
+    )
     result = remitted("post", "batch", str(batch), "--deposit-total", "50.00", "--posting-date", "2026-06-30")
-    assert result.exit_code == 2 and result.stderr.startswith(f"error: {batch}: line 2: claim N5: adjustment (CO-22 40.00)")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        f"error: {batch}: line 2: claim N5: adjustment (CO-22 40.00)"
+    )
     assert _state(remitted) == before
     assert remitted(*pay, "--adjust", "PR-2=40.00").exit_code == 0
     assert _patient_balance(remitted, "N5") == 40.0

@@ -20,8 +20,11 @@ def _events(url, action: str) -> list[dict]:
     ledger = Ledger(resolve_location(url)).open()
     try:
         with ledger.read() as session:
-            rows = session.execute(select(AuditEventRow).where(AuditEventRow.action == action)
-                                   .order_by(AuditEventRow.id)).scalars().all()
+            rows = (
+                session.execute(select(AuditEventRow).where(AuditEventRow.action == action).order_by(AuditEventRow.id))
+                .scalars()
+                .all()
+            )
             return [{"source": r.source, "actor": r.actor, "details": json.loads(r.details)} for r in rows]
     finally:
         ledger.dispose()
@@ -34,12 +37,15 @@ def small(cli):
     return cli
 
 
-@pytest.mark.parametrize("args", [
-    ["queue", "--as-of", "2026-06-30"],
-    ["claims", "list"],
-    ["claims", "show", "C1001"],
-    ["aging", "--as-of", "2026-06-30", "--by", "patient"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["queue", "--as-of", "2026-06-30"],
+        ["claims", "list"],
+        ["claims", "show", "C1001"],
+        ["aging", "--as-of", "2026-06-30", "--by", "patient"],
+    ],
+)
 def test_a_table_off_the_terminal_is_masked(small, ledger_url, args):
     result = small(*args)
     assert result.exit_code == 0, result.output
@@ -68,8 +74,17 @@ def test_include_phi_to_a_file_is_recorded_and_private(small, ledger_url, tmp_pa
     # No PHI in the report, nothing to record: payers hold none.
     assert small("payers", "list", "--include-phi", "--format", "csv").exit_code == 0
     # The export records its own event, once.
-    exported = small("export", "claims", "--from", "2026-06-01", "--to", "2026-06-30", "--include-phi",
-                     "--output", str(tmp_path / "x.csv"))
+    exported = small(
+        "export",
+        "claims",
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-30",
+        "--include-phi",
+        "--output",
+        str(tmp_path / "x.csv"),
+    )
     assert exported.exit_code == 0, exported.output
     assert len(_events(ledger_url, "output.phi")) == 1 and len(_events(ledger_url, "export.claims")) == 1
 

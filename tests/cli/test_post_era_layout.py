@@ -43,8 +43,10 @@ def test_a_file_without_its_last_terminator_posts_like_the_whole_file(tmp_path):
     assert cut.exit_code == clean.exit_code, cut.output
     assert cut.stdout.replace(str(tmp_path / "cut"), str(tmp_path / "clean")) == clean.stdout
     number = len(_segments())
-    assert cut.stderr == (f"warning: era.835: segment {number}: IEA: no segment terminator '~' after the last "
-                          "segment; the end of the file ends it\n")
+    assert cut.stderr == (
+        f"warning: era.835: segment {number}: IEA: no segment terminator '~' after the last "
+        "segment; the end of the file ends it\n"
+    )
     assert _ledger_state(cut_cli) == _ledger_state(clean_cli)
 
 
@@ -55,8 +57,14 @@ def test_header_loops_after_the_claims_post_no_claim_twice(tmp_path):
     clps = [i for i, s in enumerate(segments) if s.startswith("CLP")]
     se = next(i for i, s in enumerate(segments) if s.startswith("SE*"))
     count, control = segments[se].split("*")[1:3]
-    edited = [*segments[:clps[1]], *header, *segments[clps[1]:se], *header,
-              f"SE*{int(count) + 2 * len(header)}*{control}", *segments[se + 1:]]
+    edited = [
+        *segments[: clps[1]],
+        *header,
+        *segments[clps[1] : se],
+        *header,
+        f"SE*{int(count) + 2 * len(header)}*{control}",
+        *segments[se + 1 :],
+    ]
     clean_cli, clean = _posted(tmp_path, "clean", _write(tmp_path / "clean", segments))
     loops_cli, loops = _posted(tmp_path, "loops", _write(tmp_path / "loops", edited))
     assert loops.exit_code == clean.exit_code
@@ -64,7 +72,8 @@ def test_header_loops_after_the_claims_post_no_claim_twice(tmp_path):
     first = clps[1] + 1
     assert loops.stderr.splitlines()[0] == (
         f"warning: era.835: segment {first}: N1: a payer loop (N1*PR) after the claims began; header loops "
-        "come before the first claim: not read")
+        "come before the first claim: not read"
+    )
     assert "N1: a payee loop (N1*PE)" in loops.stderr
     assert _ledger_state(loops_cli) == _ledger_state(clean_cli)
     again = loops_cli("post", "era", str(tmp_path / "loops" / "era.835"), "--posting-date", "2026-06-30")
@@ -86,7 +95,6 @@ def test_a_rejected_remittance_with_no_trace_number_is_named_by_its_transaction(
     assert result.exit_code == 1, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith(str(era))]
     assert len(lines) == 2
-    assert lines[0].startswith(f"{era}: transaction '0001' (no trace number): rejected, "
-                               "does not balance by ")
+    assert lines[0].startswith(f"{era}: transaction '0001' (no trace number): rejected, does not balance by ")
     assert "trace :" not in result.stdout
     assert result.stderr == "warning: era.835: segment 14: TRN: the remittance has no trace number (TRN)\n"

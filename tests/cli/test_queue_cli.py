@@ -56,20 +56,28 @@ def test_empty_queue_says_so(cli):
     assert result.exit_code == 0 and "Nothing to work: no item matches." in result.stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--payer", "NOPE"], "error: payer 'NOPE' is not in the ledger (see `ar-cli payers list`)\n"),
-    (["--bucket", "5-10"], "error: --bucket: '5-10' is not one of 0-30, 31-60, 61-90, 91-120, 121+\n"),
-    (["--category", "weather"], "error: --category: 'weather' is not one of eligibility, authorization, coding, "
-                                "bundling, medical_necessity, timely_filing, duplicate, missing_info, "
-                                "coordination_of_benefits, credentialing, non_covered, other\n"),
-    (["--financial-class", "gold"], "error: --financial-class: 'gold' is not one of medicare, medicaid, "
-                                    "commercial, self-pay, other\n"),
-    (["--kind", "claims"], "error: --kind: 'claims' is not one of claim, exception, unapplied, credit\n"),
-    (["--assignee", "zed"], "error: --assignee: user 'zed' does not exist (see `ar-cli users list`)\n"),
-    (["--min-balance", "abc"], "error: --min-balance: 'abc' is not an amount\n"),
-    (["--min-balance", "-5"], "error: --min-balance: '-5' is negative\n"),
-    (["--as-of", "2026-13-01"], "error: --as-of: '2026-13-01' is not a date (YYYY-MM-DD)\n"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--payer", "NOPE"], "error: payer 'NOPE' is not in the ledger (see `ar-cli payers list`)\n"),
+        (["--bucket", "5-10"], "error: --bucket: '5-10' is not one of 0-30, 31-60, 61-90, 91-120, 121+\n"),
+        (
+            ["--category", "weather"],
+            "error: --category: 'weather' is not one of eligibility, authorization, coding, "
+            "bundling, medical_necessity, timely_filing, duplicate, missing_info, "
+            "coordination_of_benefits, credentialing, non_covered, other\n",
+        ),
+        (
+            ["--financial-class", "gold"],
+            "error: --financial-class: 'gold' is not one of medicare, medicaid, commercial, self-pay, other\n",
+        ),
+        (["--kind", "claims"], "error: --kind: 'claims' is not one of claim, exception, unapplied, credit\n"),
+        (["--assignee", "zed"], "error: --assignee: user 'zed' does not exist (see `ar-cli users list`)\n"),
+        (["--min-balance", "abc"], "error: --min-balance: 'abc' is not an amount\n"),
+        (["--min-balance", "-5"], "error: --min-balance: '-5' is negative\n"),
+        (["--as-of", "2026-13-01"], "error: --as-of: '2026-13-01' is not a date (YYYY-MM-DD)\n"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(sample_cli, args, message):
     from ar_cli.store.database import Ledger
     from ar_cli.store.location import resolve_location

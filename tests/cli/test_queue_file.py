@@ -22,12 +22,25 @@ from support import files_that_are_not_ledgers, set_schema_revision
 SQLITE_ONLY = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 AS_OF = ["--as-of", "2026-06-30"]
 FILTERS = [
-    [], ["--limit", "5"], ["--limit", "0"], ["--all"], ["--all", "--limit", "0"],
-    ["--payer", "ACM01"], ["--payer", "medicare part b"], ["--financial-class", "self-pay"],
-    ["--financial-class", "commercial", "--limit", "0"], ["--bucket", "121+", "--limit", "0"],
-    ["--bucket", "31-60"], ["--category", "bundling"], ["--category", "authorization", "--limit", "3"],
-    ["--assignee", "maria"], ["--assignee", "maria", "--all"], ["--min-balance", "300"],
-    ["--kind", "exception"], ["--kind", "credit", "--limit", "0"], ["--kind", "unapplied"],
+    [],
+    ["--limit", "5"],
+    ["--limit", "0"],
+    ["--all"],
+    ["--all", "--limit", "0"],
+    ["--payer", "ACM01"],
+    ["--payer", "medicare part b"],
+    ["--financial-class", "self-pay"],
+    ["--financial-class", "commercial", "--limit", "0"],
+    ["--bucket", "121+", "--limit", "0"],
+    ["--bucket", "31-60"],
+    ["--category", "bundling"],
+    ["--category", "authorization", "--limit", "3"],
+    ["--assignee", "maria"],
+    ["--assignee", "maria", "--all"],
+    ["--min-balance", "300"],
+    ["--kind", "exception"],
+    ["--kind", "credit", "--limit", "0"],
+    ["--kind", "unapplied"],
     ["--payer", "ACM01", "--bucket", "91-120", "--min-balance", "50", "--all"],
 ]
 LATER = [["--as-of", "2026-09-15"], ["--as-of", "2027-03-01"]]
@@ -62,12 +75,16 @@ def spy(monkeypatch):
 def worked(sample_cli):
     """The sample practice with work on it: a user with claims, notes, follow-ups (one
     far off, so --all matters) and team weights."""
-    for args in (["users", "add", "maria"], ["assign", "CLM100182", "--to", "maria"],
-                 ["assign", "CLM100028", "--to", "maria"], ["note", "CLM100043", "asked for the EOB"],
-                 ["follow-up", "CLM100182", "--on", "2099-01-01", "--action", "call payer"],
-                 ["follow-up", "CLM100028", "--on", "2099-02-01", "--action", "appeal", "--to", "maria"],
-                 ["config", "set", "queue.weights", "money=50,deadline=70"],
-                 ["config", "set", "queue.payer_points", "ACM01=10,medicaid=5"]):
+    for args in (
+        ["users", "add", "maria"],
+        ["assign", "CLM100182", "--to", "maria"],
+        ["assign", "CLM100028", "--to", "maria"],
+        ["note", "CLM100043", "asked for the EOB"],
+        ["follow-up", "CLM100182", "--on", "2099-01-01", "--action", "call payer"],
+        ["follow-up", "CLM100028", "--on", "2099-02-01", "--action", "appeal", "--to", "maria"],
+        ["config", "set", "queue.weights", "money=50,deadline=70"],
+        ["config", "set", "queue.payer_points", "ACM01=10,medicaid=5"],
+    ):
         done = sample_cli(*args)
         assert done.exit_code == 0, (args, done.output)
     return sample_cli
@@ -115,8 +132,12 @@ def test_both_adapters_read_the_same_items(worked):
     con = sqlite3.connect(worked.db)
     try:
         for as_of in (date(2026, 6, 30), date(2026, 12, 1)):
-            for flt in (QueueFilter(limit=None, include_hidden=True), QueueFilter(limit=10),
-                        QueueFilter(limit=None, assignee="maria"), QueueFilter(limit=None, category="bundling")):
+            for flt in (
+                QueueFilter(limit=None, include_hidden=True),
+                QueueFilter(limit=10),
+                QueueFilter(limit=None, assignee="maria"),
+                QueueFilter(limit=None, category="bundling"),
+            ):
                 with ledger.read() as session:
                     usual = read_queue(sql_of(session), flt, as_of=as_of)
                 fast = read_queue(sql_of(con), flt, as_of=as_of)
@@ -127,8 +148,17 @@ def test_both_adapters_read_the_same_items(worked):
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("args", [["--payer", "NOPE"], ["--assignee", "zed"], ["--bucket", "5-10"],
-                                  ["--kind", "claims"], ["--category", "weather"], ["--financial-class", "gold"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--payer", "NOPE"],
+        ["--assignee", "zed"],
+        ["--bucket", "5-10"],
+        ["--kind", "claims"],
+        ["--category", "weather"],
+        ["--financial-class", "gold"],
+    ],
+)
 def test_bad_filters_say_the_same_from_the_file(sample_cli, spy, args):
     fast = sample_cli("queue", *args)
     spy.off()
@@ -145,10 +175,13 @@ def test_files_the_opener_does_not_vouch_for(tmp_path):
         assert queue_file.queue_from_file(path, flt, as_of=today) is None, path
 
 
-@pytest.mark.parametrize("revision,message", [
-    ("0004_queue_index", "is older than this ar-cli"),
-    ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
-])
+@pytest.mark.parametrize(
+    "revision,message",
+    [
+        ("0004_queue_index", "is older than this ar-cli"),
+        ("9999_future", "ledger schema 9999_future is newer than this ar-cli"),
+    ],
+)
 def test_a_ledger_off_head_gets_the_usual_refusal(sqlite_cli, spy, revision, message):
     assert sqlite_cli("db", "init").exit_code == 0
     set_schema_revision(sqlite_cli.db, revision)
@@ -169,11 +202,13 @@ def test_a_missing_ledger_is_refused_by_the_usual_path(sqlite_cli, spy):
 
 @SQLITE_ONLY
 def test_queue_on_a_sqlite_file_imports_no_sqlalchemy(sample_cli):
-    code = ("import sys\nfrom ar_cli.cli.main import app\n"
-            f"app(['--db', {sample_cli.db!r}, 'queue', '--limit', '50', '--as-of', '2026-06-30'], "
-            "prog_name='ar-cli', standalone_mode=False)\n"
-            "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pandas', 'ar_cli.store.tables', "
-            "'ar_cli.store.database') if m in sys.modules)\nprint('HEAVY', heavy)")
+    code = (
+        "import sys\nfrom ar_cli.cli.main import app\n"
+        f"app(['--db', {sample_cli.db!r}, 'queue', '--limit', '50', '--as-of', '2026-06-30'], "
+        "prog_name='ar-cli', standalone_mode=False)\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pandas', 'ar_cli.store.tables', "
+        "'ar_cli.store.database') if m in sys.modules)\nprint('HEAVY', heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert "CLM100182" in done.stdout

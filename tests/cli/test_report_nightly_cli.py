@@ -16,8 +16,18 @@ from ar_cli.store.location import resolve_location
 from ar_cli.store.tables import AgingSnapshotRow, AuditEventRow, ClaimBalanceRow
 
 DAY = "2026-06-30"
-FILES = {"aging.csv", "denials.csv", "queue.csv", "exceptions.csv", "cash_by_week.csv", "denial_rates.csv",
-         "flags.csv", "forced_remittances.csv", "kpis.json", "report.html"}
+FILES = {
+    "aging.csv",
+    "denials.csv",
+    "queue.csv",
+    "exceptions.csv",
+    "cash_by_week.csv",
+    "denial_rates.csv",
+    "flags.csv",
+    "forced_remittances.csv",
+    "kpis.json",
+    "report.html",
+}
 
 
 def _count(url, stmt):
@@ -60,24 +70,36 @@ def test_nightly_writes_the_folder_and_says_what_is_new(sample_cli, ledger_url, 
     page.feed(html)
     assert page.tags[:2] == ["html", "head"] and page.tags.count("svg") == 3
     assert page.urls == [] and "<script" not in html and "http" not in html
-    assert _count(ledger_url, select(func.count()).select_from(AgingSnapshotRow)
-                  .where(AgingSnapshotRow.as_of == date.fromisoformat(DAY))) > 0
+    assert (
+        _count(
+            ledger_url,
+            select(func.count()).select_from(AgingSnapshotRow).where(AgingSnapshotRow.as_of == date.fromisoformat(DAY)),
+        )
+        > 0
+    )
 
     again = sample_cli("report", "nightly", "--output", str(out), "--as-of", DAY, "--log", str(tmp_path / "n.log"))
     assert again.exit_code == 0, again.output
     assert again.stderr.strip().endswith("nothing new")
     assert [p.name for p in out.iterdir()] == [DAY]  # replaced, no temporary folder left
     assert len((tmp_path / "n.log").read_text().splitlines()) == 2
-    assert _count(ledger_url, select(func.count()).select_from(AuditEventRow)
-                  .where(AuditEventRow.action == "report.nightly")) == 2
+    assert (
+        _count(
+            ledger_url, select(func.count()).select_from(AuditEventRow).where(AuditEventRow.action == "report.nightly")
+        )
+        == 2
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--output", "{tmp}/notes.txt"], "is a file, not a folder"),
-    (["--output", "{tmp}", "--as-of", "2026-13-01"], "--as-of"),
-    (["--output", "{tmp}", "--log", "{tmp}"], "--log"),
-    (["--output", "{tmp}", "--queue-limit", "0"], "--queue-limit"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--output", "{tmp}/notes.txt"], "is a file, not a folder"),
+        (["--output", "{tmp}", "--as-of", "2026-13-01"], "--as-of"),
+        (["--output", "{tmp}", "--log", "{tmp}"], "--log"),
+        (["--output", "{tmp}", "--queue-limit", "0"], "--queue-limit"),
+    ],
+)
 def test_bad_input_exits_2_and_records_nothing(sample_cli, ledger_url, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     (tmp_path / "notes.txt").write_text("not a folder\n")

@@ -18,11 +18,14 @@ def _nightly(cli, out, log, day, *extra):
     return cli("report", "nightly", "--output", str(out), "--as-of", day, "--log", str(log), *extra)
 
 
-@pytest.mark.parametrize("args,exit_code,says", [
-    (["--as-of", "2026-13-01"], 2, "--as-of"),
-    (["--output", "{tmp}/nightly.log"], 2, "is a file, not a folder"),  # a missing folder is created
-    (["--queue-limit", "0"], 2, "--queue-limit"),
-])
+@pytest.mark.parametrize(
+    "args,exit_code,says",
+    [
+        (["--as-of", "2026-13-01"], 2, "--as-of"),
+        (["--output", "{tmp}/nightly.log"], 2, "is a file, not a folder"),  # a missing folder is created
+        (["--queue-limit", "0"], 2, "--queue-limit"),
+    ],
+)
 def test_a_refused_run_logs_one_line_with_its_exit_code(sample_cli, tmp_path, args, exit_code, says):
     log = tmp_path / "nightly.log"
     assert _nightly(sample_cli, tmp_path, log, DAY).exit_code == 1
@@ -46,16 +49,18 @@ def test_an_internal_error_logs_its_line_and_exits_70(sample_cli, tmp_path, monk
     result = _nightly(sample_cli, tmp_path, log, DAY)
     assert result.exit_code == 70, result.output
     (line,) = _lines(log)
-    assert line.endswith(f"ar-cli report nightly {DAY}: failed (exit 70): internal error: RuntimeError: "
-                         "the report could not be gathered")
+    assert line.endswith(
+        f"ar-cli report nightly {DAY}: failed (exit 70): internal error: RuntimeError: the report could not be gathered"
+    )
     assert [p for p in tmp_path.iterdir() if p.is_dir()] == []  # no folder, no staging left
 
 
 def test_a_busy_ledger_logs_its_line_and_exits_75(sqlite_cli, sqlite_url, tmp_path, monkeypatch):
     from conftest import REPO
 
-    assert sqlite_cli("claims", "import", str(REPO / "sample_data" / "claims.csv"),
-                      "--posting-date", DAY).exit_code == 0
+    assert (
+        sqlite_cli("claims", "import", str(REPO / "sample_data" / "claims.csv"), "--posting-date", DAY).exit_code == 0
+    )
     monkeypatch.setenv("AR_BUSY_TIMEOUT", "0.2")
     holder = sqlite3.connect(sqlite_url, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the ledger for the whole run

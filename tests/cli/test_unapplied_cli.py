@@ -41,11 +41,13 @@ def test_list_shows_acme_162_10_open(sample_cli):
 
 def test_apply_then_nothing_open(sample_cli):
     held = _held_id(sample_cli)
-    part = sample_cli("unapplied", "apply", held, "--claim", "CLM100009", "--amount", "62.10",
-                      "--posting-date", "2026-06-30")
+    part = sample_cli(
+        "unapplied", "apply", held, "--claim", "CLM100009", "--amount", "62.10", "--posting-date", "2026-06-30"
+    )
     assert part.exit_code == 0, part.output
-    assert part.stdout == (f"unapplied entry {held}: 62.10 from ACM01 applied to claim CLM100009 (coverage 1); "
-                           "100.00 still open\n")
+    assert part.stdout == (
+        f"unapplied entry {held}: 62.10 from ACM01 applied to claim CLM100009 (coverage 1); 100.00 still open\n"
+    )
     rest = sample_cli("unapplied", "apply", held, "--claim", "CLM100018", "--posting-date", "2026-06-30")
     assert rest.exit_code == 0 and "100.00 from ACM01" in rest.stdout and "0.00 still open" in rest.stdout
     assert _rows(sample_cli)["unapplied"] == []
@@ -53,16 +55,24 @@ def test_apply_then_nothing_open(sample_cli):
     assert again.exit_code == 2 and again.stderr == f"error: unapplied entry {held} is already fully applied\n"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["999", "--claim", "CLM100009"], "error: unapplied entry 999 does not exist\n"),
-    (["HELD", "--claim", "CLM100001"], "error: claim CLM100001 has no coverage with payer ACM01; "
-                                       "unapplied money from ACM01 applies only to that payer's claims\n"),
-    (["HELD", "--claim", "NOPE"], "error: claim 'NOPE' is not in the ledger\n"),
-    (["HELD", "--claim", "CLM100009", "--amount", "0"], "error: --amount must be more than 0 (got 0.00)\n"),
-    (["HELD", "--claim", "CLM100009", "--amount", "abc"], "error: --amount: 'abc' is not an amount\n"),
-    (["HELD", "--claim", "CLM100009", "--amount", "500"],
-     "error: --amount 500.00 is more than the 162.10 still open on unapplied entry HELD\n"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["999", "--claim", "CLM100009"], "error: unapplied entry 999 does not exist\n"),
+        (
+            ["HELD", "--claim", "CLM100001"],
+            "error: claim CLM100001 has no coverage with payer ACM01; "
+            "unapplied money from ACM01 applies only to that payer's claims\n",
+        ),
+        (["HELD", "--claim", "NOPE"], "error: claim 'NOPE' is not in the ledger\n"),
+        (["HELD", "--claim", "CLM100009", "--amount", "0"], "error: --amount must be more than 0 (got 0.00)\n"),
+        (["HELD", "--claim", "CLM100009", "--amount", "abc"], "error: --amount: 'abc' is not an amount\n"),
+        (
+            ["HELD", "--claim", "CLM100009", "--amount", "500"],
+            "error: --amount 500.00 is more than the 162.10 still open on unapplied entry HELD\n",
+        ),
+    ],
+)
 def test_bad_apply_is_exit_2_and_changes_nothing(sample_cli, args, message):
     held = _held_id(sample_cli)
     args = [held if a == "HELD" else a for a in args]
@@ -76,15 +86,20 @@ def test_exceptions_apply(sample_cli, tmp_path):
     (exception,) = json.loads(sample_cli("exceptions", "list", "--format", "json").stdout)["exceptions"]
     early = sample_cli("exceptions", "apply", exception["id"], "--claim", "CLM200417")
     assert early.exit_code == 2 and early.stderr == "error: claim 'CLM200417' is not in the ledger\n"
-    late = write_csv(tmp_path / "late.csv", CLAIMS_HEADER,
-                     'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,ACM01,Acme Health Plan,2026-04-20,2026-04-22,'
-                     '99214,,1,210.00,AHP26041515878,,,,CLM200417-1')
+    late = write_csv(
+        tmp_path / "late.csv",
+        CLAIMS_HEADER,
+        'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,ACM01,Acme Health Plan,2026-04-20,2026-04-22,'
+        "99214,,1,210.00,AHP26041515878,,,,CLM200417-1",
+    )
     assert sample_cli("claims", "import", str(late), "--posting-date", "2026-06-30").exit_code == 0
     done = sample_cli("exceptions", "apply", exception["id"], "--claim", "CLM200417", "--posting-date", "2026-06-30")
     assert done.exit_code == 0, done.output
-    assert done.stdout == (f"exception {exception['id']} applied: the claim payment from ACM01 posted onto claim "
-                           "CLM200417 (coverage 1): paid 162.10, written down 47.90, to patient 0.00, to next payer "
-                           "0.00, left denied 0.00\n")
+    assert done.stdout == (
+        f"exception {exception['id']} applied: the claim payment from ACM01 posted onto claim "
+        "CLM200417 (coverage 1): paid 162.10, written down 47.90, to patient 0.00, to next payer "
+        "0.00, left denied 0.00\n"
+    )
     assert _rows(sample_cli)["unapplied"] == []
     assert json.loads(sample_cli("exceptions", "list", "--format", "json").stdout)["exceptions"] == []
     again = sample_cli("exceptions", "apply", exception["id"], "--claim", "CLM200417")

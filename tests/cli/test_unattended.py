@@ -29,8 +29,9 @@ COLOUR = re.compile(rb"\x1b\[(3[0-7]|38;|9[0-7])")
 def _on_a_terminal(code: str, env: dict) -> bytes:
     """Run Python `code` with stdin, stdout and stderr on a pseudo-terminal; its output."""
     main, child = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", code], stdin=child, stdout=child, stderr=child,
-                               env=env, cwd=REPO, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=child, stdout=child, stderr=child, env=env, cwd=REPO, close_fds=True
+    )
     os.close(child)
     out = b""
     while True:
@@ -66,25 +67,30 @@ def test_work_without_a_terminal_is_one_line_exit_2(cli):
 def test_work_piped_from_a_real_shell_returns_at_once(tmp_path, sqlite_url):
     assert Cli(sqlite_url)("db", "init").exit_code == 0
     started = time.monotonic()
-    done = subprocess.run([AR_CLI, "--db", sqlite_url, "work"], capture_output=True,
-                          stdin=subprocess.DEVNULL, timeout=60, cwd=REPO)
+    done = subprocess.run(
+        [AR_CLI, "--db", sqlite_url, "work"], capture_output=True, stdin=subprocess.DEVNULL, timeout=60, cwd=REPO
+    )
     assert time.monotonic() - started < 30
     assert done.returncode == 2 and b"\x1b" not in done.stdout + done.stderr
     assert done.stderr.decode().splitlines() == [
-        "error: work is interactive and needs a terminal; `ar-cli queue` lists the same work"]
+        "error: work is interactive and needs a terminal; `ar-cli queue` lists the same work"
+    ]
 
 
 # -- dates -------------------------------------------------------------------------
-@pytest.mark.parametrize("args,option", [
-    (["aging", "--as-of", "0001-01-01"], "--as-of"),
-    (["aging", "--as-of", "9999-12-31"], "--as-of"),
-    (["queue", "--as-of", "0001-01-01"], "--as-of"),
-    (["kpis", "--from", "1899-12-31", "--to", "2026-06-30"], "--from"),
-    (["denials", "flags", "--as-of", "2200-01-01"], "--as-of"),
-    (["aging", "trend", "--to", "0001-01-01"], "--to"),
-    (["claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "0026-06-30"], "--posting-date"),
-    (["follow-up", "C1", "--on", "9999-01-01", "--action", "call"], "--on"),
-])
+@pytest.mark.parametrize(
+    "args,option",
+    [
+        (["aging", "--as-of", "0001-01-01"], "--as-of"),
+        (["aging", "--as-of", "9999-12-31"], "--as-of"),
+        (["queue", "--as-of", "0001-01-01"], "--as-of"),
+        (["kpis", "--from", "1899-12-31", "--to", "2026-06-30"], "--from"),
+        (["denials", "flags", "--as-of", "2200-01-01"], "--as-of"),
+        (["aging", "trend", "--to", "0001-01-01"], "--to"),
+        (["claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "0026-06-30"], "--posting-date"),
+        (["follow-up", "C1", "--on", "9999-01-01", "--action", "call"], "--on"),
+    ],
+)
 def test_dates_outside_1900_2199_are_refused_at_the_edge(cli, args, option):
     result = cli(*args)
     assert result.exit_code == 2, result.output
@@ -94,9 +100,11 @@ def test_dates_outside_1900_2199_are_refused_at_the_edge(cli, args, option):
 
 def test_every_date_option_is_parsed_in_one_place():
     """cli/state.parse_date checks the range; no command parses a date any other way."""
-    elsewhere = [path.name for path in (REPO / "ar_cli" / "cli").glob("*.py")
-                 if path.name != "state.py" and re.search(r"fromisoformat|strptime|datetime\]|typer\.DateTime",
-                                                          path.read_text())]
+    elsewhere = [
+        path.name
+        for path in (REPO / "ar_cli" / "cli").glob("*.py")
+        if path.name != "state.py" and re.search(r"fromisoformat|strptime|datetime\]|typer\.DateTime", path.read_text())
+    ]
     assert elsewhere == []
 
 
@@ -131,13 +139,21 @@ def test_a_read_only_ledger_file_is_one_line_exit_2(tmp_path):
     assert Cli(str(ledger))("db", "init").exit_code == 0
     os.chmod(ledger, 0o444)
     exe = [AR_CLI, "--db", str(ledger), "--user", "cron"]
-    done = subprocess.run([*_without_root_powers(), *exe, "claims", "import", str(SAMPLE / "claims.csv"),
-                           "--posting-date", "2026-06-30"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    done = subprocess.run(
+        [*_without_root_powers(), *exe, "claims", "import", str(SAMPLE / "claims.csv"), "--posting-date", "2026-06-30"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
-    assert done.stderr == (f"error: {ledger}: the ledger file is read-only for this user; nothing was changed "
-                           "(check its permissions and its folder's)\n")
-    read = subprocess.run([*_without_root_powers(), *exe, "aging"], capture_output=True, text=True, cwd=REPO,
-                          timeout=120)
+    assert done.stderr == (
+        f"error: {ledger}: the ledger file is read-only for this user; nothing was changed "
+        "(check its permissions and its folder's)\n"
+    )
+    read = subprocess.run(
+        [*_without_root_powers(), *exe, "aging"], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     assert read.returncode == 0, read.stderr  # reading a read-only ledger still works
     assert stat.S_IMODE(ledger.stat().st_mode) == 0o444
 
@@ -192,14 +208,33 @@ def test_an_835_with_a_100_character_identifier_is_refused_on_both_databases(cli
     assert "9" * 100 not in result.output
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--user", "u" * 81, "users", "add", "maria"], "--user: is longer than 80 characters"),
-    (["users", "add", "m" * 81], "NAME: is longer than 80 characters"),
-    (["payers", "alias", "MCR01", "X" * 81], "ID: is longer than 80 characters"),
-    (["payers", "set", "MCR01", "--name", "N" * 201], "--name: is longer than 200 characters"),
-    (["post", "payment", "C1", "--amount", "1", "--method", "check", "--reference", "9" * 101, "--date",
-      "2026-06-01", "--payer", "MCR01"], "--reference: is longer than 100 characters"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--user", "u" * 81, "users", "add", "maria"], "--user: is longer than 80 characters"),
+        (["users", "add", "m" * 81], "NAME: is longer than 80 characters"),
+        (["payers", "alias", "MCR01", "X" * 81], "ID: is longer than 80 characters"),
+        (["payers", "set", "MCR01", "--name", "N" * 201], "--name: is longer than 200 characters"),
+        (
+            [
+                "post",
+                "payment",
+                "C1",
+                "--amount",
+                "1",
+                "--method",
+                "check",
+                "--reference",
+                "9" * 101,
+                "--date",
+                "2026-06-01",
+                "--payer",
+                "MCR01",
+            ],
+            "--reference: is longer than 100 characters",
+        ),
+    ],
+)
 def test_option_values_longer_than_the_ledger_stores_are_refused(cli, args, message):
     result = cli(*args)
     assert result.exit_code == 2, result.output

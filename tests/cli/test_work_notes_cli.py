@@ -24,10 +24,16 @@ def _state(cli):
     ledger = _ledger(cli)
     try:
         with ledger.read() as session:
-            return tuple(session.execute(select(func.count()).select_from(t)).scalar_one()
-                         for t in (AuditEventRow, NoteRow, FollowUpRow, UserRow)) + (
-                session.execute(select(ClaimRow.claim_number, ClaimRow.assigned_user_id)
-                                .where(ClaimRow.assigned_user_id.is_not(None)).order_by(ClaimRow.id)).all(),)
+            return tuple(
+                session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (AuditEventRow, NoteRow, FollowUpRow, UserRow)
+            ) + (
+                session.execute(
+                    select(ClaimRow.claim_number, ClaimRow.assigned_user_id)
+                    .where(ClaimRow.assigned_user_id.is_not(None))
+                    .order_by(ClaimRow.id)
+                ).all(),
+            )
     finally:
         ledger.dispose()
 
@@ -57,8 +63,15 @@ def test_working_a_claim_shows_in_its_timeline_and_is_audited(sample_cli):
     assert again.stdout == "claim CLM100182: follow up on 2099-02-01: check the appeal (replaces 1 open follow-up)\n"
     assert cli("assign", "CLM100182", "--to", "maria").stdout == "claim CLM100182: assigned to maria\n"
     assert cli("assign", "CLM100182", "--to", "ben").stdout == "claim CLM100182: assigned to ben (was maria)\n"
-    assert _actions(cli)[-7:] == ["users.add", "users.add", "note.add", "follow_up.set", "follow_up.set",
-                                  "claims.assign", "claims.assign"]
+    assert _actions(cli)[-7:] == [
+        "users.add",
+        "users.add",
+        "note.add",
+        "follow_up.set",
+        "follow_up.set",
+        "claims.assign",
+        "claims.assign",
+    ]
     shown = json.loads(cli("claims", "show", "CLM100182", "--format", "json").stdout)
     events = [(t["event"], t["detail"]) for t in shown["timeline"]]
     assert ("note", "called Acme: auth on file, resubmitting") in events
@@ -83,43 +96,69 @@ def test_assign_splits_a_filtered_set_evenly_in_queue_order(sample_cli):
         assert cli("users", "add", name).exit_code == 0
     result = cli("assign", "--to", "ana", "--to", "bo", "--to", "cy", "--payer", "UHP01")
     assert result.exit_code == 0, result.output
-    top = json.loads(cli("queue", "--payer", "UHP01", "--kind", "claim", "--limit", "0", "--all",
-                         "--format", "json").stdout)["queue"]
+    top = json.loads(
+        cli("queue", "--payer", "UHP01", "--kind", "claim", "--limit", "0", "--all", "--format", "json").stdout
+    )["queue"]
     claims = list(dict.fromkeys(r["claim_number"] for r in top))
     counts = {u: sum(1 for r in top if r["assignee"] == u) for u in ("ana", "bo", "cy")}
     assert result.stdout == f"{len(claims)} claims assigned: " + ", ".join(f"{u} {n}" for u, n in counts.items()) + "\n"
     assert max(counts.values()) - min(counts.values()) <= 1
     first = [r["assignee"] for r in top[:3]]
     assert first == ["ana", "bo", "cy"]
-    assert {r["claim_number"] for r in json.loads(cli("queue", "--assignee", "bo", "--limit", "0", "--all",
-                                                      "--format", "json").stdout)["queue"]} \
-        == {r["claim_number"] for r in top if r["assignee"] == "bo"}
+    assert {
+        r["claim_number"]
+        for r in json.loads(cli("queue", "--assignee", "bo", "--limit", "0", "--all", "--format", "json").stdout)[
+            "queue"
+        ]
+    } == {r["claim_number"] for r in top if r["assignee"] == "bo"}
     assert _actions(cli)[-1] == "claims.assign"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["note", "NOPE", "hello"], "error: claim 'NOPE' is not in the ledger\n"),
-    (["note", "CLM100182", "   "], "error: note: the text is empty; write what was done or learned\n"),
-    (["follow-up", "NOPE", "--on", "2099-01-01", "--action", "call"], "error: claim 'NOPE' is not in the ledger\n"),
-    (["follow-up", "CLM100182", "--on", "2020-01-01", "--action", "call"], "PAST"),
-    (["follow-up", "CLM100182", "--on", "soon", "--action", "call"],
-     "error: --on: 'soon' is not a date (YYYY-MM-DD)\n"),
-    (["follow-up", "CLM100182", "--on", "2099-01-01", "--action", " "],
-     "error: --action: say what to do on that date (e.g. \"call payer\")\n"),
-    (["follow-up", "CLM100182", "--on", "2099-01-01", "--action", "call", "--to", "zed"],
-     "error: user 'zed' does not exist (add them with `ar-cli users add`)\n"),
-    (["assign", "CLM100182", "--to", "zed"], "error: user 'zed' does not exist (add them with `ar-cli users add`)\n"),
-    (["assign", "NOPE", "--to", "maria"], "error: claim 'NOPE' is not in the ledger\n"),
-    (["assign", "CLM100182"], "error: --to: name at least one user\n"),
-    (["assign", "--to", "maria"], "error: assign: name a claim, or choose claims with --payer, --financial-class, "
-                                  "--bucket, --category, --min-balance or --limit\n"),
-    (["assign", "CLM100182", "--to", "maria", "--payer", "ACM01"],
-     "error: assign: name a claim or use filters, not both\n"),
-    (["assign", "--to", "maria", "--payer", "NOPE"], "error: payer 'NOPE' is not in the ledger (see `ar-cli payers list`)\n"),
-    (["users", "add", "maria"], "error: users add: user 'maria' already exists\n"),
-    (["users", "add", "two words"], "error: users add: 'two words' is not a user name (letters, digits and "
-                                    ". _ @ -, up to 80, no spaces)\n"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["note", "NOPE", "hello"], "error: claim 'NOPE' is not in the ledger\n"),
+        (["note", "CLM100182", "   "], "error: note: the text is empty; write what was done or learned\n"),
+        (["follow-up", "NOPE", "--on", "2099-01-01", "--action", "call"], "error: claim 'NOPE' is not in the ledger\n"),
+        (["follow-up", "CLM100182", "--on", "2020-01-01", "--action", "call"], "PAST"),
+        (
+            ["follow-up", "CLM100182", "--on", "soon", "--action", "call"],
+            "error: --on: 'soon' is not a date (YYYY-MM-DD)\n",
+        ),
+        (
+            ["follow-up", "CLM100182", "--on", "2099-01-01", "--action", " "],
+            'error: --action: say what to do on that date (e.g. "call payer")\n',
+        ),
+        (
+            ["follow-up", "CLM100182", "--on", "2099-01-01", "--action", "call", "--to", "zed"],
+            "error: user 'zed' does not exist (add them with `ar-cli users add`)\n",
+        ),
+        (
+            ["assign", "CLM100182", "--to", "zed"],
+            "error: user 'zed' does not exist (add them with `ar-cli users add`)\n",
+        ),
+        (["assign", "NOPE", "--to", "maria"], "error: claim 'NOPE' is not in the ledger\n"),
+        (["assign", "CLM100182"], "error: --to: name at least one user\n"),
+        (
+            ["assign", "--to", "maria"],
+            "error: assign: name a claim, or choose claims with --payer, --financial-class, "
+            "--bucket, --category, --min-balance or --limit\n",
+        ),
+        (
+            ["assign", "CLM100182", "--to", "maria", "--payer", "ACM01"],
+            "error: assign: name a claim or use filters, not both\n",
+        ),
+        (
+            ["assign", "--to", "maria", "--payer", "NOPE"],
+            "error: payer 'NOPE' is not in the ledger (see `ar-cli payers list`)\n",
+        ),
+        (["users", "add", "maria"], "error: users add: user 'maria' already exists\n"),
+        (
+            ["users", "add", "two words"],
+            "error: users add: 'two words' is not a user name (letters, digits and . _ @ -, up to 80, no spaces)\n",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(sample_cli, args, message):
     assert sample_cli("users", "add", "maria").exit_code == 0
     assert sample_cli("assign", "CLM100016", "--to", "maria").exit_code == 0

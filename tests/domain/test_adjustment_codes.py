@@ -39,6 +39,7 @@ def _shape(knowledge: CodeKnowledge, group: str, carc: str, rarcs: tuple[str, ..
 
 # --- DESIGN.md's sketch, row by row ---------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["CO-45", "CO-253", "CO-59", "CO-94", "CO-131", "CO-24", "CO-237"])
 def test_contractual_codes_are_written_down(knowledge, code):
     group, carc = code.split("-")
@@ -94,9 +95,7 @@ CONFUSED = {
 }
 
 
-@pytest.mark.parametrize(
-    ("carc", "category"), [(carc, cat) for cat, carcs in CONFUSED.items() for carc in carcs]
-)
+@pytest.mark.parametrize(("carc", "category"), [(carc, cat) for cat, carcs in CONFUSED.items() for carc in carcs])
 @pytest.mark.parametrize("group", ["CO", "OA", "PI"])
 def test_commonly_confused_codes_are_pinned(knowledge, group, carc, category):
     assert _shape(knowledge, group, carc) == (Treatment.DENIAL, category)
@@ -108,6 +107,7 @@ def test_coding_denials_are_not_medical_necessity(knowledge, carc):
 
 
 # --- RARC rows, fallback, CR ----------------------------------------------------------
+
 
 def test_a_rarc_row_wins_over_the_row_without_one(knowledge):
     plain = knowledge.lookup("CO", "16")
@@ -172,6 +172,7 @@ def test_lookup_always_returns_a_rule(group, carc, rarcs):
 
 # --- negative amounts ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("code", "positive", "negative"),
     [
@@ -199,6 +200,7 @@ def test_no_negative_amount_is_ever_a_denial(amount):
 
 # --- categories ------------------------------------------------------------------------
 
+
 def test_categories_say_what_to_do():
     assert DenialCategory.MISSING_INFO.next_action == (
         "Correct the claim and resubmit it (frequency 7); do not appeal."
@@ -222,6 +224,7 @@ def test_resubmittable_categories_are_the_ones_the_timely_filing_flag_watches():
 
 
 # --- coverage of the code lists ---------------------------------------------------------
+
 
 @pytest.mark.shared
 @pytest.mark.skipif(not SHARED_CARC.exists(), reason="../shared/codes/carc.csv is not here")

@@ -30,17 +30,16 @@ def _messages(text: str, knowledge: CodeKnowledge | None = None) -> list[str]:
 
 def test_a_valid_override_parses_and_expands_groups():
     table, warnings = TreatmentTable.from_csv_text(
-        HEADER
-        + "CO OA,45,,denial,other,Check the contract.\n"
-        + "*,204,,contractual,,\n"
-        + "PR,1,,patient,,\n",
+        HEADER + "CO OA,45,,denial,other,Check the contract.\n" + "*,204,,contractual,,\n" + "PR,1,,patient,,\n",
         "mine.csv",
     )
     assert warnings == []
     assert len(table) == 2 + 4 + 1
     rule = table.lookup("OA", "45")
     assert (rule.treatment, rule.category, rule.next_action) == (
-        Treatment.DENIAL, DenialCategory.OTHER, "Check the contract."
+        Treatment.DENIAL,
+        DenialCategory.OTHER,
+        "Check the contract.",
     )
     assert rule.origin == "mine.csv"
     assert table.lookup("PI", "45").is_fallback
@@ -48,9 +47,7 @@ def test_a_valid_override_parses_and_expands_groups():
 
 
 def test_empty_optional_cells_take_the_defaults():
-    table, _ = TreatmentTable.from_csv_text(
-        "\ufeffGroup , CARC, Treatment\nco,45,DENIAL\n", "mine.csv"
-    )
+    table, _ = TreatmentTable.from_csv_text("\ufeffGroup , CARC, Treatment\nco,45,DENIAL\n", "mine.csv")
     rule = table.lookup("CO", "45")
     assert rule.category is DenialCategory.OTHER
     assert rule.next_action == DenialCategory.OTHER.next_action
@@ -99,16 +96,14 @@ def test_a_pair_named_twice_is_refused():
 def test_an_unquoted_comma_is_refused_rather_than_cutting_the_text():
     text = HEADER + "CO,45,,denial,other,Call them, then appeal\n"
     assert _messages(text) == [
-        "mine.csv: line 2: has 7 cells but the header has 6 columns; "
-        "put text that contains a comma in double quotes"
+        "mine.csv: line 2: has 7 cells but the header has 6 columns; put text that contains a comma in double quotes"
     ]
 
 
 def test_the_header_is_checked():
     assert _messages("group,carc,rarc\nCO,45,\n") == ["mine.csv: line 1: missing column(s) treatment"]
     assert _messages("group,carc,treatment,catgory\n") == [
-        "mine.csv: line 1: unknown column 'catgory'; expected group, carc, treatment, rarc, "
-        "category, next_action, note"
+        "mine.csv: line 1: unknown column 'catgory'; expected group, carc, treatment, rarc, category, next_action, note"
     ]
     assert _messages("") == ["mine.csv: has no header row; expected group, carc, treatment"]
 
@@ -162,5 +157,9 @@ def test_rules_are_listed_in_reading_order():
         "mine.csv",
     )
     assert [(r.carc, r.rarc) for r in table.rules()] == [
-        ("4", None), ("16", None), ("16", "MA130"), ("A1", None), ("B7", None)
+        ("4", None),
+        ("16", None),
+        ("16", "MA130"),
+        ("A1", None),
+        ("B7", None),
     ]

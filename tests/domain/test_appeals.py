@@ -44,8 +44,11 @@ def test_levels_run_one_to_five():
     assert [next_level(n) for n in range(6)] == [1, 2, 3, 4, 5, None]
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.sampled_from(
-    ["medicare", "medicaid", "commercial", "other"]), st.integers(1, 5))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+    st.sampled_from(["medicare", "medicaid", "commercial", "other"]),
+    st.integers(1, 5),
+)
 def test_a_deadline_is_never_before_its_start_and_counts_exact_days(start, kind, level):
     window = appeal_windows(kind)[level]
     deadline = level_deadline(appeal_windows(kind), level, start)

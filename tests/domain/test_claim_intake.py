@@ -3,10 +3,20 @@ from datetime import date
 from ar_cli.domain.claims.charge_columns import check_header, split_patient_name
 from ar_cli.domain.claims.charge_file import ClaimRowReader
 
-BASE = {"claim_number": "C1", "patient_account": "A1", "patient_name": "DOE, JANE",
-        "patient_dob": "1950-01-02", "payer_id": "MCR01", "payer_name": "Medicare",
-        "service_date": "2026-05-01", "billed_date": "2026-05-03", "procedure_code": "99213",
-        "modifiers": "25", "units": "1", "charge": "145.00"}
+BASE = {
+    "claim_number": "C1",
+    "patient_account": "A1",
+    "patient_name": "DOE, JANE",
+    "patient_dob": "1950-01-02",
+    "payer_id": "MCR01",
+    "payer_name": "Medicare",
+    "service_date": "2026-05-01",
+    "billed_date": "2026-05-03",
+    "procedure_code": "99213",
+    "modifiers": "25",
+    "units": "1",
+    "charge": "145.00",
+}
 
 
 def read(*rows, flush_every=0):
@@ -59,13 +69,15 @@ def test_every_bad_value_is_named_with_line_and_column():
 
 def test_lines_that_disagree_on_claim_fields_are_refused():
     _, problems = read(BASE, {**BASE, "payer_id": "ACME", "payer_name": "Acme"})
-    assert problems == ["f.csv: line 3: payer_id: claim C1: differs from line 2 of the same claim "
-                        "(payer_id, payer_name)"]
+    assert problems == [
+        "f.csv: line 3: payer_id: claim C1: differs from line 2 of the same claim (payer_id, payer_name)"
+    ]
 
 
 def test_header_must_have_required_columns():
     assert str(check_header(["claim_number", "charge"], "f.csv")[0]).startswith(
-        "f.csv: line 1: header is missing column(s): patient_account, patient_name")
+        "f.csv: line 1: header is missing column(s): patient_account, patient_name"
+    )
     assert str(check_header(None, "f.csv")[0]) == "f.csv: line 1: no header row (the file is empty)"
 
 
@@ -83,8 +95,9 @@ def test_lines_of_a_claim_need_not_be_together():
 
 
 def test_line_positions_continue_across_flushes():
-    claims, problems = read(BASE, {**BASE, "procedure_code": "36415"}, {**BASE, "procedure_code": "93000"},
-                            flush_every=2)
+    claims, problems = read(
+        BASE, {**BASE, "procedure_code": "36415"}, {**BASE, "procedure_code": "93000"}, flush_every=2
+    )
     assert problems == []
     assert [(c.claim_number, [ln.line_number for ln in c.lines]) for c in claims] == [("C1", [1, 2]), ("C1", [3])]
 
@@ -95,4 +108,5 @@ def test_repeated_line_control_number_is_refused():
     reader.add(2, [*BASE.values(), "L1"])
     reader.add(3, [*BASE.values(), "L1"])
     assert [str(p) for p in reader.problems] == [
-        "f.csv: line 3: line_control_number: claim C1: repeats a line control number of this claim"]
+        "f.csv: line 3: line_control_number: claim C1: repeats a line control number of this claim"
+    ]

@@ -69,11 +69,43 @@ def test_the_shipped_lists_have_what_the_brief_promises(knowledge):
     assert len(book.codes(CodeSet.RARC)) >= 150
     assert [e.code for e in book.codes(CodeSet.GROUP)] == ["CO", "CR", "OA", "PI", "PR"]
     assert [e.code for e in book.codes(CodeSet.CLAIM_STATUS)] == [
-        "1", "2", "3", "4", "19", "20", "21", "22", "23", "25"
+        "1",
+        "2",
+        "3",
+        "4",
+        "19",
+        "20",
+        "21",
+        "22",
+        "23",
+        "25",
     ]
-    for code in ["MA130", "N14", "N206", "N220", "M68", "MA02", "N290", "M15", "M80", "N362",
-                 "N130", "M86", "N56", "N115", "N381", "N432", "N522", "MA04", "MA18", "MA07",
-                 "N4", "N19", "N20", "N30"]:
+    for code in [
+        "MA130",
+        "N14",
+        "N206",
+        "N220",
+        "M68",
+        "MA02",
+        "N290",
+        "M15",
+        "M80",
+        "N362",
+        "N130",
+        "M86",
+        "N56",
+        "N115",
+        "N381",
+        "N432",
+        "N522",
+        "MA04",
+        "MA18",
+        "MA07",
+        "N4",
+        "N19",
+        "N20",
+        "N30",
+    ]:
         assert book.knows(CodeSet.RARC, code), code
 
 
@@ -108,8 +140,7 @@ def test_a_loaded_official_list_adds_to_our_words(knowledge):
 
 
 def test_a_list_of_one_set_needs_no_code_set_column(knowledge):
-    loaded = knowledge.with_code_list("code,description\nMA130,Official MA130.\n", "rarc.csv",
-                                      code_set=CodeSet.RARC)
+    loaded = knowledge.with_code_list("code,description\nMA130,Official MA130.\n", "rarc.csv", code_set=CodeSet.RARC)
     assert loaded.explain("MA130").official == "Official MA130."
 
 

@@ -29,8 +29,9 @@ def test_appeals_climb_one_level_at_a_time():
         check_appeal(state(DenialStatus.UPHELD, level=5))
 
 
-@pytest.mark.parametrize("status", [DenialStatus.APPEALED, DenialStatus.RESOLVED, DenialStatus.SUPERSEDED,
-                                    DenialStatus.OVERTURNED])
+@pytest.mark.parametrize(
+    "status", [DenialStatus.APPEALED, DenialStatus.RESOLVED, DenialStatus.SUPERSEDED, DenialStatus.OVERTURNED]
+)
 def test_only_open_or_upheld_denials_are_appealed(status):
     with pytest.raises(InputError, match="only an open or upheld denial can be appealed"):
         check_appeal(state(status))
@@ -44,8 +45,12 @@ def test_missing_information_is_corrected_not_appealed():
 def test_resolutions_and_their_statuses():
     assert check_resolution(state(DenialStatus.APPEALED, 1), Resolution.UPHELD) is DenialStatus.UPHELD
     assert check_resolution(state(), Resolution.OVERTURNED) is DenialStatus.OVERTURNED
-    for money in (Resolution.TO_PATIENT, Resolution.WRITTEN_OFF, Resolution.BILLED_OTHER_PAYER,
-                  Resolution.CORRECTED_CLAIM_SENT):
+    for money in (
+        Resolution.TO_PATIENT,
+        Resolution.WRITTEN_OFF,
+        Resolution.BILLED_OTHER_PAYER,
+        Resolution.CORRECTED_CLAIM_SENT,
+    ):
         assert check_resolution(state(), money) is DenialStatus.RESOLVED
     with pytest.raises(InputError, match="only an appeal can be upheld"):
         check_resolution(state(), Resolution.UPHELD)
@@ -58,14 +63,20 @@ def test_resolving_twice_is_refused(status):
 
 
 def test_overturn_takes_the_line_payment_then_the_rest_for_claim_level_denials():
-    denials = [OverturnCandidate(key="a", line_id=1, at_stake=500), OverturnCandidate(key="b", line_id=1, at_stake=500),
-               OverturnCandidate(key="c", line_id=2, at_stake=300), OverturnCandidate(key="d", line_id=None, at_stake=900)]
+    denials = [
+        OverturnCandidate(key="a", line_id=1, at_stake=500),
+        OverturnCandidate(key="b", line_id=1, at_stake=500),
+        OverturnCandidate(key="c", line_id=2, at_stake=300),
+        OverturnCandidate(key="d", line_id=None, at_stake=900),
+    ]
     assert allocate_overturn(denials, {1: 700, 3: 100}) == [("a", 500), ("b", 200), ("d", 100)]
     assert allocate_overturn(denials, {2: 0}) == []  # nothing paid: nothing overturned
 
 
-@given(st.lists(st.tuples(st.sampled_from([None, 1, 2, 3]), st.integers(0, 10_000)), max_size=8),
-       st.dictionaries(st.sampled_from([None, 1, 2, 3]), st.integers(-500, 10_000)))
+@given(
+    st.lists(st.tuples(st.sampled_from([None, 1, 2, 3]), st.integers(0, 10_000)), max_size=8),
+    st.dictionaries(st.sampled_from([None, 1, 2, 3]), st.integers(-500, 10_000)),
+)
 def test_overturn_never_recovers_more_than_paid_or_at_stake(denials, paid):
     candidates = [OverturnCandidate(key=n, line_id=line, at_stake=amount) for n, (line, amount) in enumerate(denials)]
     found = dict(allocate_overturn(candidates, paid))

@@ -9,38 +9,74 @@ from ar_cli.domain.errors import MoneyError
 from ar_cli.domain.money import MAX_CENTS, cents_from_plain, cents_from_text, cents_to_text, format_money
 
 
-@pytest.mark.parametrize("text,cents", [
-    ("123.4", 12340), ("-0.5", -50), ("100", 10000), ("1,234.56", 123456), ("$12.00", 1200),
-    ("0", 0), (" 7.05 ", 705), (".99", 99), ("1,250.00", 125000), ("12,345,678", 1234567800),
-    ("-$12.00", -1200), ("+5", 500), ("5.", 500), ("0012.30", 1230),
-    ("10000000000.00", MAX_CENTS), ("-10,000,000,000", -MAX_CENTS),
-])
+@pytest.mark.parametrize(
+    "text,cents",
+    [
+        ("123.4", 12340),
+        ("-0.5", -50),
+        ("100", 10000),
+        ("1,234.56", 123456),
+        ("$12.00", 1200),
+        ("0", 0),
+        (" 7.05 ", 705),
+        (".99", 99),
+        ("1,250.00", 125000),
+        ("12,345,678", 1234567800),
+        ("-$12.00", -1200),
+        ("+5", 500),
+        ("5.", 500),
+        ("0012.30", 1230),
+        ("10000000000.00", MAX_CENTS),
+        ("-10,000,000,000", -MAX_CENTS),
+    ],
+)
 def test_text_becomes_exact_cents(text, cents):
     assert cents_from_text(text) == cents
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "is empty"), ("abc", "'abc' is not an amount"), ("1.005", "'1.005' has a fraction of a cent"),
-    ("1.000", "'1.000' has more than two decimals"),
-    ("NaN", "is not an amount"), ("Infinity", "is not an amount"), ("-inf", "is not an amount"),
-    # Issue #13 item 1: each of these was read as a number.
-    ("12,5", "'12,5' has a comma that is not a thousands separator"),
-    ("1,00", "'1,00' has a comma that is not a thousands separator"),
-    ("2,5", "has a comma that is not a thousands separator"),
-    ("1,0000", "has a comma"), (",100", "has a comma"), ("1,000,00", "has a comma"),
-    ("1e2", "'1e2' is not an amount"), ("1E2", "is not an amount"), ("1e3", "is not an amount"),
-    ("1_00", "'1_00' is not an amount"), ("1_000", "is not an amount"),
-    ("\u0661\u0662\u0663", "is not an amount (digits 0-9 only)"),  # Arabic-Indic 123
-    ("\uff11\uff12", "is not an amount (digits 0-9 only)"),  # full-width 12
-    ("1\u06f0", "digits 0-9 only"),  # Extended Arabic-Indic zero after an ASCII 1
-    ("99999999999999999999", "'99999999999999999999' is more than the largest amount accepted "
-                             "($10,000,000,000.00)"),
-    ("10000000000.01", "is more than the largest amount"), ("-10000000000.01", "is more than the largest"),
-    ("9" * 5000, "is more than the largest amount"),  # refused before int() could choke on it
-    (".", "is not an amount"), ("$", "is not an amount"), ("-", "is not an amount"), ("$-12", "is not an amount"),
-    ("--1", "is not an amount"), ("1.2.3", "is not an amount"), ("1 000", "is not an amount"),
-    ("0x10", "is not an amount"), ("\u00a012", "is not an amount"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "is empty"),
+        ("abc", "'abc' is not an amount"),
+        ("1.005", "'1.005' has a fraction of a cent"),
+        ("1.000", "'1.000' has more than two decimals"),
+        ("NaN", "is not an amount"),
+        ("Infinity", "is not an amount"),
+        ("-inf", "is not an amount"),
+        # Issue #13 item 1: each of these was read as a number.
+        ("12,5", "'12,5' has a comma that is not a thousands separator"),
+        ("1,00", "'1,00' has a comma that is not a thousands separator"),
+        ("2,5", "has a comma that is not a thousands separator"),
+        ("1,0000", "has a comma"),
+        (",100", "has a comma"),
+        ("1,000,00", "has a comma"),
+        ("1e2", "'1e2' is not an amount"),
+        ("1E2", "is not an amount"),
+        ("1e3", "is not an amount"),
+        ("1_00", "'1_00' is not an amount"),
+        ("1_000", "is not an amount"),
+        ("\u0661\u0662\u0663", "is not an amount (digits 0-9 only)"),  # Arabic-Indic 123
+        ("\uff11\uff12", "is not an amount (digits 0-9 only)"),  # full-width 12
+        ("1\u06f0", "digits 0-9 only"),  # Extended Arabic-Indic zero after an ASCII 1
+        (
+            "99999999999999999999",
+            "'99999999999999999999' is more than the largest amount accepted ($10,000,000,000.00)",
+        ),
+        ("10000000000.01", "is more than the largest amount"),
+        ("-10000000000.01", "is more than the largest"),
+        ("9" * 5000, "is more than the largest amount"),  # refused before int() could choke on it
+        (".", "is not an amount"),
+        ("$", "is not an amount"),
+        ("-", "is not an amount"),
+        ("$-12", "is not an amount"),
+        ("--1", "is not an amount"),
+        ("1.2.3", "is not an amount"),
+        ("1 000", "is not an amount"),
+        ("0x10", "is not an amount"),
+        ("\u00a012", "is not an amount"),
+    ],
+)
 def test_bad_amounts_are_refused(text, message):
     with pytest.raises(MoneyError, match=re.escape(message)):
         cents_from_text(text)
@@ -56,8 +92,9 @@ def test_x12_amounts(text, cents):
     assert cents_from_plain(text) == cents
 
 
-@pytest.mark.parametrize("text", ["1,000.00", "$5", "+5", "1e3", "12.345", "99999999999999999999", "", ".",
-                                  "\u0661", " 5"])
+@pytest.mark.parametrize(
+    "text", ["1,000.00", "$5", "+5", "1e3", "12.345", "99999999999999999999", "", ".", "\u0661", " 5"]
+)
 def test_x12_amounts_are_stricter_with_the_same_ceiling(text):
     with pytest.raises(MoneyError):
         cents_from_plain(text)

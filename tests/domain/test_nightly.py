@@ -24,7 +24,8 @@ def test_a_threshold_asks_once_the_night_it_is_crossed():
     assert crossed == [OVER_90]
     tonight = {**SEEN, "thresholds": crossed}
     assert what_is_new(tonight, SEEN, over_90_share=0.4, threshold=0.25) == [
-        "AR over 90 days is 40.0% of AR, above the 25% threshold (config report.ar_over_90_threshold)"]
+        "AR over 90 days is 40.0% of AR, above the 25% threshold (config report.ar_over_90_threshold)"
+    ]
     assert what_is_new(tonight, tonight, over_90_share=0.4, threshold=0.25) == []
     assert thresholds_crossed(over_90_share=0.25, threshold=0.25) == []
     assert thresholds_crossed(over_90_share=None, threshold=0.25) == []
@@ -40,7 +41,9 @@ def test_a_deadline_passed_in_a_gap_is_news_unless_the_last_run_called_it_coming
     tonight = {"appeals_passed": ["C1:7", "C2:9"]}
     before = {"appeals_due": ["C1:7"]}
     assert what_is_new(tonight, before, over_90_share=None, threshold=1, since="2026-08-01") == [
-        "1 appeal deadline passed since the last run (2026-08-01): C2:9"]
+        "1 appeal deadline passed since the last run (2026-08-01): C2:9"
+    ]
     assert what_is_new(tonight, {}, over_90_share=None, threshold=1, since="2026-08-01") == [
-        "2 appeal deadlines passed since the last run (2026-08-01): C1:7, C2:9"]
+        "2 appeal deadlines passed since the last run (2026-08-01): C1:7, C2:9"
+    ]
     assert what_is_new(tonight, tonight, over_90_share=None, threshold=1, since="2026-08-01") == []

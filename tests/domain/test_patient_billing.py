@@ -20,14 +20,18 @@ def test_the_issue_case_an_authorization_denial_is_refused():
     assert refusal(CO_197, CLAIM) == (
         "claim C1: denial 7 (CO-197 1524.00) may not be billed to the patient: group CO is the provider's "
         "contractual obligation; only PR amounts or what the patient agreed in writing to pay (an ABN: "
-        "modifier GA on the line; --waiver REF) may move; nothing moved")
+        "modifier GA on the line; --waiver REF) may move; nothing moved"
+    )
 
 
-@pytest.mark.parametrize("group,why", [
-    ("OA", "group OA is the payer's other adjustment, not the patient's share"),
-    ("PI", "group PI is the payer's initiative, not the patient's share"),
-    ("", "group none is not the patient's share by the payer's word"),
-])
+@pytest.mark.parametrize(
+    "group,why",
+    [
+        ("OA", "group OA is the payer's other adjustment, not the patient's share"),
+        ("PI", "group PI is the payer's initiative, not the patient's share"),
+        ("", "group none is not the patient's share by the payer's word"),
+    ],
+)
 def test_other_payer_groups_are_refused(group, why):
     said = refusal(ToPatient(what="denial 3", group=group, reason_code="50", amount=100), CLAIM)
     assert said is not None and why in said
@@ -58,15 +62,19 @@ def test_no_surprises_act_claims_refuse_even_with_a_waiver(remark):
         assert refusal(move, facts) == (
             f"claim C1: {move.what} ({move.group}-{move.reason_code} {'1524.00' if move is CO_197 else '1.00'}) "
             f"may not be billed to the patient: the claim's remittance carries {remark} (No Surprises Act: the "
-            "patient owes only the cost sharing the payer stated); nothing moved")
+            "patient owes only the cost sharing the payer stated); nothing moved"
+        )
     # The payer's own PR cost sharing on such a claim is the patient's.
     assert refusal(ToPatient(what="PR-2=5.00", group="PR", reason_code="2", amount=500), facts) is None
 
 
 def test_first_refusal_is_one_line_for_the_whole_request():
-    moves = [ToPatient(what="denial 1", group="PR", reason_code="27", amount=100), CO_197,
-             ToPatient(what="denial 9", group="OA", reason_code="18", amount=100),
-             ToPatient(what="denial 10", group="PI", reason_code="204", amount=100)]
+    moves = [
+        ToPatient(what="denial 1", group="PR", reason_code="27", amount=100),
+        CO_197,
+        ToPatient(what="denial 9", group="OA", reason_code="18", amount=100),
+        ToPatient(what="denial 10", group="PI", reason_code="204", amount=100),
+    ]
     said = first_refusal(moves, CLAIM)
     assert said.startswith("claim C1: denial 7 (CO-197 1524.00)") and said.endswith("(2 more amounts likewise)")
     assert "\n" not in said
@@ -84,8 +92,11 @@ def test_the_rule(group, remarks, modifiers, self_pay, waiver, amount):
     agreed in writing); a refusal is one line naming the claim and never the waiver."""
     move = ToPatient(what="denial 1", group=group, reason_code="50", amount=amount, line_modifiers=modifiers)
     facts = ClaimFacts(claim_number="C9", self_pay=self_pay, remark_codes=remarks, waiver=waiver)
-    allowed = (group.upper() == "PR" or self_pay
-               or (not remarks & NO_SURPRISES_REMARKS and (bool(waiver) or "GA" in modifiers)))
+    allowed = (
+        group.upper() == "PR"
+        or self_pay
+        or (not remarks & NO_SURPRISES_REMARKS and (bool(waiver) or "GA" in modifiers))
+    )
     said = refusal(move, facts)
     assert (said is None) == allowed
     if said is not None:
@@ -96,5 +107,6 @@ def test_assigned_to_patient_is_the_pr_group_only():
     from ar_cli.domain.posting.patient_billing import assigned_to_patient
 
     assert assigned_to_patient(ToPatient(what="x", group="pr", reason_code="2", amount=1))
-    assert not any(assigned_to_patient(ToPatient(what="x", group=g, reason_code="2", amount=1))
-                   for g in ("CO", "OA", "PI", ""))
+    assert not any(
+        assigned_to_patient(ToPatient(what="x", group=g, reason_code="2", amount=1)) for g in ("CO", "OA", "PI", "")
+    )

@@ -28,8 +28,7 @@ def test_a_control_number_naming_a_used_line_is_not_matched_elsewhere():
 
 def test_a_control_number_the_claim_does_not_know_falls_back_to_the_procedure():
     the_claim = claim(claim_line(1, 1, control="A1"))
-    assert matched(the_claim, payment("1", service("99213", 10000, 0, control="0001"))) == [
-        (1, MatchMethod.PROCEDURE)]
+    assert matched(the_claim, payment("1", service("99213", 10000, 0, control="0001"))) == [(1, MatchMethod.PROCEDURE)]
 
 
 def test_payer_changed_code_matches_by_the_billed_code_in_svc06():
@@ -41,9 +40,9 @@ def test_payer_changed_code_matches_by_the_billed_code_in_svc06():
 def test_modifiers_compare_as_a_set():
     the_claim = claim(claim_line(1, 1, modifiers=("25", "59")))
     assert matched(the_claim, payment("1", service("99213", 10000, 0, modifiers=("59", "25")))) == [
-        (1, MatchMethod.PROCEDURE)]
-    assert matched(the_claim, payment("1", service("99213", 10000, 0, modifiers=("25",)))) == [
-        (None, MatchMethod.NONE)]
+        (1, MatchMethod.PROCEDURE)
+    ]
+    assert matched(the_claim, payment("1", service("99213", 10000, 0, modifiers=("25",)))) == [(None, MatchMethod.NONE)]
 
 
 def test_date_and_charge_must_agree():
@@ -54,15 +53,20 @@ def test_date_and_charge_must_agree():
 
 def test_a_service_period_must_agree_with_the_lines_span():
     the_claim = claim(claim_line(1, 1, on=date(2026, 3, 1), until=date(2026, 3, 4)))
-    assert matched(the_claim, payment("1", service("99213", 10000, 0, on=date(2026, 3, 1),
-                                                   until=date(2026, 3, 4))))[0][0] == 1
-    assert matched(the_claim, payment("1", service("99213", 10000, 0, on=date(2026, 3, 1),
-                                                   until=date(2026, 3, 5))))[0][0] is None
+    assert (
+        matched(the_claim, payment("1", service("99213", 10000, 0, on=date(2026, 3, 1), until=date(2026, 3, 4))))[0][0]
+        == 1
+    )
+    assert (
+        matched(the_claim, payment("1", service("99213", 10000, 0, on=date(2026, 3, 1), until=date(2026, 3, 5))))[0][0]
+        is None
+    )
 
 
 def test_a_line_without_a_date_matches_on_code_and_charge():
     assert matched(claim(claim_line(1, 1)), payment("1", service("99213", 10000, 0, on=None))) == [
-        (1, MatchMethod.PROCEDURE)]
+        (1, MatchMethod.PROCEDURE)
+    ]
 
 
 def test_identical_lines_are_taken_in_line_order():
@@ -75,21 +79,32 @@ def test_identical_lines_are_taken_in_line_order():
 def test_a_split_claim_uses_each_line_once_across_its_payments():
     the_claim = claim(claim_line(1, 1), claim_line(2, 2))
     first = plan(the_claim, payment("1", service("99213", 10000, 10000)), balances={1: 20000})
-    second = plan(the_claim, payment("1", service("99213", 10000, 10000)), balances={1: 10000},
-                  used_line_ids=first.line_ids_used)
+    second = plan(
+        the_claim, payment("1", service("99213", 10000, 10000)), balances={1: 10000}, used_line_ids=first.line_ids_used
+    )
     assert (first.line_ids_used, second.line_ids_used) == ({1}, {2})
-    third = plan(the_claim, payment("1", service("99213", 10000, 0, adj("CO", "18", 10000))),
-                 balances={1: 0}, used_line_ids=first.line_ids_used | second.line_ids_used)
+    third = plan(
+        the_claim,
+        payment("1", service("99213", 10000, 0, adj("CO", "18", 10000))),
+        balances={1: 0},
+        used_line_ids=first.line_ids_used | second.line_ids_used,
+    )
     assert [m.claim_line_id for m in third.matches] == [None]
 
 
 def test_an_unmatched_line_posts_at_claim_level_and_asks_for_a_person():
     the_claim = claim(claim_line(1, 1))
-    result = plan(the_claim, payment("1", service("99213", 10000, 8000, adj("CO", "45", 2000)),
-                                     service("36415", 2500, 2500)), balances={1: 12500})
+    result = plan(
+        the_claim,
+        payment("1", service("99213", 10000, 8000, adj("CO", "45", 2000)), service("36415", 2500, 2500)),
+        balances={1: 12500},
+    )
     assert result.disposition is Disposition.POST
-    assert kinds(result) == [(1, 1, "payment", -8000, ""), (1, 1, "contractual", -2000, "CO-45"),
-                             (None, 1, "payment", -2500, "")]
+    assert kinds(result) == [
+        (1, 1, "payment", -8000, ""),
+        (1, 1, "contractual", -2000, "CO-45"),
+        (None, 1, "payment", -2500, ""),
+    ]
     (problem,) = result.problems
     assert problem.kind is ProblemKind.UNMATCHED_LINE and not problem.blocks and result.needs_exception
     assert "service line 2 matches no claim line" in problem.message

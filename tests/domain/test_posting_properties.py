@@ -42,9 +42,23 @@ from domain.test_posting_builders import (
 
 # Contractual, patient (listed and by fallback), denial (listed and by fallback),
 # pending and informational codes, so every treatment is drawn.
-CODES = [("CO", "45"), ("CO", "253"), ("OA", "94"), ("PR", "1"), ("PR", "2"), ("PR", "3"), ("PR", "96"),
-         ("PR", "B99"), ("CO", "97"), ("CO", "50"), ("CO", "197"), ("PI", "B99"), ("OA", "133"),
-         ("OA", "23"), ("CO", "246")]
+CODES = [
+    ("CO", "45"),
+    ("CO", "253"),
+    ("OA", "94"),
+    ("PR", "1"),
+    ("PR", "2"),
+    ("PR", "3"),
+    ("PR", "96"),
+    ("PR", "B99"),
+    ("CO", "97"),
+    ("CO", "50"),
+    ("CO", "197"),
+    ("PI", "B99"),
+    ("OA", "133"),
+    ("OA", "23"),
+    ("CO", "246"),
+]
 STATUSES = ["1", "2", "3", "4", "19", "20", "21"]
 
 adjustments = st.lists(st.tuples(st.sampled_from(CODES), st.integers(-5000, 30000)), max_size=4)
@@ -67,11 +81,19 @@ def remitted(draw):
         if not draw(st.booleans()) or number == 1:  # sometimes a line the claim does not have
             lines.append(claim_line(number, number, code, charge))
     claim_adjs = tuple(adj(g, c, amount) for (g, c), amount in draw(adjustments))
-    the_payment = payment(draw(st.sampled_from(STATUSES)), *services, adjustments=claim_adjs,
-                          charge=sum(s.charge for s in services) + draw(st.integers(0, 30000)) if not services else None)
+    the_payment = payment(
+        draw(st.sampled_from(STATUSES)),
+        *services,
+        adjustments=claim_adjs,
+        charge=sum(s.charge for s in services) + draw(st.integers(0, 30000)) if not services else None,
+    )
     if not services:  # no lines: CLP04 is what the claim-level adjustments leave
-        the_payment = payment(the_payment.status_code, adjustments=claim_adjs, charge=the_payment.charge,
-                              paid=the_payment.charge - sum(a.amount for a in claim_adjs))
+        the_payment = payment(
+            the_payment.status_code,
+            adjustments=claim_adjs,
+            charge=the_payment.charge,
+            paid=the_payment.charge - sum(a.amount for a in claim_adjs),
+        )
     the_claim = claim(*(lines or [claim_line(1, 1)]), coverages=tuple(coverage(r, 10 * r) for r in ranks))
     held = draw(st.one_of(st.just(the_payment.charge), st.integers(0, 2 * abs(the_payment.charge) + 1)))
     return the_claim, the_payment, 10 * rank, rank, held
@@ -85,8 +107,11 @@ def every_adjustment(the_payment):
 
 def treated(the_payment, wanted: Treatment) -> int:
     """Σ adjustment amounts whose effective treatment is `wanted`, computed from the table."""
-    return sum(a.amount for a in every_adjustment(the_payment)
-               if effective_treatment(table().lookup(str(a.group), a.reason_code, ()), a.amount) is wanted)
+    return sum(
+        a.amount
+        for a in every_adjustment(the_payment)
+        if effective_treatment(table().lookup(str(a.group), a.reason_code, ()), a.amount) is wanted
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -102,8 +127,7 @@ def test_every_balanced_payment_ties_to_the_cent(case):
     assert result.disposition is Disposition.POST and result.parked == 0
     t = result.totals
     # (1) every CAS amount lands in exactly one bucket
-    assert t.charge == the_payment.charge == (
-        t.paid + t.contractual + t.moved + t.denied + t.pending + t.informational)
+    assert t.charge == the_payment.charge == (t.paid + t.contractual + t.moved + t.denied + t.pending + t.informational)
     # (4) money in the ledger = money in the bank
     assert t.paid == the_payment.paid
     assert sum(e.amount for e in result.entries if e.kind is EntryKind.PAYMENT) == -the_payment.paid
@@ -160,10 +184,11 @@ def test_a_reversal_plans_the_negation_of_its_original(case):
     original = plan(the_claim, the_payment, payer_id=payer_id, balances={rank: 10**12})
     reversal = plan(the_claim, negated(the_payment), payer_id=payer_id, balances={rank: 10**12})
     assert reversal.disposition is Disposition.POST and reversal.is_reversal
-    assert [(e.claim_line_id, e.responsibility, e.kind, -e.amount, e.transfer_key, e.reason_code)
-            for e in reversal.entries] == [
-        (e.claim_line_id, e.responsibility, e.kind, e.amount, e.transfer_key, e.reason_code)
-        for e in original.entries]
+    assert [
+        (e.claim_line_id, e.responsibility, e.kind, -e.amount, e.transfer_key, e.reason_code) for e in reversal.entries
+    ] == [
+        (e.claim_line_id, e.responsibility, e.kind, e.amount, e.transfer_key, e.reason_code) for e in original.entries
+    ]
     assert reversal.denials == () and reversal.follow_ups == ()
     assert reversal.totals.paid == -original.totals.paid
 

@@ -19,20 +19,29 @@ from ar_cli.domain.remittance.advice import ProviderAdjustment
 
 
 def plb(reason: str, amount: int, reference: str = "") -> ProviderAdjustment:
-    return ProviderAdjustment(provider_id="1234567890", fiscal_period_date=date(2026, 12, 31),
-                              reason_code=reason, reference=reference, amount=amount, segment=40)
+    return ProviderAdjustment(
+        provider_id="1234567890",
+        fiscal_period_date=date(2026, 12, 31),
+        reason_code=reason,
+        reference=reference,
+        amount=amount,
+        segment=40,
+    )
 
 
-@pytest.mark.parametrize("reason, kind, names_claim", [
-    ("L6", ProviderAdjustmentKind.INTEREST, False),
-    ("WO", ProviderAdjustmentKind.RECOUPMENT, True),
-    ("FB", ProviderAdjustmentKind.FORWARD_BALANCE, True),
-    ("72", ProviderAdjustmentKind.AUTHORIZED_RETURN, True),
-    ("CS", ProviderAdjustmentKind.ADJUSTMENT, False),
-    ("IR", ProviderAdjustmentKind.WITHHOLDING, False),
-    ("CV", ProviderAdjustmentKind.OTHER, False),
-    (" wo ", ProviderAdjustmentKind.RECOUPMENT, True),
-])
+@pytest.mark.parametrize(
+    "reason, kind, names_claim",
+    [
+        ("L6", ProviderAdjustmentKind.INTEREST, False),
+        ("WO", ProviderAdjustmentKind.RECOUPMENT, True),
+        ("FB", ProviderAdjustmentKind.FORWARD_BALANCE, True),
+        ("72", ProviderAdjustmentKind.AUTHORIZED_RETURN, True),
+        ("CS", ProviderAdjustmentKind.ADJUSTMENT, False),
+        ("IR", ProviderAdjustmentKind.WITHHOLDING, False),
+        ("CV", ProviderAdjustmentKind.OTHER, False),
+        (" wo ", ProviderAdjustmentKind.RECOUPMENT, True),
+    ],
+)
 def test_reason_codes_are_classified(reason, kind, names_claim):
     (planned,) = plan_provider_adjustments([plb(reason, 1000, " ICN123 ")])
     assert planned.kind is kind and planned.reference == "ICN123"
@@ -59,9 +68,10 @@ def test_remittance_balance_is_zero_when_bpr02_is_the_claims_minus_plb():
 
 
 @given(
-    claim_paid=st.lists(st.integers(-10**7, 10**7), max_size=5),
-    plbs=st.lists(st.tuples(st.sampled_from(["L6", "WO", "FB", "72", "CS", "CV", "J1"]),
-                            st.integers(-10**6, 10**6)), max_size=6),
+    claim_paid=st.lists(st.integers(-(10**7), 10**7), max_size=5),
+    plbs=st.lists(
+        st.tuples(st.sampled_from(["L6", "WO", "FB", "72", "CS", "CV", "J1"]), st.integers(-(10**6), 10**6)), max_size=6
+    ),
 )
 def test_claim_payments_plus_unapplied_equal_the_bank_deposit(claim_paid, plbs):
     adjustments = [plb(reason, amount) for reason, amount in plbs]

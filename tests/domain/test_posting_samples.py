@@ -35,8 +35,15 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "x12"
 pytestmark = [pytest.mark.shared, pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/x12 is not here")]
 PAYER = 1
 FILES = sorted(p.name for p in SHARED.glob("*")) if SHARED.is_dir() else []
-REMITTANCES = [name for name in FILES if name.endswith((".835", ".txt", ".edi")) and "837" not in name
-               and not name.endswith("837.edi") and "X222" not in name and "x12_valid" not in name]
+REMITTANCES = [
+    name
+    for name in FILES
+    if name.endswith((".835", ".txt", ".edi"))
+    and "837" not in name
+    and not name.endswith("837.edi")
+    and "X222" not in name
+    and "x12_valid" not in name
+]
 
 
 def claim_from(payment: ClaimPayment, *, control_numbers: bool = True) -> tuple[Claim, int]:
@@ -46,15 +53,29 @@ def claim_from(payment: ClaimPayment, *, control_numbers: bool = True) -> tuple[
     for number, service in enumerate(payment.lines, start=1):
         code, modifiers = billed_procedure(service)
         on = service.service_date_from or payment.statement_from or date(2000, 1, 1)
-        lines.append(claim_line(number, number, code, abs(service.charge), modifiers=tuple(sorted(modifiers)),
-                                control=service.line_control_number if control_numbers else "", on=on,
-                                until=service.service_date_to))
+        lines.append(
+            claim_line(
+                number,
+                number,
+                code,
+                abs(service.charge),
+                modifiers=tuple(sorted(modifiers)),
+                control=service.line_control_number if control_numbers else "",
+                on=on,
+                until=service.service_date_to,
+            )
+        )
     person = payment.patient
     the_claim = claim(
-        *(lines or [claim_line(1, 1, "0000", abs(payment.charge))]), number=payment.claim_number,
-        coverages=tuple(coverage(r, PAYER if r == rank else 100 + r, person.identifier if person else "")
-                        for r in range(1, rank + 1)),
-        last=person.last_name if person else "", first=person.first_name if person else "")
+        *(lines or [claim_line(1, 1, "0000", abs(payment.charge))]),
+        number=payment.claim_number,
+        coverages=tuple(
+            coverage(r, PAYER if r == rank else 100 + r, person.identifier if person else "")
+            for r in range(1, rank + 1)
+        ),
+        last=person.last_name if person else "",
+        first=person.first_name if person else "",
+    )
     return the_claim, rank
 
 
@@ -89,7 +110,10 @@ def test_every_sample_claim_posts_and_ties_or_parks(name):
             parked += result.parked
         plbs = remittance.provider_adjustments
         claims_paid = sum(c.paid for c in remittance.claims)
-        if check_remittance_balance(remittance.header.payment_amount, claims_paid, provider_adjustment_total(plbs)) == 0:
+        if (
+            check_remittance_balance(remittance.header.payment_amount, claims_paid, provider_adjustment_total(plbs))
+            == 0
+        ):
             unapplied = parked + sum(p.amount for p in plan_provider_adjustments(plbs))
             assert posted + unapplied == remittance.header.payment_amount
 
@@ -106,7 +130,10 @@ def test_full_denial_sample_opens_a_denial_per_line():  # 1
     result = plan_for(payment)
     assert result.claim_denied and result.entries == ()
     assert [(d.claim_line_id, d.group, d.reason_code, d.amount) for d in result.denials] == [
-        (1, "CO", "16", 50004), (2, "OA", "A7", 12780), (3, "OA", "A7", 28755)]
+        (1, "CO", "16", 50004),
+        (2, "OA", "A7", 12780),
+        (3, "OA", "A7", 28755),
+    ]
     assert result.denials[1].category is DenialCategory.OTHER  # deactivated CARC: the fallback
 
 
@@ -122,8 +149,11 @@ def test_secondary_sample_pays_what_the_secondary_holds():  # 3: OA-23 516.00, O
 def test_payer_changed_codes_sample_matches_by_the_billed_code():  # 18: SVC06 59410
     (payment,) = sample("keironstoddart__edi-835-parser__tests__test_edi_835_files__blue_cross_nc_sample.txt")
     result = plan_for(payment, control_numbers=False)
-    assert [(m.claim_line_id, m.method) for m in result.matches] == [(1, "procedure"), (2, "procedure"),
-                                                                     (3, "procedure")]
+    assert [(m.claim_line_id, m.method) for m in result.matches] == [
+        (1, "procedure"),
+        (2, "procedure"),
+        (3, "procedure"),
+    ]
     # Its third SVC has neither SVC02 nor SVC03 (both required): not read as 0.00, the
     # claim payment is held naming that segment (issue 13 item 5).
     assert [(p.kind, p.segment) for p in result.problems if p.blocks] == [(ProblemKind.MISSING_LINE_AMOUNT, 28)]
@@ -149,4 +179,7 @@ def test_recoupment_sample_plb_is_unapplied_money():  # 15: PLB WO −361.19
     (remittance,) = read("slott56__TigerShark__tests__835-example.txt") or pytest.skip("not here")
     (recoupment,) = plan_provider_adjustments(remittance.provider_adjustments)
     assert (recoupment.kind, recoupment.amount, recoupment.claim_reference) == (
-        "recoupment", 36119, "12104411559120820 001GAL295513")
+        "recoupment",
+        36119,
+        "12104411559120820 001GAL295513",
+    )

@@ -46,15 +46,26 @@ def test_quick_values_are_the_real_thing(quick, cls, values):
 
 def test_quick_values_take_keywords_and_defaults():
     assert new_entry(1, 1, EntryKind.PAYMENT, -100, segment=9) == PlannedEntry(
-        claim_line_id=1, responsibility=1, kind=EntryKind.PAYMENT, amount=-100, segment=9)
+        claim_line_id=1, responsibility=1, kind=EntryKind.PAYMENT, amount=-100, segment=9
+    )
 
 
 def test_every_problem_kind_has_a_severity():
     blocking = {k for k in ProblemKind if k.severity is Severity.BLOCKING}
-    assert blocking == {ProblemKind.PAYER_MISMATCH, ProblemKind.PATIENT_MISMATCH, ProblemKind.UNBALANCED_CLAIM,
-                        ProblemKind.UNBALANCED_LINE, ProblemKind.UNKNOWN_STATUS,
-                        ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED,
-                        ProblemKind.REVERSAL_SIGN, ProblemKind.MISSING_LINE_AMOUNT,
-                        ProblemKind.REPEATED_CLAIM_NUMBER}
+    assert blocking == {
+        ProblemKind.PAYER_MISMATCH,
+        ProblemKind.PATIENT_MISMATCH,
+        ProblemKind.UNBALANCED_CLAIM,
+        ProblemKind.UNBALANCED_LINE,
+        ProblemKind.UNKNOWN_STATUS,
+        ProblemKind.NO_POST_STATUS_WITH_MONEY,
+        ProblemKind.OVER_ADJUSTED,
+        ProblemKind.REVERSAL_SIGN,
+        ProblemKind.MISSING_LINE_AMOUNT,
+        ProblemKind.REPEATED_CLAIM_NUMBER,
+    }
     assert {k for k in ProblemKind if k.severity is Severity.EXCEPTION} == {
-        ProblemKind.UNMATCHED_LINE, ProblemKind.REVERSAL_DIFFERS, ProblemKind.REVERSAL_UNPAIRED}
+        ProblemKind.UNMATCHED_LINE,
+        ProblemKind.REVERSAL_DIFFERS,
+        ProblemKind.REVERSAL_UNPAIRED,
+    }

@@ -44,12 +44,19 @@ facts = st.builds(
 
 
 def test_a_worked_example_adds_up():
-    f = QueueFacts(amount=124_000, age_days=97, denial_category="missing_info", deadline_days=3,
-                   untouched_days=20)
+    f = QueueFacts(amount=124_000, age_days=97, denial_category="missing_info", deadline_days=3, untouched_days=20)
     parts = score_parts(f, W)
-    assert parts == {"kind": 0, "money": 40 * 124_000 // 200_000, "age": 30 * 97 // 180, "denial": 20,
-                     "category": 15, "deadline": 60 * 27 // 30, "no_response": 0, "payer": 0,
-                     "untouched": 20 * 20 // 60}
+    assert parts == {
+        "kind": 0,
+        "money": 40 * 124_000 // 200_000,
+        "age": 30 * 97 // 180,
+        "denial": 20,
+        "category": 15,
+        "deadline": 60 * 27 // 30,
+        "no_response": 0,
+        "payer": 0,
+        "untouched": 20 * 20 // 60,
+    }
     assert score(f, W) == 24 + 16 + 20 + 15 + 54 + 0 + 6
     assert why(f, W) == "appeal due in 3 days · denied: missing info · $1,240 · 97 days"
 
@@ -92,8 +99,12 @@ def test_no_response_counts_only_after_the_setting():
     f = QueueFacts(amount=1000, age_days=40, days_without_response=30)
     assert score_parts(f, W)["no_response"] == 0
     assert score_parts(QueueFacts(**{**f.__dict__, "days_without_response": 31}), W)["no_response"] == 15
-    assert score_parts(QueueFacts(**{**f.__dict__, "days_without_response": 31}),
-                       QueueWeights(no_response_days=45))["no_response"] == 0
+    assert (
+        score_parts(QueueFacts(**{**f.__dict__, "days_without_response": 31}), QueueWeights(no_response_days=45))[
+            "no_response"
+        ]
+        == 0
+    )
 
 
 def test_unknown_category_scores_as_other_and_payer_code_wins_over_class():
@@ -115,35 +126,61 @@ def test_a_follow_up_hides_unless_a_deadline_comes_first(follow_up_in, deadline)
 
 def test_follow_up_examples():
     assert hidden_by_follow_up(follow_up_in=10, deadline_days=None)
-    assert not hidden_by_follow_up(follow_up_in=10, deadline_days=3)   # appeal due first: stays
+    assert not hidden_by_follow_up(follow_up_in=10, deadline_days=3)  # appeal due first: stays
     assert hidden_by_follow_up(follow_up_in=10, deadline_days=11)
-    assert hidden_by_follow_up(follow_up_in=10, deadline_days=-2)      # passed: nothing to save
+    assert hidden_by_follow_up(follow_up_in=10, deadline_days=-2)  # passed: nothing to save
     assert not hidden_by_follow_up(follow_up_in=0, deadline_days=None)  # due today: it is work
 
 
 def test_why_for_other_kinds_and_phrases():
-    assert why(QueueFacts(kind=ItemKind.EXCEPTION, amount=16_210, age_days=12, untouched_days=12), W,
-               detail="unmatched claim") == "exception: unmatched claim · $162 · 12 days"
-    assert why(QueueFacts(amount=5_049, age_days=1, deadline_days=0, deadline_kind=DeadlineKind.FILING,
-                          days_without_response=200, untouched_days=1), W) == \
-        "filing limit due today · no response in 200 days · $50 · 1 day"
-    assert why(QueueFacts(amount=100, age_days=200, deadline_days=-4, untouched_days=200), W) == \
-        "appeal passed 4 days ago · $1 · 200 days"
+    assert (
+        why(
+            QueueFacts(kind=ItemKind.EXCEPTION, amount=16_210, age_days=12, untouched_days=12),
+            W,
+            detail="unmatched claim",
+        )
+        == "exception: unmatched claim · $162 · 12 days"
+    )
+    assert (
+        why(
+            QueueFacts(
+                amount=5_049,
+                age_days=1,
+                deadline_days=0,
+                deadline_kind=DeadlineKind.FILING,
+                days_without_response=200,
+                untouched_days=1,
+            ),
+            W,
+        )
+        == "filing limit due today · no response in 200 days · $50 · 1 day"
+    )
+    assert (
+        why(QueueFacts(amount=100, age_days=200, deadline_days=-4, untouched_days=200), W)
+        == "appeal passed 4 days ago · $1 · 200 days"
+    )
     assert why(QueueFacts(amount=100, age_days=200, untouched_days=45), W) == "$1 · 200 days · untouched 45 days"
-    assert why(QueueFacts(amount=0, age_days=3, payer_code="ACM01", untouched_days=3),
-               QueueWeights(payer={"ACM01": 10})) == "$0 · 3 days · ACM01 +10"
+    assert (
+        why(QueueFacts(amount=0, age_days=3, payer_code="ACM01", untouched_days=3), QueueWeights(payer={"ACM01": 10}))
+        == "$0 · 3 days · ACM01 +10"
+    )
 
 
-@pytest.mark.parametrize("cents,text", [(0, "$0"), (49, "$0"), (50, "$1"), (124_049, "$1,240"),
-                                        (-250, "-$3")])
+@pytest.mark.parametrize("cents,text", [(0, "$0"), (49, "$0"), (50, "$1"), (124_049, "$1,240"), (-250, "-$3")])
 def test_whole_dollars(cents, text):
     assert whole_dollars(cents) == text
 
 
 def test_weights_from_settings_override_only_what_they_name():
-    weights = weights_from_settings({"queue.weights": "money=50", "queue.full_at": "money=1000",
-                                     "queue.category_points": "coding=1", "queue.payer_points": "ACM01=7",
-                                     "queue.no_response_days": "45"})
+    weights = weights_from_settings(
+        {
+            "queue.weights": "money=50",
+            "queue.full_at": "money=1000",
+            "queue.category_points": "coding=1",
+            "queue.payer_points": "ACM01=7",
+            "queue.no_response_days": "45",
+        }
+    )
     assert weights.points["money"] == 50 and weights.points["age"] == 30
     assert weights.money_full_cents == 100_000 and weights.full_at["age"] == 180
     assert weights.category["coding"] == 1 and weights.category["missing_info"] == 15
@@ -151,15 +188,25 @@ def test_weights_from_settings_override_only_what_they_name():
     assert weights_from_settings({}) == QueueWeights()
 
 
-@pytest.mark.parametrize("key,value,message", [
-    ("queue.weights", "money=x", "config queue.weights: 'money=x' is not a list like money=40,age=30 "
-                                 "('money=x' is not name=whole number)"),
-    ("queue.weights", "speed=3", "config queue.weights: 'speed=3' is not a list of name=number with names from "
-                                 "age, credit, deadline, denial, exception, money, no_response, unapplied, "
-                                 "untouched ('speed' is not one)"),
-    ("queue.full_at", "age=0", "config queue.full_at: 'age=0' is not a list of name=number above 0 (age=0)"),
-    ("queue.category_points", "typo=3", None),
-])
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        (
+            "queue.weights",
+            "money=x",
+            "config queue.weights: 'money=x' is not a list like money=40,age=30 ('money=x' is not name=whole number)",
+        ),
+        (
+            "queue.weights",
+            "speed=3",
+            "config queue.weights: 'speed=3' is not a list of name=number with names from "
+            "age, credit, deadline, denial, exception, money, no_response, unapplied, "
+            "untouched ('speed' is not one)",
+        ),
+        ("queue.full_at", "age=0", "config queue.full_at: 'age=0' is not a list of name=number above 0 (age=0)"),
+        ("queue.category_points", "typo=3", None),
+    ],
+)
 def test_bad_settings_are_one_line(key, value, message):
     with pytest.raises(InputError) as err:
         check_setting(key, value)
@@ -181,8 +228,10 @@ def test_no_response_counts_from_when_the_payer_became_responsible_until_it_answ
     assert days_without_response(as_of=as_of, responsible_since=since, answers=[date(2026, 5, 1)]) == 128
     # On or after that day, it answered.
     assert days_without_response(as_of=as_of, responsible_since=since, answers=[since]) is None
-    assert days_without_response(as_of=as_of, responsible_since=since,
-                                 answers=[date(2026, 5, 1), date(2026, 7, 2)]) is None
+    assert (
+        days_without_response(as_of=as_of, responsible_since=since, answers=[date(2026, 5, 1), date(2026, 7, 2)])
+        is None
+    )
     # An as-of before it became responsible: negative, never past the threshold.
     early = days_without_response(as_of=since - timedelta(days=3), responsible_since=since, answers=[])
     assert early == -3

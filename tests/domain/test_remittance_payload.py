@@ -47,9 +47,12 @@ def test_no_name_or_member_id_is_kept():
     assert "DOE" not in json.dumps(kept) and "MBR1" not in json.dumps(kept)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["99213", "36415", "80053"]), st.integers(0, 90000),
-                          st.integers(0, 5000)), max_size=5),
-       st.sampled_from(["1", "2", "4", "19", "22"]))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["99213", "36415", "80053"]), st.integers(0, 90000), st.integers(0, 5000)), max_size=5
+    ),
+    st.sampled_from(["1", "2", "4", "19", "22"]),
+)
 def test_any_built_payment_reads_back_equal(lines, status):
     built = payment(status, *[service(code, paid + down, paid, adj("CO", "45", down)) for code, paid, down in lines])
     assert _round_trip(built) == _without_names(built)

@@ -7,12 +7,21 @@ from hypothesis import strategies as st
 from ar_cli.domain.spreadsheet_safety import TRIGGERS, identifier_cell, neutralise
 
 
-@pytest.mark.parametrize("text,safe", [
-    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
-    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"),
-    ("CLM100001", "CLM100001"), ("a=b", "a=b"), ("", ""), ("'quoted", "'quoted"),
-])
+@pytest.mark.parametrize(
+    "text,safe",
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("CLM100001", "CLM100001"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("'quoted", "'quoted"),
+    ],
+)
 def test_neutralise(text, safe):
     assert neutralise(text) == safe
 
@@ -27,11 +36,20 @@ def test_no_neutralised_cell_starts_a_formula_and_others_are_untouched(text):
         assert safe == "'" + text
 
 
-@pytest.mark.parametrize("text,cell", [
-    ("00123", '="00123"'), ("1234567890123456", '="1234567890123456"'), ("3-4", '="3-4"'),
-    ("1E5", '="1E5"'), ("CLM100001", "CLM100001"), ("PT10073", "PT10073"),
-    ("=cmd", "'=cmd"), ("-5", '="-5"'), ("", ""),
-])
+@pytest.mark.parametrize(
+    "text,cell",
+    [
+        ("00123", '="00123"'),
+        ("1234567890123456", '="1234567890123456"'),
+        ("3-4", '="3-4"'),
+        ("1E5", '="1E5"'),
+        ("CLM100001", "CLM100001"),
+        ("PT10073", "PT10073"),
+        ("=cmd", "'=cmd"),
+        ("-5", '="-5"'),
+        ("", ""),
+    ],
+)
 def test_identifiers_stay_text(text, cell):
     assert identifier_cell(text) == cell
 

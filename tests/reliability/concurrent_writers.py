@@ -24,8 +24,10 @@ from reliability.ledgers import POSTING, REPO, LedgerCopies, run_cli, verify_cle
 WRITERS = 4
 CLAIMS = 40
 CHARGE_CENTS = 100_00
-HEADER = ("claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,"
-          "billed_date,procedure_code,modifiers,units,charge")
+HEADER = (
+    "claim_number,patient_account,patient_name,patient_dob,payer_id,payer_name,service_date,"
+    "billed_date,procedure_code,modifiers,units,charge"
+)
 
 
 def claim_number(index: int) -> str:
@@ -33,15 +35,30 @@ def claim_number(index: int) -> str:
 
 
 def payment_args(writer: int, index: int) -> list[str]:
-    return ["post", "payment", claim_number(writer * 7 + index), "--patient", "--amount", "0.01",
-            "--method", "cash", "--reference", f"W{writer}-{index}", "--date", "2026-06-29",
-            "--posting-date", POSTING]
+    return [
+        "post",
+        "payment",
+        claim_number(writer * 7 + index),
+        "--patient",
+        "--amount",
+        "0.01",
+        "--method",
+        "cash",
+        "--reference",
+        f"W{writer}-{index}",
+        "--date",
+        "2026-06-29",
+        "--posting-date",
+        POSTING,
+    ]
 
 
 def fill(db: str, workdir: Path) -> None:
     """Self-pay claims of $100.00 each: room for 10,000 one-cent payments per claim."""
-    rows = [f"{claim_number(i)},RELACCT{i:04d},Tester^Pat{i},1970-01-01,,,2026-06-01,2026-06-02,99213,,1,100.00"
-            for i in range(CLAIMS)]
+    rows = [
+        f"{claim_number(i)},RELACCT{i:04d},Tester^Pat{i},1970-01-01,,,2026-06-01,2026-06-02,99213,,1,100.00"
+        for i in range(CLAIMS)
+    ]
     path = workdir / "writers-claims.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     result = run_cli(db, "claims", "import", str(path), "--posting-date", POSTING)
@@ -64,10 +81,10 @@ class Figures:
     kind: str
     writers: int = WRITERS
     per_writer: int = 0
-    posted: int = 0          # payment entries in the ledger afterwards
-    lost: int = 0            # payments a writer was told were posted and are not in the ledger
-    doubled: int = 0         # references with more than one payment entry
-    locked: int = 0          # error lines that say the ledger was locked or busy
+    posted: int = 0  # payment entries in the ledger afterwards
+    lost: int = 0  # payments a writer was told were posted and are not in the ledger
+    doubled: int = 0  # references with more than one payment entry
+    locked: int = 0  # error lines that say the ledger was locked or busy
     exits: Counter = field(default_factory=Counter)
     balances_ok: bool = False
     verify_ok: bool = False
@@ -76,15 +93,23 @@ class Figures:
 
     @property
     def bad(self) -> int:
-        return (self.lost + self.doubled + self.locked + sum(n for c, n in self.exits.items() if c != 0)
-                + (not self.balances_ok) + (not self.verify_ok))
+        return (
+            self.lost
+            + self.doubled
+            + self.locked
+            + sum(n for c, n in self.exits.items() if c != 0)
+            + (not self.balances_ok)
+            + (not self.verify_ok)
+        )
 
     def line(self) -> str:
         exits = ", ".join(f"exit {c}: {n}" for c, n in sorted(self.exits.items()))
-        return (f"writers {self.kind}: {self.writers}x{self.per_writer} payments in {self.seconds:.0f} s ({exits}); "
-                f"in the ledger {self.posted}, lost {self.lost}, doubled {self.doubled}, 'locked/busy' seen "
-                f"{self.locked}; balances {'tie' if self.balances_ok else 'DO NOT TIE'}; audit verify "
-                f"{'clean' if self.verify_ok else 'NOT CLEAN'}")
+        return (
+            f"writers {self.kind}: {self.writers}x{self.per_writer} payments in {self.seconds:.0f} s ({exits}); "
+            f"in the ledger {self.posted}, lost {self.lost}, doubled {self.doubled}, 'locked/busy' seen "
+            f"{self.locked}; balances {'tie' if self.balances_ok else 'DO NOT TIE'}; audit verify "
+            f"{'clean' if self.verify_ok else 'NOT CLEAN'}"
+        )
 
 
 def _payments(db: str) -> dict[str, int]:
@@ -96,8 +121,9 @@ def _payments(db: str) -> dict[str, int]:
     engine = create_engine(sql_url(db))
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT source_ref, count(*) FROM ledger_entry WHERE kind = 'payment' "
-                                     "GROUP BY source_ref")).all()
+            rows = conn.execute(
+                text("SELECT source_ref, count(*) FROM ledger_entry WHERE kind = 'payment' GROUP BY source_ref")
+            ).all()
             owed = conn.execute(text("SELECT coalesce(sum(balance), 0) FROM claim_balance")).scalar_one()
     finally:
         engine.dispose()
@@ -116,10 +142,28 @@ def run(kind: str, *, count: int, workdir: Path) -> Figures:
         procs = []
         for writer in range(WRITERS):
             out = workdir / f"writer{writer}.json"
-            procs.append((out, subprocess.Popen(
-                [sys.executable, "-m", "reliability.concurrent_writers", "--worker", str(writer), "--count",
-                 str(count), "--ledger", db, "--out", str(out)],
-                cwd=REPO, env=_env())))
+            procs.append(
+                (
+                    out,
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "reliability.concurrent_writers",
+                            "--worker",
+                            str(writer),
+                            "--count",
+                            str(count),
+                            "--ledger",
+                            db,
+                            "--out",
+                            str(out),
+                        ],
+                        cwd=REPO,
+                        env=_env(),
+                    ),
+                )
+            )
         for _, proc in procs:
             proc.wait()
         figures.seconds = time.monotonic() - started

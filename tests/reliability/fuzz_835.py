@@ -24,9 +24,37 @@ from reliability.ledgers import POSTING, SAMPLE, LedgerCopies, fingerprint, impo
 BASES = sorted((SAMPLE / "eras").glob("*.835"))
 
 # Values a damaged or hostile file puts in an element.
-ODD_VALUES = ["", "0", "-0", "1e309", "NaN", "inf", "0.001", "-99999999999.99", "9" * 30, "1" * 400,
-              "12.3.4", "+5", " 7 ", "00000000000000000000001", "20261399", "20260231", "99991231",
-              "19000101", "é", "\u00a0", "A" * 80, "-", ".", "1,000.00", "0x1F", "*", "~", ":", "^"]
+ODD_VALUES = [
+    "",
+    "0",
+    "-0",
+    "1e309",
+    "NaN",
+    "inf",
+    "0.001",
+    "-99999999999.99",
+    "9" * 30,
+    "1" * 400,
+    "12.3.4",
+    "+5",
+    " 7 ",
+    "00000000000000000000001",
+    "20261399",
+    "20260231",
+    "99991231",
+    "19000101",
+    "é",
+    "\u00a0",
+    "A" * 80,
+    "-",
+    ".",
+    "1,000.00",
+    "0x1F",
+    "*",
+    "~",
+    ":",
+    "^",
+]
 
 
 @dataclass
@@ -41,13 +69,18 @@ class Figures:
 
     @property
     def bad(self) -> int:
-        return (self.tracebacks + self.changed_when_refused
-                + sum(n for code, n in self.exits.items() if code not in (0, 1, 2)))
+        return (
+            self.tracebacks
+            + self.changed_when_refused
+            + sum(n for code, n in self.exits.items() if code not in (0, 1, 2))
+        )
 
     def line(self) -> str:
         exits = ", ".join(f"exit {code}: {n}" for code, n in sorted(self.exits.items()))
-        return (f"fuzz {self.kind}: {self.cases} cases in {self.seconds:.0f} s ({exits}); tracebacks "
-                f"{self.tracebacks}; refused files that changed the ledger {self.changed_when_refused}")
+        return (
+            f"fuzz {self.kind}: {self.cases} cases in {self.seconds:.0f} s ({exits}); tracebacks "
+            f"{self.tracebacks}; refused files that changed the ledger {self.changed_when_refused}"
+        )
 
 
 def _split(text: str) -> tuple[str, list[str]]:
@@ -65,10 +98,10 @@ def mutate(text: str, rng: random.Random) -> str:
         kind = rng.randrange(10)
         if kind == 0 and text:  # a byte flipped
             at = rng.randrange(len(text))
-            text = text[:at] + chr(rng.choice([rng.randrange(32, 127), rng.randrange(0, 32), 0xE9])) + text[at + 1:]
+            text = text[:at] + chr(rng.choice([rng.randrange(32, 127), rng.randrange(0, 32), 0xE9])) + text[at + 1 :]
         elif kind == 1 and text:  # a run of bytes lost
             at = rng.randrange(len(text))
-            text = text[:at] + text[at + rng.randint(1, 40):]
+            text = text[:at] + text[at + rng.randint(1, 40) :]
         elif kind == 2:  # noise inserted
             at = rng.randrange(len(text) + 1)
             noise = "".join(chr(rng.randrange(32, 127)) for _ in range(rng.randint(1, 12)))
@@ -90,8 +123,9 @@ def mutate(text: str, rng: random.Random) -> str:
             elements = segments[at].split(separator)
             if len(elements) > 1:
                 which = rng.randrange(1, len(elements))
-                elements[which] = rng.choice(ODD_VALUES + [elements[which] * 2, elements[which][::-1],
-                                                           str(rng.randint(-10**12, 10**12))])
+                elements[which] = rng.choice(
+                    ODD_VALUES + [elements[which] * 2, elements[which][::-1], str(rng.randint(-(10**12), 10**12))]
+                )
                 segments[at] = separator.join(elements)
                 text = terminator.join(segments)
         elif kind == 8 and len(segments) > 6:  # a claim payment's loop repeated
@@ -102,7 +136,7 @@ def mutate(text: str, rng: random.Random) -> str:
                 segments[first:first] = segments[first:end]
                 text = terminator.join(segments)
         elif kind == 9 and text:  # truncated
-            text = text[:rng.randrange(len(text))]
+            text = text[: rng.randrange(len(text))]
     return text
 
 
@@ -115,8 +149,9 @@ def case_file(seed: int, case: int, workdir: Path) -> Path:
     return path
 
 
-def run(kind: str, *, seed: int, cases: int, workdir: Path, first: int = 0, log=None,
-        stop_at: float | None = None) -> Figures:
+def run(
+    kind: str, *, seed: int, cases: int, workdir: Path, first: int = 0, log=None, stop_at: float | None = None
+) -> Figures:
     """Post `cases` mutated files, each onto a fresh copy of the base ledger (stopping
     early at time.monotonic() `stop_at`, if given: the figures say how many ran)."""
     figures = Figures(kind=kind)
@@ -178,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(case_file(args.seed, args.case, Path(tmp)).read_text(encoding="latin-1") + "\n")
             return 0
         stop_at = time.monotonic() + args.minutes * 60 if args.minutes else None
-        figures = run(args.db, seed=args.seed, cases=args.cases, first=args.case, workdir=Path(tmp), log=print,
-                      stop_at=stop_at)
+        figures = run(
+            args.db, seed=args.seed, cases=args.cases, first=args.case, workdir=Path(tmp), log=print, stop_at=stop_at
+        )
     print(figures.line())
     return 1 if figures.bad else 0
 

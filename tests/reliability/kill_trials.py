@@ -48,11 +48,11 @@ _ENTRY_COLUMNS = ("c.claim_number", "e.line_id", "e.responsibility", "e.kind", "
 @dataclass
 class Figures:
     trials: int = 0
-    killed: int = 0            # trials where the process was still running when killed
-    finished_first: int = 0    # trials where it had already finished
-    partial: int = 0           # a file found half in the ledger after the kill
+    killed: int = 0  # trials where the process was still running when killed
+    finished_first: int = 0  # trials where it had already finished
+    partial: int = 0  # a file found half in the ledger after the kill
     verify_failed: int = 0
-    rerun_differs: int = 0     # the re-run's ledger is not the uninterrupted run's
+    rerun_differs: int = 0  # the re-run's ledger is not the uninterrupted run's
     rerun_exit: Counter = field(default_factory=Counter)
     by: Counter = field(default_factory=Counter)  # (database, command) → trials
     seconds: float = 0.0
@@ -64,9 +64,11 @@ class Figures:
 
     def line(self) -> str:
         kinds = ", ".join(f"{db} {cmd}: {n}" for (db, cmd), n in sorted(self.by.items()))
-        return (f"kill trials: {self.trials} in {self.seconds:.0f} s ({kinds}); killed mid-run {self.killed}, "
-                f"finished before the kill {self.finished_first}; partial files {self.partial}; audit verify "
-                f"not clean {self.verify_failed}; re-runs that differ from one clean run {self.rerun_differs}")
+        return (
+            f"kill trials: {self.trials} in {self.seconds:.0f} s ({kinds}); killed mid-run {self.killed}, "
+            f"finished before the kill {self.finished_first}; partial files {self.partial}; audit verify "
+            f"not clean {self.verify_failed}; re-runs that differ from one clean run {self.rerun_differs}"
+        )
 
 
 def entries_by_file(db: str) -> dict[str, Counter]:
@@ -76,9 +78,12 @@ def entries_by_file(db: str) -> dict[str, Counter]:
     engine = create_engine(sql_url(db))
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                f"SELECT f.name, {', '.join(_ENTRY_COLUMNS)} FROM ledger_entry e "
-                "JOIN source_file f ON f.id = e.source_file_id JOIN claim c ON c.id = e.claim_id")).all()
+            rows = conn.execute(
+                text(
+                    f"SELECT f.name, {', '.join(_ENTRY_COLUMNS)} FROM ledger_entry e "
+                    "JOIN source_file f ON f.id = e.source_file_id JOIN claim c ON c.id = e.claim_id"
+                )
+            ).all()
             files = [name for (name,) in conn.execute(text("SELECT name FROM source_file"))]
     finally:
         engine.dispose()
@@ -97,12 +102,16 @@ def ledger_state(db: str) -> tuple:
     try:
         with engine.connect() as conn:
             q = lambda sql: Counter(map(tuple, conn.execute(text(sql)).all()))  # noqa: E731
-            return (q(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM ledger_entry e JOIN claim c ON c.id = e.claim_id"),
-                    q("SELECT c.claim_number, b.responsibility, b.balance FROM claim_balance b "
-                      "JOIN claim c ON c.id = b.claim_id"),
-                    q("SELECT kind, status, claim_number, amount FROM exception_record"),
-                    q("SELECT reason, amount, source_ref FROM unapplied_entry"),
-                    q("SELECT trace_number, status, amount FROM remittance"))
+            return (
+                q(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM ledger_entry e JOIN claim c ON c.id = e.claim_id"),
+                q(
+                    "SELECT c.claim_number, b.responsibility, b.balance FROM claim_balance b "
+                    "JOIN claim c ON c.id = b.claim_id"
+                ),
+                q("SELECT kind, status, claim_number, amount FROM exception_record"),
+                q("SELECT reason, amount, source_ref FROM unapplied_entry"),
+                q("SELECT trace_number, status, amount FROM remittance"),
+            )
     finally:
         engine.dispose()
 
@@ -172,8 +181,9 @@ def run(kinds: list[str], *, trials: int, seed: int, workdir: Path, log=None) ->
             figures.by[kind, name] += 1
             db = ledgers[kind].fresh(name)
             delay = rng.uniform(0, duration[kind, name] * 1.05)
-            proc = subprocess.Popen(_command(db, COMMANDS[name]), cwd=REPO, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                _command(db, COMMANDS[name]), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             time.sleep(delay)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
@@ -183,8 +193,9 @@ def run(kinds: list[str], *, trials: int, seed: int, workdir: Path, log=None) ->
             proc.wait()
             problems = _check(db, name, reference[kind, name])
             for problem in problems:
-                figures.failures.append(f"{kind} {name} trial {trial} (seed {seed}, killed at {delay:.2f} s): "
-                                        f"{problem}")
+                figures.failures.append(
+                    f"{kind} {name} trial {trial} (seed {seed}, killed at {delay:.2f} s): {problem}"
+                )
                 if log:
                     log(figures.failures[-1])
             figures.partial += any(p.startswith("partial") for p in problems)
@@ -205,8 +216,10 @@ def _check(db: str, name: str, reference: tuple) -> list[str]:
     if _exists(db) and _has_schema(db):
         for file, entries in entries_by_file(db).items():
             if entries != ref_files.get(file, Counter()):
-                problems.append(f"partial: {file}: {sum(entries.values())} entries, an uninterrupted run "
-                                f"writes {sum(ref_files.get(file, Counter()).values())}")
+                problems.append(
+                    f"partial: {file}: {sum(entries.values())} entries, an uninterrupted run "
+                    f"writes {sum(ref_files.get(file, Counter()).values())}"
+                )
         ok, detail = verify_clean(db)
         if not ok:
             problems.append(f"audit verify after the kill: {detail}")

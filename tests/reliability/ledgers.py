@@ -78,7 +78,7 @@ def new_pg_name(prefix: str) -> str:
 class LedgerCopies:
     """A base ledger and fresh copies of it, on one database kind."""
 
-    kind: str      # "sqlite" | "postgres"
+    kind: str  # "sqlite" | "postgres"
     workdir: Path
     base: str = ""  # the base ledger: a file path or a database name
     durable: bool = True  # False: PostgreSQL commits do not wait for the disk (fuzzing)
@@ -105,8 +105,7 @@ class LedgerCopies:
             fill(url)
             # A template must have no connection open while it is copied.
             with _admin() as conn:
-                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                             (self.base,))
+                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (self.base,))
 
     def copy(self, name: str) -> str:
         """A fresh copy of the base ledger; returns what --db takes."""
@@ -158,9 +157,11 @@ def fingerprint(db: str) -> tuple:
         # No pool: a kept connection would hold the copy open while it is replaced or reset.
         _ENGINES[url] = create_engine(url, poolclass=NullPool)
     parts = [f"SELECT '{t.name}', count(*) FROM \"{t.name}\"" for t in metadata.sorted_tables]
-    parts += ["SELECT 'money', coalesce(sum(amount), 0) FROM ledger_entry",
-              "SELECT 'owed', coalesce(sum(balance), 0) FROM claim_balance",
-              "SELECT last_hash, last_event_id FROM audit_head"]
+    parts += [
+        "SELECT 'money', coalesce(sum(amount), 0) FROM ledger_entry",
+        "SELECT 'owed', coalesce(sum(balance), 0) FROM claim_balance",
+        "SELECT last_hash, last_event_id FROM audit_head",
+    ]
     with _ENGINES[url].connect() as conn:
         return tuple(map(tuple, conn.execute(text(" UNION ALL ".join(parts))).all()))
 
@@ -192,8 +193,9 @@ class Resettable:
                 conn.execute(text("CREATE SCHEMA snap"))
                 for name in names:
                     conn.execute(text(f'CREATE TABLE snap."{name}" AS SELECT * FROM public."{name}"'))
-                sequences = conn.execute(text("SELECT sequencename, last_value, true FROM pg_sequences "
-                                              "WHERE schemaname = 'public'")).all()
+                sequences = conn.execute(
+                    text("SELECT sequencename, last_value, true FROM pg_sequences WHERE schemaname = 'public'")
+                ).all()
         finally:
             engine.dispose()
         # DELETE, children first: on tables this small it costs far less than TRUNCATE,

@@ -32,12 +32,29 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "tests"), env.get("PYTHONPATH", "")]))
     py = [sys.executable, "-m"]
     half = args.fuzz_cases // 2
-    fuzz = [py + ["reliability.fuzz_835", "--db", db, "--seed", str(args.seed), "--case", str(first),
-                  "--cases", str(count), "--minutes", str(args.minutes)]
-            for db in ("sqlite", "postgres") for first, count in ((0, half), (half, args.fuzz_cases - half))]
-    others = [py + ["reliability.kill_trials", "--trials", str(args.kill_trials), "--seed", str(args.seed)],
-              py + ["reliability.concurrent_writers", "--db", "sqlite", "--count", str(args.payments)],
-              py + ["reliability.concurrent_writers", "--db", "postgres", "--count", str(args.payments)]]
+    fuzz = [
+        py
+        + [
+            "reliability.fuzz_835",
+            "--db",
+            db,
+            "--seed",
+            str(args.seed),
+            "--case",
+            str(first),
+            "--cases",
+            str(count),
+            "--minutes",
+            str(args.minutes),
+        ]
+        for db in ("sqlite", "postgres")
+        for first, count in ((0, half), (half, args.fuzz_cases - half))
+    ]
+    others = [
+        py + ["reliability.kill_trials", "--trials", str(args.kill_trials), "--seed", str(args.seed)],
+        py + ["reliability.concurrent_writers", "--db", "sqlite", "--count", str(args.payments)],
+        py + ["reliability.concurrent_writers", "--db", "postgres", "--count", str(args.payments)],
+    ]
     env["PYTHONUNBUFFERED"] = "1"
     logs = Path(tempfile.mkdtemp(prefix="ar-reliability-"))
     print(f"lanes' output as it comes: {logs}/lane*.log", flush=True)
@@ -48,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             lanes.append(subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, text=True))
     codes = [lane.wait() for lane in lanes]
     outputs = [(logs / f"lane{number}.log").read_text() for number in range(len(lanes))]
-    print(f"reliability, long version: {(time.monotonic() - started) / 60:.1f} min wall, "
-          f"load average at the end {os.getloadavg()[0]:.1f}")
+    print(
+        f"reliability, long version: {(time.monotonic() - started) / 60:.1f} min wall, "
+        f"load average at the end {os.getloadavg()[0]:.1f}"
+    )
     for out in outputs:
         sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
     return 1 if any(codes) else 0

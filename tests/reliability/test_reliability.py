@@ -60,8 +60,12 @@ def test_fuzz_case_a_bpr16_longer_than_a_date_on_postgres(pg_server, tmp_path):
 def test_forcing_a_rejected_remittance_posts_it(sqlite_cli, tmp_path):
     from conftest import REPO
 
-    assert sqlite_cli("claims", "import", str(REPO / "sample_data" / "claims.csv"),
-                      "--posting-date", "2026-06-30").exit_code == 0
+    assert (
+        sqlite_cli(
+            "claims", "import", str(REPO / "sample_data" / "claims.csv"), "--posting-date", "2026-06-30"
+        ).exit_code
+        == 0
+    )
     original = (REPO / "sample_data" / "eras" / "03_medigap_20260529.835").read_text()
     assert "BPR*I*1286.16*" in original
     unbalanced = tmp_path / "unbalanced.835"

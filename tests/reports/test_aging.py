@@ -45,8 +45,17 @@ def post(ledger, actor, *entries) -> None:
         rows, deltas, since = [], defaultdict(int), {}
         for number, resp, kind, amount, posted, effective in entries:
             claim_id = ids[number]
-            rows.append({"claim_id": claim_id, "responsibility": resp, "kind": kind, "amount": amount,
-                         "posting_date": posted, "effective_date": effective, "created_by": actor.user})
+            rows.append(
+                {
+                    "claim_id": claim_id,
+                    "responsibility": resp,
+                    "kind": kind,
+                    "amount": amount,
+                    "posting_date": posted,
+                    "effective_date": effective,
+                    "created_by": actor.user,
+                }
+            )
             deltas[(claim_id, resp)] += amount
             since.setdefault((claim_id, resp), posted)
         rec.insert(LedgerEntryRow, rows)
@@ -55,23 +64,28 @@ def post(ledger, actor, *entries) -> None:
 
 
 def transfer(number, giver, receiver, amount, posted):
-    return [(number, giver, "transfer", -amount, posted, posted),
-            (number, receiver, "transfer", amount, posted, posted)]
+    return [
+        (number, giver, "transfer", -amount, posted, posted),
+        (number, receiver, "transfer", amount, posted, posted),
+    ]
 
 
 @pytest.fixture
 def practice(ledger, actor, tmp_path):
     import_claims(ledger, write_csv(tmp_path / "c.csv", CLAIMS_HEADER, *ROWS), actor=actor, posting_date=IMPORTED)
-    post(ledger, actor,
-         # Medicare pays C1, writes some off and crosses the rest over to the Medigap plan.
-         ("C1", 1, "payment", -6000, date(2026, 6, 20), date(2026, 6, 19)),
-         ("C1", 1, "contractual", -2000, date(2026, 6, 20), date(2026, 6, 19)),
-         *transfer("C1", 1, 2, 2000, date(2026, 6, 20)),
-         # Medicaid pays part of C4; the self-pay patient of C5 pays 100.00 on 80.00 owed.
-         ("C4", 1, "payment", -10000, date(2026, 6, 25), date(2026, 6, 24)),
-         ("C5", 0, "payment", -10000, date(2026, 6, 28), date(2026, 6, 28)),
-         # Posted after the month-end: a month-end aging must not see it.
-         ("C6", 1, "payment", -5000, date(2026, 7, 5), date(2026, 7, 2)))
+    post(
+        ledger,
+        actor,
+        # Medicare pays C1, writes some off and crosses the rest over to the Medigap plan.
+        ("C1", 1, "payment", -6000, date(2026, 6, 20), date(2026, 6, 19)),
+        ("C1", 1, "contractual", -2000, date(2026, 6, 20), date(2026, 6, 19)),
+        *transfer("C1", 1, 2, 2000, date(2026, 6, 20)),
+        # Medicaid pays part of C4; the self-pay patient of C5 pays 100.00 on 80.00 owed.
+        ("C4", 1, "payment", -10000, date(2026, 6, 25), date(2026, 6, 24)),
+        ("C5", 0, "payment", -10000, date(2026, 6, 28), date(2026, 6, 28)),
+        # Posted after the month-end: a month-end aging must not see it.
+        ("C6", 1, "payment", -5000, date(2026, 7, 5), date(2026, 7, 2)),
+    )
     return ledger
 
 
@@ -91,14 +105,18 @@ def test_by_payer_each_balance_under_the_payer_that_owes_it_now(practice):
     assert result.from_entries  # C6's payment was posted after 2026-06-30
     amounts = {code: [row[result.edges.key(i)] for i in range(5)] for code, row in rows.items()}
     assert amounts == {
-        "ACM01": [20000, 5000, 0, 0, 0],   # C2 is 30 days old (0-30), C3 31 days (31-60)
-        "MCD01": [0, 0, 0, 0, 20000],      # C4: 300.00 − 100.00, 121 days
-        "MCR01": [0, 0, 10000, 0, 0],      # C6 still whole on 06-30; C1's primary is paid off
-        "MGAP1": [2000, 0, 0, 0, 0],       # C1's crossover sits with the secondary coverage
-        "Patient": [0, 0, 0, 0, 0],        # C5 is a credit: never in a bucket
+        "ACM01": [20000, 5000, 0, 0, 0],  # C2 is 30 days old (0-30), C3 31 days (31-60)
+        "MCD01": [0, 0, 0, 0, 20000],  # C4: 300.00 − 100.00, 121 days
+        "MCR01": [0, 0, 10000, 0, 0],  # C6 still whole on 06-30; C1's primary is paid off
+        "MGAP1": [2000, 0, 0, 0, 0],  # C1's crossover sits with the secondary coverage
+        "Patient": [0, 0, 0, 0, 0],  # C5 is a credit: never in a bucket
     }
     assert rows["ACM01"]["days_0_30_count"] == 1 and rows["ACM01"]["count"] == 2
-    assert (rows["Patient"]["credits"], rows["Patient"]["credit_count"], rows["Patient"]["kind"]) == (-2000, 1, "patient")
+    assert (rows["Patient"]["credits"], rows["Patient"]["credit_count"], rows["Patient"]["kind"]) == (
+        -2000,
+        1,
+        "patient",
+    )
     totals = result.report.totals
     assert (totals["total"], totals["count"], totals["credits"], totals["over_90"]) == (57000, 5, -2000, 20000)
     assert totals["over_90_share"] == pytest.approx(20000 / 57000)
@@ -110,8 +128,10 @@ def test_by_payer_each_balance_under_the_payer_that_owes_it_now(practice):
 def _entries_sum(session, as_of):
     sums = defaultdict(int)
     for claim_id, resp, amount in session.execute(
-            select(LedgerEntryRow.claim_id, LedgerEntryRow.responsibility, LedgerEntryRow.amount)
-            .where(LedgerEntryRow.posting_date <= as_of)):
+        select(LedgerEntryRow.claim_id, LedgerEntryRow.responsibility, LedgerEntryRow.amount).where(
+            LedgerEntryRow.posting_date <= as_of
+        )
+    ):
         sums[(claim_id, resp)] += amount
     return {key: value for key, value in sums.items() if value}
 
@@ -134,7 +154,11 @@ def test_as_of_a_past_date_leaves_out_entries_posted_after_it(practice):
     assert before.report.rows == [] and before.report.totals["total"] == 0
     mid = by_label(run(practice, as_of=IMPORTED))
     assert {code: row["total"] for code, row in mid.items()} == {
-        "ACM01": 25000, "MCD01": 30000, "MCR01": 20000, "Patient": 8000}
+        "ACM01": 25000,
+        "MCD01": 30000,
+        "MCR01": 20000,
+        "Patient": 8000,
+    }
     june = by_label(run(practice))
     july = run(practice, as_of=date(2026, 7, 31))
     assert not july.from_entries  # nothing posted after 07-31: the cached balances serve it
@@ -158,26 +182,32 @@ def _buckets(result, key):
 
 def test_each_basis_counts_from_its_own_date(practice):
     billed = _buckets(run(practice, basis=Basis.BILLED, group_by=GroupBy.CLAIM), "claim_number")
-    assert billed["C3"] == [5000, 0, 0, 0, 0]           # billed 06-01: 29 days
-    assert billed["C4"] == [0, 0, 0, 20000, 0]          # billed 03-05: 117 days
+    assert billed["C3"] == [5000, 0, 0, 0, 0]  # billed 06-01: 29 days
+    assert billed["C4"] == [0, 0, 0, 20000, 0]  # billed 03-05: 117 days
     responsibility = _buckets(run(practice, basis=Basis.RESPONSIBILITY, group_by=GroupBy.CLAIM), "claim_number")
-    assert responsibility["C1"] == [2000, 0, 0, 0, 0]    # the secondary owes since 06-20
-    assert responsibility["C6"] == [0, 0, 10000, 0, 0]   # the primary since billing (04-22): 69 days
+    assert responsibility["C1"] == [2000, 0, 0, 0, 0]  # the secondary owes since 06-20
+    assert responsibility["C6"] == [0, 0, 10000, 0, 0]  # the primary since billing (04-22): 69 days
     paid = _buckets(run(practice, basis=Basis.LAST_PAYMENT, group_by=GroupBy.CLAIM), "claim_number")
-    assert paid["C4"] == [20000, 0, 0, 0, 0]             # Medicaid paid on 06-24
-    assert paid["C6"] == [0, 0, 10000, 0, 0]             # its payment came after 06-30: billed date
-    assert paid["C1"] == [2000, 0, 0, 0, 0]              # the Medigap plan has not paid: billed 06-12
+    assert paid["C4"] == [20000, 0, 0, 0, 0]  # Medicaid paid on 06-24
+    assert paid["C6"] == [0, 0, 10000, 0, 0]  # its payment came after 06-30: billed date
+    assert paid["C1"] == [2000, 0, 0, 0, 0]  # the Medigap plan has not paid: billed 06-12
 
 
 def test_other_groupings(practice):
     classes = by_label(run(practice, group_by=GroupBy.FINANCIAL_CLASS), "financial_class")
     assert {k: (v["total"], v["kind"]) for k, v in classes.items()} == {
-        "medicaid": (20000, "financial_class"), "medicare": (10000, "financial_class"),
-        "other": (27000, "financial_class"), "Patient": (0, "patient")}
+        "medicaid": (20000, "financial_class"),
+        "medicare": (10000, "financial_class"),
+        "other": (27000, "financial_class"),
+        "Patient": (0, "patient"),
+    }
     patients = by_label(run(practice, group_by=GroupBy.PATIENT), "patient_account")
     assert {k: (v["total"], v["credits"], v["patient_name"]) for k, v in patients.items()} == {
-        "A1": (12000, 0, "DOE, JANE"), "A2": (25000, 0, "ROE, RICH"), "A3": (20000, 0, "POE, ED"),
-        "A4": (0, -2000, "LOE, AMY")}
+        "A1": (12000, 0, "DOE, JANE"),
+        "A2": (25000, 0, "ROE, RICH"),
+        "A3": (20000, 0, "POE, ED"),
+        "A4": (0, -2000, "LOE, AMY"),
+    }
     providers = run(practice, group_by=GroupBy.PROVIDER)
     assert [(r["provider_npi"], r["total"]) for r in providers.report.rows] == [("(none)", 57000)]
     claims = by_label(run(practice, group_by=GroupBy.CLAIM), "claim_number")

@@ -17,9 +17,11 @@ from ar_cli.store.tables import AgingSnapshotRow, AuditEventRow, ClaimRow, Ledge
 from ledger_checks import assert_audit_chain_intact
 from support import CLAIMS_HEADER, write_csv
 
-JUNE = ['J1,A1,"DOE, JANE",1950-02-03,MCR01,Medicare Part B,2026-06-01,2026-06-02,99213,,1,100.00,M1,,,,J1-1',
-        'J2,A2,"ROE, RICH",1980-07-09,ACM01,Acme Health Plan,2026-05-10,2026-05-12,99214,,1,200.00,X2,,,,J2-1',
-        'J3,A3,"POE, ED",1975-01-01,,,2026-06-05,2026-06-06,99203,,1,50.00,,,,,J3-1']
+JUNE = [
+    'J1,A1,"DOE, JANE",1950-02-03,MCR01,Medicare Part B,2026-06-01,2026-06-02,99213,,1,100.00,M1,,,,J1-1',
+    'J2,A2,"ROE, RICH",1980-07-09,ACM01,Acme Health Plan,2026-05-10,2026-05-12,99214,,1,200.00,X2,,,,J2-1',
+    'J3,A3,"POE, ED",1975-01-01,,,2026-06-05,2026-06-06,99203,,1,50.00,,,,,J3-1',
+]
 JULY = ['K1,A1,"DOE, JANE",1950-02-03,MCR01,Medicare Part B,2026-07-01,2026-07-02,99213,,1,70.00,M1,,,,K1-1']
 
 
@@ -28,19 +30,32 @@ def pay(ledger, actor, number, resp, cents, posted) -> None:
     with ledger.write() as session:
         claim_id = session.execute(select(ClaimRow.id).where(ClaimRow.claim_number == number)).scalar_one()
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        rec.insert(LedgerEntryRow, [{"claim_id": claim_id, "responsibility": resp, "kind": "payment",
-                                     "amount": -cents, "posting_date": posted, "effective_date": posted,
-                                     "created_by": actor.user}])
+        rec.insert(
+            LedgerEntryRow,
+            [
+                {
+                    "claim_id": claim_id,
+                    "responsibility": resp,
+                    "kind": "payment",
+                    "amount": -cents,
+                    "posting_date": posted,
+                    "effective_date": posted,
+                    "created_by": actor.user,
+                }
+            ],
+        )
         claims_repo.apply_balance_deltas(session, {(claim_id, resp): -cents}, since={(claim_id, resp): posted})
         rec.finish(action="test.pay", entity="claim", entity_key=number)
 
 
 @pytest.fixture
 def ledger_with_history(ledger, actor, tmp_path):
-    import_claims(ledger, write_csv(tmp_path / "june.csv", CLAIMS_HEADER, *JUNE), actor=actor,
-                  posting_date=date(2026, 6, 15))
-    import_claims(ledger, write_csv(tmp_path / "july.csv", CLAIMS_HEADER, *JULY), actor=actor,
-                  posting_date=date(2026, 7, 10))
+    import_claims(
+        ledger, write_csv(tmp_path / "june.csv", CLAIMS_HEADER, *JUNE), actor=actor, posting_date=date(2026, 6, 15)
+    )
+    import_claims(
+        ledger, write_csv(tmp_path / "july.csv", CLAIMS_HEADER, *JULY), actor=actor, posting_date=date(2026, 7, 10)
+    )
     pay(ledger, actor, "J3", 0, 6000, date(2026, 7, 20))  # the self-pay patient overpays: a credit
     return ledger
 
@@ -51,10 +66,17 @@ def snap(ledger, actor, day, edges=None):
 
 def stored(ledger, day):
     with ledger.read() as session:
-        return session.execute(select(AgingSnapshotRow.payer_id, AgingSnapshotRow.bucket, AgingSnapshotRow.amount,
-                                      AgingSnapshotRow.balance_count, AgingSnapshotRow.bucket_edges)
-                               .where(AgingSnapshotRow.as_of == day)
-                               .order_by(AgingSnapshotRow.payer_id, AgingSnapshotRow.bucket)).all()
+        return session.execute(
+            select(
+                AgingSnapshotRow.payer_id,
+                AgingSnapshotRow.bucket,
+                AgingSnapshotRow.amount,
+                AgingSnapshotRow.balance_count,
+                AgingSnapshotRow.bucket_edges,
+            )
+            .where(AgingSnapshotRow.as_of == day)
+            .order_by(AgingSnapshotRow.payer_id, AgingSnapshotRow.bucket)
+        ).all()
 
 
 def test_snapshot_stores_buckets_per_payer_that_add_up_to_the_aging(ledger_with_history, actor):
@@ -66,9 +88,11 @@ def test_snapshot_stores_buckets_per_payer_that_add_up_to_the_aging(ledger_with_
     assert (done.total, done.credits, done.payers, done.replaced) == (aging.report.totals["total"], -1000, 2, 0)
     rows = stored(ledger_with_history, day)
     assert {(codes.get(p, "patient"), b, a, n) for p, b, a, n, _ in rows} == {
-        ("ACM01", 2, 20000, 1),                       # J2: served 05-10, 82 days
-        ("MCR01", 1, 10000, 1), ("MCR01", 0, 7000, 1),  # J1 60 days; K1 30 days
-        ("patient", CREDIT_BUCKET, -1000, 1)}         # J3: paid 60.00 on 50.00
+        ("ACM01", 2, 20000, 1),  # J2: served 05-10, 82 days
+        ("MCR01", 1, 10000, 1),
+        ("MCR01", 0, 7000, 1),  # J1 60 days; K1 30 days
+        ("patient", CREDIT_BUCKET, -1000, 1),
+    }  # J3: paid 60.00 on 50.00
     assert {edges for *_, edges in rows} == {"30,60,90,120"}
 
 
@@ -82,8 +106,9 @@ def test_taking_a_date_again_replaces_it_and_is_audited(ledger_with_history, act
     third = snap(ledger_with_history, actor, day, BucketEdges((60,)))
     assert {edges for *_, edges in stored(ledger_with_history, day)} == {"60"} and third.replaced == second.rows
     with ledger_with_history.read() as session:
-        actions = session.execute(select(AuditEventRow.action, AuditEventRow.entity_key)
-                                  .where(AuditEventRow.action == "aging.snapshot")).all()
+        actions = session.execute(
+            select(AuditEventRow.action, AuditEventRow.entity_key).where(AuditEventRow.action == "aging.snapshot")
+        ).all()
         assert actions == [("aging.snapshot", "2026-07-31")] * 3
         assert_audit_chain_intact(session)
 
@@ -106,7 +131,8 @@ def test_trend_by_month_uses_the_latest_snapshot_of_each_month(ledger_with_histo
     trend = _trend(ledger_with_history)
     assert [(p.period, p.as_of, p.amounts, p.credits) for p in trend.points] == [
         ("2026-06", date(2026, 6, 30), [15000, 20000, 0, 0, 0], 0),
-        ("2026-07", date(2026, 7, 31), [7000, 10000, 20000, 0, 0], -1000)]
+        ("2026-07", date(2026, 7, 31), [7000, 10000, 20000, 0, 0], -1000),
+    ]
     rows = trend.report.rows
     assert [r["change"] for r in rows] == [None, 2000] and rows[1]["total"] == 37000
     assert rows[1]["over_90_share"] == 0.0
@@ -131,13 +157,19 @@ def test_trend_compares_only_snapshots_with_the_same_edges(ledger_with_history, 
 def test_trend_of_nothing_and_bad_ranges(ledger):
     empty = _trend(ledger)
     assert empty.points == [] and empty.report.notes == [
-        "No aging snapshots in range: take one with `ar-cli aging snapshot`."]
+        "No aging snapshots in range: take one with `ar-cli aging snapshot`."
+    ]
     with pytest.raises(InputError, match="--from is after --to"):
         _trend(ledger, start=date(2026, 7, 1), end=date(2026, 6, 1))
 
 
-@pytest.mark.parametrize("day,period,label", [(date(2026, 6, 30), Period.MONTH, "2026-06"),
-                                              (date(2026, 6, 30), Period.WEEK, "2026-W27"),
-                                              (date(2027, 1, 1), Period.WEEK, "2026-W53")])
+@pytest.mark.parametrize(
+    "day,period,label",
+    [
+        (date(2026, 6, 30), Period.MONTH, "2026-06"),
+        (date(2026, 6, 30), Period.WEEK, "2026-W27"),
+        (date(2027, 1, 1), Period.WEEK, "2026-W53"),
+    ],
+)
 def test_period_labels(day, period, label):
     assert period_of(day, period) == label

@@ -57,8 +57,9 @@ def test_ledger_csv_totals_equal_the_ledger_and_the_manifest_names_the_file(samp
     assert done.path == out / "ledger_2026-06-01_2026-06-30.csv"
     frame = pd.read_csv(done.path, dtype={"claim_number": str, "patient_account": str, "trace_number": str})
     with sample.read() as session:
-        count, total = session.execute(select(func.count(), func.sum(LedgerEntryRow.amount))
-                                       .where(LedgerEntryRow.posting_date.between(*JUNE))).one()
+        count, total = session.execute(
+            select(func.count(), func.sum(LedgerEntryRow.amount)).where(LedgerEntryRow.posting_date.between(*JUNE))
+        ).one()
     assert len(frame) == count == done.manifest["rows"]
     assert _cents(frame["amount"]) == total
     manifest = json.loads(done.manifest_path.read_text())
@@ -79,8 +80,7 @@ def test_ledger_csv_totals_equal_the_ledger_and_the_manifest_names_the_file(samp
 
 
 def test_xlsx_types_cells_and_totals_match(sample, actor, out):
-    done = run_export(sample, _request(ExportKind.CLAIMS, ExportFormat.XLSX), output=out / "c.xlsx",
-                      actor=actor)
+    done = run_export(sample, _request(ExportKind.CLAIMS, ExportFormat.XLSX), output=out / "c.xlsx", actor=actor)
     frame = pd.read_excel(done.path, dtype={"claim_number": str, "patient_account": str})
     with sample.read() as session:
         balance = session.execute(select(func.sum(ClaimBalanceRow.balance))).scalar_one()
@@ -114,14 +114,20 @@ def test_phi_included_is_private_and_audited(sample, actor, out):
 
 def test_formula_injection_is_neutralised_and_numbers_are_not(ledger, actor, tmp_path, out):
     names = ['"=HYPERLINK(""http://x"",""y"")"', "+SUM(1)", "-2+3", "@cmd", "Tab\tTom"]
-    rows = [f"CLM9{n},PT9{n},{name},1950-01-01,ACM01,Acme,2026-06-01,2026-06-02,99213,,1,-0.00,M{n},,,,"
-            .replace("-0.00", "100.00") for n, name in enumerate(names)]
+    rows = [
+        f"CLM9{n},PT9{n},{name},1950-01-01,ACM01,Acme,2026-06-01,2026-06-02,99213,,1,-0.00,M{n},,,,".replace(
+            "-0.00", "100.00"
+        )
+        for n, name in enumerate(names)
+    ]
     import_claims(ledger, write_csv(tmp_path / "c.csv", CLAIMS_HEADER, *rows), actor=actor, posting_date=POSTING)
     done = run_export(ledger, _request(ExportKind.LEDGER, include_phi=True), output=out / "l.csv", actor=actor)
     frame = pd.read_csv(done.path, dtype=str, keep_default_na=False)
     with ledger.read() as session:
-        stored = [f"{last}, {first}" if first else last for last, first in
-                  session.execute(select(PatientRow.last_name, PatientRow.first_name))]
+        stored = [
+            f"{last}, {first}" if first else last
+            for last, first in session.execute(select(PatientRow.last_name, PatientRow.first_name))
+        ]
     starts = sorted(n[0] for n in stored)
     assert starts == sorted("=+-@T")  # the import kept the dangerous first characters
     assert sorted(frame["patient_name"]) == sorted(n if n.startswith("T") else "'" + n for n in stored)
@@ -151,15 +157,19 @@ def test_a_failure_before_the_rename_leaves_nothing(sample, actor, out, monkeypa
     assert _events(sample) == before
 
 
-@pytest.mark.parametrize("output,message", [
-    ("missing/l.csv", "folder"), ("file.txt/l.csv", "folder"), (None, "--output: give the file"),
-])
+@pytest.mark.parametrize(
+    "output,message",
+    [
+        ("missing/l.csv", "folder"),
+        ("file.txt/l.csv", "folder"),
+        (None, "--output: give the file"),
+    ],
+)
 def test_unwritable_output_is_refused_before_reading(sample, actor, out, output, message):
     (out / "file.txt").write_text("x")
     before = _events(sample)
     with pytest.raises(InputError, match=message):
-        run_export(sample, _request(ExportKind.LEDGER), output=None if output is None else out / output,
-                   actor=actor)
+        run_export(sample, _request(ExportKind.LEDGER), output=None if output is None else out / output, actor=actor)
     assert sorted(p.name for p in out.iterdir()) == ["file.txt"]
     assert _events(sample) == before
 
@@ -178,7 +188,7 @@ def test_ledger_dates_are_iso_whatever_the_servers_date_style(pg_url, actor, out
     from ar_cli.store.location import resolve_location
 
     with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{pg_url.rsplit("/", 1)[1]}" SET DateStyle = \'SQL, DMY\'')
+        conn.execute(f"ALTER DATABASE \"{pg_url.rsplit('/', 1)[1]}\" SET DateStyle = 'SQL, DMY'")
     upgrade_ledger(resolve_location(pg_url))
     ledger = Ledger(resolve_location(pg_url)).open()
     try:

@@ -32,12 +32,13 @@ def test_first_half_of_2026_ties_to_the_ledger(sample):
     # The charges imported and the claim payments of the eight remittances (README's tour).
     assert by_key["gross_collection_rate"].denominator == 7_602_900
     assert by_key["gross_collection_rate"].numerator == 1_742_490
-    assert by_key["days_in_ar"].numerator == 3_801_555                # open AR = the aging total
+    assert by_key["days_in_ar"].numerator == 3_801_555  # open AR = the aging total
     assert (by_key["denial_rate"].numerator, by_key["denial_rate"].denominator) == (12, 150)
     assert by_key["denial_rate"].value == Decimal("0.0800")
     assert by_key["first_pass_resolution_rate"].numerator == 138
     assert {k for k in by_key if k.startswith("days_to_payment:")} == {
-        f"days_to_payment:{p}" for p in ("ACM01", "BFS01", "CRC01", "MCD01", "MCR01", "MGAP1", "UHP01")}
+        f"days_to_payment:{p}" for p in ("ACM01", "BFS01", "CRC01", "MCD01", "MCR01", "MGAP1", "UHP01")
+    }
 
 
 def test_rows_add_up_to_each_kpi(sample):
@@ -63,8 +64,14 @@ def test_a_range_with_nothing_in_it_has_no_values(sample):
     with sample.read() as session:
         result = kpi_report(session, KpiQuery(start=date(2020, 1, 1), end=date(2020, 1, 31)))
     assert {k.key: k.value for k in result.kpis} == {
-        "days_in_ar": None, "gross_collection_rate": None, "net_collection_rate": None, "denial_rate": None,
-        "denial_rate_money": None, "first_pass_resolution_rate": None, "ar_over_90": None}
+        "days_in_ar": None,
+        "gross_collection_rate": None,
+        "net_collection_rate": None,
+        "denial_rate": None,
+        "denial_rate_money": None,
+        "first_pass_resolution_rate": None,
+        "ar_over_90": None,
+    }
 
 
 def test_from_after_to_is_refused(sample):

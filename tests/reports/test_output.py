@@ -19,10 +19,17 @@ from ar_cli.reports.report import Column, Kind, Report
 
 
 def _report(*texts: str) -> Report:
-    return Report(name="payers", title="Payers", columns=[
-        Column(key="code", title="Code", kind=Kind.ID), Column(key="name", title="Name"),
-        Column(key="patient_name", title="Patient", phi=True), Column(key="owed", title="Owed", kind=Kind.MONEY)],
-        rows=[{"code": t, "name": t, "patient_name": t, "owed": -1234} for t in texts])
+    return Report(
+        name="payers",
+        title="Payers",
+        columns=[
+            Column(key="code", title="Code", kind=Kind.ID),
+            Column(key="name", title="Name"),
+            Column(key="patient_name", title="Patient", phi=True),
+            Column(key="owed", title="Owed", kind=Kind.MONEY),
+        ],
+        rows=[{"code": t, "name": t, "patient_name": t, "owed": -1234} for t in texts],
+    )
 
 
 def _mode(path) -> int:
@@ -30,13 +37,18 @@ def _mode(path) -> int:
 
 
 def test_a_trailing_slash_or_a_folder_means_a_folder_created_when_missing(tmp_path):
-    assert resolve_file(f"{tmp_path}/audit-q2/", "ledger_2026-06.csv", overwrite=False) == \
-        tmp_path / "audit-q2" / "ledger_2026-06.csv"
+    assert (
+        resolve_file(f"{tmp_path}/audit-q2/", "ledger_2026-06.csv", overwrite=False)
+        == tmp_path / "audit-q2" / "ledger_2026-06.csv"
+    )
     assert (tmp_path / "audit-q2").is_dir()
-    assert resolve_file(str(tmp_path / "audit-q2"), "claims.csv", overwrite=False) == \
-        tmp_path / "audit-q2" / "claims.csv"
-    assert resolve_file(str(tmp_path / "audit-q2" / "mine.csv"), "x.csv", overwrite=False) == \
-        tmp_path / "audit-q2" / "mine.csv"
+    assert (
+        resolve_file(str(tmp_path / "audit-q2"), "claims.csv", overwrite=False) == tmp_path / "audit-q2" / "claims.csv"
+    )
+    assert (
+        resolve_file(str(tmp_path / "audit-q2" / "mine.csv"), "x.csv", overwrite=False)
+        == tmp_path / "audit-q2" / "mine.csv"
+    )
     assert resolve_file(f"{tmp_path}/a/", "../../escape", overwrite=False) == tmp_path / "a" / "_.._escape"
 
 
@@ -79,8 +91,7 @@ def test_a_failed_write_leaves_nothing(tmp_path):
 def test_csv_guards_text_masks_phi_and_writes_money_as_numbers():
     text = report_csv(_report('=HYPERLINK("http://x","click")', "\r@x"), include_phi=False)
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[1] == ["'=HYPERLINK(\"http://x\",\"click\")", "'=HYPERLINK(\"http://x\",\"click\")", "'=***, \"***",
-                       "-12.34"]
+    assert rows[1] == ['\'=HYPERLINK("http://x","click")', '\'=HYPERLINK("http://x","click")', "'=***, \"***", "-12.34"]
     assert rows[2] == ["'\r@x", "'\r@x", "'@***", "-12.34"] and len(rows) == 3
 
 
@@ -91,7 +102,8 @@ def test_xlsx_stores_formula_text_as_a_string_cell_without_a_quote():
     sheet = book.active
     assert [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)] == [
         [("=1+2", "s"), ("=1+2", "s"), ("=1+2", "s"), (-12.34, "n")],
-        [("@SUM(A1)", "s"), ("@SUM(A1)", "s"), ("@SUM(A1)", "s"), (-12.34, "n")]]
+        [("@SUM(A1)", "s"), ("@SUM(A1)", "s"), ("@SUM(A1)", "s"), (-12.34, "n")],
+    ]
     assert sheet["D2"].number_format == "#,##0.00"
 
 

@@ -82,20 +82,32 @@ def _messages(ledger) -> dict[tuple[str, str], list[str]]:
 
 def _charge(ledger):
     """The first charge with its claim's balance and the open-balance summary row it is in."""
-    return _raw(ledger, (
-        "SELECT e.id, e.claim_id, e.responsibility, e.audit_event_id, c.first_service_date, c.billed_date, "
-        "COALESCE(cv.payer_id, 0), b.balance FROM ledger_entry e JOIN claim c ON c.id = e.claim_id "
-        "JOIN claim_balance b ON b.claim_id = e.claim_id AND b.responsibility = e.responsibility "
-        "LEFT JOIN coverage cv ON cv.claim_id = e.claim_id AND cv.rank = e.responsibility "
-        "WHERE e.kind = 'charge' AND e.responsibility > 0 AND b.balance > 1000 ORDER BY e.id LIMIT 1", ()))[0]
+    return _raw(
+        ledger,
+        (
+            "SELECT e.id, e.claim_id, e.responsibility, e.audit_event_id, c.first_service_date, c.billed_date, "
+            "COALESCE(cv.payer_id, 0), b.balance FROM ledger_entry e JOIN claim c ON c.id = e.claim_id "
+            "JOIN claim_balance b ON b.claim_id = e.claim_id AND b.responsibility = e.responsibility "
+            "LEFT JOIN coverage cv ON cv.claim_id = e.claim_id AND cv.rank = e.responsibility "
+            "WHERE e.kind = 'charge' AND e.responsibility > 0 AND b.balance > 1000 ORDER BY e.id LIMIT 1",
+            (),
+        ),
+    )[0]
 
 
 def _move_money(ledger, claim_id, resp, service, billed, payer_id, cents) -> list[tuple[str, tuple]]:
     """The cached balance and its summary row moved by `cents`, so that they agree."""
-    return [("UPDATE claim_balance SET balance = balance + ? WHERE claim_id = ? AND responsibility = ?",
-             (cents, claim_id, resp)),
-            ("UPDATE open_balance_summary SET amount = amount + ? WHERE owner_key = ? AND service_date = ? "
-             "AND billed_date = ? AND sign = 1", (cents, payer_id, service, billed))]
+    return [
+        (
+            "UPDATE claim_balance SET balance = balance + ? WHERE claim_id = ? AND responsibility = ?",
+            (cents, claim_id, resp),
+        ),
+        (
+            "UPDATE open_balance_summary SET amount = amount + ? WHERE owner_key = ? AND service_date = ? "
+            "AND billed_date = ? AND sign = 1",
+            (cents, payer_id, service, billed),
+        ),
+    ]
 
 
 def test_the_sample_practice_rebuilds_clean(sample):
@@ -106,13 +118,17 @@ def test_the_sample_practice_rebuilds_clean(sample):
 
 def test_a_charge_raised_with_its_balance_and_summary_is_named(sample):
     entry_id, claim_id, resp, event, service, billed, payer_id, _ = _charge(sample)
-    _raw(sample, ("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry_id,)),
-         *_move_money(sample, claim_id, resp, service, billed, payer_id, 1000))
+    _raw(
+        sample,
+        ("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry_id,)),
+        *_move_money(sample, claim_id, resp, service, billed, payer_id, 1000),
+    )
     found = _messages(sample)
     # Only the chain sees it: the balance and aging's summary agree with the entries.
     assert list(found) == [("rows", f"ledger_entry {entry_id}")]
     assert found[("rows", f"ledger_entry {entry_id}")] == [
-        f"differs from what event {event} wrote (changed after, or a row before it was removed)"]
+        f"differs from what event {event} wrote (changed after, or a row before it was removed)"
+    ]
 
 
 @pytest.mark.parametrize("rehashed", [False, True], ids=["no hash", "hash chained on"])
@@ -120,19 +136,37 @@ def test_a_forged_payment_attributed_to_an_existing_event_is_named(sample, rehas
     _, claim_id, resp, _, service, billed, payer_id, _ = _charge(sample)
     columns = audit_rows.columns("ledger_entry")
     with sample.read() as session:
-        payment = session.execute(select(LedgerEntryRow).where(LedgerEntryRow.kind == "payment")
-                                  .order_by(LedgerEntryRow.id.desc()).limit(1)).scalar_one()
+        payment = session.execute(
+            select(LedgerEntryRow).where(LedgerEntryRow.kind == "payment").order_by(LedgerEntryRow.id.desc()).limit(1)
+        ).scalar_one()
         event = payment.audit_event_id
-        last = session.execute(select(LedgerEntryRow.row_hash).where(LedgerEntryRow.audit_event_id == event)
-                               .order_by(LedgerEntryRow.id.desc()).limit(1)).scalar_one()
+        last = session.execute(
+            select(LedgerEntryRow.row_hash)
+            .where(LedgerEntryRow.audit_event_id == event)
+            .order_by(LedgerEntryRow.id.desc())
+            .limit(1)
+        ).scalar_one()
     values = {name: getattr(payment, name) for name in columns}
-    values.update(claim_id=claim_id, responsibility=resp, amount=-1000, line_id=None, reverses_id=None,
-                  transfer_group=None, posting_date=POSTING.isoformat(), effective_date=POSTING.isoformat())
+    values.update(
+        claim_id=claim_id,
+        responsibility=resp,
+        amount=-1000,
+        line_id=None,
+        reverses_id=None,
+        transfer_group=None,
+        posting_date=POSTING.isoformat(),
+        effective_date=POSTING.isoformat(),
+    )
     forged = tuple(values[name] for name in columns)
     digest = row_hash(last, forged, encoding) if rehashed else None  # hashed as its event hashes
-    _raw(sample, (f"INSERT INTO ledger_entry ({', '.join(columns)}, row_hash) VALUES "
-                  f"({', '.join('?' for _ in columns)}, ?)", (*forged, digest)),
-         *_move_money(sample, claim_id, resp, service, billed, payer_id, -1000))
+    _raw(
+        sample,
+        (
+            f"INSERT INTO ledger_entry ({', '.join(columns)}, row_hash) VALUES ({', '.join('?' for _ in columns)}, ?)",
+            (*forged, digest),
+        ),
+        *_move_money(sample, claim_id, resp, service, billed, payer_id, -1000),
+    )
     new_id = _raw(sample, ("SELECT max(id) FROM ledger_entry", ()))[0][0]
     found = _messages(sample)
     # The forged payment also breaks the check's tie and may leave open denials over what is owed.
@@ -147,15 +181,23 @@ def test_a_posting_date_moved_into_a_closed_month_is_named(sample):
     _raw(sample, ("UPDATE ledger_entry SET posting_date = ? WHERE id = ?", ("2026-05-15", entry_id)))
     found = _messages(sample)
     assert list(found) == [("rows", f"ledger_entry {entry_id}")]
-    assert any(m.startswith("posting date 2026-05-15 is in 2026-05, closed 2026-06-01 09:00 before event ")
-               for m in found[("rows", f"ledger_entry {entry_id}")])
+    assert any(
+        m.startswith("posting date 2026-05-15 is in 2026-05, closed 2026-06-01 09:00 before event ")
+        for m in found[("rows", f"ledger_entry {entry_id}")]
+    )
 
 
 def _pick(ledger, table: str) -> tuple[int, int]:
     """A row of `table` written by an event that wrote another one after it: (id, event)."""
-    return _raw(ledger, (f'SELECT min(id), audit_event_id FROM "{table}" WHERE audit_event_id IN '
-                         f'(SELECT audit_event_id FROM "{table}" GROUP BY audit_event_id HAVING count(*) > 1) '
-                         f'GROUP BY audit_event_id ORDER BY 1 LIMIT 1', ()))[0]
+    return _raw(
+        ledger,
+        (
+            f'SELECT min(id), audit_event_id FROM "{table}" WHERE audit_event_id IN '
+            f'(SELECT audit_event_id FROM "{table}" GROUP BY audit_event_id HAVING count(*) > 1) '
+            f"GROUP BY audit_event_id ORDER BY 1 LIMIT 1",
+            (),
+        ),
+    )[0]
 
 
 def _some_row(ledger, table: str) -> tuple[int, int]:
@@ -173,8 +215,9 @@ def test_a_deleted_money_row_is_named_with_its_event(sample, table):
     assert found[("rows", f"event {event}")][0].endswith("are stored: rows removed")
     if several:  # the row written after it no longer follows it (or, changed in place, it is missed)
         named = [key for key in found if key[0] == "rows" and key[1].startswith(f"{table} ")]
-        assert named and any(m.endswith(("a row before it was removed)", "is missing: removed"))
-                             for m in found[named[0]])
+        assert named and any(
+            m.endswith(("a row before it was removed)", "is missing: removed")) for m in found[named[0]]
+        )
 
 
 @pytest.mark.parametrize("table", MONEY_TABLES)
@@ -183,8 +226,13 @@ def test_an_inserted_money_row_is_named(sample, table):
     columns = [*audit_rows.columns(table), "row_hash"]
     # A copy of a row, attributed to the same event (the remittance's key kept unique).
     picked = ["amount + 1000" if table == "remittance" and c == "amount" else c for c in columns]
-    _raw(sample, (f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT {", ".join(picked)} FROM "{table}" '
-                  f"WHERE id = ?", (row_id,)))
+    _raw(
+        sample,
+        (
+            f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT {", ".join(picked)} FROM "{table}" WHERE id = ?',
+            (row_id,),
+        ),
+    )
     new_id = _raw(sample, (f'SELECT max(id) FROM "{table}"', ()))[0][0]
     found = _messages(sample)
     assert ("rows", f"{table} {new_id}") in found, found
@@ -204,17 +252,25 @@ def test_a_remittance_changed_after_its_posting_is_named_with_the_event_that_lef
     _raw(sample, ("UPDATE remittance SET status = 'rejected' WHERE id = ?", (remittance_id,)))
     found = _messages(sample)
     assert found[("rows", f"remittance {remittance_id}")] == [
-        f"differs from the state event {event} left it in (changed after)"]
+        f"differs from the state event {event} left it in (changed after)"
+    ]
 
 
 def _cut_newest_event(ledger, *, issued_too: bool) -> int:
     """Delete the newest event and point the head back at the one before it."""
-    last, before_hash = _raw(ledger, ("SELECT e.id, p.hash FROM audit_event e JOIN audit_event p ON p.id = e.id - 1 "
-                                      "ORDER BY e.id DESC LIMIT 1", ()))[0]
-    _raw(ledger, ("DELETE FROM audit_event WHERE id = ?", (last,)),
-         ("DELETE FROM audit_rows WHERE event_id = ?", (last,)),
-         ("UPDATE audit_head SET last_event_id = ?, last_hash = ?" + (", issued_event_id = ?" if issued_too else ""),
-          (last - 1, before_hash, last - 1) if issued_too else (last - 1, before_hash)))
+    last, before_hash = _raw(
+        ledger,
+        ("SELECT e.id, p.hash FROM audit_event e JOIN audit_event p ON p.id = e.id - 1 ORDER BY e.id DESC LIMIT 1", ()),
+    )[0]
+    _raw(
+        ledger,
+        ("DELETE FROM audit_event WHERE id = ?", (last,)),
+        ("DELETE FROM audit_rows WHERE event_id = ?", (last,)),
+        (
+            "UPDATE audit_head SET last_event_id = ?, last_hash = ?" + (", issued_event_id = ?" if issued_too else ""),
+            (last - 1, before_hash, last - 1) if issued_too else (last - 1, before_hash),
+        ),
+    )
     return last
 
 
@@ -255,11 +311,14 @@ def test_an_anchor_catches_a_cut_tail_and_a_rewritten_history(sample, actor):
     assert _found(sample) == []
     found = verify_ledger(sample, anchor=anchor).findings
     assert [(f.check, f.ref) for f in found] == [("anchor", f"anchor {anchor.count}")]
-    assert found[0].message == (f"names event {anchor.count}, the chain ends at event {anchor.count - 1}: "
-                                "events cut from its end")
+    assert found[0].message == (
+        f"names event {anchor.count}, the chain ends at event {anchor.count - 1}: events cut from its end"
+    )
     # An anchor of an event whose hash was since rewritten.
     older = Anchor(hash="a" * 64, count=anchor.count - 1)
-    assert [f.message.endswith("the chain was rewritten") for f in verify_ledger(sample, anchor=older).findings] == [True]
+    assert [f.message.endswith("the chain was rewritten") for f in verify_ledger(sample, anchor=older).findings] == [
+        True
+    ]
 
 
 def test_a_money_row_written_with_enum_values_hashes_as_stored(ledger, actor):
@@ -297,8 +356,12 @@ def test_times_hash_in_utc_whatever_the_servers_time_zone(pg_url, actor):
     ledger = Ledger(location).open()
     try:
         close_period(ledger, parse_period("2026-05"), actor=actor)
-        post_era_files(ledger, [SAMPLE / "eras" / sorted(p.name for p in (SAMPLE / "eras").iterdir())[0]],
-                       actor=actor, posting_date=POSTING)
+        post_era_files(
+            ledger,
+            [SAMPLE / "eras" / sorted(p.name for p in (SAMPLE / "eras").iterdir())[0]],
+            actor=actor,
+            posting_date=POSTING,
+        )
         result = verify_ledger(ledger)
         assert result.clean, result.findings
         assert result.money_rows > 10
@@ -307,7 +370,9 @@ def test_times_hash_in_utc_whatever_the_servers_time_zone(pg_url, actor):
 
 
 def test_each_event_names_the_encoding_it_was_written_in(sample, encoding):
-    headers = {text.splitlines()[0] for (text,) in _raw(sample, ("SELECT manifest FROM audit_rows WHERE event_id > 0", ()))}
+    headers = {
+        text.splitlines()[0] for (text,) in _raw(sample, ("SELECT manifest FROM audit_rows WHERE event_id > 0", ()))
+    }
     assert headers == {"rows v2" if encoding == 1 else "rows v2 json"}
 
 
@@ -318,5 +383,8 @@ def test_a_value_turned_into_a_blob_is_named(sample, ledger_url):
         pytest.skip("a PostgreSQL column holds only its own type")
     entry_id, _, _, event, *_ = _charge(sample)
     _raw(sample, ("UPDATE ledger_entry SET created_by = CAST(created_by AS BLOB) WHERE id = ?", (entry_id,)))
-    assert _messages(sample) == {("rows", f"ledger_entry {entry_id}"): [
-        f"differs from what event {event} wrote (changed after, or a row before it was removed)"]}
+    assert _messages(sample) == {
+        ("rows", f"ledger_entry {entry_id}"): [
+            f"differs from what event {event} wrote (changed after, or a row before it was removed)"
+        ]
+    }

@@ -49,29 +49,48 @@ def test_an_edited_event_hash_breaks_the_next_link_and_the_head(sample):
 
 def test_a_deleted_event_is_a_gap_and_its_rows_are_unaudited(sample):
     with sample.read() as session:
-        stamped = session.execute(select(LedgerEntryRow.id).where(LedgerEntryRow.audit_event_id == 3)
-                                  .order_by(LedgerEntryRow.id)).scalars().all()
-        held = session.execute(select(UnappliedEntryRow.id).where(UnappliedEntryRow.audit_event_id == 3)).scalars().all()
+        stamped = (
+            session.execute(
+                select(LedgerEntryRow.id).where(LedgerEntryRow.audit_event_id == 3).order_by(LedgerEntryRow.id)
+            )
+            .scalars()
+            .all()
+        )
+        held = (
+            session.execute(select(UnappliedEntryRow.id).where(UnappliedEntryRow.audit_event_id == 3)).scalars().all()
+        )
     _tamper(sample, "DELETE FROM audit_event WHERE id = 3")
     findings = verify_ledger(sample).findings
-    assert [(f.check, f.ref) for f in findings] == [("chain", "event 4"), ("chain", "event 4"),
-                                                    ("chain", "event 3"), ("unaudited", "event 3")]
+    assert [(f.check, f.ref) for f in findings] == [
+        ("chain", "event 4"),
+        ("chain", "event 4"),
+        ("chain", "event 3"),
+        ("unaudited", "event 3"),
+    ]
     assert findings[0].message == "event 3 missing from the chain"
     assert findings[2].message == "has a manifest but is not in the chain (the event was removed)"
-    assert findings[3].message == (f"{len(stamped)} ledger entries (ids {stamped[0]}-{stamped[-1]}) and "
-                                   f"{len(held)} unapplied entry (id {held[0]}) name this event, "
-                                   "which is not in the chain")
+    assert findings[3].message == (
+        f"{len(stamped)} ledger entries (ids {stamped[0]}-{stamped[-1]}) and "
+        f"{len(held)} unapplied entry (id {held[0]}) name this event, "
+        "which is not in the chain"
+    )
 
 
 def test_an_edited_ledger_entry_is_caught_by_its_claims_balance(sample):
     with sample.read() as session:
         entry_id, number = session.execute(
-            select(LedgerEntryRow.id, ClaimRow.claim_number).join(ClaimRow, ClaimRow.id == LedgerEntryRow.claim_id)
-            .where(LedgerEntryRow.kind == "charge").order_by(LedgerEntryRow.id).limit(1)).one()
+            select(LedgerEntryRow.id, ClaimRow.claim_number)
+            .join(ClaimRow, ClaimRow.id == LedgerEntryRow.claim_id)
+            .where(LedgerEntryRow.kind == "charge")
+            .order_by(LedgerEntryRow.id)
+            .limit(1)
+        ).one()
     _tamper(sample, "UPDATE ledger_entry SET amount = amount + 100 WHERE id = :i", i=entry_id)
     result = verify_ledger(sample)
-    assert [(f.check, f.ref) for f in result.findings] == [("rows", f"ledger_entry {entry_id}"),
-                                                           ("balance", f"claim {number} primary")]
+    assert [(f.check, f.ref) for f in result.findings] == [
+        ("rows", f"ledger_entry {entry_id}"),
+        ("balance", f"claim {number} primary"),
+    ]
     assert "but the entries sum to" in result.findings[1].message
 
 
@@ -79,12 +98,19 @@ def test_an_edited_payment_and_balance_together_still_break_the_remittance(sampl
     """Changing an ERA payment and its cached balance alike keeps the balances whole,
     but the remittance no longer ties to the money in the bank."""
     with sample.read() as session:
-        entry = session.execute(select(LedgerEntryRow).where(LedgerEntryRow.kind == "payment",
-                                                             LedgerEntryRow.remittance_id.is_not(None))
-                                .order_by(LedgerEntryRow.id).limit(1)).scalar_one()
+        entry = session.execute(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.kind == "payment", LedgerEntryRow.remittance_id.is_not(None))
+            .order_by(LedgerEntryRow.id)
+            .limit(1)
+        ).scalar_one()
     _tamper(sample, "UPDATE ledger_entry SET amount = amount - 500 WHERE id = :i", i=entry.id)
-    _tamper(sample, "UPDATE claim_balance SET balance = balance - 500 WHERE claim_id = :c AND responsibility = :r",
-            c=entry.claim_id, r=entry.responsibility)
+    _tamper(
+        sample,
+        "UPDATE claim_balance SET balance = balance - 500 WHERE claim_id = :c AND responsibility = :r",
+        c=entry.claim_id,
+        r=entry.responsibility,
+    )
     found = _found(sample)
     # The balance edited around the code no longer agrees with aging's summary either.
     assert [check for check, _ in found] == ["rows", "summary", "remittance"]
@@ -95,12 +121,21 @@ def test_an_edited_payment_and_balance_together_still_break_the_remittance(sampl
 def test_an_entry_written_around_the_chain_is_unaudited(sample):
     with sample.read() as session:
         entry = session.execute(select(LedgerEntryRow).order_by(LedgerEntryRow.id).limit(1)).scalar_one()
-    _tamper(sample, "INSERT INTO ledger_entry (claim_id, responsibility, kind, amount, posting_date, effective_date, "
-            "adjustment_group, reason_code, remark_codes, source_ref, created_by) VALUES "
-            "(:c, :r, 'writeoff', -100, :d, :d, '', '', '', '', 'mallory')",
-            c=entry.claim_id, r=entry.responsibility, d=POSTING)
-    _tamper(sample, "UPDATE claim_balance SET balance = balance - 100 WHERE claim_id = :c AND responsibility = :r",
-            c=entry.claim_id, r=entry.responsibility)
+    _tamper(
+        sample,
+        "INSERT INTO ledger_entry (claim_id, responsibility, kind, amount, posting_date, effective_date, "
+        "adjustment_group, reason_code, remark_codes, source_ref, created_by) VALUES "
+        "(:c, :r, 'writeoff', -100, :d, :d, '', '', '', '', 'mallory')",
+        c=entry.claim_id,
+        r=entry.responsibility,
+        d=POSTING,
+    )
+    _tamper(
+        sample,
+        "UPDATE claim_balance SET balance = balance - 100 WHERE claim_id = :c AND responsibility = :r",
+        c=entry.claim_id,
+        r=entry.responsibility,
+    )
     found = _found(sample)
     assert [check for check, _ in found] == ["rows", "unaudited", "summary"] and found[1][1].startswith("ledger entry ")
     assert found[0][1] == found[1][1].replace("ledger entry ", "ledger_entry ")
@@ -112,6 +147,6 @@ def test_unapplied_money_taken_out_twice_is_caught(sample):
         applied = session.execute(select(UnappliedEntryRow).where(UnappliedEntryRow.reason == "applied")).scalar_one()
     _tamper(sample, "UPDATE unapplied_entry SET amount = amount * 2 WHERE id = :i", i=applied.id)
     found = _found(sample)
-    assert ("unapplied", f"unapplied entry {applied.id}") in found            # differs from its claim payment
-    assert ("unapplied", f"unapplied entry {applied.applies_id}") in found    # more out than was held
+    assert ("unapplied", f"unapplied entry {applied.id}") in found  # differs from its claim payment
+    assert ("unapplied", f"unapplied entry {applied.applies_id}") in found  # more out than was held
     assert any(check == "remittance" for check, _ in found)

@@ -22,20 +22,37 @@ from support import CLAIMS_HEADER, write_csv
 def _era(path: Path, *, payer_code: str, payer_name: str, filing_indicator: str) -> Path:
     """One remittance paying one claim (F1, which the ledger may not have), N1*PR naming
     the payer, CLP06 = `filing_indicator`."""
-    body = ["ST*835*0001", "BPR*I*80*C*CHK************20260601", f"TRN*1*TR{filing_indicator}1*1{payer_code}",
-            "DTM*405*20260601", f"N1*PR*{payer_name}*XV*{payer_code}", "N1*PE*CLINIC*XX*1999999984", "LX*1",
-            f"CLP*F1*1*100*80**{filing_indicator}*PCN1*11*1", "NM1*QC*1*DOE*JANE****MI*M1",
-            "SVC*HC:99213*100*80**1", "DTM*472*20260501", "CAS*CO*45*20", "REF*6R*F1-1"]
+    body = [
+        "ST*835*0001",
+        "BPR*I*80*C*CHK************20260601",
+        f"TRN*1*TR{filing_indicator}1*1{payer_code}",
+        "DTM*405*20260601",
+        f"N1*PR*{payer_name}*XV*{payer_code}",
+        "N1*PE*CLINIC*XX*1999999984",
+        "LX*1",
+        f"CLP*F1*1*100*80**{filing_indicator}*PCN1*11*1",
+        "NM1*QC*1*DOE*JANE****MI*M1",
+        "SVC*HC:99213*100*80**1",
+        "DTM*472*20260501",
+        "CAS*CO*45*20",
+        "REF*6R*F1-1",
+    ]
     body.append(f"SE*{len(body) + 1}*0001")
-    path.write_text("ISA*00*          *00*          *ZZ*SENDER         *ZZ*PRACTICE       *260601*0900*^*00501*"
-                    "000000001*0*T*:~GS*HP*SENDER*PRACTICE*20260601*0900*1*X*005010X221A1~"
-                    + "~".join(body) + "~GE*1*1~IEA*1*000000001~")
+    path.write_text(
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*PRACTICE       *260601*0900*^*00501*"
+        "000000001*0*T*:~GS*HP*SENDER*PRACTICE*20260601*0900*1*X*005010X221A1~"
+        + "~".join(body)
+        + "~GE*1*1~IEA*1*000000001~"
+    )
     return path
 
 
 def _charges(path: Path, *, payer_code: str, payer_name: str) -> Path:
-    return write_csv(path, CLAIMS_HEADER, f'F1,P1,"DOE, JANE",1950-01-01,{payer_code},{payer_name},2026-05-01,'
-                                          '2026-05-02,99213,,1,100.00,M1,,,,F1-1')
+    return write_csv(
+        path,
+        CLAIMS_HEADER,
+        f'F1,P1,"DOE, JANE",1950-01-01,{payer_code},{payer_name},2026-05-01,2026-05-02,99213,,1,100.00,M1,,,,F1-1',
+    )
 
 
 def _payer(ledger, code: str) -> tuple[str, str]:
@@ -46,24 +63,37 @@ def _payer(ledger, code: str) -> tuple[str, str]:
 
 def test_clp06_mb_makes_a_payer_an_835_creates_medicare(ledger, actor, tmp_path):
     # The name says nothing of Medicare: CLP06 MB decides.
-    post_era_files(ledger, [_era(tmp_path / "a.835", payer_code="NORID1", payer_name="NORIDIAN JF",
-                               filing_indicator="MB")], actor=actor, posting_date=POSTING)
+    post_era_files(
+        ledger,
+        [_era(tmp_path / "a.835", payer_code="NORID1", payer_name="NORIDIAN JF", filing_indicator="MB")],
+        actor=actor,
+        posting_date=POSTING,
+    )
     assert _payer(ledger, "NORID1") == ("medicare", "12m")
     with ledger.read() as session:
         aliases = session.execute(select(PayerAliasRow.alias, PayerAliasRow.kind)).all()
         assert sorted(aliases) == [("1NORID1", "remittance"), ("NORID1", "remittance")]
         assert_audit_chain_intact(session)
     # Known now: a charge file naming it changes nothing.
-    import_claims(ledger, _charges(tmp_path / "c.csv", payer_code="NORID1", payer_name="Noridian JF"),
-                  actor=actor, posting_date=POSTING)
+    import_claims(
+        ledger,
+        _charges(tmp_path / "c.csv", payer_code="NORID1", payer_name="Noridian JF"),
+        actor=actor,
+        posting_date=POSTING,
+    )
     assert _payer(ledger, "NORID1") == ("medicare", "12m")
 
 
-@pytest.mark.parametrize("indicator,expected", [("MC", ("medicaid", "365d")), ("CI", ("commercial", "365d")),
-                                                ("ZZ", ("other", "365d"))])
+@pytest.mark.parametrize(
+    "indicator,expected", [("MC", ("medicaid", "365d")), ("CI", ("commercial", "365d")), ("ZZ", ("other", "365d"))]
+)
 def test_clp06_classes_other_payers_an_835_creates(ledger, actor, tmp_path, indicator, expected):
-    post_era_files(ledger, [_era(tmp_path / "a.835", payer_code="PAY1", payer_name="SOME PLAN",
-                               filing_indicator=indicator)], actor=actor, posting_date=POSTING)
+    post_era_files(
+        ledger,
+        [_era(tmp_path / "a.835", payer_code="PAY1", payer_name="SOME PLAN", filing_indicator=indicator)],
+        actor=actor,
+        posting_date=POSTING,
+    )
     assert _payer(ledger, "PAY1") == expected
 
 
@@ -71,8 +101,10 @@ def test_clp06_classes_other_payers_an_835_creates(ledger, actor, tmp_path, indi
 def test_the_same_payer_gets_the_same_class_and_limit_whichever_names_it_first(ledger, actor, tmp_path, first):
     charges = _charges(tmp_path / "c.csv", payer_code="MCR01", payer_name="Medicare Part B")
     era = _era(tmp_path / "a.835", payer_code="MCR01", payer_name="MEDICARE PART B", filing_indicator="MB")
-    steps = [lambda: import_claims(ledger, charges, actor=actor, posting_date=POSTING),
-             lambda: post_era_files(ledger, [era], actor=actor, posting_date=POSTING)]
+    steps = [
+        lambda: import_claims(ledger, charges, actor=actor, posting_date=POSTING),
+        lambda: post_era_files(ledger, [era], actor=actor, posting_date=POSTING),
+    ]
     for step in steps if first == "charge_file" else reversed(steps):
         step()
         assert _payer(ledger, "MCR01") == ("medicare", "12m")

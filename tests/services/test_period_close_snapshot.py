@@ -23,14 +23,19 @@ JUNE = parse_period("2026-06")
 
 
 def claims_file(folder, name: str, number: int):
-    row = (f"{name},P{number},\"DOE, JO\",1960-01-01,ACME1,Acme Health Plan,2026-06-01,2026-06-02,99213,,1,"
-           f"100.00,AC{number},,,,{name}-1")
+    row = (
+        f'{name},P{number},"DOE, JO",1960-01-01,ACME1,Acme Health Plan,2026-06-01,2026-06-02,99213,,1,'
+        f"100.00,AC{number},,,,{name}-1"
+    )
     return write_csv(folder / f"{name}.csv", CLAIMS_HEADER, row)
 
 
 def entries_by(session, day: date) -> int:
-    return int(session.execute(select(func.count()).select_from(LedgerEntryRow)
-                               .where(LedgerEntryRow.posting_date <= day)).scalar_one())
+    return int(
+        session.execute(
+            select(func.count()).select_from(LedgerEntryRow).where(LedgerEntryRow.posting_date <= day)
+        ).scalar_one()
+    )
 
 
 class Writer:
@@ -84,8 +89,11 @@ def test_postings_while_the_pack_is_built(ledger, tmp_path, postings_into_june, 
     assert finished == [True] * postings_into_june  # nobody waited on the pack
     assert len(calls) == builds
     with ledger.read() as session:
-        assert closed.pack == {"entries_by_june_30": entries_by(session, JUNE.last)} == {
-            "entries_by_june_30": 1 + postings_into_june}
+        assert (
+            closed.pack
+            == {"entries_by_june_30": entries_by(session, JUNE.last)}
+            == {"entries_by_june_30": 1 + postings_into_june}
+        )
 
 
 def test_a_posting_after_the_month_does_not_rebuild_the_pack(ledger, tmp_path):
@@ -120,8 +128,19 @@ def test_a_posting_waiting_while_its_month_closes_is_refused(ledger, tmp_path):
     writer = Writer(ledger, claims_file(tmp_path, "CLMB", 2), posting_date=date(2026, 6, 30))
     with ledger.write() as session:  # the close, as services/periods._record_close writes it
         rec = ChangeRecorder(session, actor=ACTOR.user, now=ACTOR.now)
-        rec.insert(ClosedPeriodRow, [{"period": JUNE.text, "closed_at": ACTOR.now, "closed_by": ACTOR.user,
-                                      "reopened_at": None, "reopened_by": "", "reopen_reason": ""}])
+        rec.insert(
+            ClosedPeriodRow,
+            [
+                {
+                    "period": JUNE.text,
+                    "closed_at": ACTOR.now,
+                    "closed_by": ACTOR.user,
+                    "reopened_at": None,
+                    "reopened_by": "",
+                    "reopen_reason": "",
+                }
+            ],
+        )
         assert not writer.post_while_waiting(seconds=1.5)  # it waits for the lock the close holds
         time.sleep(0.5)
         rec.finish(action="period.close", entity="period", entity_key=JUNE.text)

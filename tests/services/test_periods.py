@@ -41,8 +41,12 @@ def test_close_refuses_postings_in_that_month_only_until_reopened(ledger):
     with ledger.read() as session:
         ensure_period_open(session, date(2026, 6, 15))
     (state,) = list_periods(ledger)
-    assert (state.period, state.status, state.reopened_by, state.reason) == ("2026-06", "reopened", "tester",
-                                                                             "late recoupment")
+    assert (state.period, state.status, state.reopened_by, state.reason) == (
+        "2026-06",
+        "reopened",
+        "tester",
+        "late recoupment",
+    )
 
 
 def test_a_closed_month_refuses_a_directory_of_eras_once_before_reading_it(ledger, tmp_path):
@@ -60,16 +64,20 @@ def test_a_closed_month_refuses_a_directory_of_eras_once_before_reading_it(ledge
         (folder / name).write_text("not X12")
     (folder / "c.835").mkdir()  # unreadable as a file: never reached
     june = date(2026, 6, 30)
-    calls = [lambda: post_era_files(ledger, [folder], actor=actor, posting_date=june),
-             lambda: post_era_files(ledger, [folder], actor=actor, posting_date=june, dry_run=True),
-             lambda: post_batch(ledger, folder / "a.835", deposit_total=0, actor=actor, posting_date=june),
-             lambda: import_claims(ledger, folder / "b.835", actor=actor, posting_date=june)]
+    calls = [
+        lambda: post_era_files(ledger, [folder], actor=actor, posting_date=june),
+        lambda: post_era_files(ledger, [folder], actor=actor, posting_date=june, dry_run=True),
+        lambda: post_batch(ledger, folder / "a.835", deposit_total=0, actor=actor, posting_date=june),
+        lambda: import_claims(ledger, folder / "b.835", actor=actor, posting_date=june),
+    ]
     for call in calls:
         with pytest.raises(InputError) as caught:
             call()
-        assert str(caught.value) == ("--posting-date 2026-06-30: period 2026-06 is closed; post in an open period "
-                                     "(the effective date says what it corrects), or reopen it: "
-                                     "`ar-cli period reopen 2026-06 --reason TEXT`")
+        assert str(caught.value) == (
+            "--posting-date 2026-06-30: period 2026-06 is closed; post in an open period "
+            "(the effective date says what it corrects), or reopen it: "
+            "`ar-cli period reopen 2026-06 --reason TEXT`"
+        )
     # The month after is open: the same folder is read (and refused per file, as not X12).
     results = post_era_files(ledger, [folder / "a.835", folder / "b.835"], actor=actor, posting_date=date(2026, 7, 1))
     assert [bool(r.error) for r in results] == [True, True]

@@ -59,17 +59,29 @@ def _worked(ledger, actor):
     add_follow_up(ledger, "CLM100169", due_on=date(2026, 7, 20), action="call payer", actor=actor, today=POSTING)
     add_follow_up(ledger, "CLM100182", due_on=date(2026, 12, 1), action="appeal", actor=actor, today=POSTING)
     with ledger.write() as session:
-        session.execute(update(PayerRow).where(PayerRow.code == "MCR01").values(timely_filing_count=5,
-                                                                                  timely_filing_unit="m"))
-        session.execute(update(PayerRow).where(PayerRow.code == "UHP01").values(timely_filing_count=90,
-                                                                                  timely_filing_unit="d"))
+        session.execute(
+            update(PayerRow).where(PayerRow.code == "MCR01").values(timely_filing_count=5, timely_filing_unit="m")
+        )
+        session.execute(
+            update(PayerRow).where(PayerRow.code == "UHP01").values(timely_filing_count=90, timely_filing_unit="d")
+        )
     set_setting(ledger, "queue.payer_points", "ACM01=7,medicaid=3,self-pay=2", actor=actor)
     set_setting(ledger, "queue.category_points", "coding=1,authorization=15", actor=actor)
     # Paper EOBs posted by hand: the primary of a billed claim and a secondary answer.
     for number, payer, amount in (("CLM100102", "ACM01", 5000), ("CLM100232", "MCD01", 500)):
-        post_payment(ledger, ManualPayment(claim_number=number, amount=amount, payer=payer, method="check",
-                                           reference=f"PAPER-{number}", paid_on=date(2026, 6, 25)),
-                     actor=actor, posting_date=POSTING)
+        post_payment(
+            ledger,
+            ManualPayment(
+                claim_number=number,
+                amount=amount,
+                payer=payer,
+                method="check",
+                reference=f"PAPER-{number}",
+                paid_on=date(2026, 6, 25),
+            ),
+            actor=actor,
+            posting_date=POSTING,
+        )
 
 
 def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[QueueFacts, int | None]]:
@@ -90,8 +102,10 @@ def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[Queu
     # unapplied money applied), dated by their effective date.
     answers: dict[tuple[int, int], list[date]] = {}
     for claim_id, payer_id, day in session.execute(
-            select(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id, RemittanceRow.effective_date)
-            .join(RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id)):
+        select(ClaimPaymentRow.claim_id, ClaimPaymentRow.payer_id, RemittanceRow.effective_date).join(
+            RemittanceRow, RemittanceRow.id == ClaimPaymentRow.remittance_id
+        )
+    ):
         answers.setdefault((claim_id, payer_id), []).append(day)
     for e in session.execute(select(LedgerEntryRow).where(LedgerEntryRow.kind == "payment")).scalars():
         if e.amount < 0 and e.payer_id is not None:
@@ -114,22 +128,41 @@ def _expected(session, as_of: date, weights) -> dict[tuple[int, int], tuple[Queu
         if dens:
             known = [d.category if d.category in weights.category else "other" for d in dens]
             category = min(known, key=lambda k: (-weights.category_points(k), k))
-        ahead = [((d.appeal_deadline - as_of).days, DeadlineKind.APPEAL) for d in dens
-                 if d.appeal_deadline and d.appeal_deadline >= as_of]
-        passed = [((d.appeal_deadline - as_of).days, DeadlineKind.APPEAL) for d in dens
-                  if d.appeal_deadline and d.appeal_deadline < as_of]
+        ahead = [
+            ((d.appeal_deadline - as_of).days, DeadlineKind.APPEAL)
+            for d in dens
+            if d.appeal_deadline and d.appeal_deadline >= as_of
+        ]
+        passed = [
+            ((d.appeal_deadline - as_of).days, DeadlineKind.APPEAL)
+            for d in dens
+            if d.appeal_deadline and d.appeal_deadline < as_of
+        ]
         if filing is not None:
             (ahead if filing >= 0 else passed).append((filing, DeadlineKind.FILING))
-        deadline = (min(ahead, key=lambda x: (x[0], x[1] != DeadlineKind.APPEAL)) if ahead
-                    else max(passed, key=lambda x: x[0]) if passed else (None, DeadlineKind.APPEAL))
+        deadline = (
+            min(ahead, key=lambda x: (x[0], x[1] != DeadlineKind.APPEAL))
+            if ahead
+            else max(passed, key=lambda x: x[0])
+            if passed
+            else (None, DeadlineKind.APPEAL)
+        )
         facts = QueueFacts(
-            kind=ItemKind.CLAIM, amount=b.balance, age_days=(as_of - c.first_service_date).days,
+            kind=ItemKind.CLAIM,
+            amount=b.balance,
+            age_days=(as_of - c.first_service_date).days,
             payer_code=payer.code if payer else "",
             financial_class=payer.financial_class if payer else ("self-pay" if b.responsibility == 0 else ""),
-            denial_category=category, deadline_days=deadline[0], deadline_kind=deadline[1],
-            days_without_response=None if payer is None else days_without_response(
-                as_of=as_of, responsible_since=b.responsible_since, answers=answers.get((c.id, payer.id), [])),
-            untouched_days=(as_of - touched).days)
+            denial_category=category,
+            deadline_days=deadline[0],
+            deadline_kind=deadline[1],
+            days_without_response=None
+            if payer is None
+            else days_without_response(
+                as_of=as_of, responsible_since=b.responsible_since, answers=answers.get((c.id, payer.id), [])
+            ),
+            untouched_days=(as_of - touched).days,
+        )
         out[(c.id, b.responsibility)] = (facts, (due[c.id] - as_of).days if c.id in due else None)
     return out
 
@@ -148,12 +181,14 @@ def test_database_facts_and_scores_agree_with_the_pure_functions(sample, actor):
             assert item.facts == facts, (as_of, item.ref)
             assert item.score == score(facts, queue.weights), (as_of, item.ref)
             assert item.follow_up_in == follow_up_in
-        visible = {k for k, (f, due) in expected.items()
-                   if not hidden_by_follow_up(follow_up_in=due, deadline_days=f.deadline_days)}
+        visible = {
+            k
+            for k, (f, due) in expected.items()
+            if not hidden_by_follow_up(follow_up_in=due, deadline_days=f.deadline_days)
+        }
         assert {(i.claim_id, i.responsibility) for i in shown.items if i.kind is ItemKind.CLAIM} == visible
     # The sweep met every kind of fact at least once.
-    kinds = {(f.deadline_kind, f.deadline_days is not None and f.deadline_days >= 0)
-             for f, _ in expected.values()}
+    kinds = {(f.deadline_kind, f.deadline_days is not None and f.deadline_days >= 0) for f, _ in expected.values()}
     assert (DeadlineKind.APPEAL, False) in kinds and (DeadlineKind.FILING, False) in kinds
 
 
@@ -164,11 +199,19 @@ def test_no_response_counts_from_when_the_coverage_holding_the_money_became_resp
     _worked(sample, actor)
     as_of = date(2026, 10, 25)
     with sample.read() as session:
-        items = {(i.ref, i.responsibility): i for i in build_queue(
-            session, QueueFilter(limit=None, include_hidden=True), as_of=as_of).items if i.kind is ItemKind.CLAIM}
-        since = {(number, resp): day for number, resp, day in session.execute(
-            select(ClaimRow.claim_number, ClaimBalanceRow.responsibility, ClaimBalanceRow.responsible_since)
-            .join(ClaimBalanceRow, ClaimBalanceRow.claim_id == ClaimRow.id))}
+        items = {
+            (i.ref, i.responsibility): i
+            for i in build_queue(session, QueueFilter(limit=None, include_hidden=True), as_of=as_of).items
+            if i.kind is ItemKind.CLAIM
+        }
+        since = {
+            (number, resp): day
+            for number, resp, day in session.execute(
+                select(ClaimRow.claim_number, ClaimBalanceRow.responsibility, ClaimBalanceRow.responsible_since).join(
+                    ClaimBalanceRow, ClaimBalanceRow.claim_id == ClaimRow.id
+                )
+            )
+        }
         statuses = dict(session.execute(select(ClaimRow.claim_number, ClaimRow.status)).all())
 
     def waiting(number, resp):
@@ -194,13 +237,22 @@ def test_no_response_counts_from_when_the_coverage_holding_the_money_became_resp
 
 def why_of(ledger, number: str, resp: int, as_of: date) -> str:
     with ledger.read() as session:
-        return next(i.why for i in build_queue(session, QueueFilter(limit=None, include_hidden=True),
-                                               as_of=as_of).items if (i.ref, i.responsibility) == (number, resp))
+        return next(
+            i.why
+            for i in build_queue(session, QueueFilter(limit=None, include_hidden=True), as_of=as_of).items
+            if (i.ref, i.responsibility) == (number, resp)
+        )
 
 
-@pytest.mark.parametrize("weights", ["", "money=200,age=0,untouched=0,no_response=0,denial=0,deadline=0",
-                                     "money=1,age=0,untouched=0,no_response=0",
-                                     "deadline=200,money=5,age=5,untouched=5,no_response=5,denial=5"])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        "",
+        "money=200,age=0,untouched=0,no_response=0,denial=0,deadline=0",
+        "money=1,age=0,untouched=0,no_response=0",
+        "deadline=200,money=5,age=5,untouched=5,no_response=5,denial=5",
+    ],
+)
 def test_the_top_n_is_the_top_of_the_full_ranking(sample, actor, weights):
     _worked(sample, actor)
     set_setting(sample, "queue.weights", weights, actor=actor)
@@ -209,8 +261,9 @@ def test_the_top_n_is_the_top_of_the_full_ranking(sample, actor, weights):
             full = build_queue(session, QueueFilter(limit=None), as_of=as_of).items
             for limit in (1, 7, 40):
                 top = build_queue(session, QueueFilter(limit=limit), as_of=as_of)
-                assert [(i.ref, i.responsibility, i.score) for i in top.items] == \
-                    [(i.ref, i.responsibility, i.score) for i in full[:limit]], (as_of, limit)
+                assert [(i.ref, i.responsibility, i.score) for i in top.items] == [
+                    (i.ref, i.responsibility, i.score) for i in full[:limit]
+                ], (as_of, limit)
             scored = build_queue(session, QueueFilter(limit=5), as_of=as_of).scored_rows
     if weights.startswith("money=200"):
         assert scored < len([i for i in full if i.kind is ItemKind.CLAIM])  # the balance bound pruned
@@ -233,8 +286,11 @@ def test_a_follow_up_hides_a_claim_until_its_date_unless_an_appeal_is_due_first(
     add_follow_up(sample, "CLM100182", due_on=date(2026, 11, 5), action="appeal", actor=actor, today=POSTING)
     assert "CLM100182" not in refs(date(2026, 11, 1))
     with sample.read() as session:
-        item = next(i for i in build_queue(session, QueueFilter(limit=None), as_of=date(2026, 11, 8)).items
-                    if i.ref == "CLM100182")
+        item = next(
+            i
+            for i in build_queue(session, QueueFilter(limit=None), as_of=date(2026, 11, 8)).items
+            if i.ref == "CLM100182"
+        )
         assert item.why.startswith("appeal due in 3 days · denied: authorization · $1,524")
         assert_balances_equal_entries(session)
         assert_audit_chain_intact(session)
@@ -244,6 +300,7 @@ def test_other_kinds_filters_and_bad_filters(sample, actor):
     add_user(sample, "maria", full_name="Maria", actor=actor)
     assign(sample, ["CLM100182", "CLM100016"], ["maria"], actor=actor)
     with sample.read() as session:
+
         def items(**kw):
             return build_queue(session, QueueFilter(limit=None, **kw), as_of=POSTING).items
 
@@ -267,9 +324,14 @@ def test_other_kinds_filters_and_bad_filters(sample, actor):
         assert all(91 <= i.facts.age_days <= 120 for i in items(bucket="91-120"))
         assert all(i.facts.age_days >= 121 for i in items(bucket="121+"))
         assert {i.kind for i in items(kind="exception")} == {ItemKind.EXCEPTION}
-        for kw, error in [({"payer": "NOPE"}, NotFoundError), ({"assignee": "zed"}, NotFoundError),
-                          ({"bucket": "5-10"}, InputError), ({"category": "weather"}, InputError),
-                          ({"financial_class": "gold"}, InputError), ({"kind": "claims"}, InputError)]:
+        for kw, error in [
+            ({"payer": "NOPE"}, NotFoundError),
+            ({"assignee": "zed"}, NotFoundError),
+            ({"bucket": "5-10"}, InputError),
+            ({"category": "weather"}, InputError),
+            ({"financial_class": "gold"}, InputError),
+            ({"kind": "claims"}, InputError),
+        ]:
             with pytest.raises(error):
                 items(**kw)
 
@@ -282,11 +344,25 @@ def test_a_credit_balance_is_its_own_row(sample, actor):
     with sample.write() as session:  # the patient paid 25.00 more than owed at the desk
         claim = get_claim(session, "CLM100147")
         rec = ChangeRecorder(session, actor="tester", now=actor.now)
-        owed = session.execute(select(ClaimBalanceRow.balance).where(
-            ClaimBalanceRow.claim_id == claim.id, ClaimBalanceRow.responsibility == 0)).scalar_one()
-        rec.insert(LedgerEntryRow, [{"claim_id": claim.id, "responsibility": 0, "kind": "payment",
-                                     "amount": -(owed + 2500), "posting_date": POSTING, "effective_date": POSTING,
-                                     "created_by": "tester"}])
+        owed = session.execute(
+            select(ClaimBalanceRow.balance).where(
+                ClaimBalanceRow.claim_id == claim.id, ClaimBalanceRow.responsibility == 0
+            )
+        ).scalar_one()
+        rec.insert(
+            LedgerEntryRow,
+            [
+                {
+                    "claim_id": claim.id,
+                    "responsibility": 0,
+                    "kind": "payment",
+                    "amount": -(owed + 2500),
+                    "posting_date": POSTING,
+                    "effective_date": POSTING,
+                    "created_by": "tester",
+                }
+            ],
+        )
         apply_balance_deltas(session, {(claim.id, 0): -(owed + 2500)}, since={(claim.id, 0): POSTING})
         rec.finish(action="test.overpay")
     with sample.read() as session:
@@ -306,8 +382,11 @@ def build_queue_weights(ledger):
 def test_last_touch_counts_notes_and_follow_ups(sample, actor):
     def untouched(as_of):
         with sample.read() as session:
-            item = next(i for i in build_queue(session, QueueFilter(limit=None, include_hidden=True),
-                                               as_of=as_of).items if i.ref == "CLM100043")
+            item = next(
+                i
+                for i in build_queue(session, QueueFilter(limit=None, include_hidden=True), as_of=as_of).items
+                if i.ref == "CLM100043"
+            )
             return item.facts.untouched_days
 
     before = untouched(POSTING + timedelta(days=10))
@@ -324,8 +403,17 @@ def test_filing_limits_in_months_end_where_the_domain_says(ledger, months):
 
     with ledger.read() as session:
         d = Dialect(session.get_bind().dialect.name)
-        starts = [date(2024, 1, 31), date(2025, 1, 31), date(2024, 2, 29), date(2025, 3, 31), date(2025, 8, 31),
-                  date(2025, 12, 31), date(2025, 5, 30), date(2025, 6, 15), date(2025, 11, 30)]
+        starts = [
+            date(2024, 1, 31),
+            date(2025, 1, 31),
+            date(2024, 2, 29),
+            date(2025, 3, 31),
+            date(2025, 8, 31),
+            date(2025, 12, 31),
+            date(2025, 5, 30),
+            date(2025, 6, 15),
+            date(2025, 11, 30),
+        ]
         for start in starts:
             sql = f"SELECT {d.days_until(d.plus_months('CAST(:start AS DATE)' if not d.sqlite else ':start', months))}"
             got = session.execute(text(sql), {**d.params(date(2025, 1, 1)), "start": d.date_param(start)}).scalar()

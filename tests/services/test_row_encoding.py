@@ -72,7 +72,9 @@ def mixed(ledger_url, actor, monkeypatch):
     monkeypatch.setattr(audit_chain, "ROW_ENCODING", 1)
     ledger = Ledger(location).open()
     try:
-        close_period(ledger, parse_period("2026-05"), actor=Actor(user="closer", now=datetime(2026, 6, 1, 9, tzinfo=UTC)))
+        close_period(
+            ledger, parse_period("2026-05"), actor=Actor(user="closer", now=datetime(2026, 6, 1, 9, tzinfo=UTC))
+        )
         import_claims(ledger, SAMPLE / "claims.csv", actor=actor, posting_date=POSTING)
         post_era_files(ledger, ERAS[:3], actor=actor, posting_date=POSTING)
     finally:
@@ -84,11 +86,20 @@ def mixed(ledger_url, actor, monkeypatch):
     ledger = Ledger(location).open()
     try:
         post_era_files(ledger, ERAS[3:], actor=actor, posting_date=POSTING)
-        (claim_number,) = _raw(ledger_url, "SELECT c.claim_number FROM denial d JOIN claim c ON c.id = d.claim_id "
-                                           "WHERE d.status = 'open' AND d.audit_event_id < ? ORDER BY d.id LIMIT 1",
-                               (first_json,))[0]
-        appeal(ledger, claim_number, note="records sent", line=None, filed_on=date(2026, 7, 1),
-               actor=Actor(user="tester", now=datetime(2026, 7, 1, 10, tzinfo=UTC)))
+        (claim_number,) = _raw(
+            ledger_url,
+            "SELECT c.claim_number FROM denial d JOIN claim c ON c.id = d.claim_id "
+            "WHERE d.status = 'open' AND d.audit_event_id < ? ORDER BY d.id LIMIT 1",
+            (first_json,),
+        )[0]
+        appeal(
+            ledger,
+            claim_number,
+            note="records sent",
+            line=None,
+            filed_on=date(2026, 7, 1),
+            actor=Actor(user="tester", now=datetime(2026, 7, 1, 10, tzinfo=UTC)),
+        )
     finally:
         ledger.dispose()
     return ledger_url, first_json
@@ -109,7 +120,8 @@ def test_a_ledger_of_both_encodings_verifies_clean(mixed):
     url, first_json = mixed
     headers = dict(_raw(url, "SELECT event_id, manifest FROM audit_rows WHERE event_id > 0"))
     assert {e: m.splitlines()[0] for e, m in headers.items() if e < first_json} == {
-        e: "rows v2" for e in headers if e < first_json}
+        e: "rows v2" for e in headers if e < first_json
+    }
     assert {m.splitlines()[0] for e, m in headers.items() if e >= first_json} == {"rows v2 json"}
     # Both encodings wrote ledger entries and denials, and an encoding-2 event changed a
     # denial an encoding-1 event wrote.
@@ -129,8 +141,12 @@ def test_a_ledger_of_both_encodings_verifies_clean(mixed):
 def _entry(url: str, *, encoding_2: bool, first_json: int) -> tuple[int, int]:
     """A ledger entry (id, event) written in the given encoding, not the last of its event."""
     where = "audit_event_id >= ?" if encoding_2 else "audit_event_id < ?"
-    return _raw(url, f"SELECT min(id), audit_event_id FROM ledger_entry WHERE {where} AND kind = 'payment' "
-                     "GROUP BY audit_event_id ORDER BY 1 LIMIT 1", (first_json,))[0]
+    return _raw(
+        url,
+        f"SELECT min(id), audit_event_id FROM ledger_entry WHERE {where} AND kind = 'payment' "
+        "GROUP BY audit_event_id ORDER BY 1 LIMIT 1",
+        (first_json,),
+    )[0]
 
 
 def test_a_changed_amount_is_named_in_either_encoding(mixed):
@@ -141,7 +157,8 @@ def test_a_changed_amount_is_named_in_either_encoding(mixed):
     found = _findings(url)
     for entry_id, event in ((old_id, old_event), (new_id, new_event)):
         assert found[("rows", f"ledger_entry {entry_id}")] == [
-            f"differs from what event {event} wrote (changed after, or a row before it was removed)"]
+            f"differs from what event {event} wrote (changed after, or a row before it was removed)"
+        ]
 
 
 def test_a_deleted_row_is_named_in_either_encoding(mixed):
@@ -173,12 +190,17 @@ def test_an_inserted_row_is_named_in_either_encoding(mixed):
 
 def test_a_row_of_encoding_1_changed_in_place_by_encoding_2_is_checked_in_its_state(mixed):
     url, first_json = mixed
-    (denial_id, event) = _raw(url, "SELECT d.id, max(e.event_id) FROM denial d JOIN audit_rows e ON e.manifest LIKE "
-                                   "'%changed denial ' || d.id || ' %' WHERE d.audit_event_id < ? AND e.event_id >= ? "
-                                   "GROUP BY d.id ORDER BY d.id LIMIT 1", (first_json, first_json))[0]
+    (denial_id, event) = _raw(
+        url,
+        "SELECT d.id, max(e.event_id) FROM denial d JOIN audit_rows e ON e.manifest LIKE "
+        "'%changed denial ' || d.id || ' %' WHERE d.audit_event_id < ? AND e.event_id >= ? "
+        "GROUP BY d.id ORDER BY d.id LIMIT 1",
+        (first_json, first_json),
+    )[0]
     _raw(url, "UPDATE denial SET level = level + 1 WHERE id = ?", (denial_id,))
-    assert _findings(url) == {("rows", f"denial {denial_id}"): [
-        f"differs from the state event {event} left it in (changed after)"]}
+    assert _findings(url) == {
+        ("rows", f"denial {denial_id}"): [f"differs from the state event {event} left it in (changed after)"]
+    }
 
 
 def test_a_posting_date_moved_into_a_closed_month_is_named_in_either_encoding(mixed):
@@ -187,8 +209,10 @@ def test_a_posting_date_moved_into_a_closed_month_is_named_in_either_encoding(mi
     _raw(url, "UPDATE ledger_entry SET posting_date = ? WHERE id IN (?, ?)", ("2026-05-15", *ids))
     found = _findings(url)
     for entry_id in ids:
-        assert any(m.startswith("posting date 2026-05-15 is in 2026-05, closed 2026-06-01 09:00 before event ")
-                   for m in found[("rows", f"ledger_entry {entry_id}")])
+        assert any(
+            m.startswith("posting date 2026-05-15 is in 2026-05, closed 2026-06-01 09:00 before event ")
+            for m in found[("rows", f"ledger_entry {entry_id}")]
+        )
 
 
 def test_a_downgrade_below_0009_is_refused_once_an_event_is_in_encoding_2(mixed):

@@ -39,7 +39,9 @@ def sample(ledger, actor):
 def _held(ledger) -> tuple[int, int]:
     """(unapplied entry id, exception id) of CLM200417's parked 162.10."""
     with ledger.read() as session:
-        row = session.execute(select(UnappliedEntryRow).where(UnappliedEntryRow.reason == "unmatched_claim")).scalar_one()
+        row = session.execute(
+            select(UnappliedEntryRow).where(UnappliedEntryRow.reason == "unmatched_claim")
+        ).scalar_one()
         return row.id, row.exception_id
 
 
@@ -55,10 +57,12 @@ def _balance(ledger, number: str, rank: int = 1) -> int:
 
 def _counts(ledger) -> tuple[int, int, int, list]:
     with ledger.read() as session:
-        return (session.execute(select(func.count()).select_from(LedgerEntryRow)).scalar_one(),
-                session.execute(select(func.count()).select_from(UnappliedEntryRow)).scalar_one(),
-                session.execute(select(func.count()).select_from(AuditEventRow)).scalar_one(),
-                session.execute(select(ExceptionRow.id, ExceptionRow.status)).all())
+        return (
+            session.execute(select(func.count()).select_from(LedgerEntryRow)).scalar_one(),
+            session.execute(select(func.count()).select_from(UnappliedEntryRow)).scalar_one(),
+            session.execute(select(func.count()).select_from(AuditEventRow)).scalar_one(),
+            session.execute(select(ExceptionRow.id, ExceptionRow.status)).all(),
+        )
 
 
 def _checks(ledger) -> None:
@@ -66,11 +70,13 @@ def _checks(ledger) -> None:
         assert_balances_equal_entries(session)
         assert_audit_chain_intact(session)
         paid, held = defaultdict(int), defaultdict(int)
-        for rid, amount in session.execute(select(LedgerEntryRow.remittance_id, LedgerEntryRow.amount)
-                                           .where(LedgerEntryRow.kind == "payment")):
+        for rid, amount in session.execute(
+            select(LedgerEntryRow.remittance_id, LedgerEntryRow.amount).where(LedgerEntryRow.kind == "payment")
+        ):
             paid[rid] -= amount
-        for rid, amount, reason in session.execute(select(UnappliedEntryRow.remittance_id, UnappliedEntryRow.amount,
-                                                          UnappliedEntryRow.reason)):
+        for rid, amount, reason in session.execute(
+            select(UnappliedEntryRow.remittance_id, UnappliedEntryRow.amount, UnappliedEntryRow.reason)
+        ):
             if reason != "interest_income":
                 held[rid] += amount
         for rem in session.execute(select(RemittanceRow).where(RemittanceRow.status == "posted")).scalars():
@@ -80,12 +86,16 @@ def _checks(ledger) -> None:
 def test_list_shows_the_parked_payment_open_for_acme(sample):
     report = unapplied_report(sample, payer="acm01", include_closed=False)
     assert [(r["payer"], r["reason"], r["reference"], r["trace"], r["open"]) for r in report.rows] == [
-        ("ACM01", "unmatched_claim", "CLM200417", "095190", 16210)]
+        ("ACM01", "unmatched_claim", "CLM200417", "095190", 16210)
+    ]
     assert report.totals["open"] == 16210
     assert unapplied_report(sample, payer=None, include_closed=False).totals["open"] == 16210
     everything = unapplied_report(sample, payer=None, include_closed=True).rows
     assert {r["reason"]: r["open"] for r in everything} == {
-        "plb_interest": 0, "unmatched_claim": 16210, "plb_recoupment": 0}
+        "plb_interest": 0,
+        "unmatched_claim": 16210,
+        "plb_recoupment": 0,
+    }
     with pytest.raises(NotFoundError, match="--payer: payer 'ZZZ' is not in the ledger"):
         unapplied_report(sample, payer="ZZZ", include_closed=False)
 
@@ -93,8 +103,7 @@ def test_list_shows_the_parked_payment_open_for_acme(sample):
 def test_apply_all_to_a_claim(sample, actor):
     entry_id, _ = _held(sample)
     before = _balance(sample, "CLM100009")
-    done = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=None, actor=actor,
-                           posting_date=POSTING)
+    done = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=None, actor=actor, posting_date=POSTING)
     assert (done.amount, done.rank, done.payer, done.open_after) == (16210, 1, "ACM01", 0)
     assert _balance(sample, "CLM100009") == before - 16210
     assert _open(sample, entry_id) == 0
@@ -115,14 +124,14 @@ def test_apply_all_to_a_claim(sample, actor):
 def test_apply_in_parts(sample, actor):
     entry_id, _ = _held(sample)
     before = _balance(sample, "CLM100009")
-    first = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=10000, actor=actor,
-                            posting_date=POSTING)
+    first = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=10000, actor=actor, posting_date=POSTING)
     assert (first.amount, first.open_after) == (10000, 6210)
     assert _open(sample, entry_id) == 6210
-    with pytest.raises(InputError, match=f"--amount 62.11 is more than the 62.10 still open on unapplied entry {entry_id}"):
+    with pytest.raises(
+        InputError, match=f"--amount 62.11 is more than the 62.10 still open on unapplied entry {entry_id}"
+    ):
         apply_unapplied(sample, entry_id, claim_number="CLM100018", amount=6211, actor=actor, posting_date=POSTING)
-    rest = apply_unapplied(sample, entry_id, claim_number="CLM100018", amount=None, actor=actor,
-                           posting_date=POSTING)
+    rest = apply_unapplied(sample, entry_id, claim_number="CLM100018", amount=None, actor=actor, posting_date=POSTING)
     assert rest.amount == 6210 and _open(sample, entry_id) == 0
     assert _balance(sample, "CLM100009") == before - 10000
     _checks(sample)
@@ -133,9 +142,18 @@ def _recoupment(ledger, actor, amount: int) -> int:
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
         payer = session.execute(select(PayerRow.id).where(PayerRow.code == "ACM01")).scalar_one()
-        entry_id = rec.insert_one(UnappliedEntryRow, {
-            "payer_id": payer, "amount": amount, "reason": "plb_recoupment", "reference": "XYZ999",
-            "posting_date": POSTING, "effective_date": POSTING, "created_by": actor.user})
+        entry_id = rec.insert_one(
+            UnappliedEntryRow,
+            {
+                "payer_id": payer,
+                "amount": amount,
+                "reason": "plb_recoupment",
+                "reference": "XYZ999",
+                "posting_date": POSTING,
+                "effective_date": POSTING,
+                "created_by": actor.user,
+            },
+        )
         rec.finish(action="test.recoupment")
     return entry_id
 
@@ -144,8 +162,7 @@ def test_a_recoupment_makes_the_payer_owed_again(sample, actor):
     entry_id = _recoupment(sample, actor, -3000)
     assert _open(sample, entry_id) == -3000
     before = _balance(sample, "CLM100009")
-    part = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=1000, actor=actor,
-                           posting_date=POSTING)
+    part = apply_unapplied(sample, entry_id, claim_number="CLM100009", amount=1000, actor=actor, posting_date=POSTING)
     assert (part.amount, part.open_after) == (-1000, -2000)
     assert _balance(sample, "CLM100009") == before + 1000
     with sample.read() as session:
@@ -160,22 +177,31 @@ def test_a_recoupment_makes_the_payer_owed_again(sample, actor):
     _checks(sample)
 
 
-@pytest.mark.parametrize("entry,claim,amount,message", [
-    (999, "CLM100009", None, "unapplied entry 999 does not exist"),
-    ("held", "CLM100001", None, "claim CLM100001 has no coverage with payer ACM01; "
-                                "unapplied money from ACM01 applies only to that payer's claims"),
-    ("held", "NOPE", None, "claim 'NOPE' is not in the ledger"),
-    ("held", "CLM100009", 0, "--amount must be more than 0 (got 0.00)"),
-    ("held", "CLM100009", -500, "--amount must be more than 0 (got -5.00)"),
-    ("held", "CLM100009", 16211, "--amount 162.11 is more than the 162.10 still open on unapplied entry"),
-    ("interest", "CLM100001", None, "is already fully applied"),
-    ("closing", "CLM100001", None, "is an interest_income entry, not money held"),
-])
+@pytest.mark.parametrize(
+    "entry,claim,amount,message",
+    [
+        (999, "CLM100009", None, "unapplied entry 999 does not exist"),
+        (
+            "held",
+            "CLM100001",
+            None,
+            "claim CLM100001 has no coverage with payer ACM01; "
+            "unapplied money from ACM01 applies only to that payer's claims",
+        ),
+        ("held", "NOPE", None, "claim 'NOPE' is not in the ledger"),
+        ("held", "CLM100009", 0, "--amount must be more than 0 (got 0.00)"),
+        ("held", "CLM100009", -500, "--amount must be more than 0 (got -5.00)"),
+        ("held", "CLM100009", 16211, "--amount 162.11 is more than the 162.10 still open on unapplied entry"),
+        ("interest", "CLM100001", None, "is already fully applied"),
+        ("closing", "CLM100001", None, "is an interest_income entry, not money held"),
+    ],
+)
 def test_bad_applications_change_nothing(sample, actor, entry, claim, amount, message):
     with sample.read() as session:
         ids = {r: i for r, i in session.execute(select(UnappliedEntryRow.reason, UnappliedEntryRow.id))}
-    entry_id = {"held": ids["unmatched_claim"], "interest": ids["plb_interest"],
-                "closing": ids["interest_income"]}.get(entry, entry)
+    entry_id = {"held": ids["unmatched_claim"], "interest": ids["plb_interest"], "closing": ids["interest_income"]}.get(
+        entry, entry
+    )
     before = _counts(sample)
     with pytest.raises(InputError) as caught:
         apply_unapplied(sample, entry_id, claim_number=claim, amount=amount, actor=actor, posting_date=POSTING)
@@ -185,9 +211,12 @@ def test_bad_applications_change_nothing(sample, actor, entry, claim, amount, me
 
 
 def _import_missing_claim(ledger, actor, tmp_path, payer="ACM01,Acme Health Plan"):
-    path = write_csv(tmp_path / "late.csv", CLAIMS_HEADER,
-                     f'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,{payer},2026-04-20,2026-04-22,99214,,1,'
-                     '210.00,AHP26041515878,,,,CLM200417-1')
+    path = write_csv(
+        tmp_path / "late.csv",
+        CLAIMS_HEADER,
+        f'CLM200417,PT20417,"Latecomer, Lee",1980-01-01,{payer},2026-04-20,2026-04-22,99214,,1,'
+        "210.00,AHP26041515878,,,,CLM200417-1",
+    )
     import_claims(ledger, path, actor=actor, posting_date=POSTING)
 
 
@@ -208,8 +237,10 @@ def test_exception_apply_once_the_claim_exists(sample, actor, tmp_path):
         row = session.get(ExceptionRow, exception_id)
         assert (row.status, row.resolved_by) == ("applied", "tester")
         assert row.resolved_at is not None
-        assert "posted the parked claim payment onto claim CLM200417: paid 162.10, written down 47.90" \
+        assert (
+            "posted the parked claim payment onto claim CLM200417: paid 162.10, written down 47.90"
             in row.resolution_note
+        )
         claim_id = get_claim(session, "CLM200417").id
         payments = session.execute(select(ClaimPaymentRow).where(ClaimPaymentRow.claim_id == claim_id)).scalars().all()
         assert [(p.paid, p.status_code, p.payer_claim_number) for p in payments] == [(16210, "1", "AHP26041515878")]

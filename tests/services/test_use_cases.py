@@ -25,7 +25,7 @@ HELPER_MODULES = {
     "denials/rows.py": "denial rows a posting opens, in its transaction",
     "posting/patient_billing.py": "the check on billing the patient, in the transaction that moves the money",
     "era/*.py": "the parts of posting one 835 file, in the transaction era/files.py opens "
-                "(era/parked.py: in apply_exception's)",
+    "(era/parked.py: in apply_exception's)",
 }
 # Use cases a helper glob above would cover.
 USE_CASES = {"era/files.py"}
@@ -47,9 +47,13 @@ def _opens_write(node: ast.AST) -> bool:
         if call.func.attr == "write":
             return True
         inner = call.func.value
-        if (call.func.attr == "begin" and isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-                and inner.func.attr == "execution_options"
-                and any(k.arg == "ar_write" for k in inner.keywords)):
+        if (
+            call.func.attr == "begin"
+            and isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == "execution_options"
+            and any(k.arg == "ar_write" for k in inner.keywords)
+        ):
             return True
     return False
 
@@ -83,11 +87,12 @@ def test_every_public_service_function_opens_the_write_transaction(path):
     where = path.relative_to(SERVICES).as_posix()
     if _helper_module(where):
         return
-    missing = [name for name in _public_functions_without_a_transaction(path)
-               if (where, name) not in HELPER_FUNCTIONS]
-    assert not missing, (f"services/{where}: {', '.join(missing)} open no write transaction: a read goes to "
-                         "reports/ (or store/queries/), a step of another use case is private (_name) or "
-                         "listed in HELPER_FUNCTIONS with its reason")
+    missing = [name for name in _public_functions_without_a_transaction(path) if (where, name) not in HELPER_FUNCTIONS]
+    assert not missing, (
+        f"services/{where}: {', '.join(missing)} open no write transaction: a read goes to "
+        "reports/ (or store/queries/), a step of another use case is private (_name) or "
+        "listed in HELPER_FUNCTIONS with its reason"
+    )
 
 
 def test_the_helper_lists_name_what_is_there():
@@ -105,8 +110,10 @@ def test_the_helper_lists_name_what_is_there():
 def test_the_check_can_fail(tmp_path):
     """A read that stayed in services/ is found; a use case is not."""
     module = tmp_path / "sample.py"
-    module.write_text("def report(ledger):\n    with ledger.read() as session:\n        return 1\n\n"
-                      "def act(ledger):\n    with ledger.write() as session:\n        return 2\n\n"
-                      "def act_twice(ledger):\n    return _inner(ledger)\n\n"
-                      "def _inner(ledger):\n    with ledger.write() as session:\n        return 3\n")
+    module.write_text(
+        "def report(ledger):\n    with ledger.read() as session:\n        return 1\n\n"
+        "def act(ledger):\n    with ledger.write() as session:\n        return 2\n\n"
+        "def act_twice(ledger):\n    return _inner(ledger)\n\n"
+        "def _inner(ledger):\n    with ledger.write() as session:\n        return 3\n"
+    )
     assert _public_functions_without_a_transaction(module) == ["report"]

@@ -56,28 +56,60 @@ def test_sample_practice_summary_matches_through_posting_payments_and_correction
     good = 'Z1,AZ,"ZED, ZOE",1970-01-01,ACM01,Acme Health Plan,2026-05-01,2026-05-03,99213,,1,145.00,M9,,,,Z1-1'
     cli("claims", "import", str(write_csv(tmp_path / "a.csv", CLAIMS_HEADER, good)), "--posting-date", "2026-06-30")
     moved = good.replace("2026-05-01,2026-05-03", "2026-04-02,2026-04-04").replace("145.00", "150.00")
-    assert cli("claims", "import", str(write_csv(tmp_path / "b.csv", CLAIMS_HEADER, moved)),
-               "--posting-date", "2026-06-30").exit_code == 1
+    assert (
+        cli(
+            "claims", "import", str(write_csv(tmp_path / "b.csv", CLAIMS_HEADER, moved)), "--posting-date", "2026-06-30"
+        ).exit_code
+        == 1
+    )
     listed = json.loads(cli("exceptions", "list", "--format", "json").stdout)["exceptions"]
     conflict = next(e for e in listed if e["claim_number"] == "Z1")
-    done = cli("exceptions", "resolve", str(conflict["id"]), "--accept", "--note", "dates corrected",
-               "--posting-date", "2026-06-30")
+    done = cli(
+        "exceptions",
+        "resolve",
+        str(conflict["id"]),
+        "--accept",
+        "--note",
+        "dates corrected",
+        "--posting-date",
+        "2026-06-30",
+    )
     assert done.exit_code == 0, done.output
     shown = json.loads(cli("claims", "show", "Z1", "--format", "json").stdout)
     assert "2026-04-02" in json.dumps(shown)
     assert _drift(ledger_url) == []
     # A paper EOB by hand: paid, written down, and the rest moved to the patient.
-    paid = cli("post", "payment", "Z1", "--payer", "ACM01", "--amount", "50.00", "--method", "check",
-               "--reference", "CHK1", "--date", "2026-06-20", "--adjust", "CO-45=20.00", "--adjust", "PR-2=30.00",
-               "--posting-date", "2026-06-30")
+    paid = cli(
+        "post",
+        "payment",
+        "Z1",
+        "--payer",
+        "ACM01",
+        "--amount",
+        "50.00",
+        "--method",
+        "check",
+        "--reference",
+        "CHK1",
+        "--date",
+        "2026-06-20",
+        "--adjust",
+        "CO-45=20.00",
+        "--adjust",
+        "PR-2=30.00",
+        "--posting-date",
+        "2026-06-30",
+    )
     assert paid.exit_code == 0, paid.output
     assert _drift(ledger_url) == []
-    for query in [AgingQuery(as_of=AS_OF),
-                  AgingQuery(as_of=date(2026, 12, 31), basis=Basis.BILLED),
-                  AgingQuery(as_of=AS_OF, group_by=GroupBy.FINANCIAL_CLASS, party=Party.INSURANCE),
-                  AgingQuery(as_of=AS_OF, party=Party.PATIENT),
-                  AgingQuery(as_of=AS_OF, payer="ACM01"),
-                  AgingQuery(as_of=AS_OF, financial_class="medicare")]:
+    for query in [
+        AgingQuery(as_of=AS_OF),
+        AgingQuery(as_of=date(2026, 12, 31), basis=Basis.BILLED),
+        AgingQuery(as_of=AS_OF, group_by=GroupBy.FINANCIAL_CLASS, party=Party.INSURANCE),
+        AgingQuery(as_of=AS_OF, party=Party.PATIENT),
+        AgingQuery(as_of=AS_OF, payer="ACM01"),
+        AgingQuery(as_of=AS_OF, financial_class="medicare"),
+    ]:
         assert summary_serves(query)
         fast, slow = _both_ways(ledger_url, query)
         assert fast == slow
@@ -108,8 +140,7 @@ ROWS = [
 ]
 
 # (claim index, responsibility, cents): a payment, a transfer leg, an overpayment…
-moves = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(-30_000, 30_000)),
-                 min_size=1, max_size=12)
+moves = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(-30_000, 30_000)), min_size=1, max_size=12)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -128,9 +159,17 @@ def test_any_sequence_of_balance_changes_keeps_the_summary_exact(batches, tmp_pa
                 deltas: dict = defaultdict(int)
                 rows = []
                 for index, resp, cents in batch:
-                    rows.append({"claim_id": ids[index], "responsibility": resp, "kind": "payment",
-                                 "amount": cents, "posting_date": AS_OF, "effective_date": AS_OF,
-                                 "created_by": actor.user})
+                    rows.append(
+                        {
+                            "claim_id": ids[index],
+                            "responsibility": resp,
+                            "kind": "payment",
+                            "amount": cents,
+                            "posting_date": AS_OF,
+                            "effective_date": AS_OF,
+                            "created_by": actor.user,
+                        }
+                    )
                     deltas[(ids[index], resp)] += cents
                 rec.insert(LedgerEntryRow, rows)
                 claims_repo.apply_balance_deltas(session, dict(deltas), since={k: AS_OF for k in deltas})
@@ -141,9 +180,14 @@ def test_any_sequence_of_balance_changes_keeps_the_summary_exact(batches, tmp_pa
         ledger.dispose()
 
 
-@pytest.mark.parametrize("query", [AgingQuery(as_of=AS_OF, basis=Basis.RESPONSIBILITY),
-                                   AgingQuery(as_of=AS_OF, group_by=GroupBy.CLAIM),
-                                   AgingQuery(as_of=AS_OF, min_balance=100)])
+@pytest.mark.parametrize(
+    "query",
+    [
+        AgingQuery(as_of=AS_OF, basis=Basis.RESPONSIBILITY),
+        AgingQuery(as_of=AS_OF, group_by=GroupBy.CLAIM),
+        AgingQuery(as_of=AS_OF, min_balance=100),
+    ],
+)
 def test_what_the_summary_cannot_answer_takes_the_long_way(query):
     assert not summary_serves(query)
 
@@ -160,14 +204,30 @@ def test_a_party_that_owes_again_is_responsible_again_from_that_day(ledger, acto
         with ledger.write() as session:
             claim_id = session.execute(select(ClaimRow.id)).scalar_one()
             rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-            rec.insert(LedgerEntryRow, [{"claim_id": claim_id, "responsibility": 2, "kind": "transfer",
-                                         "amount": secondary_delta, "posting_date": day, "effective_date": day,
-                                         "created_by": actor.user}])
+            rec.insert(
+                LedgerEntryRow,
+                [
+                    {
+                        "claim_id": claim_id,
+                        "responsibility": 2,
+                        "kind": "transfer",
+                        "amount": secondary_delta,
+                        "posting_date": day,
+                        "effective_date": day,
+                        "created_by": actor.user,
+                    }
+                ],
+            )
             claims_repo.apply_balance_deltas(session, {(claim_id, 2): secondary_delta}, since={(claim_id, 2): day})
             rec.finish(action="test.post", entity="claim")
         with ledger.read() as session:
-            seen.append(session.execute(select(ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since)
-                                        .where(ClaimBalanceRow.responsibility == 2)).one())
+            seen.append(
+                session.execute(
+                    select(ClaimBalanceRow.balance, ClaimBalanceRow.responsible_since).where(
+                        ClaimBalanceRow.responsibility == 2
+                    )
+                ).one()
+            )
     # Owes from 07-01; paid off 07-10 (the date stays: it owed nothing after); owes again
     # from 08-01; more on 08-20 keeps 08-01.
     assert [tuple(r) for r in seen] == [(5000, days[0]), (0, days[0]), (3000, days[2]), (4000, days[2])]

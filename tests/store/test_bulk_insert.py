@@ -28,16 +28,28 @@ def small_statements(monkeypatch):
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 7, 1200])
 def test_every_row_lands_once_in_order(ledger, small_statements, count):
-    rows = [{"code": f"P{n:05d}", "name": f"Payer {n}", "financial_class": "commercial",
-             "timely_filing_count": n, "timely_filing_unit": "d", "created_at": NOW} for n in range(count)]
+    rows = [
+        {
+            "code": f"P{n:05d}",
+            "name": f"Payer {n}",
+            "financial_class": "commercial",
+            "timely_filing_count": n,
+            "timely_filing_unit": "d",
+            "created_at": NOW,
+        }
+        for n in range(count)
+    ]
     with ledger.write() as session:
         rec = ChangeRecorder(session, actor="tester", now=NOW)
         ids = rec.insert(PayerRow, rows, returning_ids=True)
         rec.finish(action="test.bulk")
     assert len(ids) == count and ids == sorted(ids)
     with ledger.read() as session:
-        stored = session.execute(select(PayerRow.id, PayerRow.code, PayerRow.timely_filing_count)
-                                 .where(PayerRow.code.like("P%")).order_by(PayerRow.id)).all()
+        stored = session.execute(
+            select(PayerRow.id, PayerRow.code, PayerRow.timely_filing_count)
+            .where(PayerRow.code.like("P%"))
+            .order_by(PayerRow.id)
+        ).all()
     assert [tuple(r) for r in stored] == [(i, f"P{n:05d}", n) for n, i in enumerate(ids)]
 
 

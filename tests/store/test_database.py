@@ -53,7 +53,9 @@ def test_unreachable_postgres_is_one_line_exit_2():
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: postgresql+psycopg://nobody@127.0.0.1:1/none: cannot use the PostgreSQL database")
+    assert lines[0].startswith(
+        "error: postgresql+psycopg://nobody@127.0.0.1:1/none: cannot use the PostgreSQL database"
+    )
 
 
 def test_unknown_url_scheme_is_refused():
@@ -91,7 +93,7 @@ def test_busy_ledger_exits_75(sqlite_url, tmp_path):
         csv = tmp_path / "c.csv"
         from support import CLAIMS_HEADER, write_csv
 
-        write_csv(csv, CLAIMS_HEADER, "C1,A1,\"DOE, J\",1950-01-01,P1,Payer,2026-05-01,2026-05-02,99213,,1,10.00,M1,,,,")
+        write_csv(csv, CLAIMS_HEADER, 'C1,A1,"DOE, J",1950-01-01,P1,Payer,2026-05-01,2026-05-02,99213,,1,10.00,M1,,,,')
         os.environ["AR_BUSY_TIMEOUT"] = "0.2"
         try:
             result = Cli(sqlite_url)("claims", "import", str(csv))

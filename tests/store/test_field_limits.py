@@ -17,6 +17,7 @@ from ar_cli.store.tables import (
 
 def test_limits_are_the_ledger_columns_own():
     """domain/field_limits.py repeats numbers from the table models: kept equal here."""
+
     def length(table, column):
         return table.__table__.c[column].type.length
 

@@ -83,7 +83,10 @@ def test_existing_database_without_schema_asks_for_upgrade(tmp_path):
         conn.execute("CREATE TABLE something_else (x INTEGER)")
     result = Cli(str(path))("claims", "list")
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: {path}: not an ar-cli ledger yet (no schema); run `ar-cli db upgrade` to create it"
+    assert (
+        result.stderr.strip()
+        == f"error: {path}: not an ar-cli ledger yet (no schema); run `ar-cli db upgrade` to create it"
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -110,16 +113,31 @@ def test_events_from_before_0007_are_checked_the_old_way_and_later_rows_need_the
     location = resolve_location(blank_url)
     engine = create_engine(location.url)
     now = datetime(2026, 6, 1, 9, tzinfo=UTC)
-    fields = dict(occurred_at=now.isoformat(), actor="old", action="exception.add", entity="", entity_key="",
-                  source="", details=canonical_json({}), rows_digest="d" * 64)
+    fields = dict(
+        occurred_at=now.isoformat(),
+        actor="old",
+        action="exception.add",
+        entity="",
+        entity_key="",
+        source="",
+        details=canonical_json({}),
+        rows_digest="d" * 64,
+    )
     digest = event_hash(prev_hash=GENESIS_HASH, event_id=1, **fields)
     with engine.begin() as conn:
         schema.upgrade(conn, "0005_claim_payment_claim")
-        conn.execute(text("INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
-                          "source_ref, created_at, resolved_by, resolution_note) VALUES ('unmatched_claim', 'open', "
-                          "'C1', 500, 'held', '{}', '', :t, '', '')"), {"t": now})
-        conn.execute(AuditEventRow.__table__.insert(), [{**fields, "occurred_at": now, "id": 1,
-                                                          "prev_hash": GENESIS_HASH, "hash": digest}])
+        conn.execute(
+            text(
+                "INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
+                "source_ref, created_at, resolved_by, resolution_note) VALUES ('unmatched_claim', 'open', "
+                "'C1', 500, 'held', '{}', '', :t, '', '')"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            AuditEventRow.__table__.insert(),
+            [{**fields, "occurred_at": now, "id": 1, "prev_hash": GENESIS_HASH, "hash": digest}],
+        )
         conn.execute(text("UPDATE audit_head SET last_event_id = 1, last_hash = :h"), {"h": digest})
     engine.dispose()
     upgrade_ledger(location)
@@ -132,11 +150,16 @@ def test_events_from_before_0007_are_checked_the_old_way_and_later_rows_need_the
         result = verify_ledger(ledger)
         assert result.clean and (result.events, result.old_events) == (2, 1)
         with ledger.engine.begin() as conn:
-            conn.execute(text("INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
-                              "source_ref, created_at, resolved_by, resolution_note, audit_event_id) VALUES "
-                              "('unmatched_claim', 'open', 'C2', 900, 'forged', '{}', '', :t, '', '', 1)"),
-                         {"t": now})
+            conn.execute(
+                text(
+                    "INSERT INTO exception_record (kind, status, claim_number, amount, summary, payload, "
+                    "source_ref, created_at, resolved_by, resolution_note, audit_event_id) VALUES "
+                    "('unmatched_claim', 'open', 'C2', 900, 'forged', '{}', '', :t, '', '', 1)"
+                ),
+                {"t": now},
+            )
         assert [(f.check, f.ref, f.message) for f in verify_ledger(ledger).findings] == [
-            ("rows", "exception_record 2", "has no row hash: written around the audit chain (it names event 1)")]
+            ("rows", "exception_record 2", "has no row hash: written around the audit chain (it names event 1)")
+        ]
     finally:
         ledger.dispose()

@@ -44,8 +44,9 @@ def _values(table: str, sqlite: bool):
             value = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
         elif isinstance(kind, Integer):
             bits = 63 if sqlite or kind.__class__.__name__ == "BigInteger" else 31
-            value = st.one_of(st.integers(min_value=-(2 ** bits), max_value=2 ** bits - 1),
-                              st.integers(min_value=-3, max_value=3))
+            value = st.one_of(
+                st.integers(min_value=-(2**bits), max_value=2**bits - 1), st.integers(min_value=-3, max_value=3)
+            )
         elif isinstance(kind, String):
             value = _text(sqlite, kind.length)
         else:  # pragma: no cover
@@ -56,8 +57,9 @@ def _values(table: str, sqlite: bool):
 
 def _stored(table: str, values: tuple) -> tuple:
     """The values as the SQLite writers store them (store/audit/chain._sqlite_value)."""
-    return tuple(audit_rows.stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
-                 for v in values)
+    return tuple(
+        audit_rows.stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v for v in values
+    )
 
 
 @pytest.fixture
@@ -110,10 +112,17 @@ def test_the_database_builds_the_text_python_makes(raw, table, data):
 def test_the_text_is_json_with_nothing_left_to_choice():
     """The definition, pinned: compact, UTF-8 as itself, only quote, backslash and C0
     controls escaped (the short forms where JSON has them), NULL as null."""
-    values = ("a\"b\\c|d\n\t\x01é😀\u2028", -12, None, 2 ** 63 - 1, date(5, 3, 4),
-              datetime(2026, 6, 30, 10, 0, 0, 7, tzinfo=timezone(timedelta(hours=-5))))
-    assert row_text(values) == ('["a\\"b\\\\c|d\\n\\t\\u0001é😀\u2028",-12,null,9223372036854775807,'
-                                '"0005-03-04","2026-06-30 15:00:00.000007"]')
+    values = (
+        'a"b\\c|d\n\t\x01é😀\u2028',
+        -12,
+        None,
+        2**63 - 1,
+        date(5, 3, 4),
+        datetime(2026, 6, 30, 10, 0, 0, 7, tzinfo=timezone(timedelta(hours=-5))),
+    )
+    assert row_text(values) == (
+        '["a\\"b\\\\c|d\\n\\t\\u0001é😀\u2028",-12,null,9223372036854775807,"0005-03-04","2026-06-30 15:00:00.000007"]'
+    )
 
 
 @pytest.mark.parametrize("value", [object(), b"bytes", 1j])

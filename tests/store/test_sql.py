@@ -28,8 +28,9 @@ def db(ledger):
     scratch table."""
     with ledger.write() as session:
         sql = sql_of(session)
-        sql.execute("CREATE TEMPORARY TABLE scratch (id INTEGER PRIMARY KEY, label VARCHAR(40), "
-                    "on_day DATE, at_time TIMESTAMP)")
+        sql.execute(
+            "CREATE TEMPORARY TABLE scratch (id INTEGER PRIMARY KEY, label VARCHAR(40), on_day DATE, at_time TIMESTAMP)"
+        )
         yield sql
 
 
@@ -42,19 +43,25 @@ def file_db(tmp_path):
 
 # -- the tokenizer, without a database ---------------------------------------------
 def test_postgresql_text_is_translated_once_and_leaves_quotes_alone():
-    sql = ("SELECT 'a:b %' AS s, \"odd:col%\" AS i, x::date, :p -- :q %\n"
-           "/* :r % */ FROM t WHERE k IN :ks AND j NOT IN :js AND l LIKE 'x%'")
+    sql = (
+        "SELECT 'a:b %' AS s, \"odd:col%\" AS i, x::date, :p -- :q %\n"
+        "/* :r % */ FROM t WHERE k IN :ks AND j NOT IN :js AND l LIKE 'x%'"
+    )
     text, keys = translate(sql, "postgresql")
-    assert text == ("SELECT 'a:b %%' AS s, \"odd:col%%\" AS i, x::date, %(p)s -- :q %%\n"
-                    "/* :r %% */ FROM t WHERE k = ANY(%(ks)s) AND j <> ALL(%(js)s) AND l LIKE 'x%%'")
+    assert text == (
+        "SELECT 'a:b %%' AS s, \"odd:col%%\" AS i, x::date, %(p)s -- :q %%\n"
+        "/* :r %% */ FROM t WHERE k = ANY(%(ks)s) AND j <> ALL(%(js)s) AND l LIKE 'x%%'"
+    )
     assert keys == {"ks", "js"}
     assert translate(sql, "postgresql") is translate(sql, "postgresql")  # cached
 
 
 def test_sqlite_text_keeps_its_names_and_reads_key_lists_from_json():
     text, keys = translate("SELECT a FROM t WHERE b in :ids AND c Not In :other AND d = :d", "sqlite")
-    assert text == ("SELECT a FROM t WHERE b IN (SELECT value FROM json_each(:ids)) "
-                    "AND c NOT IN (SELECT value FROM json_each(:other)) AND d = :d")
+    assert text == (
+        "SELECT a FROM t WHERE b IN (SELECT value FROM json_each(:ids)) "
+        "AND c NOT IN (SELECT value FROM json_each(:other)) AND d = :d"
+    )
     assert keys == {"ids", "other"}
 
 
@@ -66,8 +73,33 @@ def test_question_marks_are_refused(dialect):
     assert "'?'" in translate("SELECT '?'", dialect)[0]
 
 
-@given(words=st.lists(st.sampled_from(["a", "IN", "NOT", "=", "(", ")", ",", "'x:y%'", "::", "x", ":p",
-                                       "%", "\"q:%\"", "--c\n", "/*:z*/", " ", "\n", "'it''s'"]), max_size=30))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "IN",
+                "NOT",
+                "=",
+                "(",
+                ")",
+                ",",
+                "'x:y%'",
+                "::",
+                "x",
+                ":p",
+                "%",
+                '"q:%"',
+                "--c\n",
+                "/*:z*/",
+                " ",
+                "\n",
+                "'it''s'",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_translation_only_touches_parameters_and_percents(words):
     sql = " ".join(words)
     pg, keys = translate(sql, "postgresql")
@@ -105,8 +137,9 @@ def test_rows_one_scalar_execute_executemany(db):
 def test_dates_round_trip_and_day_reads_either_form(db):
     at = datetime(2026, 6, 30, 15, 4, 5, 123456)
     db.execute("INSERT INTO scratch (id, on_day, at_time) VALUES (1, :d, :t)", {"d": date(2026, 6, 30), "t": at})
-    on_day, at_time = db.one("SELECT on_day, at_time FROM scratch WHERE on_day = :d AND at_time = :t",
-                             {"d": date(2026, 6, 30), "t": at})
+    on_day, at_time = db.one(
+        "SELECT on_day, at_time FROM scratch WHERE on_day = :d AND at_time = :t", {"d": date(2026, 6, 30), "t": at}
+    )
     assert day(on_day) == date(2026, 6, 30)
     assert day(at_time) == date(2026, 6, 30)
     if db.dialect == "sqlite":
@@ -118,23 +151,28 @@ def test_dates_round_trip_and_day_reads_either_form(db):
 
 @pytest.mark.parametrize("count", [0, 1, 3, 2500])
 def test_a_key_list_is_one_parameter_whatever_its_length(db, count):
-    db.executemany("INSERT INTO scratch (id, label) VALUES (:id, :label)",
-                   [{"id": n, "label": f"L{n}"} for n in range(1, 3001)])
+    db.executemany(
+        "INSERT INTO scratch (id, label) VALUES (:id, :label)", [{"id": n, "label": f"L{n}"} for n in range(1, 3001)]
+    )
     wanted = list(range(2, 2 + 2 * count, 2))
     got = db.rows("SELECT id FROM scratch WHERE id IN :ids ORDER BY id", {"ids": Keys(wanted)})
     assert [r[0] for r in got] == [n for n in wanted if n <= 3000]
-    assert db.scalar("SELECT count(*) FROM scratch WHERE id NOT IN :ids", {"ids": Keys(wanted)}) == \
-        3000 - len([n for n in wanted if n <= 3000])
+    assert db.scalar("SELECT count(*) FROM scratch WHERE id NOT IN :ids", {"ids": Keys(wanted)}) == 3000 - len(
+        [n for n in wanted if n <= 3000]
+    )
     labels = Keys(f"L{n}" for n in wanted)
-    assert db.scalar("SELECT count(*) FROM scratch WHERE label IN :labels AND id > :low",
-                     {"labels": labels, "low": 0}) == len([n for n in wanted if n <= 3000])
+    assert db.scalar(
+        "SELECT count(*) FROM scratch WHERE label IN :labels AND id > :low", {"labels": labels, "low": 0}
+    ) == len([n for n in wanted if n <= 3000])
 
 
 def test_key_lists_of_dates(db):
-    db.executemany("INSERT INTO scratch (id, on_day) VALUES (:id, :d)",
-                   [{"id": n, "d": date(2026, 6, n)} for n in range(1, 11)])
-    got = db.rows("SELECT id FROM scratch WHERE on_day IN :days ORDER BY id",
-                  {"days": Keys([date(2026, 6, 2), date(2026, 6, 9)])})
+    db.executemany(
+        "INSERT INTO scratch (id, on_day) VALUES (:id, :d)", [{"id": n, "d": date(2026, 6, n)} for n in range(1, 11)]
+    )
+    got = db.rows(
+        "SELECT id FROM scratch WHERE on_day IN :days ORDER BY id", {"days": Keys([date(2026, 6, 2), date(2026, 6, 9)])}
+    )
     assert got == [(2,), (9,)]
 
 
@@ -193,8 +231,9 @@ def test_a_plain_sqlite_file(file_db):
     file_db.execute("CREATE TABLE t (id INTEGER, on_day TEXT)")
     file_db.executemany("INSERT INTO t VALUES (:id, :d)", [{"id": n, "d": date(2026, 1, n)} for n in range(1, 6)])
     assert file_db.dialect == "sqlite"
-    assert file_db.rows("SELECT id, on_day FROM t WHERE id IN :ids AND on_day > :d",
-                        {"ids": Keys([1, 4, 5]), "d": date(2026, 1, 3)}) == [(4, "2026-01-04"), (5, "2026-01-05")]
+    assert file_db.rows(
+        "SELECT id, on_day FROM t WHERE id IN :ids AND on_day > :d", {"ids": Keys([1, 4, 5]), "d": date(2026, 1, 3)}
+    ) == [(4, "2026-01-04"), (5, "2026-01-05")]
 
 
 def test_sql_of_refuses_what_it_cannot_speak_through():

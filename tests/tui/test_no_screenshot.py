@@ -20,8 +20,15 @@ def test_the_screenshot_command_and_action_write_nothing(ledger, actor, tmp_path
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)
-    app = WorkApp(WorkContext(ledger=ledger, flt=QueueFilter(limit=None), as_of=POSTING, today=POSTING,
-                              actor=lambda: Actor(user="tester", now=datetime(2026, 6, 30, tzinfo=UTC))))
+    app = WorkApp(
+        WorkContext(
+            ledger=ledger,
+            flt=QueueFilter(limit=None),
+            as_of=POSTING,
+            today=POSTING,
+            actor=lambda: Actor(user="tester", now=datetime(2026, 6, 30, tzinfo=UTC)),
+        )
+    )
 
     async def run() -> None:
         async with app.run_test(size=(200, 40)) as pilot:

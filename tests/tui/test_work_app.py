@@ -31,8 +31,10 @@ def _actor() -> Actor:
 
 def _counts(ledger):
     with ledger.read() as session:
-        return tuple(session.execute(select(func.count()).select_from(t)).scalar_one()
-                     for t in (AuditEventRow, NoteRow, FollowUpRow))
+        return tuple(
+            session.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (AuditEventRow, NoteRow, FollowUpRow)
+        )
 
 
 def _text(app, selector) -> str:
@@ -72,8 +74,9 @@ def test_working_the_queue_with_the_keys(ledger, actor):
             await _answer(pilot, app, "n", "called Acme: auth on file")
             assert app.message == "claim CLM100182: note 1 added"
             assert app.selected.ref == "CLM100182"
-            assert any("called Acme: auth on file" in str(c) for c in app.query_one("#timeline", DataTable)
-                       .get_column_at(3))
+            assert any(
+                "called Acme: auth on file" in str(c) for c in app.query_one("#timeline", DataTable).get_column_at(3)
+            )
 
             # Assign, then a bad assignee: one line, nothing changed.
             await _answer(pilot, app, "a", "maria")
@@ -115,8 +118,9 @@ def test_working_the_queue_with_the_keys(ledger, actor):
         claim = session.execute(select(ClaimRow).where(ClaimRow.claim_number == "CLM100182")).scalar_one()
         maria = session.execute(select(UserRow.id).where(UserRow.name == "maria")).scalar_one()
         assert claim.assigned_user_id == maria
-        assert {d.status for d in session.execute(select(DenialRow).where(DenialRow.claim_id == claim.id)).scalars()} \
-            == {"appealed"}
+        assert {
+            d.status for d in session.execute(select(DenialRow).where(DenialRow.claim_id == claim.id)).scalars()
+        } == {"appealed"}
         actions = list(session.execute(select(AuditEventRow.action).order_by(AuditEventRow.id)).scalars())
         assert actions[-4:] == ["note.add", "claims.assign", "denials.appeal", "follow_up.set"]
         assert_balances_equal_entries(session)

@@ -22,8 +22,10 @@ from support import Cli
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "era"
 MANIFEST = SHARED / "x12" / "MANIFEST.md"
 WRITE = os.environ.get("AR_GOLDEN_WRITE") == "1"
-pytestmark = [pytest.mark.shared,
-              pytest.mark.skipif(not MANIFEST.is_file(), reason="../shared/x12/MANIFEST.md is not here")]
+pytestmark = [
+    pytest.mark.shared,
+    pytest.mark.skipif(not MANIFEST.is_file(), reason="../shared/x12/MANIFEST.md is not here"),
+]
 
 
 def manifest_835s() -> list[tuple[int, str]]:
@@ -69,10 +71,19 @@ def test_era_show_json_matches_its_golden_file(tmp_path, number, name):
     assert path.exists(), f"{path.name} is missing: `make golden` writes it (review the diff)"
     expected = path.read_text(encoding="utf-8")
     if result.stdout != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), result.stdout.splitlines(True),
-                                            f"golden/era/{path.name}", "ar-cli era show --format json", n=2))
-        pytest.fail(f"era show output differs from {path.name} (`make golden` writes it again if meant):\n"
-                    f"{diff[:6000]}", pytrace=False)
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True),
+                result.stdout.splitlines(True),
+                f"golden/era/{path.name}",
+                "ar-cli era show --format json",
+                n=2,
+            )
+        )
+        pytest.fail(
+            f"era show output differs from {path.name} (`make golden` writes it again if meant):\n{diff[:6000]}",
+            pytrace=False,
+        )
 
 
 def test_every_golden_file_is_a_manifest_835():

@@ -38,6 +38,7 @@ def refusal(path) -> str:
         read_remittances(path)
     return str(caught.value)
 
+
 # Segment 12 is the line's DTM; an adjustment goes after it (CAS02 is AN 1/5 in X12).
 CAS_AT = 12
 
@@ -49,11 +50,14 @@ def with_cas(cas: str) -> list[str]:
     return changed
 
 
-@pytest.mark.parametrize("cas,element", [
-    ("CAS*PR*-99999999999.99*18.39", "CAS02"),        # the usual one-triplet form
-    ("CAS*CO*48822531033*10.00", "CAS02"),
-    ("CAS*CO*45*5.00**253253*1.00", "CAS05"),          # a later triplet
-])
+@pytest.mark.parametrize(
+    "cas,element",
+    [
+        ("CAS*PR*-99999999999.99*18.39", "CAS02"),  # the usual one-triplet form
+        ("CAS*CO*48822531033*10.00", "CAS02"),
+        ("CAS*CO*45*5.00**253253*1.00", "CAS05"),  # a later triplet
+    ],
+)
 def test_a_reason_code_longer_than_five_characters_is_refused(tmp_path, cas, element):
     message = refusal(era(tmp_path, with_cas(cas)))
     assert message == f"era.835: segment {CAS_AT + 1}: {element}: adjustment reason code is longer than 5 characters"

@@ -37,7 +37,9 @@ DELIMITERS = [b"*", b"~", b":", b"^", b">", b"|", b"\n", b"\r\n", b""]
 mutation = st.one_of(
     st.tuples(st.just("delete"), st.floats(0, 1), st.integers(1, 40)),
     st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=12)),
-    st.tuples(st.just("insert"), st.floats(0, 1), st.sampled_from([b"~", b"*", b"ISA", b"ST*835*9~", b"CLP*", b"SE*1*1~"])),
+    st.tuples(
+        st.just("insert"), st.floats(0, 1), st.sampled_from([b"~", b"*", b"ISA", b"ST*835*9~", b"CLP*", b"SE*1*1~"])
+    ),
     st.tuples(st.just("replace"), st.floats(0, 1), st.integers(0, 255)),
     st.tuples(st.just("truncate"), st.floats(0, 1), st.just(0)),
     st.tuples(st.just("swap"), st.sampled_from(DELIMITERS[:-1]), st.sampled_from(DELIMITERS)),

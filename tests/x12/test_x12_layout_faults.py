@@ -125,8 +125,14 @@ def test_a_large_balanced_file_without_its_last_terminator(tmp_path: Path) -> No
 
 # -- item 11: header loops after the claims ---------------------------------------------------
 
-HEADER_LOOPS = ["N1*PR*OTHER PLAN*XV*99999", "N3*PO BOX 1", "N4*TOWN*OH*44109", "REF*2U*SHOULDNOTATTACH",
-                "N1*PE*SOMEONE ELSE*XX*1111111111", "REF*TJ*999999999"]
+HEADER_LOOPS = [
+    "N1*PR*OTHER PLAN*XV*99999",
+    "N3*PO BOX 1",
+    "N4*TOWN*OH*44109",
+    "REF*2U*SHOULDNOTATTACH",
+    "N1*PE*SOMEONE ELSE*XX*1111111111",
+    "REF*TJ*999999999",
+]
 
 
 def test_header_loops_after_the_claims_are_warned_and_read_into_nothing(tmp_path: Path) -> None:
@@ -149,22 +155,28 @@ def test_a_real_file_with_its_header_loops_repeated_between_and_after_claims() -
     the last claim: the same 9 claims, each once, and a warning naming the segment."""
     text = (SHARED / "albmarin__badX12__tests__files__edi__X221-multiple-claims-single-check.edi").read_text()
     segments = [s.strip() for s in text.split("~") if s.strip()]
-    header = [s for s in segments[: segments.index(next(s for s in segments if s.startswith("LX")))]
-              if s.split("*")[0] in ("N1", "N3", "N4", "REF", "PER") and not s.startswith("REF*EV")]
+    header = [
+        s
+        for s in segments[: segments.index(next(s for s in segments if s.startswith("LX")))]
+        if s.split("*")[0] in ("N1", "N3", "N4", "REF", "PER") and not s.startswith("REF*EV")
+    ]
     assert header[0].startswith("N1*PR")
     claims = [i for i, s in enumerate(segments) if s.startswith("CLP")]
     se = next(i for i, s in enumerate(segments) if s.startswith("SE*"))
     edited = segments[: claims[4]] + header + segments[claims[4] : se] + header + segments[se:]
-    edited[edited.index(segments[se])] = f"SE*{int(segments[se].split('*')[1]) + 2 * len(header)}*" + \
-        segments[se].split("*")[2]
+    edited[edited.index(segments[se])] = (
+        f"SE*{int(segments[se].split('*')[1]) + 2 * len(header)}*" + segments[se].split("*")[2]
+    )
     before, _ = read_bytes(text.encode())
     after, _ = read_bytes(("~".join(edited) + "~").encode())
     assert claims_of(after) == claims_of(before)
     assert len(claims_of(after)) == 9
     warnings = [str(w) for w in after[0].warnings if w not in before[0].warnings]
     first = claims[4] + 1  # segment numbers are 1-based
-    assert warnings[0] == (f"edited.835: segment {first}: N1: a payer loop (N1*PR) after the claims began; "
-                           "header loops come before the first claim: not read")
+    assert warnings[0] == (
+        f"edited.835: segment {first}: N1: a payer loop (N1*PR) after the claims began; "
+        "header loops come before the first claim: not read"
+    )
     assert any(re.search(r"N1: a payee loop \(N1\*PE\)", w) for w in warnings)
 
 
@@ -186,10 +198,18 @@ def test_a_non_ascii_element_separator_is_named(tmp_path: Path, separator: str, 
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("*:~GS", "*¦~GS", "ISA16: damaged interchange header (the component separator is not an ASCII character; "
-                          "X12 delimiters are ASCII)"),
-        ("*:~GS", "*:§GS", "ISA16: damaged interchange header (the segment terminator after ISA16 is not an "
-                          "ASCII character; X12 delimiters are ASCII)"),
+        (
+            "*:~GS",
+            "*¦~GS",
+            "ISA16: damaged interchange header (the component separator is not an ASCII character; "
+            "X12 delimiters are ASCII)",
+        ),
+        (
+            "*:~GS",
+            "*:§GS",
+            "ISA16: damaged interchange header (the segment terminator after ISA16 is not an "
+            "ASCII character; X12 delimiters are ASCII)",
+        ),
     ],
 )
 def test_non_ascii_isa16_and_terminator_are_named(tmp_path: Path, old: str, new: str, expected: str) -> None:

@@ -16,9 +16,17 @@ amount = st.one_of(st.just(""), st.integers(0, 99999).map(lambda c: f"{c / 100:.
 
 
 def _read_line(charge: str, paid: str):
-    body = ["ST*835*0001", "BPR*I*0*C*NON************20260510", "TRN*1*T1*1X", "N1*PR*PAYER*XV*X",
-            "N1*PE*CLINIC*XX*1999999984", "LX*1", "CLP*C1*1*10*0**12*P1*11*1", f"SVC*HC:99213*{charge}*{paid}**1",
-            "DTM*472*20260401"]
+    body = [
+        "ST*835*0001",
+        "BPR*I*0*C*NON************20260510",
+        "TRN*1*T1*1X",
+        "N1*PR*PAYER*XV*X",
+        "N1*PE*CLINIC*XX*1999999984",
+        "LX*1",
+        "CLP*C1*1*10*0**12*P1*11*1",
+        f"SVC*HC:99213*{charge}*{paid}**1",
+        "DTM*472*20260401",
+    ]
     body.append(f"SE*{len(body) + 1}*0001")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "one.835"

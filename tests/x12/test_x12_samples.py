@@ -199,7 +199,12 @@ def test_5_and_9_institutional_with_plb_increasing_the_payment(number: int) -> N
     assert [c.paid for c in r.claims] == [13801840, 1198033]
     assert all(c.lines == () for c in r.claims)
     [plb] = r.provider_adjustments
-    assert (plb.reason_code, plb.reference, plb.amount, plb.fiscal_period_date) == ("CV", "CP", -127, date(2002, 12, 31))
+    assert (plb.reason_code, plb.reference, plb.amount, plb.fiscal_period_date) == (
+        "CV",
+        "CP",
+        -127,
+        date(2002, 12, 31),
+    )
     assert r.claims[1].remark_codes == ("MA02",)
     assert r.header.payer_additional_id == "999"
     assert r.header.payer_ids == ("1512345678", "999")

@@ -20,27 +20,57 @@ from ar_cli.domain.errors import MoneyError, Problem
 from ar_cli.domain.money import cents_from_text
 
 REQUIRED_COLUMNS = (
-    "claim_number", "patient_account", "patient_name", "patient_dob", "payer_id", "payer_name",
-    "service_date", "billed_date", "procedure_code", "modifiers", "units", "charge",
+    "claim_number",
+    "patient_account",
+    "patient_name",
+    "patient_dob",
+    "payer_id",
+    "payer_name",
+    "service_date",
+    "billed_date",
+    "procedure_code",
+    "modifiers",
+    "units",
+    "charge",
 )
 OPTIONAL_COLUMNS = (
-    "member_id", "secondary_payer_id", "secondary_payer_name", "secondary_member_id",
-    "tertiary_payer_id", "tertiary_payer_name", "tertiary_member_id", "line_control_number",
-    "service_date_to", "rendering_npi", "billing_npi", "place_of_service", "frequency_code",
+    "member_id",
+    "secondary_payer_id",
+    "secondary_payer_name",
+    "secondary_member_id",
+    "tertiary_payer_id",
+    "tertiary_payer_name",
+    "tertiary_member_id",
+    "line_control_number",
+    "service_date_to",
+    "rendering_npi",
+    "billing_npi",
+    "place_of_service",
+    "frequency_code",
     "original_claim_ref",
 )
-LINE_COLUMNS = frozenset({"service_date", "service_date_to", "procedure_code", "modifiers",
-                          "units", "charge", "line_control_number"})
+LINE_COLUMNS = frozenset(
+    {"service_date", "service_date_to", "procedure_code", "modifiers", "units", "charge", "line_control_number"}
+)
 CLAIM_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in LINE_COLUMNS)
 # Column → the longest value the ledger stores for it (the same on SQLite and PostgreSQL).
 CLAIM_LIMITS = {
-    "claim_number": limits.CLAIM_NUMBER, "patient_account": limits.PATIENT_ACCOUNT,
-    "payer_id": limits.PAYER_CODE, "payer_name": limits.PAYER_NAME, "member_id": limits.MEMBER_ID,
-    "secondary_payer_id": limits.PAYER_CODE, "secondary_payer_name": limits.PAYER_NAME,
-    "secondary_member_id": limits.MEMBER_ID, "tertiary_payer_id": limits.PAYER_CODE,
-    "tertiary_payer_name": limits.PAYER_NAME, "tertiary_member_id": limits.MEMBER_ID,
-    "billing_npi": limits.NPI, "rendering_npi": limits.NPI, "place_of_service": limits.PLACE_OF_SERVICE,
-    "frequency_code": limits.FREQUENCY_CODE, "original_claim_ref": limits.ORIGINAL_CLAIM_REF,
+    "claim_number": limits.CLAIM_NUMBER,
+    "patient_account": limits.PATIENT_ACCOUNT,
+    "payer_id": limits.PAYER_CODE,
+    "payer_name": limits.PAYER_NAME,
+    "member_id": limits.MEMBER_ID,
+    "secondary_payer_id": limits.PAYER_CODE,
+    "secondary_payer_name": limits.PAYER_NAME,
+    "secondary_member_id": limits.MEMBER_ID,
+    "tertiary_payer_id": limits.PAYER_CODE,
+    "tertiary_payer_name": limits.PAYER_NAME,
+    "tertiary_member_id": limits.MEMBER_ID,
+    "billing_npi": limits.NPI,
+    "rendering_npi": limits.NPI,
+    "place_of_service": limits.PLACE_OF_SERVICE,
+    "frequency_code": limits.FREQUENCY_CODE,
+    "original_claim_ref": limits.ORIGINAL_CLAIM_REF,
 }
 LINE_LIMITS = {"line_control_number": limits.LINE_CONTROL_NUMBER, "units": limits.UNITS}
 
@@ -55,8 +85,7 @@ def check_header(columns: Iterable[str] | None, source: str) -> list[Problem]:
     present = {c.strip() for c in columns}
     missing = [c for c in REQUIRED_COLUMNS if c not in present]
     if missing:
-        return [Problem(source=source, location="line 1",
-                        message=f"header is missing column(s): {', '.join(missing)}")]
+        return [Problem(source=source, location="line 1", message=f"header is missing column(s): {', '.join(missing)}")]
     return []
 
 

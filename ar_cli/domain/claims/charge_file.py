@@ -89,24 +89,21 @@ class ClaimRowReader:
     def _problem(self, line: int, column: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(source=self.source, location=f"line {line}",
-                                         field=column, message=message))
+            self.problems.append(Problem(source=self.source, location=f"line {line}", field=column, message=message))
 
     def _values(self, row: list[str]) -> dict[str, str]:
         if len(row) == self.width:
             values = dict(self._absent)
             values.update(zip(self._present_names, map(str.strip, self._pick(row))))
             return values
-        return {name: (row[i].strip() if i is not None and i < len(row) else "")
-                for name, i in self._at.items()}
+        return {name: (row[i].strip() if i is not None and i < len(row) else "") for name, i in self._at.items()}
 
     def _claim_key(self, row: list[str]) -> bytes:
         # One 8-byte hash per claim-level column: a claim's later lines are compared
         # with its first without keeping the first line's text.
         if self._claim_pick is not None and len(row) == self.width:
             return self._pack(*map(hash, map(str.strip, self._claim_pick(row))))
-        return self._pack(*[hash(row[i].strip() if i is not None and i < len(row) else "")
-                            for i in self._claim_at])
+        return self._pack(*[hash(row[i].strip() if i is not None and i < len(row) else "") for i in self._claim_at])
 
     def add(self, line: int, row: list[str]) -> None:
         """Validate one row; while the file is clean so far, keep its line for `flush`."""
@@ -115,8 +112,16 @@ class ClaimRowReader:
             return
         values = self._values(row)
         before = self.problem_count
-        for column in ("claim_number", "patient_account", "patient_name", "service_date",
-                       "billed_date", "procedure_code", "units", "charge"):
+        for column in (
+            "claim_number",
+            "patient_account",
+            "patient_name",
+            "service_date",
+            "billed_date",
+            "procedure_code",
+            "units",
+            "charge",
+        ):
             if not values[column]:
                 self._problem(line, column, "is empty")
         if self.problem_count > before:
@@ -134,8 +139,11 @@ class ClaimRowReader:
             mine = struct.unpack(f"{len(self._claim_at)}q", key)
             theirs = struct.unpack(f"{len(self._claim_at)}q", seen.key)
             differing = [c for c, a, b in zip(CLAIM_COLUMNS, mine, theirs) if a != b]
-            self._problem(line, differing[0], f"claim {number}: differs from line {seen.first_line} "
-                                              f"of the same claim ({', '.join(differing)})")
+            self._problem(
+                line,
+                differing[0],
+                f"claim {number}: differs from line {seen.first_line} of the same claim ({', '.join(differing)})",
+            )
             return
         claim_line = self._line(line, values, seen.lines + 1)
         if claim_line is None:
@@ -143,8 +151,9 @@ class ClaimRowReader:
         control = values["line_control_number"]
         if control:
             if control in seen.control_numbers:
-                self._problem(line, "line_control_number",
-                              f"claim {number}: repeats a line control number of this claim")
+                self._problem(
+                    line, "line_control_number", f"claim {number}: repeats a line control number of this claim"
+                )
                 return
             seen.control_numbers += (control,)
         seen.lines += 1
@@ -194,8 +203,9 @@ class ClaimRowReader:
         dob = self._date(line, "patient_dob", v["patient_dob"]) if v["patient_dob"] else None
         last, first = split_patient_name(v["patient_name"])
         if max(len(last), len(first)) > limits.PATIENT_NAME_PART:
-            self._problem(line, "patient_name", f"has a last or first name longer than "
-                                                f"{limits.PATIENT_NAME_PART} characters")
+            self._problem(
+                line, "patient_name", f"has a last or first name longer than {limits.PATIENT_NAME_PART} characters"
+            )
         coverages: list[CoverageIn] = []
         for rank, prefix in ((1, ""), (2, "secondary_"), (3, "tertiary_")):
             code_col = "payer_id" if rank == 1 else f"{prefix}payer_id"
@@ -205,22 +215,28 @@ class ClaimRowReader:
             if is_self_pay(code):
                 continue
             if len(coverages) != rank - 1:
-                self._problem(line, code_col, f"{rank_word(rank)} payer given without a "
-                                              f"{rank_word(rank - 1)} payer")
+                self._problem(line, code_col, f"{rank_word(rank)} payer given without a {rank_word(rank - 1)} payer")
                 continue
             if not v[name_col]:
                 self._problem(line, name_col, f"is empty for payer {code}")
                 continue
-            coverages.append(CoverageIn(rank=rank, payer_code=code.upper(), payer_name=v[name_col],
-                                        member_id=v[member_col]))
+            coverages.append(
+                CoverageIn(rank=rank, payer_code=code.upper(), payer_name=v[name_col], member_id=v[member_col])
+            )
         if self.problem_count > before:
             return None
         return {
-            "claim_number": v["claim_number"], "patient_account": v["patient_account"],
-            "patient_last": last, "patient_first": first, "patient_birth_date": dob,
-            "billed_date": billed, "coverages": tuple(coverages),
-            "billing_npi": v["billing_npi"], "rendering_npi": v["rendering_npi"],
-            "place_of_service": v["place_of_service"], "frequency_code": v["frequency_code"] or "1",
+            "claim_number": v["claim_number"],
+            "patient_account": v["patient_account"],
+            "patient_last": last,
+            "patient_first": first,
+            "patient_birth_date": dob,
+            "billed_date": billed,
+            "coverages": tuple(coverages),
+            "billing_npi": v["billing_npi"],
+            "rendering_npi": v["rendering_npi"],
+            "place_of_service": v["place_of_service"],
+            "frequency_code": v["frequency_code"] or "1",
             "original_claim_ref": v["original_claim_ref"],
         }
 
@@ -236,23 +252,38 @@ class ClaimRowReader:
             self._problem(line, "procedure_code", f"{v['procedure_code']!r} is not a procedure code")
         modifiers = parse_modifiers(v["modifiers"])
         if modifiers is None:
-            self._problem(line, "modifiers", f"{v['modifiers']!r} is not up to four "
-                                             "two-character modifiers separated by ':'")
+            self._problem(
+                line, "modifiers", f"{v['modifiers']!r} is not up to four two-character modifiers separated by ':'"
+            )
         units = parse_units(v["units"])
         if units is None:
             self._problem(line, "units", f"{v['units']!r} is not a positive number of units")
         charge = parse_charge(v["charge"])
         if isinstance(charge, str):
             self._problem(line, "charge", charge)
-        if (self.problem_count > before or start is None or end is None or code is None or modifiers is None
-                or units is None or isinstance(charge, str)):  # each of those is a problem too
+        if (
+            self.problem_count > before
+            or start is None
+            or end is None
+            or code is None
+            or modifiers is None
+            or units is None
+            or isinstance(charge, str)
+        ):  # each of those is a problem too
             return None
-        return ClaimLineIn(line_number=position, line_control_number=v["line_control_number"],
-                           procedure_code=code, modifiers=modifiers, units=units,
-                           charge=charge, service_from=start, service_to=end, source_line=line)
+        return ClaimLineIn(
+            line_number=position,
+            line_control_number=v["line_control_number"],
+            procedure_code=code,
+            modifiers=modifiers,
+            units=units,
+            charge=charge,
+            service_from=start,
+            service_to=end,
+            source_line=line,
+        )
 
 
 def _picker(indices: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
     getter = itemgetter(*indices)
     return getter if len(indices) > 1 else (lambda row: (getter(row),))
-

@@ -162,4 +162,3 @@ class Claim:
 def line_key(line_control_number: str, line_number: int) -> str:
     """How a charge file identifies a line: its control number, else its position."""
     return line_control_number or f"#{line_number}"
-

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from ar_cli.domain.claims.records import PATIENT
 
 
-def derive_status(*, balances: Mapping[int, int], open_denials: int, appealed: int,
-                  remitted: bool, paid_any: bool) -> str:
+def derive_status(
+    *, balances: Mapping[int, int], open_denials: int, appealed: int, remitted: bool, paid_any: bool
+) -> str:
     """billed · partially_paid · paid · denied · appealed · credit · closed.
 
     credit: someone is owed money back (a negative balance), which needs a person first;

@@ -57,9 +57,7 @@ class CodeKnowledge:
         """The book's explanation of a code, or None to show it raw (CodeBook.explain)."""
         return self.book.explain(code, code_set)
 
-    def with_table_override(
-        self, text: str, source_name: str
-    ) -> tuple[CodeKnowledge, list[Problem]]:
+    def with_table_override(self, text: str, source_name: str) -> tuple[CodeKnowledge, list[Problem]]:
         """This knowledge with a user's treatment table laid over the table in use.
 
         Raises InputProblems when the file does not parse (nothing changes then);
@@ -68,9 +66,7 @@ class CodeKnowledge:
         override, warnings = TreatmentTable.from_csv_text(text, source_name, code_book=self.book)
         return CodeKnowledge(table=self.table.merged(override), book=self.book), warnings
 
-    def with_code_list(
-        self, text: str, source_name: str, *, code_set: CodeSet | None = None
-    ) -> CodeKnowledge:
+    def with_code_list(self, text: str, source_name: str, *, code_set: CodeSet | None = None) -> CodeKnowledge:
         """This knowledge with a loaded code list (`ar-cli codes load`) over the book.
 
         code_set: the set of every row when the file has no code_set column.
@@ -89,12 +85,8 @@ def load_builtin(read_data_text: Callable[[str], str]) -> CodeKnowledge:
     try:
         book = CodeBook()
         for name, code_set in BUILTIN_CODE_LISTS:
-            book = book.merged(
-                CodeBook.from_csv_text(read_data_text(name), name, code_set=code_set, ours=True)
-            )
-        table, _warnings = TreatmentTable.from_csv_text(
-            read_data_text(BUILTIN_TABLE), BUILTIN_ORIGIN, code_book=book
-        )
+            book = book.merged(CodeBook.from_csv_text(read_data_text(name), name, code_set=code_set, ours=True))
+        table, _warnings = TreatmentTable.from_csv_text(read_data_text(BUILTIN_TABLE), BUILTIN_ORIGIN, code_book=book)
     except ArError as problem:
         # Tests keep the shipped files clean; warnings about them are tested, not shown.
         raise ArError(f"ar-cli's own data files do not parse: {problem}") from problem

@@ -223,10 +223,14 @@ class CodeBook:
                 continue
             key = (parsed.code_set, parsed.code)
             if key in first_line:
-                problems.append(_row_problem(
-                    source_name, row, "code",
-                    f"{parsed.code_set.value} {parsed.code} is already on line {first_line[key]}",
-                ))
+                problems.append(
+                    _row_problem(
+                        source_name,
+                        row,
+                        "code",
+                        f"{parsed.code_set.value} {parsed.code} is already on line {first_line[key]}",
+                    )
+                )
                 continue
             first_line[key] = row.line
             entries[key] = parsed
@@ -247,9 +251,7 @@ def _row_problem(source: str, row: CsvRow, column: str, message: str) -> Problem
     return Problem(source=source, location=f"line {row.line}", field=column, message=message)
 
 
-def _parse_list_row(
-    row: CsvRow, source: str, *, code_set: CodeSet | None, ours: bool
-) -> Explanation | Problem:
+def _parse_list_row(row: CsvRow, source: str, *, code_set: CodeSet | None, ours: bool) -> Explanation | Problem:
     """One row of a code list, or the first problem with it."""
     row_set = code_set
     if row.get("code_set"):
@@ -273,9 +275,7 @@ def _parse_list_row(
         try:
             dates[column] = parse_list_date(row.get(column))
         except ValueError:
-            return _row_problem(
-                source, row, column, f"{row.get(column)!r} is not a date; expected YYYY-MM-DD"
-            )
+            return _row_problem(source, row, column, f"{row.get(column)!r} is not a date; expected YYYY-MM-DD")
     return Explanation(
         code_set=row_set,
         code=code,

@@ -66,24 +66,20 @@ def read_csv_rows(
             header = [cell.strip().lower() for cell in cells]
             _check_header(header, source, first_line, required, optional, strict_columns)
             continue
-        if any(cell.strip() for cell in cells[len(header):]):
-            problems.append(Problem(
-                source=source,
-                location=f"line {first_line}",
-                message=f"has {len(cells)} cells but the header has {len(header)} columns; "
-                "put text that contains a comma in double quotes",
-            ))
+        if any(cell.strip() for cell in cells[len(header) :]):
+            problems.append(
+                Problem(
+                    source=source,
+                    location=f"line {first_line}",
+                    message=f"has {len(cells)} cells but the header has {len(header)} columns; "
+                    "put text that contains a comma in double quotes",
+                )
+            )
             continue
-        values = {
-            name: (cells[i].strip() if i < len(cells) else "")
-            for i, name in enumerate(header)
-            if name
-        }
+        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}
         rows.append(CsvRow(line=first_line, cells=values))
     if header is None:
-        raise InputProblems(
-            [Problem(source=source, message=f"has no header row; expected {', '.join(required)}")]
-        )
+        raise InputProblems([Problem(source=source, message=f"has no header row; expected {', '.join(required)}")])
     return rows, problems
 
 
@@ -99,9 +95,7 @@ def _check_header(
     where = f"line {line}"
     missing = [name for name in required if name not in header]
     if missing:
-        problems.append(
-            Problem(source=source, location=where, message=f"missing column(s) {', '.join(missing)}")
-        )
+        problems.append(Problem(source=source, location=where, message=f"missing column(s) {', '.join(missing)}"))
     seen: set[str] = set()
     for name in header:
         if name and name in seen:

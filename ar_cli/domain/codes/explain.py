@@ -54,8 +54,9 @@ class CodeAnswer:
         return self.explanation is not None
 
 
-def explain_codes(knowledge: CodeKnowledge, codes: Sequence[str], *,
-                  code_set: CodeSet | None = None) -> list[CodeAnswer]:
+def explain_codes(
+    knowledge: CodeKnowledge, codes: Sequence[str], *, code_set: CodeSet | None = None
+) -> list[CodeAnswer]:
     """Every reading of each code. Remark codes among `codes` are given to the
     treatment lookup of every reason code among them ('CO-16 MA130'), as a remittance
     sends them together. A code no list knows is an answer with no explanation."""
@@ -67,18 +68,27 @@ def explain_codes(knowledge: CodeKnowledge, codes: Sequence[str], *,
         explanation = knowledge.explain(raw, shape) if shape is not None else None
         if shape is CodeSet.CARC:
             groups = (group,) if group else ALL_GROUPS
-            answers.append(CodeAnswer(
-                asked=asked.strip(), code_set=shape, code=code, explanation=explanation, group=group,
-                group_explanation=knowledge.explain(group, CodeSet.GROUP) if group else None,
-                treatments=tuple(knowledge.lookup(g, code, remarks) for g in groups), remarks=remarks))
+            answers.append(
+                CodeAnswer(
+                    asked=asked.strip(),
+                    code_set=shape,
+                    code=code,
+                    explanation=explanation,
+                    group=group,
+                    group_explanation=knowledge.explain(group, CodeSet.GROUP) if group else None,
+                    treatments=tuple(knowledge.lookup(g, code, remarks) for g in groups),
+                    remarks=remarks,
+                )
+            )
         else:
             answers.append(CodeAnswer(asked=asked.strip(), code_set=shape, code=code, explanation=explanation))
         # Claim statuses share the digits of CARCs: '4' is both, so show both readings.
         if code_set is None and shape is CodeSet.CARC and not group and raw.isdigit():
             status = knowledge.explain(raw, CodeSet.CLAIM_STATUS)
             if status is not None:
-                answers.append(CodeAnswer(asked=asked.strip(), code_set=CodeSet.CLAIM_STATUS,
-                                          code=status.code, explanation=status))
+                answers.append(
+                    CodeAnswer(asked=asked.strip(), code_set=CodeSet.CLAIM_STATUS, code=status.code, explanation=status)
+                )
     return answers
 
 

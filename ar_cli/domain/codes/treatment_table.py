@@ -133,10 +133,18 @@ class TreatmentTable:
             for rule in row_rules:
                 key = (rule.group, rule.carc, rule.rarc)
                 if key in first_line:
-                    row_problems.append(_problem(source_name, row, "group", (
-                        f"{rule.group}-{rule.carc} with "
-                        + (f"RARC {rule.rarc}" if rule.rarc else "no RARC")
-                        + f" is already on line {first_line[key]}")))
+                    row_problems.append(
+                        _problem(
+                            source_name,
+                            row,
+                            "group",
+                            (
+                                f"{rule.group}-{rule.carc} with "
+                                + (f"RARC {rule.rarc}" if rule.rarc else "no RARC")
+                                + f" is already on line {first_line[key]}"
+                            ),
+                        )
+                    )
                 else:
                     first_line[key] = row.line
             problems.extend(row_problems)
@@ -183,8 +191,7 @@ def _parse_row(row: CsvRow, source: str) -> tuple[list[TreatmentRule], list[Prob
         try:
             category = DenialCategory(re.sub(r"[\s\-/]+", "_", row.get("category").lower()))
         except ValueError:
-            bad("category", f"{row.get('category')!r} is not a denial category; "
-                f"expected {_choices(DenialCategory)}")
+            bad("category", f"{row.get('category')!r} is not a denial category; expected {_choices(DenialCategory)}")
     if treatment is not None and treatment is not Treatment.DENIAL and row.get("category"):
         bad("category", f"applies only to denial rows, and this row's treatment is {treatment}")
     if problems or treatment is None:
@@ -194,8 +201,14 @@ def _parse_row(row: CsvRow, source: str) -> tuple[list[TreatmentRule], list[Prob
     next_action = row.get("next_action") or (category or treatment).next_action
     return [
         TreatmentRule(
-            group=group, carc=carc, rarc=rarc, treatment=treatment, category=category,
-            next_action=next_action, note=row.get("note"), origin=source,
+            group=group,
+            carc=carc,
+            rarc=rarc,
+            treatment=treatment,
+            category=category,
+            next_action=next_action,
+            note=row.get("note"),
+            origin=source,
         )
         for group in groups
     ], problems
@@ -233,6 +246,8 @@ def _unknown_codes(row: CsvRow, source: str, rule: TreatmentRule, book: CodeBook
             yield _problem(source, row, column, f"{name} {code} is not in the code lists; loaded anyway")
         elif known.stop_date is not None:
             yield _problem(
-                source, row, column,
+                source,
+                row,
+                column,
                 f"{name} {code} has a stop date ({known.stop_date.isoformat()}); loaded anyway",
             )

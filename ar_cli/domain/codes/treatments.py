@@ -89,50 +89,80 @@ class DenialCategory(StrEnum):
 _C = _CategoryInfo
 _CATEGORIES = {
     DenialCategory.ELIGIBILITY: _C(
-        "eligibility / coverage", True, False,
+        "eligibility / coverage",
+        True,
+        False,
         "Check the patient's coverage for the date of service, correct the coverages on the claim, "
-        "then resubmit to the right payer (or bill the patient when there is no coverage)."),
+        "then resubmit to the right payer (or bill the patient when there is no coverage).",
+    ),
     DenialCategory.AUTHORIZATION: _C(
-        "authorization / pre-certification", False, True,
-        "Find or obtain the authorization number, then resubmit or appeal with it."),
+        "authorization / pre-certification",
+        False,
+        True,
+        "Find or obtain the authorization number, then resubmit or appeal with it.",
+    ),
     DenialCategory.CODING: _C(
-        "coding", False, True,
+        "coding",
+        False,
+        True,
         "Check the codes against the record: send a corrected claim (frequency 7) with the right "
-        "procedure, modifier or diagnosis, or appeal with the record when the coding was right."),
+        "procedure, modifier or diagnosis, or appeal with the record when the coding was right.",
+    ),
     DenialCategory.BUNDLING: _C(
-        "bundling", False, True,
+        "bundling",
+        False,
+        True,
         "Check the edit: if the service was separate and distinct, correct the modifier or appeal "
-        "with the record; otherwise accept it and write it off (never bill the patient)."),
+        "with the record; otherwise accept it and write it off (never bill the patient).",
+    ),
     DenialCategory.MEDICAL_NECESSITY: _C(
-        "medical necessity", False, True,
+        "medical necessity",
+        False,
+        True,
         "Appeal with the medical record and the payer's policy; bill the patient only if a valid "
-        "advance waiver (ABN) was signed."),
+        "advance waiver (ABN) was signed.",
+    ),
     DenialCategory.TIMELY_FILING: _C(
-        "timely filing", False, True,
+        "timely filing",
+        False,
+        True,
         "Find proof the claim was filed in time (clearinghouse acceptance report) and appeal with "
-        "it; without proof, write it off: the patient cannot be billed."),
+        "it; without proof, write it off: the patient cannot be billed.",
+    ),
     DenialCategory.DUPLICATE: _C(
-        "duplicate", False, False,
+        "duplicate",
+        False,
+        False,
         "Find the original claim: if it was paid, there is nothing to do; if not, follow up on the "
-        "original instead of sending it again."),
+        "original instead of sending it again.",
+    ),
     DenialCategory.MISSING_INFO: _C(
-        "missing or invalid information", True, False,
-        "Correct the claim and resubmit it (frequency 7); do not appeal."),
+        "missing or invalid information", True, False, "Correct the claim and resubmit it (frequency 7); do not appeal."
+    ),
     DenialCategory.COORDINATION_OF_BENEFITS: _C(
-        "coordination of benefits", True, False,
+        "coordination of benefits",
+        True,
+        False,
         "Confirm the order of the patient's coverages, bill the payer that is primary, and send "
-        "the others the claim with the prior payer's remittance."),
+        "the others the claim with the prior payer's remittance.",
+    ),
     DenialCategory.CREDENTIALING: _C(
-        "credentialing / enrollment", False, True,
+        "credentialing / enrollment",
+        False,
+        True,
         "Check the provider's enrollment, credentialing and taxonomy with this payer; fix it, then "
-        "resubmit or appeal once it is effective for the date of service."),
+        "resubmit or appeal once it is effective for the date of service.",
+    ),
     DenialCategory.NON_COVERED: _C(
-        "non-covered service", False, True,
+        "non-covered service",
+        False,
+        True,
         "Check the patient's benefits: bill the patient if a waiver was signed or the plan allows "
-        "it, appeal if the plan covers it, else write it off."),
+        "it, appeal if the plan covers it, else write it off.",
+    ),
     DenialCategory.OTHER: _C(
-        "other", False, True,
-        "Read the codes and remarks on the remittance and decide; call the payer if unclear."),
+        "other", False, True, "Read the codes and remarks on the remittance and decide; call the payer if unclear."
+    ),
 }
 del _C
 
@@ -192,14 +222,25 @@ def fallback_rule(group: str, carc: str) -> TreatmentRule:
     """The rule for a pair the table does not list: PR → patient, all else → denial."""
     if group == "PR":
         return TreatmentRule(
-            group=group, carc=carc, rarc=None, treatment=Treatment.PATIENT, category=None,
+            group=group,
+            carc=carc,
+            rarc=None,
+            treatment=Treatment.PATIENT,
+            category=None,
             next_action=Treatment.PATIENT.next_action,
-            note="Not in the table: patient responsibility by its group.", origin=ORIGIN_FALLBACK,
+            note="Not in the table: patient responsibility by its group.",
+            origin=ORIGIN_FALLBACK,
         )
     note = "Not in the table: left open as a denial by its group."
     if group not in GROUP_CODES:
         note = f"Group {group or '(empty)'} is not CO, OA, PI or PR: left open as a denial."
     return TreatmentRule(
-        group=group, carc=carc, rarc=None, treatment=Treatment.DENIAL, category=DenialCategory.OTHER,
-        next_action=DenialCategory.OTHER.next_action, note=note, origin=ORIGIN_FALLBACK,
+        group=group,
+        carc=carc,
+        rarc=None,
+        treatment=Treatment.DENIAL,
+        category=DenialCategory.OTHER,
+        next_action=DenialCategory.OTHER.next_action,
+        note=note,
+        origin=ORIGIN_FALLBACK,
     )

@@ -62,8 +62,14 @@ class Resolution(StrEnum):
 NEVER_THE_PATIENT = frozenset({DenialCategory.TIMELY_FILING, DenialCategory.BUNDLING})
 
 #: What `denials resolve` accepts (the automatic ones happen on posting).
-MANUAL_RESOLUTIONS = (Resolution.OVERTURNED, Resolution.UPHELD, Resolution.CORRECTED_CLAIM_SENT,
-                      Resolution.BILLED_OTHER_PAYER, Resolution.TO_PATIENT, Resolution.WRITTEN_OFF)
+MANUAL_RESOLUTIONS = (
+    Resolution.OVERTURNED,
+    Resolution.UPHELD,
+    Resolution.CORRECTED_CLAIM_SENT,
+    Resolution.BILLED_OTHER_PAYER,
+    Resolution.TO_PATIENT,
+    Resolution.WRITTEN_OFF,
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,11 +90,9 @@ class DenialState:
 def check_appeal(denial: DenialState) -> int:
     """The level an appeal of `denial` is filed at; InputError when it cannot be appealed."""
     if denial.status not in (DenialStatus.OPEN, DenialStatus.UPHELD):
-        raise InputError(f"denial {denial.id} is {denial.status.value}; only an open or upheld denial "
-                         "can be appealed")
+        raise InputError(f"denial {denial.id} is {denial.status.value}; only an open or upheld denial can be appealed")
     if not denial.category.appealable:
-        raise InputError(f"denial {denial.id} ({denial.category.label}) is not appealed: "
-                         f"{denial.category.next_action}")
+        raise InputError(f"denial {denial.id} ({denial.category.label}) is not appealed: {denial.category.next_action}")
     level = next_level(denial.level)
     if level is None:
         raise InputError(f"denial {denial.id} was upheld at the last appeal level ({denial.level})")
@@ -98,18 +102,18 @@ def check_appeal(denial: DenialState) -> int:
 def check_resolution(denial: DenialState, resolution: Resolution) -> DenialStatus:
     """The status `resolution` puts `denial` in; InputError when it is not allowed."""
     if denial.status not in WORKABLE:
-        raise InputError(f"denial {denial.id} is already {denial.status.value}; resolving it again "
-                         "changes nothing")
+        raise InputError(f"denial {denial.id} is already {denial.status.value}; resolving it again changes nothing")
     if resolution is Resolution.UPHELD:
         if denial.status is not DenialStatus.APPEALED:
-            raise InputError(f"denial {denial.id} is {denial.status.value}, not appealed: only an appeal "
-                             "can be upheld")
+            raise InputError(f"denial {denial.id} is {denial.status.value}, not appealed: only an appeal can be upheld")
         return DenialStatus.UPHELD
     if resolution is Resolution.OVERTURNED:
         return DenialStatus.OVERTURNED
     if resolution is Resolution.TO_PATIENT and denial.category in NEVER_THE_PATIENT:
-        raise InputError(f"denial {denial.id} ({denial.category.label}) cannot be moved to the patient: "
-                         f"{denial.category.next_action}")
+        raise InputError(
+            f"denial {denial.id} ({denial.category.label}) cannot be moved to the patient: "
+            f"{denial.category.next_action}"
+        )
     if resolution in (Resolution.PAID, Resolution.REVERSED):
         raise InputError(f"{resolution.value} is set by posting, not by hand")
     return DenialStatus.RESOLVED
@@ -136,8 +140,9 @@ class OverturnCandidate:
     at_stake: int
 
 
-def allocate_overturn(candidates: Sequence[OverturnCandidate],
-                      paid_by_line: Mapping[int | None, int]) -> list[tuple[Hashable, int]]:
+def allocate_overturn(
+    candidates: Sequence[OverturnCandidate], paid_by_line: Mapping[int | None, int]
+) -> list[tuple[Hashable, int]]:
     """(key, cents recovered) for each candidate a payment overturns.
 
     paid_by_line: what the payment paid per claim line (None: at claim level); only

@@ -52,7 +52,11 @@ class TreatmentLookup(Protocol):
 _PAYMENT, _CONTRACTUAL, _TRANSFER = EntryKind.PAYMENT, EntryKind.CONTRACTUAL, EntryKind.TRANSFER
 # Enum members read once: attribute access on an Enum class is slow in Python 3.11.
 _T_CONTRACTUAL, _T_PATIENT, _T_DENIAL, _T_PENDING = (
-    Treatment.CONTRACTUAL, Treatment.PATIENT, Treatment.DENIAL, Treatment.PENDING)
+    Treatment.CONTRACTUAL,
+    Treatment.PATIENT,
+    Treatment.DENIAL,
+    Treatment.PENDING,
+)
 _F_PENDING = FollowUpKind.PENDING
 
 
@@ -74,15 +78,30 @@ class PlanWork:
         "transfers",
     )
 
-    def __init__(self, payment: ClaimPayment, rank: int, table: TreatmentLookup, receiver: int, *,
-                 reversal: bool, pays: bool = True) -> None:
+    def __init__(
+        self,
+        payment: ClaimPayment,
+        rank: int,
+        table: TreatmentLookup,
+        receiver: int,
+        *,
+        reversal: bool,
+        pays: bool = True,
+    ) -> None:
         self.payment, self.rank, self.table, self.receiver = payment, rank, table, receiver
         self.reversal = reversal  # opens no denial or follow-up: the service supersedes the original's
         self.entries: list[PlannedEntry] = []
         self.asked: list[AskedDenial] = []
         self.follow_ups: list[FollowUp] = []
-        self.sums = {"paid": 0, "contractual": 0, "to_next_payer": 0, "to_patient": 0, "denied": 0,
-                     "pending": 0, "informational": 0}  # PlanTotals' fields, filled in
+        self.sums = {
+            "paid": 0,
+            "contractual": 0,
+            "to_next_payer": 0,
+            "to_patient": 0,
+            "denied": 0,
+            "pending": 0,
+            "informational": 0,
+        }  # PlanTotals' fields, filled in
         self.transfers = 0
         self.pays = pays  # False: a notification-only remittance moves no money
 
@@ -108,15 +127,20 @@ class PlanWork:
         treatment = effective_treatment(rule, amount)
         reason = rule.carc or adj.reason_code
         if treatment is _T_CONTRACTUAL:
-            self.entries.append(new_entry(line_id, self.rank, _CONTRACTUAL, -amount, group, reason, remarks,
-                                          None, adj.segment))
+            self.entries.append(
+                new_entry(line_id, self.rank, _CONTRACTUAL, -amount, group, reason, remarks, None, adj.segment)
+            )
             self.sums["contractual"] += amount
         elif treatment is _T_PATIENT:
             self.transfers += 1
-            self.entries.append(new_entry(line_id, self.rank, _TRANSFER, -amount, group, reason, remarks,
-                                          self.transfers, adj.segment))
-            self.entries.append(new_entry(line_id, self.receiver, _TRANSFER, amount, group, reason, remarks,
-                                          self.transfers, adj.segment))
+            self.entries.append(
+                new_entry(line_id, self.rank, _TRANSFER, -amount, group, reason, remarks, self.transfers, adj.segment)
+            )
+            self.entries.append(
+                new_entry(
+                    line_id, self.receiver, _TRANSFER, amount, group, reason, remarks, self.transfers, adj.segment
+                )
+            )
             self.sums["to_patient" if self.receiver == PATIENT else "to_next_payer"] += amount
         elif treatment is _T_DENIAL:
             self.sums["denied"] += amount
@@ -125,8 +149,18 @@ class PlanWork:
         elif treatment is _T_PENDING:
             self.sums["pending"] += amount
             if not self.reversal:
-                self.follow_ups.append(new_follow_up(
-                    _F_PENDING, line_id, self.rank, PENDING_FOLLOW_UP_DAYS, group, reason, remarks, amount,
-                    adj.segment))
+                self.follow_ups.append(
+                    new_follow_up(
+                        _F_PENDING,
+                        line_id,
+                        self.rank,
+                        PENDING_FOLLOW_UP_DAYS,
+                        group,
+                        reason,
+                        remarks,
+                        amount,
+                        adj.segment,
+                    )
+                )
         else:
             self.sums["informational"] += amount

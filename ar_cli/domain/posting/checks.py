@@ -74,17 +74,25 @@ def check_payer(claim: Claim, payment: ClaimPayment, payer_rank: int | None, sta
     """payer_mismatch when the payer is not a coverage; a warning when CLP02's position
     (`status`, normalized) disagrees with the payer's rank: the payer's place decides."""
     if payer_rank is None:
-        return [PostingProblem(
-            kind=ProblemKind.PAYER_MISMATCH, segment=payment.segment,
-            message=f"claim {claim.claim_number}: segment {payment.segment}: the remitting payer is not "
-                    "one of the claim's coverages")]
+        return [
+            PostingProblem(
+                kind=ProblemKind.PAYER_MISMATCH,
+                segment=payment.segment,
+                message=f"claim {claim.claim_number}: segment {payment.segment}: the remitting payer is not "
+                "one of the claim's coverages",
+            )
+        ]
     said = STATUS_RANK.get(status)
     if said is not None and said != payer_rank:
-        return [PostingProblem(
-            kind=ProblemKind.STATUS_RANK_MISMATCH, segment=payment.segment,
-            message=f"claim {claim.claim_number}: segment {payment.segment}: status {payment.status_code} "
-                    f"says coverage {said}, but the payer is coverage {payer_rank} on the claim; posted as "
-                    f"coverage {payer_rank}")]
+        return [
+            PostingProblem(
+                kind=ProblemKind.STATUS_RANK_MISMATCH,
+                segment=payment.segment,
+                message=f"claim {claim.claim_number}: segment {payment.segment}: status {payment.status_code} "
+                f"says coverage {said}, but the payer is coverage {payer_rank} on the claim; posted as "
+                f"coverage {payer_rank}",
+            )
+        ]
     return []
 
 
@@ -104,8 +112,9 @@ def _same_name(claim: Claim, person: Person) -> bool:
     last, first = person.last_name.strip().upper(), person.first_name.strip().upper()
     mine_first = claim.patient_first.strip().upper()
     # A missing first name cannot confirm anything: a mismatch is never a guess.
-    return (bool(last and first and mine_first) and last == claim.patient_last.strip().upper()
-            and first[0] == mine_first[0])
+    return (
+        bool(last and first and mine_first) and last == claim.patient_last.strip().upper() and first[0] == mine_first[0]
+    )
 
 
 def check_patient(claim: Claim, payment: ClaimPayment, payer_rank: int | None) -> list[PostingProblem]:
@@ -114,10 +123,14 @@ def check_patient(claim: Claim, payment: ClaimPayment, payer_rank: int | None) -
     coverage = claim.coverage(payer_rank) if payer_rank is not None else None
     if coverage is None or patient_matches(claim, coverage, payment):
         return []
-    return [PostingProblem(
-        kind=ProblemKind.PATIENT_MISMATCH, segment=payment.segment,
-        message=f"claim {claim.claim_number}: segment {payment.segment}: the patient on the "
-                "remittance matches neither the coverage's member id nor the claim's patient name")]
+    return [
+        PostingProblem(
+            kind=ProblemKind.PATIENT_MISMATCH,
+            segment=payment.segment,
+            message=f"claim {claim.claim_number}: segment {payment.segment}: the patient on the "
+            "remittance matches neither the coverage's member id nor the claim's patient name",
+        )
+    ]
 
 
 def claim_difference(payment: ClaimPayment) -> int:
@@ -155,52 +168,90 @@ def check_claim(claim: Claim, payment: ClaimPayment, status: str) -> list[Postin
             unbalanced_lines.append((line, line.charge - line.paid - line_adjusted))
     difference = payment.charge - payment.paid - adjusted
     paid_on_no_post = status in NO_POST_STATUSES and (payment.paid or any(line.paid for line in payment.lines))
-    if (status in KNOWN_STATUSES and not difference and not unbalanced_lines and not missing_lines
-            and not paid_on_no_post
-            and patient_share == payment.patient_responsibility
-            and not (status == REVERSAL and payment.charge > 0)):
+    if (
+        status in KNOWN_STATUSES
+        and not difference
+        and not unbalanced_lines
+        and not missing_lines
+        and not paid_on_no_post
+        and patient_share == payment.patient_responsibility
+        and not (status == REVERSAL and payment.charge > 0)
+    ):
         return []
     where = f"claim {claim.claim_number}: segment {payment.segment}"
     found: list[PostingProblem] = []
     for line in missing_lines:  # first: the exception's kind is the first blocking problem
         named = " and ".join(_AMOUNT_NAMES[m] for m in line.missing_amounts)
-        found.append(PostingProblem(
-            kind=ProblemKind.MISSING_LINE_AMOUNT, segment=line.segment, amount=payment.paid,
-            message=f"claim {claim.claim_number}: segment {line.segment}: {named} missing (required); "
-                    "not read as 0.00: the claim payment is held"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.MISSING_LINE_AMOUNT,
+                segment=line.segment,
+                amount=payment.paid,
+                message=f"claim {claim.claim_number}: segment {line.segment}: {named} missing (required); "
+                "not read as 0.00: the claim payment is held",
+            )
+        )
     if missing_lines:
         return found  # the claim's sums rest on the missing amounts: no more to say
     if status not in KNOWN_STATUSES:
-        found.append(PostingProblem(
-            kind=ProblemKind.UNKNOWN_STATUS, segment=payment.segment,
-            message=f"{where}: claim status {payment.status_code or '(empty)'} is not a 5010 status"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.UNKNOWN_STATUS,
+                segment=payment.segment,
+                message=f"{where}: claim status {payment.status_code or '(empty)'} is not a 5010 status",
+            )
+        )
     if difference:
-        found.append(PostingProblem(
-            kind=ProblemKind.UNBALANCED_CLAIM, segment=payment.segment, amount=difference,
-            message=f"{where}: charge {cents_to_text(payment.charge)} − paid {cents_to_text(payment.paid)} "
-                    f"differs from its adjustments by {cents_to_text(difference)}"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.UNBALANCED_CLAIM,
+                segment=payment.segment,
+                amount=difference,
+                message=f"{where}: charge {cents_to_text(payment.charge)} − paid {cents_to_text(payment.paid)} "
+                f"differs from its adjustments by {cents_to_text(difference)}",
+            )
+        )
     for line, off in unbalanced_lines:
-        found.append(PostingProblem(
-            kind=ProblemKind.UNBALANCED_LINE, segment=line.segment, amount=off,
-            message=f"claim {claim.claim_number}: segment {line.segment}: line charge "
-                    f"{cents_to_text(line.charge)} − paid {cents_to_text(line.paid)} differs "
-                    f"from its adjustments by {cents_to_text(off)}"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.UNBALANCED_LINE,
+                segment=line.segment,
+                amount=off,
+                message=f"claim {claim.claim_number}: segment {line.segment}: line charge "
+                f"{cents_to_text(line.charge)} − paid {cents_to_text(line.paid)} differs "
+                f"from its adjustments by {cents_to_text(off)}",
+            )
+        )
     if status == REVERSAL and payment.charge > 0:
-        found.append(PostingProblem(
-            kind=ProblemKind.REVERSAL_SIGN, segment=payment.segment, amount=payment.charge,
-            message=f"{where}: a reversal (status 22) must carry negated amounts, but its charge "
-                    f"is {cents_to_text(payment.charge)}"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.REVERSAL_SIGN,
+                segment=payment.segment,
+                amount=payment.charge,
+                message=f"{where}: a reversal (status 22) must carry negated amounts, but its charge "
+                f"is {cents_to_text(payment.charge)}",
+            )
+        )
     if paid_on_no_post:
-        found.append(PostingProblem(
-            kind=ProblemKind.NO_POST_STATUS_WITH_MONEY, segment=payment.segment, amount=payment.paid,
-            message=f"{where}: status {status} posts nothing, but the payment carries "
-                    f"{cents_to_text(payment.paid)}"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.NO_POST_STATUS_WITH_MONEY,
+                segment=payment.segment,
+                amount=payment.paid,
+                message=f"{where}: status {status} posts nothing, but the payment carries "
+                f"{cents_to_text(payment.paid)}",
+            )
+        )
     if patient_share != payment.patient_responsibility:
-        found.append(PostingProblem(
-            kind=ProblemKind.PATIENT_RESPONSIBILITY_DIFFERS, segment=payment.segment,
-            amount=patient_share - payment.patient_responsibility,
-            message=f"{where}: patient responsibility {cents_to_text(payment.patient_responsibility)} "
-                    f"differs from its PR adjustments {cents_to_text(patient_share)}"))
+        found.append(
+            PostingProblem(
+                kind=ProblemKind.PATIENT_RESPONSIBILITY_DIFFERS,
+                segment=payment.segment,
+                amount=patient_share - payment.patient_responsibility,
+                message=f"{where}: patient responsibility {cents_to_text(payment.patient_responsibility)} "
+                f"differs from its PR adjustments {cents_to_text(patient_share)}",
+            )
+        )
     return found
 
 
@@ -234,8 +285,9 @@ def _carc(code: str) -> str:
     return found
 
 
-def check_reversal(reversal: ClaimPayment, original: ClaimPayment | str,
-                   original_paid: int | None = None) -> list[PostingProblem]:
+def check_reversal(
+    reversal: ClaimPayment, original: ClaimPayment | str, original_paid: int | None = None
+) -> list[PostingProblem]:
     """reversal_differs when a reversal (22) is not the exact negation of the original
     the service paired it with: charge, paid, patient share, or any line's charge and
     paid, or any adjustment (group, reason, amount) in any order. `original` is the
@@ -248,8 +300,13 @@ def check_reversal(reversal: ClaimPayment, original: ClaimPayment | str,
         signature, paid = payment_signature(original), original.paid
     if Counter(payment_signature(reversal, -1).split(";")) == Counter(signature.split(";")):
         return []
-    return [PostingProblem(
-        kind=ProblemKind.REVERSAL_DIFFERS, segment=reversal.segment, amount=reversal.paid + paid,
-        message=f"claim {reversal.claim_number}: segment {reversal.segment}: the reversal is not the exact "
-                f"negation of the original payment it reverses (paid {cents_to_text(-reversal.paid)} "
-                f"reversed against {cents_to_text(paid)})")]
+    return [
+        PostingProblem(
+            kind=ProblemKind.REVERSAL_DIFFERS,
+            segment=reversal.segment,
+            amount=reversal.paid + paid,
+            message=f"claim {reversal.claim_number}: segment {reversal.segment}: the reversal is not the exact "
+            f"negation of the original payment it reverses (paid {cents_to_text(-reversal.paid)} "
+            f"reversed against {cents_to_text(paid)})",
+        )
+    ]

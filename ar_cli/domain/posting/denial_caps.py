@@ -101,20 +101,36 @@ def cap_denials(
     for (line_id, adj, rule, remarks), take in zip(asked, takes):
         wanted = adj.amount
         if take < wanted:
-            problems.append(PostingProblem(
-                kind=ProblemKind.DENIAL_CAPPED, segment=adj.segment, amount=wanted - take,
-                message=f"claim {claim_number}: segment {adj.segment}: {adj.group.value}-{adj.reason_code} "
-                        f"denies {cents_to_text(wanted)}, but coverage {rank} holds {cents_to_text(take)} there"
-                        + (" beyond the denials already open" if mine else "")))
+            problems.append(
+                PostingProblem(
+                    kind=ProblemKind.DENIAL_CAPPED,
+                    segment=adj.segment,
+                    amount=wanted - take,
+                    message=f"claim {claim_number}: segment {adj.segment}: {adj.group.value}-{adj.reason_code} "
+                    f"denies {cents_to_text(wanted)}, but coverage {rank} holds {cents_to_text(take)} there"
+                    + (" beyond the denials already open" if mine else ""),
+                )
+            )
         if take > 0:
-            denials.append(new_denial(
-                line_id, rank, adj.group.value, rule.carc or adj.reason_code, remarks,
-                rule.category or DenialCategory.OTHER, take, wanted, adj.segment))
+            denials.append(
+                new_denial(
+                    line_id,
+                    rank,
+                    adj.group.value,
+                    rule.carc or adj.reason_code,
+                    remarks,
+                    rule.category or DenialCategory.OTHER,
+                    take,
+                    wanted,
+                    adj.segment,
+                )
+            )
     return denials
 
 
-def take_open(asked: Sequence[tuple[int | None, int]], *, open_total: int,
-              lines: dict[int | None, int] | None) -> list[int]:
+def take_open(
+    asked: Sequence[tuple[int | None, int]], *, open_total: int, lines: dict[int | None, int] | None
+) -> list[int]:
     """What each denial asked, (claim line id or None, cents) in order, may record of
     a coverage's open money: its `open_total` on the claim and, when known, `lines`
     (what it holds per claim line, None: claim level; updated in place).

@@ -162,9 +162,16 @@ class PaymentPlan:
         return out
 
 
-def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
-                        table: TreatmentLookup, balances: Mapping[int, int],
-                        line: LineHolding | None = None) -> PaymentPlan:
+def plan_manual_payment(
+    claim: Claim,
+    *,
+    rank: int,
+    amount: int,
+    adjustments: Sequence[Adjustment],
+    table: TreatmentLookup,
+    balances: Mapping[int, int],
+    line: LineHolding | None = None,
+) -> PaymentPlan:
     """The entries of a payment of `amount` cents by responsibility `rank` (a coverage
     rank, or PATIENT) with its adjustments; raises InputError when it must not post.
 
@@ -179,19 +186,22 @@ def plan_manual_payment(claim: Claim, *, rank: int, amount: int, adjustments: Se
         raise InputError(
             f"claim {claim.claim_number}: payment {cents_to_text(plan.paid)} + adjustments "
             f"{cents_to_text(plan.written_down + plan.transferred)} = {cents_to_text(lowered)} is more than "
-            f"the {who} owes ({cents_to_text(owed)}); nothing posted")
+            f"the {who} owes ({cents_to_text(owed)}); nothing posted"
+        )
     if line is not None and lowered > line.limit:
         with_pool = " with its claim-level balance" if line.claim_level > 0 else ""
         raise InputError(
             f"claim {claim.claim_number} line {line.number}: payment {cents_to_text(plan.paid)} + adjustments "
             f"{cents_to_text(plan.written_down + plan.transferred)} = {cents_to_text(lowered)} is more than "
             f"the {responsibility_name(rank)} holds on that line ({cents_to_text(line.limit)}{with_pool}); "
-            "nothing posted")
+            "nothing posted"
+        )
     return plan
 
 
-def plan_entries(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment],
-                 table: TreatmentLookup) -> PaymentPlan:
+def plan_entries(
+    claim: Claim, *, rank: int, amount: int, adjustments: Sequence[Adjustment], table: TreatmentLookup
+) -> PaymentPlan:
     """`plan_manual_payment` before it compares the plan with what is owed: what the
     payment writes, to recognize one that is in the ledger already."""
     if amount < 0 or any(a.amount < 0 for a in adjustments):
@@ -213,29 +223,63 @@ def plan_entries(claim: Claim, *, rank: int, amount: int, adjustments: Sequence[
         treatment = effective_treatment(rule, adj.amount)
         if treatment is Treatment.CONTRACTUAL:
             written += adj.amount
-            entries.append(PlannedEntry(responsibility=rank, kind="contractual", amount=-adj.amount,
-                                        group=adj.group, reason_code=adj.carc))
+            entries.append(
+                PlannedEntry(
+                    responsibility=rank, kind="contractual", amount=-adj.amount, group=adj.group, reason_code=adj.carc
+                )
+            )
         elif treatment is Treatment.PATIENT:
             assert target is not None  # only a payer's payment has adjustments (refused above)
             moved += adj.amount
-            entries.append(PlannedEntry(responsibility=rank, kind="transfer", amount=-adj.amount,
-                                        group=adj.group, reason_code=adj.carc, transfer=transfers))
-            entries.append(PlannedEntry(responsibility=target, kind="transfer", amount=adj.amount,
-                                        group=adj.group, reason_code=adj.carc, transfer=transfers))
+            entries.append(
+                PlannedEntry(
+                    responsibility=rank,
+                    kind="transfer",
+                    amount=-adj.amount,
+                    group=adj.group,
+                    reason_code=adj.carc,
+                    transfer=transfers,
+                )
+            )
+            entries.append(
+                PlannedEntry(
+                    responsibility=target,
+                    kind="transfer",
+                    amount=adj.amount,
+                    group=adj.group,
+                    reason_code=adj.carc,
+                    transfer=transfers,
+                )
+            )
             transfers += 1
         elif treatment is Treatment.DENIAL:
-            denied.append(DeniedAdjustment(adjustment=adj, reason_code=rule.carc or adj.carc,
-                                           category=rule.category or DenialCategory.OTHER))
+            denied.append(
+                DeniedAdjustment(
+                    adjustment=adj, reason_code=rule.carc or adj.carc, category=rule.category or DenialCategory.OTHER
+                )
+            )
         else:
             not_posted.append(adj)
-    return PaymentPlan(rank=rank, entries=tuple(entries), paid=amount, written_down=written, transferred=moved,
-                       transferred_to=target if moved else None, denied=tuple(denied),
-                       not_posted=tuple(not_posted))
+    return PaymentPlan(
+        rank=rank,
+        entries=tuple(entries),
+        paid=amount,
+        written_down=written,
+        transferred=moved,
+        transferred_to=target if moved else None,
+        denied=tuple(denied),
+        not_posted=tuple(not_posted),
+    )
 
 
-def cap_hand_denials(asked: Sequence[int], *, line_id: int | None, open_total: int,
-                     line_balances: Mapping[int | None, int],
-                     earlier: Sequence[tuple[int | None, int]] = ()) -> list[int]:
+def cap_hand_denials(
+    asked: Sequence[int],
+    *,
+    line_id: int | None,
+    open_total: int,
+    line_balances: Mapping[int | None, int],
+    earlier: Sequence[tuple[int | None, int]] = (),
+) -> list[int]:
     """How many cents each denial of a payment by hand records, in order: `asked` on
     claim line `line_id` (None: the claim), by the rule ERA posting caps with
     (posting_denials.take_open), after the payment's own entries are in the ledger.

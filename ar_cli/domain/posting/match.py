@@ -28,9 +28,7 @@ from ar_cli.domain.posting.values import LineMatch, MatchMethod, new_match
 from ar_cli.domain.remittance.advice import ClaimPayment, ServiceLine
 
 
-def match_lines(
-    claim: Claim, payment: ClaimPayment, used_line_ids: Collection[int] = frozenset()
-) -> list[LineMatch]:
+def match_lines(claim: Claim, payment: ClaimPayment, used_line_ids: Collection[int] = frozenset()) -> list[LineMatch]:
     """One LineMatch per service line of `payment`, in order. Never mutates its inputs.
     `claim.lines` are in line-number order (Claim's contract): that order breaks ties."""
     taken = set(used_line_ids)
@@ -61,8 +59,13 @@ def _match_one(
     code, modifiers = billed_procedure(service)
     charge = abs(service.charge)
     for line in lines:
-        if (line.id not in taken and line.charge == charge and _norm(line.procedure_code) == code
-                and _modifier_set(line.modifiers) == modifiers and _dates_agree(service, payment, line)):
+        if (
+            line.id not in taken
+            and line.charge == charge
+            and _norm(line.procedure_code) == code
+            and _modifier_set(line.modifiers) == modifiers
+            and _dates_agree(service, payment, line)
+        ):
             return line, _BY_PROCEDURE
     return None, _NONE
 

@@ -80,15 +80,19 @@ def refusal(move: ToPatient, claim: ClaimFacts, *, waiver_hint: str = "--waiver 
     amount = f"{move.what} ({_code(move)} {cents_to_text(move.amount)})"
     surprises = sorted(NO_SURPRISES_REMARKS.intersection(claim.remark_codes))
     if surprises:
-        return (f"claim {claim.claim_number}: {amount} may not be billed to the patient: the claim's remittance "
-                f"carries {', '.join(surprises)} (No Surprises Act: the patient owes only the cost sharing the "
-                "payer stated); nothing moved")
+        return (
+            f"claim {claim.claim_number}: {amount} may not be billed to the patient: the claim's remittance "
+            f"carries {', '.join(surprises)} (No Surprises Act: the patient owes only the cost sharing the "
+            "payer stated); nothing moved"
+        )
     if claim.waiver or ABN_MODIFIER in move.line_modifiers:
         return None
     why = _WHY_NOT.get(group, "not the patient's share by the payer's word")
-    return (f"claim {claim.claim_number}: {amount} may not be billed to the patient: group {group or 'none'} is "
-            f"{why}; only PR amounts or what the patient agreed in writing to pay (an ABN: modifier GA on the "
-            f"line; {waiver_hint}) may move; nothing moved")
+    return (
+        f"claim {claim.claim_number}: {amount} may not be billed to the patient: group {group or 'none'} is "
+        f"{why}; only PR amounts or what the patient agreed in writing to pay (an ABN: modifier GA on the "
+        f"line; {waiver_hint}) may move; nothing moved"
+    )
 
 
 def first_refusal(moves: Sequence[ToPatient], claim: ClaimFacts, *, waiver_hint: str = "--waiver REF") -> str | None:

@@ -94,15 +94,21 @@ def plan_claim_payment(
         problems += _unmatched(claim, matches)
     plan = _Plan(claim, payment, status, rank, matches, pays)
     repeated = repeat_of is not None and status != REVERSAL
-    if repeated and (not payment.lines or any(m.claim_line_id is None for m in matches)
-                     or any(p.blocks for p in problems)):
+    if repeated and (
+        not payment.lines or any(m.claim_line_id is None for m in matches) or any(p.blocks for p in problems)
+    ):
         return plan.not_posted([_repeated(claim, payment, repeat_of, problems)], park=True)
     if rank is None or (problems and any(p.blocks for p in problems)):
         return plan.not_posted(problems, park=True)
     if status in NO_POST_STATUSES:
         kind = ProblemKind.FORWARDED_NOT_OURS if status == NOT_OURS else ProblemKind.PREDETERMINATION
-        problems.append(PostingProblem(kind=kind, segment=payment.segment, message=(
-            f"claim {claim.claim_number}: segment {payment.segment}: status {status} posts nothing")))
+        problems.append(
+            PostingProblem(
+                kind=kind,
+                segment=payment.segment,
+                message=(f"claim {claim.claim_number}: segment {payment.segment}: status {status} posts nothing"),
+            )
+        )
         return plan.not_posted(problems, park=False)
 
     work = PlanWork(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL, pays=pays)
@@ -117,49 +123,87 @@ def plan_claim_payment(
     if lowered > held:
         if repeated:
             return plan.not_posted([_repeated(claim, payment, repeat_of, problems)], park=True)
-        problems.append(PostingProblem(
-            kind=ProblemKind.OVER_ADJUSTED, segment=payment.segment, amount=lowered - held,
-            message=f"claim {claim.claim_number}: segment {payment.segment}: paid, written down and "
-                    f"moved {cents_to_text(lowered)}, but coverage {rank} holds {cents_to_text(held)}"))
+        problems.append(
+            PostingProblem(
+                kind=ProblemKind.OVER_ADJUSTED,
+                segment=payment.segment,
+                amount=lowered - held,
+                message=f"claim {claim.claim_number}: segment {payment.segment}: paid, written down and "
+                f"moved {cents_to_text(lowered)}, but coverage {rank} holds {cents_to_text(held)}",
+            )
+        )
         return plan.not_posted(problems, park=True)
 
     repeats: list[tuple[Hashable, int]] = []
-    denials = cap_denials(claim.claim_number, rank, work.asked, open_total=held - lowered,
-                          entries=work.entries, line_balances=line_balances, problems=problems,
-                          earlier=earlier_denials, repeats=repeats) if work.asked else []
+    denials = (
+        cap_denials(
+            claim.claim_number,
+            rank,
+            work.asked,
+            open_total=held - lowered,
+            entries=work.entries,
+            line_balances=line_balances,
+            problems=problems,
+            earlier=earlier_denials,
+            repeats=repeats,
+        )
+        if work.asked
+        else []
+    )
     if status in CROSSOVER_STATUSES:
         if work.receiver == PATIENT:
-            problems.append(PostingProblem(
-                kind=ProblemKind.CROSSOVER_WITHOUT_NEXT_COVERAGE, segment=payment.segment,
-                message=f"claim {claim.claim_number}: segment {payment.segment}: status {status} says "
-                        "the claim was forwarded, but it has no next coverage"))
-        work.follow_ups.append(new_follow_up(FollowUpKind.CROSSOVER, None, work.receiver,
-                                             CROSSOVER_FOLLOW_UP_DAYS, amount=sums["to_next_payer"],
-                                             segment=payment.segment))
+            problems.append(
+                PostingProblem(
+                    kind=ProblemKind.CROSSOVER_WITHOUT_NEXT_COVERAGE,
+                    segment=payment.segment,
+                    message=f"claim {claim.claim_number}: segment {payment.segment}: status {status} says "
+                    "the claim was forwarded, but it has no next coverage",
+                )
+            )
+        work.follow_ups.append(
+            new_follow_up(
+                FollowUpKind.CROSSOVER,
+                None,
+                work.receiver,
+                CROSSOVER_FOLLOW_UP_DAYS,
+                amount=sums["to_next_payer"],
+                segment=payment.segment,
+            )
+        )
     denied_open = sum([d.amount for d in denials]) if denials else 0
-    return plan.posted(work, tuple(denials), problems, new_totals(
-        payment.charge, denied_open=denied_open, **sums), tuple(repeats))
+    return plan.posted(
+        work, tuple(denials), problems, new_totals(payment.charge, denied_open=denied_open, **sums), tuple(repeats)
+    )
 
 
-def _repeated(claim: Claim, payment: ClaimPayment, first: int | None,
-              problems: Sequence[PostingProblem]) -> PostingProblem:
+def _repeated(
+    claim: Claim, payment: ClaimPayment, first: int | None, problems: Sequence[PostingProblem]
+) -> PostingProblem:
     """The one problem of a claim payment held because its claim number repeats: what
     else was found is named after it (a mismatch is a symptom here, not the cause)."""
     also = sorted({p.kind.value for p in problems if p.severity is not Severity.WARNING})
     return PostingProblem(
-        kind=ProblemKind.REPEATED_CLAIM_NUMBER, segment=payment.segment, amount=payment.paid,
+        kind=ProblemKind.REPEATED_CLAIM_NUMBER,
+        segment=payment.segment,
+        amount=payment.paid,
         message=f"claim {claim.claim_number}: segment {payment.segment}: the claim number repeats within the "
-                f"remittance (first at segment {first}) and this payment is not a split of the claim's lines "
-                f"or a correction after a reversal; held, not posted twice"
-                + (f" (also: {', '.join(also)})" if also else ""))
+        f"remittance (first at segment {first}) and this payment is not a split of the claim's lines "
+        f"or a correction after a reversal; held, not posted twice" + (f" (also: {', '.join(also)})" if also else ""),
+    )
 
 
 def _unmatched(claim: Claim, matches: Sequence[LineMatch]) -> list[PostingProblem]:
-    return [PostingProblem(
-        kind=ProblemKind.UNMATCHED_LINE, segment=m.service_line.segment, amount=m.service_line.charge,
-        message=f"claim {claim.claim_number}: segment {m.service_line.segment}: service line "
-                f"{m.index + 1} matches no claim line; posted at claim level")
-        for m in matches if m.method is MatchMethod.NONE]
+    return [
+        PostingProblem(
+            kind=ProblemKind.UNMATCHED_LINE,
+            segment=m.service_line.segment,
+            amount=m.service_line.charge,
+            message=f"claim {claim.claim_number}: segment {m.service_line.segment}: service line "
+            f"{m.index + 1} matches no claim line; posted at claim level",
+        )
+        for m in matches
+        if m.method is MatchMethod.NONE
+    ]
 
 
 class _Plan:
@@ -167,31 +211,68 @@ class _Plan:
 
     __slots__ = ("claim", "matches", "payment", "pays", "rank", "status")
 
-    def __init__(self, claim: Claim, payment: ClaimPayment, status: str, rank: int | None,
-                 matches: tuple[LineMatch, ...], pays: bool = True) -> None:
+    def __init__(
+        self,
+        claim: Claim,
+        payment: ClaimPayment,
+        status: str,
+        rank: int | None,
+        matches: tuple[LineMatch, ...],
+        pays: bool = True,
+    ) -> None:
         self.claim, self.payment, self.status, self.rank, self.matches = claim, payment, status, rank, matches
         self.pays = pays  # False: notification only (BPR01 H), nothing to park
 
     def _finish(self, disposition: Disposition, **rest: object) -> ClaimPlan:
         return new_plan(
-            claim_id=self.claim.id, claim_number=self.claim.claim_number, payment_segment=self.payment.segment,
-            status_code=self.status, payer_rank=self.rank, disposition=disposition, matches=self.matches,
-            crossover=self.status in CROSSOVER_STATUSES, claim_denied=self.status == DENIED,
-            is_reversal=self.status == REVERSAL, **rest)
+            claim_id=self.claim.id,
+            claim_number=self.claim.claim_number,
+            payment_segment=self.payment.segment,
+            status_code=self.status,
+            payer_rank=self.rank,
+            disposition=disposition,
+            matches=self.matches,
+            crossover=self.status in CROSSOVER_STATUSES,
+            claim_denied=self.status == DENIED,
+            is_reversal=self.status == REVERSAL,
+            **rest,
+        )
 
     def not_posted(self, problems: list[PostingProblem], *, park: bool) -> ClaimPlan:
         parked = self.payment.paid if park and self.pays else 0
         return self._finish(
-            Disposition.PARK if park else Disposition.RECORD_ONLY, entries=(), denials=(), follow_ups=(),
-            problems=tuple(problems), totals=new_totals(self.payment.charge, parked=parked), parked=parked,
-            line_ids_used=frozenset())
+            Disposition.PARK if park else Disposition.RECORD_ONLY,
+            entries=(),
+            denials=(),
+            follow_ups=(),
+            problems=tuple(problems),
+            totals=new_totals(self.payment.charge, parked=parked),
+            parked=parked,
+            line_ids_used=frozenset(),
+        )
 
-    def posted(self, work: PlanWork, denials: tuple[DenialToOpen, ...], problems: list[PostingProblem],
-               totals: PlanTotals, repeated_denials: tuple[tuple[Hashable, int], ...] = ()) -> ClaimPlan:
+    def posted(
+        self,
+        work: PlanWork,
+        denials: tuple[DenialToOpen, ...],
+        problems: list[PostingProblem],
+        totals: PlanTotals,
+        repeated_denials: tuple[tuple[Hashable, int], ...] = (),
+    ) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
-        used = frozenset() if self.status == REVERSAL else frozenset(
-            [m.claim_line_id for m in self.matches if m.claim_line_id is not None])
+        used = (
+            frozenset()
+            if self.status == REVERSAL
+            else frozenset([m.claim_line_id for m in self.matches if m.claim_line_id is not None])
+        )
         return self._finish(
-            Disposition.POST, entries=tuple(work.entries), denials=denials, follow_ups=tuple(work.follow_ups),
-            problems=tuple(problems), totals=totals, parked=0, line_ids_used=used,
-            repeated_denials=repeated_denials)
+            Disposition.POST,
+            entries=tuple(work.entries),
+            denials=denials,
+            follow_ups=tuple(work.follow_ups),
+            problems=tuple(problems),
+            totals=totals,
+            parked=0,
+            line_ids_used=used,
+            repeated_denials=repeated_denials,
+        )

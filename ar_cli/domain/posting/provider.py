@@ -51,10 +51,13 @@ _KINDS = {
     "E3": ProviderAdjustmentKind.WITHHOLDING,
 }
 #: Kinds whose reference usually names the claim concerned (CLP01 or the payer's CLP07).
-CLAIM_REFERENCE_KINDS = frozenset({
-    ProviderAdjustmentKind.RECOUPMENT, ProviderAdjustmentKind.FORWARD_BALANCE,
-    ProviderAdjustmentKind.AUTHORIZED_RETURN,
-})
+CLAIM_REFERENCE_KINDS = frozenset(
+    {
+        ProviderAdjustmentKind.RECOUPMENT,
+        ProviderAdjustmentKind.FORWARD_BALANCE,
+        ProviderAdjustmentKind.AUTHORIZED_RETURN,
+    }
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -93,12 +96,18 @@ def plan_provider_adjustments(adjustments: Iterable[ProviderAdjustment]) -> list
     for plb in adjustments:
         kind = classify_provider_adjustment(plb.reason_code)
         reference = plb.reference.strip()
-        plans.append(UnappliedPlan(
-            reason_code=plb.reason_code.strip().upper(), kind=kind, reference=reference,
-            claim_reference=reference if kind in CLAIM_REFERENCE_KINDS else "",
-            amount=-plb.amount, income=kind is ProviderAdjustmentKind.INTEREST,
-            provider_id=plb.provider_id, segment=plb.segment,
-        ))
+        plans.append(
+            UnappliedPlan(
+                reason_code=plb.reason_code.strip().upper(),
+                kind=kind,
+                reference=reference,
+                claim_reference=reference if kind in CLAIM_REFERENCE_KINDS else "",
+                amount=-plb.amount,
+                income=kind is ProviderAdjustmentKind.INTEREST,
+                provider_id=plb.provider_id,
+                segment=plb.segment,
+            )
+        )
     return plans
 
 

@@ -65,11 +65,21 @@ class ProblemKind(StrEnum):
 
 
 _SEVERITY = {
-    **{kind: Severity.BLOCKING for kind in (
-        ProblemKind.PAYER_MISMATCH, ProblemKind.PATIENT_MISMATCH, ProblemKind.UNBALANCED_CLAIM,
-        ProblemKind.UNBALANCED_LINE, ProblemKind.UNKNOWN_STATUS,
-        ProblemKind.NO_POST_STATUS_WITH_MONEY, ProblemKind.OVER_ADJUSTED, ProblemKind.REVERSAL_SIGN,
-        ProblemKind.MISSING_LINE_AMOUNT, ProblemKind.REPEATED_CLAIM_NUMBER)},
+    **{
+        kind: Severity.BLOCKING
+        for kind in (
+            ProblemKind.PAYER_MISMATCH,
+            ProblemKind.PATIENT_MISMATCH,
+            ProblemKind.UNBALANCED_CLAIM,
+            ProblemKind.UNBALANCED_LINE,
+            ProblemKind.UNKNOWN_STATUS,
+            ProblemKind.NO_POST_STATUS_WITH_MONEY,
+            ProblemKind.OVER_ADJUSTED,
+            ProblemKind.REVERSAL_SIGN,
+            ProblemKind.MISSING_LINE_AMOUNT,
+            ProblemKind.REPEATED_CLAIM_NUMBER,
+        )
+    },
     ProblemKind.UNMATCHED_LINE: Severity.EXCEPTION,
     ProblemKind.REVERSAL_DIFFERS: Severity.EXCEPTION,
     ProblemKind.REVERSAL_UNPAIRED: Severity.EXCEPTION,
@@ -223,14 +233,14 @@ def quick(cls: type[T]) -> Callable[..., T]:
     __post_init__ retags it as `cls`. The result is an ordinary, immutable `cls`, equal
     to one its own constructor builds (tests/domain/test_posting_values.py).
     """
-    spec = [(f.name, f.type, field(default=f.default) if f.default is not MISSING else field())
-            for f in fields(cls)]  # type: ignore[arg-type]
+    spec = [(f.name, f.type, field(default=f.default) if f.default is not MISSING else field()) for f in fields(cls)]  # type: ignore[arg-type]
 
     def retag(value: Any) -> None:
         value.__class__ = cls
 
-    draft: Any = make_dataclass(f"_{cls.__name__}Draft", spec, slots=True, eq=False, repr=False,
-                                namespace={"__post_init__": retag})
+    draft: Any = make_dataclass(
+        f"_{cls.__name__}Draft", spec, slots=True, eq=False, repr=False, namespace={"__post_init__": retag}
+    )
     if draft.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__} cannot have a quick constructor")
     return draft  # type: ignore[no-any-return]

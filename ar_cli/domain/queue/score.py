@@ -55,21 +55,38 @@ class DeadlineKind(StrEnum):
 
 
 DEFAULT_POINTS: dict[str, int] = {
-    "money": 40, "age": 30, "denial": 20, "deadline": 60, "no_response": 15, "untouched": 20,
-    "exception": 30, "unapplied": 20, "credit": 25,
+    "money": 40,
+    "age": 30,
+    "denial": 20,
+    "deadline": 60,
+    "no_response": 15,
+    "untouched": 20,
+    "exception": 30,
+    "unapplied": 20,
+    "credit": 25,
 }
 # Where each ramp reaches its full points: money in dollars, the others in days
 # ("deadline" is the window: how many days before a deadline its points start).
 DEFAULT_FULL_AT: dict[str, int] = {"money": 2000, "age": 180, "untouched": 60, "deadline": 30}
 # Extra points per denial category: denials a person can fix quickly (resubmit with the
 # missing data, correct a code, bill the right payer) come first; hard ones last.
-DEFAULT_CATEGORY_POINTS: dict[str, int] = {str(category): points for category, points in {
-    DenialCategory.MISSING_INFO: 15, DenialCategory.CODING: 12, DenialCategory.ELIGIBILITY: 12,
-    DenialCategory.COORDINATION_OF_BENEFITS: 10, DenialCategory.AUTHORIZATION: 8,
-    DenialCategory.MEDICAL_NECESSITY: 8, DenialCategory.BUNDLING: 6, DenialCategory.CREDENTIALING: 5,
-    DenialCategory.OTHER: 5, DenialCategory.TIMELY_FILING: 3, DenialCategory.DUPLICATE: 2,
-    DenialCategory.NON_COVERED: 2,
-}.items()}
+DEFAULT_CATEGORY_POINTS: dict[str, int] = {
+    str(category): points
+    for category, points in {
+        DenialCategory.MISSING_INFO: 15,
+        DenialCategory.CODING: 12,
+        DenialCategory.ELIGIBILITY: 12,
+        DenialCategory.COORDINATION_OF_BENEFITS: 10,
+        DenialCategory.AUTHORIZATION: 8,
+        DenialCategory.MEDICAL_NECESSITY: 8,
+        DenialCategory.BUNDLING: 6,
+        DenialCategory.CREDENTIALING: 5,
+        DenialCategory.OTHER: 5,
+        DenialCategory.TIMELY_FILING: 3,
+        DenialCategory.DUPLICATE: 2,
+        DenialCategory.NON_COVERED: 2,
+    }.items()
+}
 DEFAULT_NO_RESPONSE_DAYS = 30
 
 
@@ -185,6 +202,7 @@ def hidden_by_follow_up(*, follow_up_in: int | None, deadline_days: int | None) 
 
 # -- the "why" ----------------------------------------------------------------------------
 
+
 def whole_dollars(cents: int) -> str:
     """'$1,240' (rounded to the dollar: a reason, not an amount to post)."""
     sign = "-" if cents < 0 else ""
@@ -207,8 +225,11 @@ def _deadline_phrase(facts: QueueFacts, weights: QueueWeights) -> str:
     return f"{what} due in {_days(days)}"
 
 
-_KIND_WORDS = {ItemKind.EXCEPTION: "exception", ItemKind.UNAPPLIED: "unapplied money",
-               ItemKind.CREDIT: "credit owed back"}
+_KIND_WORDS = {
+    ItemKind.EXCEPTION: "exception",
+    ItemKind.UNAPPLIED: "unapplied money",
+    ItemKind.CREDIT: "credit owed back",
+}
 
 
 def why(facts: QueueFacts, weights: QueueWeights, *, detail: str = "") -> str:

@@ -35,8 +35,9 @@ def parse_pairs(text: str, *, allowed: frozenset[str] | None, positive: bool = F
             raise ValueError(f"a list like money=40,age=30 ({part!r} is not name=whole number)")
         name, number = match.group(1), int(match.group(2))
         if allowed is not None and name not in allowed:
-            raise ValueError(f"a list of name=number with names from {', '.join(sorted(allowed))} "
-                             f"({name!r} is not one)")
+            raise ValueError(
+                f"a list of name=number with names from {', '.join(sorted(allowed))} ({name!r} is not one)"
+            )
         if positive and number == 0:
             raise ValueError(f"a list of name=number above 0 ({name}=0)")
         if number > _MAX_POINTS * 100:
@@ -72,6 +73,7 @@ _CLASSES = frozenset({"medicare", "medicaid", "commercial", "self-pay", "other"}
 
 def weights_from_settings(values: Mapping[str, str]) -> QueueWeights:
     """The weights a ledger's settings make (keys absent or empty keep the defaults)."""
+
     def pairs(key: str, allowed: frozenset[str] | None) -> dict[str, int]:
         return parse_pairs(values.get(key, "") or "", allowed=allowed)
 
@@ -81,4 +83,5 @@ def weights_from_settings(values: Mapping[str, str]) -> QueueWeights:
         full_at={**DEFAULT_FULL_AT, **pairs("queue.full_at", frozenset(DEFAULT_FULL_AT))},
         category={**DEFAULT_CATEGORY_POINTS, **pairs("queue.category_points", frozenset(DEFAULT_CATEGORY_POINTS))},
         payer=pairs("queue.payer_points", None),
-        no_response_days=int(no_response))
+        no_response_days=int(no_response),
+    )

@@ -23,8 +23,7 @@ PHI_FIELDS = frozenset({"patient", "insured", "corrected_patient"})
 
 def to_payload(payment: ClaimPayment) -> dict[str, Any]:
     """The payment's fields as JSON values, PHI left out."""
-    return {f.name: _encode(getattr(payment, f.name)) for f in dataclasses.fields(payment)
-            if f.name not in PHI_FIELDS}
+    return {f.name: _encode(getattr(payment, f.name)) for f in dataclasses.fields(payment) if f.name not in PHI_FIELDS}
 
 
 def from_payload(data: dict[str, Any]) -> ClaimPayment:
@@ -65,8 +64,13 @@ def _decode(kind: Any, value: Any) -> Any:
         hints = _hints(kind)
         # A field added later with a default (ServiceLine.missing_amounts) may be absent
         # from a payload stored before it; every other field is required.
-        return kind(**{f.name: _decode(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)
-                       if f.name in value or f.default is dataclasses.MISSING})
+        return kind(
+            **{
+                f.name: _decode(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in value or f.default is dataclasses.MISSING
+            }
+        )
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(value)
     if kind is date:

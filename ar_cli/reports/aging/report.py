@@ -68,8 +68,9 @@ def resolve_edges(source: Session | Sql, edges: BucketEdges | None) -> BucketEdg
     if edges is not None:
         return edges
     stored = lookups.stored_setting(sql_of(source), BUCKETS_SETTING)
-    return parse_edges(SETTINGS[BUCKETS_SETTING].default if stored is None else stored,
-                       option=f"config {BUCKETS_SETTING}")
+    return parse_edges(
+        SETTINGS[BUCKETS_SETTING].default if stored is None else stored, option=f"config {BUCKETS_SETTING}"
+    )
 
 
 def needs_entries(source: Session | Sql, as_of: date) -> bool:
@@ -82,10 +83,18 @@ def aging_sums(source: Session | Sql, query: AgingQuery, edges: BucketEdges) -> 
     the balances were summed from entries (a past date) rather than read from the cache."""
     db = sql_of(source)
     from_entries = needs_entries(db, query.as_of)
-    rows = aging_sql.aged_rows(db, basis=query.basis, group_by=query.group_by, party=query.party, edges=edges,
-                               as_of=query.as_of, payer_id=lookups.payer_id(db, query.payer) if query.payer else None,
-                               financial_class=query.financial_class, min_balance=query.min_balance,
-                               from_entries=from_entries)
+    rows = aging_sql.aged_rows(
+        db,
+        basis=query.basis,
+        group_by=query.group_by,
+        party=query.party,
+        edges=edges,
+        as_of=query.as_of,
+        payer_id=lookups.payer_id(db, query.payer) if query.payer else None,
+        financial_class=query.financial_class,
+        min_balance=query.min_balance,
+        from_entries=from_entries,
+    )
     return aged_sums(rows, query, edges), from_entries
 
 

@@ -76,15 +76,23 @@ def aging_trend(session: Session, query: TrendQuery) -> Trend:
     if edges is None and taken:
         edges = parse_edges(taken[-1][1], option="snapshot bucket edges")
     # Every date taken with these edges is a point, even when the payer asked for owed nothing.
-    by_date = {as_of: TrendPoint(period=period_of(as_of, query.period), as_of=as_of, amounts=[0] * edges.count)
-               for as_of, text in taken if text == edges.text()} if edges else {}
+    by_date = (
+        {
+            as_of: TrendPoint(period=period_of(as_of, query.period), as_of=as_of, amounts=[0] * edges.count)
+            for as_of, text in taken
+            if text == edges.text()
+        }
+        if edges
+        else {}
+    )
     skipped = len({as_of for as_of, _ in taken} - set(by_date))
     payer_code = payer_id = None
     if query.payer:
         payer = find_payer(session, query.payer)
         payer_code, payer_id = payer.code, payer.id
-    for as_of, bucket, amount in aging_sql.snapshot_sums(db, start=query.start, end=query.end,
-                                                         edges=edges.text() if edges else "", payer_id=payer_id):
+    for as_of, bucket, amount in aging_sql.snapshot_sums(
+        db, start=query.start, end=query.end, edges=edges.text() if edges else "", payer_id=payer_id
+    ):
         point = by_date.get(as_of)
         if point is None:
             continue
@@ -100,15 +108,20 @@ def aging_trend(session: Session, query: TrendQuery) -> Trend:
     return Trend(edges=edges, points=points, report=report, skipped=skipped)
 
 
-def _report(points: list[TrendPoint], edges: BucketEdges | None, query: TrendQuery, skipped: int,
-            payer_code: str | None) -> Report:
-    columns = [Column(key="period", title=query.period.value.capitalize()),
-               Column(key="as_of", title="Snapshot", kind=Kind.DATE)]
+def _report(
+    points: list[TrendPoint], edges: BucketEdges | None, query: TrendQuery, skipped: int, payer_code: str | None
+) -> Report:
+    columns = [
+        Column(key="period", title=query.period.value.capitalize()),
+        Column(key="as_of", title="Snapshot", kind=Kind.DATE),
+    ]
     if edges is not None:
         columns += [Column(key=edges.key(i), title=edges.label(i), kind=Kind.MONEY) for i in range(edges.count)]
     over_buckets = edges.over(OVER_DAYS) if edges is not None else []
-    columns += [Column(key="total", title="Total", kind=Kind.MONEY),
-                Column(key="change", title="Change", kind=Kind.MONEY)]
+    columns += [
+        Column(key="total", title="Total", kind=Kind.MONEY),
+        Column(key="change", title="Change", kind=Kind.MONEY),
+    ]
     if over_buckets:
         columns.append(Column(key="over_90_share", title=f"% over {OVER_DAYS}", kind=Kind.PERCENT))
     columns.append(Column(key="credits", title="Credits", kind=Kind.MONEY))
@@ -116,8 +129,9 @@ def _report(points: list[TrendPoint], edges: BucketEdges | None, query: TrendQue
     for point in points:
         row = {"period": point.period, "as_of": point.as_of}
         row.update({edges.key(i): amount for i, amount in enumerate(point.amounts)})
-        row.update(total=point.total, change=None if previous is None else point.total - previous,
-                   credits=point.credits)
+        row.update(
+            total=point.total, change=None if previous is None else point.total - previous, credits=point.credits
+        )
         if over_buckets:
             row["over_90_share"] = share(sum(point.amounts[i] for i in over_buckets), point.total)
         rows.append(row)
@@ -126,12 +140,16 @@ def _report(points: list[TrendPoint], edges: BucketEdges | None, query: TrendQue
     if not points:
         notes.append("No aging snapshots in range: take one with `ar-cli aging snapshot`.")
     if skipped:
-        notes.append(f"{skipped} snapshot date(s) taken with other bucket edges are left out "
-                     f"(choose them with --buckets).")
+        notes.append(
+            f"{skipped} snapshot date(s) taken with other bucket edges are left out (choose them with --buckets)."
+        )
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        notes.append(f"From {first.as_of.isoformat()} to {last.as_of.isoformat()}: total "
-                     f"{format_money(first.total)} → {format_money(last.total)}")
+        notes.append(
+            f"From {first.as_of.isoformat()} to {last.as_of.isoformat()}: total "
+            f"{format_money(first.total)} → {format_money(last.total)}"
+        )
     scope = f" · payer {payer_code}" if payer_code else ""
-    return Report(name="trend", title=f"Aging trend by {query.period.value}{scope}", columns=columns,
-                  rows=rows, notes=notes)
+    return Report(
+        name="trend", title=f"Aging trend by {query.period.value}{scope}", columns=columns, rows=rows, notes=notes
+    )

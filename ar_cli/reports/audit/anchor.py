@@ -35,8 +35,10 @@ class Anchor:
     def parse(cls, text: str) -> Anchor:
         digest, _, count = text.strip().partition(":")
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or not count.isdigit():
-            raise InputError(f"--anchor {text.strip()[:80]!r}: not an anchor (HASH:COUNT, as `ar-cli audit anchor` "
-                             "prints it: 64 hex digits, a colon, the event count)")
+            raise InputError(
+                f"--anchor {text.strip()[:80]!r}: not an anchor (HASH:COUNT, as `ar-cli audit anchor` "
+                "prints it: 64 hex digits, a colon, the event count)"
+            )
         return cls(hash=digest, count=int(count))
 
 
@@ -52,15 +54,21 @@ def check_anchor(session: Session, anchor: Anchor) -> list[tuple[str, str]]:
     break as (what, problem)."""
     ref = f"anchor {anchor.count}"
     if anchor.count == 0:
-        return [] if anchor.hash == GENESIS_HASH else [(ref, (
-            "names no event but a hash other than the empty chain's"))]
+        return (
+            [] if anchor.hash == GENESIS_HASH else [(ref, ("names no event but a hash other than the empty chain's"))]
+        )
     stored = audit_sql.event_hash(session, anchor.count)
     if stored is None:
         last = audit_sql.last_event_id(session)
-        return [(ref, (
-            f"names event {anchor.count}, the chain ends at event {last}: events cut from its end"))]
+        return [(ref, (f"names event {anchor.count}, the chain ends at event {last}: events cut from its end"))]
     if stored != anchor.hash:
-        return [(ref, (
-            f"event {anchor.count} hashes to {stored[:12]}…, the anchor says {anchor.hash[:12]}…: "
-            "the chain was rewritten"))]
+        return [
+            (
+                ref,
+                (
+                    f"event {anchor.count} hashes to {stored[:12]}…, the anchor says {anchor.hash[:12]}…: "
+                    "the chain was rewritten"
+                ),
+            )
+        ]
     return []

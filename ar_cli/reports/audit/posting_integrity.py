@@ -38,15 +38,25 @@ class ForcedRemittance:
     posting_date: date
 
     def __str__(self) -> str:
-        return (f"remittance {self.remittance_id} (trace {self.trace_number}, payer {self.payer}, posted "
-                f"{self.posting_date.isoformat()}): forced; BPR02 {cents_to_text(self.amount)}, its claims and "
-                f"PLBs differ by {cents_to_text(self.difference)}, held in unapplied")
+        return (
+            f"remittance {self.remittance_id} (trace {self.trace_number}, payer {self.payer}, posted "
+            f"{self.posting_date.isoformat()}): forced; BPR02 {cents_to_text(self.amount)}, its claims and "
+            f"PLBs differ by {cents_to_text(self.difference)}, held in unapplied"
+        )
 
 
 def forced_remittances(session: Session) -> list[ForcedRemittance]:
-    return [ForcedRemittance(remittance_id=int(i), trace_number=t, payer=p or "", amount=int(a), difference=int(d),
-                             posting_date=pd if isinstance(pd, date) else date.fromisoformat(str(pd)))
-            for i, t, p, a, d, pd in remittances_repo.forced_remittances(session)]
+    return [
+        ForcedRemittance(
+            remittance_id=int(i),
+            trace_number=t,
+            payer=p or "",
+            amount=int(a),
+            difference=int(d),
+            posting_date=pd if isinstance(pd, date) else date.fromisoformat(str(pd)),
+        )
+        for i, t, p, a, d, pd in remittances_repo.forced_remittances(session)
+    ]
 
 
 def denials_over_owed(session: Session) -> tuple[int, list[tuple[str, str]]]:
@@ -76,10 +86,19 @@ def denials_over_owed(session: Session) -> tuple[int, list[tuple[str, str]]]:
     for claim_id, rank, line_id, cents, can in broken:
         where = f"claim {numbers.get(claim_id, f'id {claim_id}')} {_RANKS.get(rank, f'responsibility {rank}')}"
         if line_id is None:
-            found.append((where, f"open denials hold {cents_to_text(cents)}, but the coverage owes "
-                                 f"{cents_to_text(can)} on the claim"))
+            found.append(
+                (
+                    where,
+                    f"open denials hold {cents_to_text(cents)}, but the coverage owes "
+                    f"{cents_to_text(can)} on the claim",
+                )
+            )
         else:
-            found.append((f"{where} line {line_numbers.get(line_id, f'id {line_id}')}",
-                          f"open denials hold {cents_to_text(cents)}, but the coverage owes {cents_to_text(can)} "
-                          "on the line and at claim level"))
+            found.append(
+                (
+                    f"{where} line {line_numbers.get(line_id, f'id {line_id}')}",
+                    f"open denials hold {cents_to_text(cents)}, but the coverage owes {cents_to_text(can)} "
+                    "on the line and at claim level",
+                )
+            )
     return len(by_coverage), found

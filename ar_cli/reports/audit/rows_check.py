@@ -97,15 +97,18 @@ class RowBreak:
     message: str
 
 
-def check_rows(session: Session, manifests: Manifests, *,
-               entry_sums: dict[tuple[int, int], int] | None = None) -> tuple[int, list[RowBreak]]:
+def check_rows(
+    session: Session, manifests: Manifests, *, entry_sums: dict[tuple[int, int], int] | None = None
+) -> tuple[int, list[RowBreak]]:
     """Returns (money rows read, breaks). `entry_sums`, when given, is filled with the
     sum of ledger entries per (claim, responsibility) on the way (give it only when
     `sums_on_the_way`)."""
     occurred = audit_sql.event_times(session)
     closed = _closed_months(session)
-    first_json = min((event_id for event_id, manifest in manifests.by_event.items()
-                      if manifest.encoding == ENCODING_JSON), default=None)
+    first_json = min(
+        (event_id for event_id, manifest in manifests.by_event.items() if manifest.encoding == ENCODING_JSON),
+        default=None,
+    )
     total, found = 0, []
     for table in sorted(audit_rows.COVERED):
         sums = entry_sums if table == "ledger_entry" else None
@@ -152,8 +155,15 @@ class _TableWalk:
     """One covered table, rebuilt into its events' manifests: `read` each id range in
     its encoding (in id order), then `finish` for what only the whole table shows."""
 
-    def __init__(self, session: Session, table: str, manifests: Manifests, occurred: dict[int, datetime],
-                 closed: dict, sums: dict | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        table: str,
+        manifests: Manifests,
+        occurred: dict[int, datetime],
+        closed: dict,
+        sums: dict | None,
+    ) -> None:
         self.session, self.table, self.manifests = session, table, manifests
         self.occurred, self.closed, self.sums = occurred, closed, sums
         self.latest: dict[int, tuple[int, str]] = {}  # row id → (last event that changed it, its state hash)
@@ -207,14 +217,27 @@ class _TableWalk:
             # place, within the count it wrote, and every hash right: checked as a whole
             # (one comprehension, compared in C); anything else goes row by row below.
             # With closed periods, also: no posting date in a month closed before the event.
-            if (json and cur is not None and not other and count + len(batch) <= wrote
-                    and (not posted or not self._closed_before(cur_event).intersection(
-                        [day[:7] for day in map(dates_of, batch) if day]))):
+            if (
+                json
+                and cur is not None
+                and not other
+                and count + len(batch) <= wrote
+                and (
+                    not posted
+                    or not self._closed_before(cur_event).intersection([day[:7] for day in map(dates_of, batch) if day])
+                )
+            ):
                 stored_hashes = list(map(hashes_of, batch))
-                if (None not in stored_hashes and set(map(events_of, batch)) == {cur_event}
-                        and (not latest or latest.keys().isdisjoint(map(ids_of, batch)))
-                        and [blake2b((before + text).encode(), digest_size=size).hexdigest() for before, text
-                             in zip([last, *stored_hashes[:-1]], map(texts_of, batch))] == stored_hashes):
+                if (
+                    None not in stored_hashes
+                    and set(map(events_of, batch)) == {cur_event}
+                    and (not latest or latest.keys().isdisjoint(map(ids_of, batch)))
+                    and [
+                        blake2b((before + text).encode(), digest_size=size).hexdigest()
+                        for before, text in zip([last, *stored_hashes[:-1]], map(texts_of, batch))
+                    ]
+                    == stored_hashes
+                ):
                     count += len(batch)
                     last = stored_hashes[-1]
                     continue
@@ -225,9 +248,15 @@ class _TableWalk:
                         _closed_check(found, table, row, event_id, date_at, self.closed, self.occurred)
                     if stored is None:
                         if row[0] > boundary:
-                            found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                                "has no row hash: written around the audit chain" + (
-                                    f" (it names event {event_id})" if event_id is not None else ""))))
+                            found.append(
+                                RowBreak(
+                                    ref=f"{table} {row[0]}",
+                                    message=(
+                                        "has no row hash: written around the audit chain"
+                                        + (f" (it names event {event_id})" if event_id is not None else "")
+                                    ),
+                                )
+                            )
                         continue
                     if event_id != cur_event:
                         if cur is not None:
@@ -243,16 +272,28 @@ class _TableWalk:
                             count, last, wrote = cur
                             other = manifest.encoding != encoding
                     if cur is None:
-                        found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                            f"names event {event_id}, which has no manifest in the chain: written around it")))
+                        found.append(
+                            RowBreak(
+                                ref=f"{table} {row[0]}",
+                                message=(
+                                    f"names event {event_id}, which has no manifest in the chain: written around it"
+                                ),
+                            )
+                        )
                         continue
                     if other:  # a row of the other encoding's event: read again in its own
                         self._check_alone(row[0], event_id, stored, last, by_event[event_id].encoding)
                         count += 1
                         last = stored
                         if count > wrote:
-                            found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                                f"is not among the {wrote} {table} row(s) event {event_id} wrote: inserted later")))
+                            found.append(
+                                RowBreak(
+                                    ref=f"{table} {row[0]}",
+                                    message=(
+                                        f"is not among the {wrote} {table} row(s) event {event_id} wrote: inserted later"
+                                    ),
+                                )
+                            )
                         continue
                 if latest and row[0] in latest:
                     change = latest[row[0]]
@@ -263,17 +304,34 @@ class _TableWalk:
                     else:
                         state = text_state_hash(row[3]) if json else state_hash(tuple(row[2:]))
                     if state != change[1]:
-                        found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                            f"differs from the state event {change[0]} left it in (changed after)")))
-                elif (blake2b((last + row[3]).encode(), digest_size=size).hexdigest() if json else
-                      blake2b(last.encode() + dumps(row[2:], 0), digest_size=size).hexdigest()) != stored:
-                    found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                        f"differs from what event {event_id} wrote (changed after, or a row before it was removed)")))
+                        found.append(
+                            RowBreak(
+                                ref=f"{table} {row[0]}",
+                                message=(f"differs from the state event {change[0]} left it in (changed after)"),
+                            )
+                        )
+                elif (
+                    blake2b((last + row[3]).encode(), digest_size=size).hexdigest()
+                    if json
+                    else blake2b(last.encode() + dumps(row[2:], 0), digest_size=size).hexdigest()
+                ) != stored:
+                    found.append(
+                        RowBreak(
+                            ref=f"{table} {row[0]}",
+                            message=(
+                                f"differs from what event {event_id} wrote (changed after, or a row before it was removed)"
+                            ),
+                        )
+                    )
                 count += 1
                 last = stored
                 if count > wrote:
-                    found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                        f"is not among the {wrote} {table} row(s) event {event_id} wrote: inserted later")))
+                    found.append(
+                        RowBreak(
+                            ref=f"{table} {row[0]}",
+                            message=(f"is not among the {wrote} {table} row(s) event {event_id} wrote: inserted later"),
+                        )
+                    )
         if cur is not None:
             cur[0], cur[1] = count, last
 
@@ -283,10 +341,18 @@ class _TableWalk:
         months = self._closed_cache.get(event_id)
         if months is None:
             written = self.occurred.get(event_id)
-            months = self._closed_cache[event_id] = set() if written is None else {
-                month for month, periods in self.closed.items()
-                if any(closed_at < written and (reopened_at is None or written < reopened_at)
-                       for closed_at, reopened_at in periods)}
+            months = self._closed_cache[event_id] = (
+                set()
+                if written is None
+                else {
+                    month
+                    for month, periods in self.closed.items()
+                    if any(
+                        closed_at < written and (reopened_at is None or written < reopened_at)
+                        for closed_at, reopened_at in periods
+                    )
+                }
+            )
         return months
 
     def _state_alone(self, row_id: int, encoding: int) -> str:
@@ -303,13 +369,25 @@ class _TableWalk:
             change = self.latest[row_id]
             self.seen_changed.add(row_id)
             if self._state_alone(row_id, self.manifests.by_event[change[0]].encoding) != change[1]:
-                self.found.append(RowBreak(ref=f"{table} {row_id}", message=(
-                    f"differs from the state event {change[0]} left it in (changed after)")))
-        elif (text_row_hash(last, value) if json else
-              hashlib.blake2b(last.encode() + marshal.dumps(value, 0), digest_size=ROW_HASH_BYTES).hexdigest()
-              ) != stored:
-            self.found.append(RowBreak(ref=f"{table} {row_id}", message=(
-                f"differs from what event {event_id} wrote (changed after, or a row before it was removed)")))
+                self.found.append(
+                    RowBreak(
+                        ref=f"{table} {row_id}",
+                        message=(f"differs from the state event {change[0]} left it in (changed after)"),
+                    )
+                )
+        elif (
+            text_row_hash(last, value)
+            if json
+            else hashlib.blake2b(last.encode() + marshal.dumps(value, 0), digest_size=ROW_HASH_BYTES).hexdigest()
+        ) != stored:
+            self.found.append(
+                RowBreak(
+                    ref=f"{table} {row_id}",
+                    message=(
+                        f"differs from what event {event_id} wrote (changed after, or a row before it was removed)"
+                    ),
+                )
+            )
 
     def finish(self) -> list[RowBreak]:
         table, found = self.table, self.found
@@ -319,14 +397,25 @@ class _TableWalk:
                 continue
             have, stored_last, _ = self.chains.get(event_id, (0, "", 0))
             if have < wrote:
-                found.append(RowBreak(ref=f"event {event_id}", message=(
-                    f"wrote {wrote} {table} row(s), {have} are stored: rows removed")))
+                found.append(
+                    RowBreak(
+                        ref=f"event {event_id}",
+                        message=(f"wrote {wrote} {table} row(s), {have} are stored: rows removed"),
+                    )
+                )
             elif have == wrote and stored_last != last:
-                found.append(RowBreak(ref=f"event {event_id}", message=(
-                    f"its {table} rows end with a row hash it did not write: rows replaced")))
+                found.append(
+                    RowBreak(
+                        ref=f"event {event_id}",
+                        message=(f"its {table} rows end with a row hash it did not write: rows replaced"),
+                    )
+                )
         for row_id in sorted(set(self.latest) - self.seen_changed):
-            found.append(RowBreak(ref=f"{table} {row_id}", message=(
-                f"changed by event {self.latest[row_id][0]}, is missing: removed")))
+            found.append(
+                RowBreak(
+                    ref=f"{table} {row_id}", message=(f"changed by event {self.latest[row_id][0]}, is missing: removed")
+                )
+            )
         return found
 
 
@@ -339,8 +428,9 @@ def _number(value) -> int:
         return 0
 
 
-def _closed_check(found: list, table: str, row: tuple, event_id: int, date_at: int, closed: dict,
-                  occurred: dict[int, datetime]) -> None:
+def _closed_check(
+    found: list, table: str, row: tuple, event_id: int, date_at: int, closed: dict, occurred: dict[int, datetime]
+) -> None:
     day = row[date_at]
     periods = closed.get(day[:7]) if day else None
     if not periods:
@@ -350,7 +440,13 @@ def _closed_check(found: list, table: str, row: tuple, event_id: int, date_at: i
         return
     for closed_at, reopened_at in periods:
         if closed_at < written and (reopened_at is None or written < reopened_at):
-            found.append(RowBreak(ref=f"{table} {row[0]}", message=(
-                f"posting date {day} is in {day[:7]}, closed {closed_at:%Y-%m-%d %H:%M} before event "
-                f"{event_id} wrote it")))
+            found.append(
+                RowBreak(
+                    ref=f"{table} {row[0]}",
+                    message=(
+                        f"posting date {day} is in {day[:7]}, closed {closed_at:%Y-%m-%d %H:%M} before event "
+                        f"{event_id} wrote it"
+                    ),
+                )
+            )
             return

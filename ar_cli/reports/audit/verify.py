@@ -96,8 +96,10 @@ def verify_session(session: Session, *, anchor: Anchor | None = None) -> Verific
     manifests = load_manifests(session)
     result.events, chain = check_audit_chain(session, manifests)
     result.old_events = result.events - len(manifests.texts)
-    anchored = [Finding(check="anchor", ref=ref, message=message)
-                for ref, message in (check_anchor(session, anchor) if anchor is not None else [])]
+    anchored = [
+        Finding(check="anchor", ref=ref, message=message)
+        for ref, message in (check_anchor(session, anchor) if anchor is not None else [])
+    ]
     # Where the rows check reads every entry value by value (encoding 1), it sums them per
     # claim and responsibility for check 3 on its way (what an SQL GROUP BY cost again);
     # otherwise check 3 sums them in SQL.
@@ -128,21 +130,35 @@ def check_audit_chain(session: Session, manifests: Manifests | None = None) -> t
             missing = f"event {prev_id + 1}" if row.id == prev_id + 2 else f"events {prev_id + 1}-{row.id - 1}"
             findings.append(Finding(check="chain", ref=ref, message=f"{missing} missing from the chain"))
         if row.prev_hash != prev_hash:
-            findings.append(Finding(check="chain", ref=ref,
-                                    message="does not follow the event before it (previous hash differs)"))
+            findings.append(
+                Finding(check="chain", ref=ref, message="does not follow the event before it (previous hash differs)")
+            )
         manifest = manifests.texts.get(row.id)
         if manifest is not None:
             manifested = manifested or row.id
             if row.id in manifests.unreadable or manifest_digest(manifest) != row.rows_digest:
-                findings.append(Finding(check="chain", ref=ref,
-                                        message="its manifest was changed after it was written"))
+                findings.append(
+                    Finding(check="chain", ref=ref, message="its manifest was changed after it was written")
+                )
         elif manifested:
-            findings.append(Finding(check="chain", ref=ref, message=(
-                f"has no manifest, but event {manifested} before it has: written around the chain, "
-                "or its manifest removed")))
+            findings.append(
+                Finding(
+                    check="chain",
+                    ref=ref,
+                    message=(
+                        f"has no manifest, but event {manifested} before it has: written around the chain, "
+                        "or its manifest removed"
+                    ),
+                )
+            )
         if row.hash != expected_event_hash(row, manifest):
-            findings.append(Finding(check="chain", ref=ref,
-                                    message="hash does not match its content: the event was changed after it was written"))
+            findings.append(
+                Finding(
+                    check="chain",
+                    ref=ref,
+                    message="hash does not match its content: the event was changed after it was written",
+                )
+            )
         prev_hash, prev_id = row.hash, row.id
         seen.add(row.id)
     head = audit_sql.head(session)
@@ -151,16 +167,33 @@ def check_audit_chain(session: Session, manifests: Manifests | None = None) -> t
     else:
         last_event_id, last_hash, issued_event_id = head
         if (last_event_id or 0) != prev_id or last_hash != prev_hash:
-            findings.append(Finding(check="chain", ref="audit head",
-                                    message=f"points at event {last_event_id or 0}, the chain ends at event "
-                                            f"{prev_id} (events removed, or written around the chain)"))
+            findings.append(
+                Finding(
+                    check="chain",
+                    ref="audit head",
+                    message=f"points at event {last_event_id or 0}, the chain ends at event "
+                    f"{prev_id} (events removed, or written around the chain)",
+                )
+            )
         elif (issued_event_id or 0) > prev_id:
-            findings.append(Finding(check="chain", ref="audit head", message=(
-                f"event {issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
-                "from its end")))
+            findings.append(
+                Finding(
+                    check="chain",
+                    ref="audit head",
+                    message=(
+                        f"event {issued_event_id} was issued, the chain ends at event {prev_id}: events removed "
+                        "from its end"
+                    ),
+                )
+            )
     for event_id in sorted(set(manifests.texts) - seen):
-        findings.append(Finding(check="chain", ref=f"event {event_id}",
-                                message="has a manifest but is not in the chain (the event was removed)"))
+        findings.append(
+            Finding(
+                check="chain",
+                ref=f"event {event_id}",
+                message="has a manifest but is not in the chain (the event was removed)",
+            )
+        )
     return count, findings
 
 
@@ -176,11 +209,21 @@ def check_unaudited_rows(session: Session) -> tuple[int, list[Finding]]:
             ids = f"id {first}" if count == 1 else f"ids {first}-{last}"
             missing[int(event_id)].append(f"{count} {label} entr{'y' if count == 1 else 'ies'} ({ids})")
         for (row_id,) in audit_sql.unstamped_ids(session, table):
-            findings.append(Finding(check="unaudited", ref=f"{label} entry {row_id}",
-                                    message="has no audit event (written around the chain)"))
+            findings.append(
+                Finding(
+                    check="unaudited",
+                    ref=f"{label} entry {row_id}",
+                    message="has no audit event (written around the chain)",
+                )
+            )
     for event_id, parts in sorted(missing.items()):
-        findings.append(Finding(check="unaudited", ref=f"event {event_id}", message=(
-            f"{' and '.join(parts)} name this event, which is not in the chain")))
+        findings.append(
+            Finding(
+                check="unaudited",
+                ref=f"event {event_id}",
+                message=(f"{' and '.join(parts)} name this event, which is not in the chain"),
+            )
+        )
     return entries, findings
 
 
@@ -208,8 +251,10 @@ def check_balances(session: Session, sums: dict[tuple[int, int], int] | None = N
         if (claim_id, resp) not in cached:
             message = f"entries sum to {cents_to_text(sums[(claim_id, resp)])} but there is no cached balance"
         else:
-            message = (f"cached balance {cents_to_text(cached[(claim_id, resp)])} but the entries sum to "
-                       f"{cents_to_text(sums.get((claim_id, resp), 0))}")
+            message = (
+                f"cached balance {cents_to_text(cached[(claim_id, resp)])} but the entries sum to "
+                f"{cents_to_text(sums.get((claim_id, resp), 0))}"
+            )
         findings.append(Finding(check="balance", ref=ref, message=message))
     # The open-balance summary aging reads must equal a fresh grouping of the balances.
     for problem in balance_summary.drift(session):
@@ -229,30 +274,49 @@ def check_unapplied(session: Session) -> tuple[int, int, list[Finding]]:
         ref = f"unapplied entry {row.id}"
         if row.applies_id is None:
             if row.reason in _CLOSING:
-                findings.append(Finding(check="unapplied", ref=ref,
-                                        message=f"{row.reason} entry that points at no held money"))
+                findings.append(
+                    Finding(check="unapplied", ref=ref, message=f"{row.reason} entry that points at no held money")
+                )
             continue
         held = by_id.get(row.applies_id)
         if held is None or held.reason in _CLOSING:
-            findings.append(Finding(check="unapplied", ref=ref,
-                                    message=f"applies unapplied entry {row.applies_id}, which holds no money"))
+            findings.append(
+                Finding(
+                    check="unapplied",
+                    ref=ref,
+                    message=f"applies unapplied entry {row.applies_id}, which holds no money",
+                )
+            )
             continue
         if held.payer_id != row.payer_id:
-            findings.append(Finding(check="unapplied", ref=ref,
-                                    message=f"applies money held for another payer (entry {held.id})"))
+            findings.append(
+                Finding(check="unapplied", ref=ref, message=f"applies money held for another payer (entry {held.id})")
+            )
         taken[held.id] += row.amount
         if row.reason == "applied" and row.ledger_entry_id is not None:
             claim = claim_amounts.get(row.ledger_entry_id)
             if claim != row.amount:
-                findings.append(Finding(check="unapplied", ref=ref, message=(
-                    f"takes {cents_to_text(-row.amount)} out of unapplied but its claim payment (ledger entry "
-                    f"{row.ledger_entry_id}) is {'missing' if claim is None else cents_to_text(-claim)}")))
+                findings.append(
+                    Finding(
+                        check="unapplied",
+                        ref=ref,
+                        message=(
+                            f"takes {cents_to_text(-row.amount)} out of unapplied but its claim payment (ledger entry "
+                            f"{row.ledger_entry_id}) is {'missing' if claim is None else cents_to_text(-claim)}"
+                        ),
+                    )
+                )
     for held_id, out in sorted(taken.items()):
         held = by_id[held_id]
         left = held.amount + out
         if left != 0 and (left > 0) != (held.amount > 0):
-            findings.append(Finding(check="unapplied", ref=f"unapplied entry {held_id}", message=(
-                f"held {cents_to_text(held.amount)} but {cents_to_text(-out)} was applied out of it")))
+            findings.append(
+                Finding(
+                    check="unapplied",
+                    ref=f"unapplied entry {held_id}",
+                    message=(f"held {cents_to_text(held.amount)} but {cents_to_text(-out)} was applied out of it"),
+                )
+            )
     ties, tie_findings = _remittances_tie(session, rows)
     return len(rows), ties, [*findings, *tie_findings]
 
@@ -272,7 +336,14 @@ def _remittances_tie(session: Session, unapplied_rows) -> tuple[int, list[Findin
         amount = 0 if status == "notification" else amount
         got = paid.get(rid, 0) + held.get(rid, 0)
         if got != amount:
-            findings.append(Finding(check="remittance", ref=f"remittance {rid} (trace {trace})", message=(
-                f"claim payments {cents_to_text(paid.get(rid, 0))} + unapplied {cents_to_text(held.get(rid, 0))} = "
-                f"{cents_to_text(got)}, not the {cents_to_text(amount)} paid")))
+            findings.append(
+                Finding(
+                    check="remittance",
+                    ref=f"remittance {rid} (trace {trace})",
+                    message=(
+                        f"claim payments {cents_to_text(paid.get(rid, 0))} + unapplied {cents_to_text(held.get(rid, 0))} = "
+                        f"{cents_to_text(got)}, not the {cents_to_text(amount)} paid"
+                    ),
+                )
+            )
     return count, findings

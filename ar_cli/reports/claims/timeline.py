@@ -39,24 +39,42 @@ def claim_timeline(session: Session, claim_id: int) -> Report:
         if amount == 0 and kind == "transfer":
             continue  # both legs on one responsibility: nothing moved for the reader
         whose = responsibility_name(resp)
-        rows.append({"date": posted, "event": "charge" if kind == "charge" else "posting", "by": source,
-                     "detail": f"{kind} on the {whose}" + (f" ({payer})" if payer and kind != "charge" else ""),
-                     "amount": amount})
+        rows.append(
+            {
+                "date": posted,
+                "event": "charge" if kind == "charge" else "posting",
+                "by": source,
+                "detail": f"{kind} on the {whose}" + (f" ({payer})" if payer and kind != "charge" else ""),
+                "amount": amount,
+            }
+        )
     for denied_on, payer_id, group, reason, category, status, appeal_by, amount in timeline_sql.denials(
-            session, claim_id):
+        session, claim_id
+    ):
         deadline = f", appeal by {appeal_by.isoformat()}" if appeal_by else ""
-        rows.append({"date": denied_on, "event": "denial", "by": payers.get(payer_id, ""),
-                     "detail": f"{group}-{reason} {category.replace('_', ' ')}"
-                               f" ({status}{deadline})", "amount": amount})
+        rows.append(
+            {
+                "date": denied_on,
+                "event": "denial",
+                "by": payers.get(payer_id, ""),
+                "detail": f"{group}-{reason} {category.replace('_', ' ')} ({status}{deadline})",
+                "amount": amount,
+            }
+        )
     for created_at, created_by, text in timeline_sql.notes(session, claim_id):
-        rows.append({"date": _day(created_at), "event": "note", "by": created_by, "detail": text,
-                     "amount": None})
+        rows.append({"date": _day(created_at), "event": "note", "by": created_by, "detail": text, "amount": None})
     users = timeline_sql.user_names(session)
     for created_at, created_by, user_id, due_on, action, status in timeline_sql.follow_ups(session, claim_id):
         who = f" for {users[user_id]}" if user_id in users else ""
-        rows.append({"date": _day(created_at), "event": "follow-up", "by": created_by,
-                     "detail": f"on {due_on.isoformat()}{who}: {action} ({status})",
-                     "amount": None})
+        rows.append(
+            {
+                "date": _day(created_at),
+                "event": "follow-up",
+                "by": created_by,
+                "detail": f"on {due_on.isoformat()}{who}: {action} ({status})",
+                "amount": None,
+            }
+        )
     rows.sort(key=lambda r: (r["date"], _ORDER[r["event"]]))
     return Report(name="timeline", title="Timeline", columns=COLUMNS, rows=rows)
 

@@ -31,10 +31,19 @@ def flag_rows(session: Session, *, as_of: date, due_within: int, idle_days: int,
     return rows
 
 
-def _flag(flag: str, claim: str, line, payer: str, amount: int, due: date | None, reason: str,
-          denial: int | None = None) -> dict:
-    return {"flag": flag, "claim": claim, "line": line, "payer": payer, "denial": str(denial) if denial else "",
-            "amount": amount, "due": due, "reason": reason}
+def _flag(
+    flag: str, claim: str, line, payer: str, amount: int, due: date | None, reason: str, denial: int | None = None
+) -> dict:
+    return {
+        "flag": flag,
+        "claim": claim,
+        "line": line,
+        "payer": payer,
+        "denial": str(denial) if denial else "",
+        "amount": amount,
+        "due": due,
+        "reason": reason,
+    }
 
 
 def _appeals_due(session: Session, as_of: date, within: int) -> list[dict]:
@@ -42,17 +51,31 @@ def _appeals_due(session: Session, as_of: date, within: int) -> list[dict]:
     for row, claim, payer, line in denial_sql.appealable_denials(session, as_of=as_of):
         left = (row.appeal_deadline - as_of).days
         if 0 <= left <= within:
-            found.append(_flag("appeal_due", claim, line, payer or "", row.amount - row.overturned_amount,
-                               row.appeal_deadline, f"level {row.level + 1} appeal due in {left} days "
-                               f"({row.adjustment_group}-{row.reason_code}, {row.category})", row.id))
+            found.append(
+                _flag(
+                    "appeal_due",
+                    claim,
+                    line,
+                    payer or "",
+                    row.amount - row.overturned_amount,
+                    row.appeal_deadline,
+                    f"level {row.level + 1} appeal due in {left} days "
+                    f"({row.adjustment_group}-{row.reason_code}, {row.category})",
+                    row.id,
+                )
+            )
     return found
 
 
 def appeals_passed(session: Session, *, since: date, as_of: date) -> list[str]:
     """Denials (claim:denial) still open to appeal whose deadline fell in [since, as_of):
     after a gap in the nightly runs these passed without ever being flagged as due."""
-    return [f"{claim}:{row.id}" for row, claim, _payer, _line in denial_sql.appealable_denials(
-        session, as_of=as_of, deadline_from=since, deadline_before=as_of)]
+    return [
+        f"{claim}:{row.id}"
+        for row, claim, _payer, _line in denial_sql.appealable_denials(
+            session, as_of=as_of, deadline_from=since, deadline_before=as_of
+        )
+    ]
 
 
 def _no_action(session: Session, as_of: date, idle_days: int) -> list[dict]:
@@ -65,9 +88,19 @@ def _no_action(session: Session, as_of: date, idle_days: int) -> list[dict]:
             last = noted.date()
         idle = (as_of - last).days
         if idle > idle_days:
-            found.append(_flag("no_action", claim, line, payer or "", row.amount - row.overturned_amount, None,
-                               f"no action for {idle} days since {last} ({row.adjustment_group}-{row.reason_code}, "
-                               f"{row.category})", row.id))
+            found.append(
+                _flag(
+                    "no_action",
+                    claim,
+                    line,
+                    payer or "",
+                    row.amount - row.overturned_amount,
+                    None,
+                    f"no action for {idle} days since {last} ({row.adjustment_group}-{row.reason_code}, "
+                    f"{row.category})",
+                    row.id,
+                )
+            )
     return found
 
 
@@ -105,8 +138,11 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
             start = min((d for d in earlier if d), default=None)
             if start is None:
                 continue  # the secondary's clock starts at the primary's remittance
-        why = (f"resubmit ({', '.join(sorted({d.category for d in denied}))})" if denied
-               else "no response from the payer yet")
+        why = (
+            f"resubmit ({', '.join(sorted({d.category for d in denied}))})"
+            if denied
+            else "no response from the payer yet"
+        )
         for line_id, line_number, service_to in lines[claim_id]:
             if denied and not any(d.line_id in (None, line_id) for d in denied):
                 continue
@@ -114,6 +150,15 @@ def _timely_filing(session: Session, as_of: date, within: int) -> list[dict]:
             left = (deadline - as_of).days
             if left <= within:
                 when = f"in {left} days" if left >= 0 else f"passed {-left} days ago"
-                found.append(_flag("timely_filing", numbers[claim_id], line_number, code, held, deadline,
-                                   f"coverage {rank} filing limit {limit} ends {deadline} ({when}); {why}"))
+                found.append(
+                    _flag(
+                        "timely_filing",
+                        numbers[claim_id],
+                        line_number,
+                        code,
+                        held,
+                        deadline,
+                        f"coverage {rank} filing limit {limit} ends {deadline} ({when}); {why}",
+                    )
+                )
     return found

@@ -37,8 +37,9 @@ def parse_category(text: str | None) -> str | None:
         return None
     wanted = text.strip().lower().replace("-", "_").replace(" ", "_")
     if wanted not in {c.value for c in DenialCategory}:
-        raise InputError(f"--category: {text!r} is not a denial category (one of "
-                         f"{', '.join(c.value for c in DenialCategory)})")
+        raise InputError(
+            f"--category: {text!r} is not a denial category (one of {', '.join(c.value for c in DenialCategory)})"
+        )
     return wanted
 
 
@@ -52,8 +53,9 @@ def parse_status(text: str) -> str:
 def denial_rows(session: Session, flt: DenialFilter, *, claim_id: int | None = None) -> list[dict]:
     """One dict per denial, sorted by money at stake (largest first), then age."""
     payer_id = find_payer(session, flt.payer).id if flt.payer else None
-    listed = denial_sql.listed_denials(session, as_of=flt.as_of, claim_id=claim_id, category=flt.category,
-                                       payer_id=payer_id, status=flt.status)
+    listed = denial_sql.listed_denials(
+        session, as_of=flt.as_of, claim_id=claim_id, category=flt.category, payer_id=payer_id, status=flt.status
+    )
     rows = []
     for row, number, payer, line_number, trace in listed:
         at_stake = 0 if row.status not in WORKABLE else row.amount - row.overturned_amount
@@ -63,14 +65,30 @@ def denial_rows(session: Session, flt: DenialFilter, *, claim_id: int | None = N
         if flt.min_amount is not None and at_stake < flt.min_amount:
             continue
         category = _category(row.category)
-        rows.append({
-            "id": str(row.id), "claim": number, "line": line_number, "payer": payer or "",
-            "coverage": row.responsibility, "code": f"{row.adjustment_group}-{row.reason_code}",
-            "remarks": row.remark_codes.replace(":", " "), "category": category.value,
-            "amount": row.amount, "overturned": row.overturned_amount, "at_stake": at_stake,
-            "status": row.status, "level": row.level, "resolution": row.resolution,
-            "denied_on": row.denied_on, "age": age, "deadline": row.appeal_deadline,
-            "resolved_on": row.resolved_on, "trace": trace or "", "next_action": _next_action(row, category)})
+        rows.append(
+            {
+                "id": str(row.id),
+                "claim": number,
+                "line": line_number,
+                "payer": payer or "",
+                "coverage": row.responsibility,
+                "code": f"{row.adjustment_group}-{row.reason_code}",
+                "remarks": row.remark_codes.replace(":", " "),
+                "category": category.value,
+                "amount": row.amount,
+                "overturned": row.overturned_amount,
+                "at_stake": at_stake,
+                "status": row.status,
+                "level": row.level,
+                "resolution": row.resolution,
+                "denied_on": row.denied_on,
+                "age": age,
+                "deadline": row.appeal_deadline,
+                "resolved_on": row.resolved_on,
+                "trace": trace or "",
+                "next_action": _next_action(row, category),
+            }
+        )
     rows.sort(key=lambda r: (-r["at_stake"], -r["age"], r["claim"], int(r["id"])))
     return rows
 
@@ -86,8 +104,10 @@ def _next_action(row: Any, category: DenialCategory) -> str:
     if row.status == DenialStatus.APPEALED:
         return f"Wait for the level {row.level} appeal decision; follow up with the payer."
     if row.status == DenialStatus.UPHELD:
-        return (f"Upheld at level {row.level}: appeal at the next level by {row.appeal_deadline}, "
-                "or resolve it (patient, other payer, write-off).")
+        return (
+            f"Upheld at level {row.level}: appeal at the next level by {row.appeal_deadline}, "
+            "or resolve it (patient, other payer, write-off)."
+        )
     if row.status not in WORKABLE:
         return ""
     return category.next_action
@@ -102,14 +122,19 @@ def claim_denials(session: Session, claim_number: str, as_of: date) -> tuple[dic
     for row in rows:
         coverage = payers.get(row["coverage"])
         if coverage is not None and row["status"] in (DenialStatus.OPEN, DenialStatus.UPHELD):
-            windows = appeal_windows(denial_sql.payer_class(session, coverage.payer_id),
-                                     denials_repo.configured_windows(session, coverage.payer_id))
+            windows = appeal_windows(
+                denial_sql.payer_class(session, coverage.payer_id),
+                denials_repo.configured_windows(session, coverage.payer_id),
+            )
             following = windows.get(row["level"] + 1)
             row["next_level"] = f"{following.level} {following.name}" if following else ""
         else:
             row["next_level"] = ""
-    facts = {"claim": claim.claim_number, "status": claim.status,
-             "balances": claims_repo.balances_of(session, claim.id)}
+    facts = {
+        "claim": claim.claim_number,
+        "status": claim.status,
+        "balances": claims_repo.balances_of(session, claim.id),
+    }
     return facts, rows
 
 
@@ -131,8 +156,7 @@ def first_adjudications(session: Session, *, start: date | None, end: date | Non
         denied = categories.get(payment_id, set())
         if not denied and paid == 0 and _patient_only(amounts):
             continue
-        found.append({"payment_id": payment_id, "claim_id": claim_id, "on": on, "payer": payer,
-                      "categories": denied})
+        found.append({"payment_id": payment_id, "claim_id": claim_id, "on": on, "payer": payer, "categories": denied})
     return found
 
 
@@ -140,9 +164,10 @@ def trend_denials(session: Session, *, start: date | None, end: date | None) -> 
     """The denials denial trends count: recorded (denied on) from `start`, as the ledger
     stood at `end` — posted by then (an ERA's by its remittance's posting date, a paper
     EOB's by its date) and not superseded by a reversal posted by then. Oldest first."""
-    return [{"id": str(i), "category": _category(category).value, "amount": amount, "denied_on": on,
-             "payer": payer or ""}
-            for i, category, amount, on, _, payer in denial_sql.trend_denial_rows(session, start=start, end=end)]
+    return [
+        {"id": str(i), "category": _category(category).value, "amount": amount, "denied_on": on, "payer": payer or ""}
+        for i, category, amount, on, _, payer in denial_sql.trend_denial_rows(session, start=start, end=end)
+    ]
 
 
 def _patient_only(amounts: str) -> bool:

@@ -52,8 +52,9 @@ class ClosePack:
 def default_pack_root(ledger: Ledger) -> Path:
     path = ledger.location.sqlite_path
     if path is None:
-        raise InputError("period close: a PostgreSQL ledger has no folder beside it; give --output DIR "
-                         "for the close pack")
+        raise InputError(
+            "period close: a PostgreSQL ledger has no folder beside it; give --output DIR for the close pack"
+        )
     return path.parent / "close-packs"
 
 
@@ -72,24 +73,45 @@ def close_with_pack(ledger: Ledger, period: Period, *, output: Path | None, acto
     files: list[dict[str, Any]] = []
     try:
         with staged_folder(root, f"close-{period.text}") as staging:
+
             def pack(session: Session, text: str, first: date, last: date) -> dict[str, Any]:
                 files.clear()  # built again when something was posted into the month meanwhile
                 files.append(_aging_file(session, staging, last))
                 for kind in (ExportKind.LEDGER, ExportKind.REMITTANCES):
                     request = ExportRequest(kind=kind, start=first, end=last)
-                    staged = stage_export(export_table(session, kind, first, last), request,
-                                          staging.file(request.file_name), created_at=actor.now,
-                                          created_by=actor.user, overwrite=True)  # our own staging folder
+                    staged = stage_export(
+                        export_table(session, kind, first, last),
+                        request,
+                        staging.file(request.file_name),
+                        created_at=actor.now,
+                        created_by=actor.user,
+                        overwrite=True,
+                    )  # our own staging folder
                     staged.commit()
-                    files.append({"file": request.file_name, "rows": staged.manifest["rows"],
-                                  "totals": staged.manifest["totals"], "sha256": staged.manifest["sha256"]})
+                    files.append(
+                        {
+                            "file": request.file_name,
+                            "rows": staged.manifest["rows"],
+                            "totals": staged.manifest["totals"],
+                            "sha256": staged.manifest["sha256"],
+                        }
+                    )
                 listed = [{**f, "totals": money_totals(f["totals"])} for f in files]
-                body = {"period": text, "first_day": first.isoformat(), "last_day": last.isoformat(),
-                        "files": listed, "phi": "masked", "tool": f"ar-cli {__version__}",
-                        "created_at": actor.now.isoformat(), "created_by": actor.user}
+                body = {
+                    "period": text,
+                    "first_day": first.isoformat(),
+                    "last_day": last.isoformat(),
+                    "files": listed,
+                    "phi": "masked",
+                    "tool": f"ar-cli {__version__}",
+                    "created_at": actor.now.isoformat(),
+                    "created_by": actor.user,
+                }
                 manifest = staging.write("manifest.json", json_with_money(body))
-                return {"files": {f["file"]: f["sha256"] for f in files},
-                        "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()}
+                return {
+                    "files": {f["file"]: f["sha256"] for f in files},
+                    "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
+                }
 
             closed = close_period(ledger, period, actor=actor, pack=pack)
             folder = _free_name(root, f"close-{period.text}")
@@ -117,5 +139,9 @@ def _aging_file(session: Session, folder: StagedFolder, as_of: date) -> dict[str
     path = folder.write(name, report_csv(report, include_phi=False, totals_row=True, line_end="\r\n"))
     rows = len(report.rows) + (1 if report.totals else 0)
     total = int(report.totals.get("total", 0)) if report.totals else 0
-    return {"file": name, "rows": rows, "totals": {"total": cents_to_text(total)},
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return {
+        "file": name,
+        "rows": rows,
+        "totals": {"total": cents_to_text(total)},
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }

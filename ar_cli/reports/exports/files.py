@@ -64,8 +64,15 @@ def resolve_target(output: str | Path | None, request: ExportRequest, *, overwri
     return resolve_file(output, request.file_name, overwrite=overwrite, companions=(MANIFEST_SUFFIX,))
 
 
-def stage_export(table: ExportTable, request: ExportRequest, target: Path, *, created_at: datetime,
-                 created_by: str, overwrite: bool = False) -> Staged:
+def stage_export(
+    table: ExportTable,
+    request: ExportRequest,
+    target: Path,
+    *,
+    created_at: datetime,
+    created_by: str,
+    overwrite: bool = False,
+) -> Staged:
     """Write the rows and the manifest under temporary names beside `target`."""
     staged = Staged(target=target, manifest_target=manifest_path(target), manifest={})
     try:
@@ -80,10 +87,18 @@ def stage_export(table: ExportTable, request: ExportRequest, target: Path, *, cr
             with data.text_handle(bom=request.bom) as handle:
                 write_csv(handle, table.columns, rows, ids_as_text=True)
         digest, size = _sha256(data.temp)
-        staged.manifest = manifest(request=request, file_name=target.name, rows=totals.pop(_COUNT), totals=totals,
-                                   sha256=digest, byte_size=size, tool_version=__version__,
-                                   created_at=created_at, created_by=created_by,
-                                   columns=[c.key for c in table.columns])
+        staged.manifest = manifest(
+            request=request,
+            file_name=target.name,
+            rows=totals.pop(_COUNT),
+            totals=totals,
+            sha256=digest,
+            byte_size=size,
+            tool_version=__version__,
+            created_at=created_at,
+            created_by=created_by,
+            columns=[c.key for c in table.columns],
+        )
         meta = StagedFile.beside(staged.manifest_target, private=False, overwrite=overwrite)
         staged.files.append(meta)
         meta.write(manifest_json(staged.manifest))
@@ -133,8 +148,7 @@ def _rows(table: ExportTable, request: ExportRequest):
     if not phi:
         yield from table.rows
         return
-    masks = [(i, lru_cache(maxsize=65536)(lambda value, column=column: mask_cell(column, value)))
-             for i, column in phi]
+    masks = [(i, lru_cache(maxsize=65536)(lambda value, column=column: mask_cell(column, value))) for i, column in phi]
     for row in table.rows:
         row = list(row)
         for i, mask in masks:

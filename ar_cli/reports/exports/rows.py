@@ -43,9 +43,13 @@ class ExportTable:
 
 
 def export_table(session: Session, kind: ExportKind, start: date, end: date) -> ExportTable:
-    return {ExportKind.LEDGER: ledger_rows, ExportKind.CLAIMS: claim_rows,
-            ExportKind.REMITTANCES: remittance_rows, ExportKind.DENIALS: denial_rows,
-            ExportKind.AUDIT: audit_rows}[kind](session, start, end)
+    return {
+        ExportKind.LEDGER: ledger_rows,
+        ExportKind.CLAIMS: claim_rows,
+        ExportKind.REMITTANCES: remittance_rows,
+        ExportKind.DENIALS: denial_rows,
+        ExportKind.AUDIT: audit_rows,
+    }[kind](session, start, end)
 
 
 def _code(group: str, reason: str) -> str:
@@ -84,13 +88,56 @@ LEDGER_COLUMNS = [
 
 def ledger_rows(session: Session, start: date, end: date) -> ExportTable:
     def rows():
-        for (entry_id, posted, effective, claim, account, last, first, line, procedure, resp, payer, kind,
-             group, reason, remarks, amount, file_kind, file_name, sha, trace, ref, reverses, event,
-             user) in export_sql.ledger_entries(session, start, end):
-            yield (entry_id, posted, effective, claim, account, _name(last, first), line, procedure or "",
-                   OWED_BY.get(resp, str(resp)), payer or "", kind, _code(group, reason), remarks, amount,
-                   SOURCE_TYPES.get(file_kind, file_kind) if file_kind else "user", file_name or "", trace or "",
-                   ref, sha or "", reverses, event, user)
+        for (
+            entry_id,
+            posted,
+            effective,
+            claim,
+            account,
+            last,
+            first,
+            line,
+            procedure,
+            resp,
+            payer,
+            kind,
+            group,
+            reason,
+            remarks,
+            amount,
+            file_kind,
+            file_name,
+            sha,
+            trace,
+            ref,
+            reverses,
+            event,
+            user,
+        ) in export_sql.ledger_entries(session, start, end):
+            yield (
+                entry_id,
+                posted,
+                effective,
+                claim,
+                account,
+                _name(last, first),
+                line,
+                procedure or "",
+                OWED_BY.get(resp, str(resp)),
+                payer or "",
+                kind,
+                _code(group, reason),
+                remarks,
+                amount,
+                SOURCE_TYPES.get(file_kind, file_kind) if file_kind else "user",
+                file_name or "",
+                trace or "",
+                ref,
+                sha or "",
+                reverses,
+                event,
+                user,
+            )
 
     return ExportTable(columns=LEDGER_COLUMNS, rows=rows(), money_keys=["amount"])
 
@@ -115,13 +162,43 @@ CLAIM_COLUMNS = [
 
 def claim_rows(session: Session, start: date, end: date) -> ExportTable:
     def rows():
-        for (claim, account, last, first, born, payer, member, billed, service, status, charges, payments,
-             adjustments, net, balance) in export_sql.claim_movements(session, start, end):
-            yield (claim, account, _name(last, first), born, payer or "self-pay", member or "", billed, service,
-                   status, int(charges), int(payments), int(adjustments), int(net), int(balance))
+        for (
+            claim,
+            account,
+            last,
+            first,
+            born,
+            payer,
+            member,
+            billed,
+            service,
+            status,
+            charges,
+            payments,
+            adjustments,
+            net,
+            balance,
+        ) in export_sql.claim_movements(session, start, end):
+            yield (
+                claim,
+                account,
+                _name(last, first),
+                born,
+                payer or "self-pay",
+                member or "",
+                billed,
+                service,
+                status,
+                int(charges),
+                int(payments),
+                int(adjustments),
+                int(net),
+                int(balance),
+            )
 
-    return ExportTable(columns=CLAIM_COLUMNS, rows=rows(),
-                       money_keys=["charges", "payments", "adjustments", "net", "balance"])
+    return ExportTable(
+        columns=CLAIM_COLUMNS, rows=rows(), money_keys=["charges", "payments", "adjustments", "net", "balance"]
+    )
 
 
 REMITTANCE_COLUMNS = [
@@ -146,13 +223,46 @@ REMITTANCE_COLUMNS = [
 
 def remittance_rows(session: Session, start: date, end: date) -> ExportTable:
     def rows():
-        for (rid, posted, payer, payer_trace, trace, method, paid_on, effective, status, amount, claim_paid,
-             unapplied, difference, file_name, segment, sha) in export_sql.remittances(session, start, end):
-            yield (rid, posted, payer or "", payer_trace, trace, method, paid_on, effective, status, int(amount),
-                   int(claim_paid or 0), int(unapplied or 0), int(difference), file_name or "", segment, sha or "")
+        for (
+            rid,
+            posted,
+            payer,
+            payer_trace,
+            trace,
+            method,
+            paid_on,
+            effective,
+            status,
+            amount,
+            claim_paid,
+            unapplied,
+            difference,
+            file_name,
+            segment,
+            sha,
+        ) in export_sql.remittances(session, start, end):
+            yield (
+                rid,
+                posted,
+                payer or "",
+                payer_trace,
+                trace,
+                method,
+                paid_on,
+                effective,
+                status,
+                int(amount),
+                int(claim_paid or 0),
+                int(unapplied or 0),
+                int(difference),
+                file_name or "",
+                segment,
+                sha or "",
+            )
 
-    return ExportTable(columns=REMITTANCE_COLUMNS, rows=rows(),
-                       money_keys=["amount", "claim_payments", "unapplied", "difference"])
+    return ExportTable(
+        columns=REMITTANCE_COLUMNS, rows=rows(), money_keys=["amount", "claim_payments", "unapplied", "difference"]
+    )
 
 
 DENIAL_COLUMNS = [
@@ -178,11 +288,46 @@ DENIAL_COLUMNS = [
 
 def denial_rows(session: Session, start: date, end: date) -> ExportTable:
     def rows():
-        for (did, denied_on, claim, account, last, first, line, resp, payer, group, reason, remarks, category,
-             amount, status, level, deadline, resolution, resolved_on) in export_sql.denials(session, start, end):
-            yield (did, denied_on, claim, account, _name(last, first), line, OWED_BY.get(resp, str(resp)),
-                   payer or "", _code(group, reason), remarks, category, int(amount), status, level, deadline,
-                   resolution, resolved_on)
+        for (
+            did,
+            denied_on,
+            claim,
+            account,
+            last,
+            first,
+            line,
+            resp,
+            payer,
+            group,
+            reason,
+            remarks,
+            category,
+            amount,
+            status,
+            level,
+            deadline,
+            resolution,
+            resolved_on,
+        ) in export_sql.denials(session, start, end):
+            yield (
+                did,
+                denied_on,
+                claim,
+                account,
+                _name(last, first),
+                line,
+                OWED_BY.get(resp, str(resp)),
+                payer or "",
+                _code(group, reason),
+                remarks,
+                category,
+                int(amount),
+                status,
+                level,
+                deadline,
+                resolution,
+                resolved_on,
+            )
 
     return ExportTable(columns=DENIAL_COLUMNS, rows=rows(), money_keys=["amount"])
 
@@ -204,10 +349,33 @@ AUDIT_COLUMNS = [
 
 def audit_rows(session: Session, start: date, end: date) -> ExportTable:
     def rows():
-        for (eid, when, actor, action, entity, key, source, details, digest, prev, digest_hash) in export_sql.audit_events(session, start, end):
+        for (
+            eid,
+            when,
+            actor,
+            action,
+            entity,
+            key,
+            source,
+            details,
+            digest,
+            prev,
+            digest_hash,
+        ) in export_sql.audit_events(session, start, end):
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
-            yield (eid, when.astimezone(UTC).isoformat(), actor, action, entity, key, source, details, digest,
-                   prev, digest_hash)
+            yield (
+                eid,
+                when.astimezone(UTC).isoformat(),
+                actor,
+                action,
+                entity,
+                key,
+                source,
+                details,
+                digest,
+                prev,
+                digest_hash,
+            )
 
     return ExportTable(columns=AUDIT_COLUMNS, rows=rows(), money_keys=[])

@@ -24,17 +24,25 @@ class Exported:
     audit_event_id: int
 
 
-def run_export(ledger: Ledger, request: ExportRequest, *, output: str | Path | None, actor: Actor,
-               overwrite: bool = False) -> Exported:
+def run_export(
+    ledger: Ledger, request: ExportRequest, *, output: str | Path | None, actor: Actor, overwrite: bool = False
+) -> Exported:
     target = resolve_target(output, request, overwrite=overwrite)
     with ledger.read() as session:
-        staged = stage_export(export_table(session, request.kind, request.start, request.end), request, target,
-                              created_at=actor.now, created_by=actor.user, overwrite=overwrite)
+        staged = stage_export(
+            export_table(session, request.kind, request.start, request.end),
+            request,
+            target,
+            created_at=actor.now,
+            created_by=actor.user,
+            overwrite=overwrite,
+        )
     try:
         event = record_export(ledger, actor=actor, path=str(target), manifest=staged.manifest)
         staged.commit()
     except BaseException:
         staged.discard()
         raise
-    return Exported(path=staged.target, manifest_path=staged.manifest_target, manifest=staged.manifest,
-                    audit_event_id=event)
+    return Exported(
+        path=staged.target, manifest_path=staged.manifest_target, manifest=staged.manifest, audit_event_id=event
+    )

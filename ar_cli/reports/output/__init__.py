@@ -22,17 +22,35 @@ same four things:
 from ar_cli.reports.output.cells import csv_cell, csv_formatter, mask_cell, mask_report
 from ar_cli.reports.output.files import StagedFile, resolve_file, resolve_folder, staged_folder, write_bytes, write_text
 from ar_cli.reports.output.tabular import (
-                                         json_with_money,
-                                         money_number,
-                                         report_csv,
-                                         report_json,
-                                         report_rows,
-                                         report_xlsx,
-                                         reports_json,
-                                         write_csv,
-                                         write_xlsx,
+    json_with_money,
+    money_number,
+    report_csv,
+    report_json,
+    report_rows,
+    report_xlsx,
+    reports_json,
+    write_csv,
+    write_xlsx,
 )
 
-__all__ = ["StagedFile", "csv_cell", "csv_formatter", "json_with_money", "mask_cell", "mask_report",
-           "money_number", "report_csv", "report_json", "report_rows", "report_xlsx", "reports_json", "resolve_file", "resolve_folder",
-           "staged_folder", "write_bytes", "write_csv", "write_text", "write_xlsx"]
+__all__ = [
+    "StagedFile",
+    "csv_cell",
+    "csv_formatter",
+    "json_with_money",
+    "mask_cell",
+    "mask_report",
+    "money_number",
+    "report_csv",
+    "report_json",
+    "report_rows",
+    "report_xlsx",
+    "reports_json",
+    "resolve_file",
+    "resolve_folder",
+    "staged_folder",
+    "write_bytes",
+    "write_csv",
+    "write_text",
+    "write_xlsx",
+]

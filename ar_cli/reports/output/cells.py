@@ -43,8 +43,9 @@ def mask_report(report: Report) -> Report:
     def masked(row: dict[str, Any]) -> dict[str, Any]:
         return {**row, **{c.key: mask_cell(c, row.get(c.key)) for c in phi if c.key in row}}
 
-    return replace(report, rows=[masked(r) for r in report.rows],
-                   totals=None if report.totals is None else masked(report.totals))
+    return replace(
+        report, rows=[masked(r) for r in report.rows], totals=None if report.totals is None else masked(report.totals)
+    )
 
 
 def csv_cell(column: Column, value: Any, *, ids_as_text: bool = False) -> str:

@@ -49,8 +49,14 @@ def resolve_folder(output: str | os.PathLike, *, option: str = "--output") -> Pa
     return folder
 
 
-def resolve_file(output: str | os.PathLike, default_name: str, *, overwrite: bool,
-                 option: str = "--output", companions: tuple[str, ...] = ()) -> Path:
+def resolve_file(
+    output: str | os.PathLike,
+    default_name: str,
+    *,
+    overwrite: bool,
+    option: str = "--output",
+    companions: tuple[str, ...] = (),
+) -> Path:
     """The file `--output` names: `output` itself, or `default_name` inside it when it
     is a folder. Refused (exit 2, before anything is read) when it cannot be written or
     when it, or a companion written beside it (a manifest: name + suffix), exists and
@@ -68,8 +74,9 @@ def resolve_file(output: str | os.PathLike, default_name: str, *, overwrite: boo
         if path.is_dir():
             raise InputError(f"{option} {output}: {path} is a folder")
         if path.exists() and not overwrite:
-            raise InputError(f"{option} {output}: {path} already exists; give another name, or "
-                             f"--overwrite to replace it")
+            raise InputError(
+                f"{option} {output}: {path} already exists; give another name, or --overwrite to replace it"
+            )
     return target
 
 

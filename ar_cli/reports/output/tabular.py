@@ -25,8 +25,14 @@ _MONEY_MARK = "\x00money:"
 _MONEY_RE = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
 
 
-def write_csv(handle: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
-              line_end: str = "\r\n", ids_as_text: bool = False) -> None:
+def write_csv(
+    handle: IO[str],
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    line_end: str = "\r\n",
+    ids_as_text: bool = False,
+) -> None:
     """A header of column keys, then one spreadsheet-safe line per row (`ids_as_text`:
     see cells.csv_formatter)."""
     writers = [csv_formatter(c, ids_as_text=ids_as_text) for c in columns]
@@ -53,8 +59,9 @@ class _LineEnd:
         return self.handle.write(row[:-2] + self.line_end)
 
 
-def write_xlsx(target: Path | IO[bytes], sheet_name: str, columns: Sequence[Column],
-               rows: Iterable[Sequence[Any]]) -> None:
+def write_xlsx(
+    target: Path | IO[bytes], sheet_name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
+) -> None:
     """One sheet (write-only, so memory stays flat): a header, then typed cells."""
     from openpyxl import Workbook
 
@@ -82,15 +89,15 @@ def report_rows(report: Report, *, include_phi: bool, totals_row: bool = False) 
 
 def report_csv(report: Report, *, include_phi: bool, totals_row: bool = False, line_end: str = "\n") -> str:
     buffer = io.StringIO()
-    write_csv(buffer, report.columns, report_rows(report, include_phi=include_phi, totals_row=totals_row),
-              line_end=line_end)
+    write_csv(
+        buffer, report.columns, report_rows(report, include_phi=include_phi, totals_row=totals_row), line_end=line_end
+    )
     return buffer.getvalue()
 
 
 def report_xlsx(report: Report, *, include_phi: bool, totals_row: bool = False) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx(buffer, report.name, report.columns,
-               report_rows(report, include_phi=include_phi, totals_row=totals_row))
+    write_xlsx(buffer, report.name, report.columns, report_rows(report, include_phi=include_phi, totals_row=totals_row))
     return buffer.getvalue()
 
 

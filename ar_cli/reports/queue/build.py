@@ -67,8 +67,12 @@ def build_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queu
     by_id = {p.id: p for p in payers}
     filters, kinds = _resolve(db, flt, as_of, settings, payers)
     d = Dialect(db.dialect)
-    params = {**d.params(as_of), "category": filters.category, "user_id": filters.user_id,
-              "min_amount": filters.min_amount}
+    params = {
+        **d.params(as_of),
+        "category": filters.category,
+        "user_id": filters.user_id,
+        "min_amount": filters.min_amount,
+    }
     for key in ("service_from", "service_to"):
         value = getattr(filters, key)
         params[key] = None if value is None else d.date_param(value)
@@ -84,17 +88,31 @@ def build_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queu
             least = queue_reach.least_credit(weights, payers, ranked[-1].score)
         if least is None:
             return items
-        credits = [c for c in queue_items.credits(db, filters, as_of, weights, by_id, least)
-                   if queue_items.passes(c, filters, as_of)]
+        credits = [
+            c
+            for c in queue_items.credits(db, filters, as_of, weights, by_id, least)
+            if queue_items.passes(c, filters, as_of)
+        ]
         return items + credits
 
     def done(claims: list[QueueItem]) -> Queue:
-        return Queue(items=_top(with_credits(claims + others), flt.limit, weights), as_of=as_of, weights=weights,
-                     scored_rows=len(claims))
+        return Queue(
+            items=_top(with_credits(claims + others), flt.limit, weights),
+            as_of=as_of,
+            weights=weights,
+            scored_rows=len(claims),
+        )
 
     def scored(candidates: str, extra: dict | None = None) -> list[QueueItem]:
-        sql = queue_sql.scored_claims_sql(d, weights, payers, candidates=candidates, filters=filters,
-                                          include_hidden=flt.include_hidden, limit=flt.limit)
+        sql = queue_sql.scored_claims_sql(
+            d,
+            weights,
+            payers,
+            candidates=candidates,
+            filters=filters,
+            include_hidden=flt.include_hidden,
+            limit=flt.limit,
+        )
         return [_claim_item(row, weights, by_id) for row in db.rows(sql, {**params, **(extra or {})})]
 
     if ItemKind.CLAIM not in kinds:
@@ -103,8 +121,9 @@ def build_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queu
         return done(scored(queue_rows.category_candidates()))
     if flt.limit is None:
         return done(scored(queue_reach.EVERYTHING))
-    seed, extra = queue_reach.seed(d, weights, payers, as_of, flt.limit * _CANDIDATES_PER_SOURCE,
-                        flt.limit * _NEAR_DEADLINE_CANDIDATES)
+    seed, extra = queue_reach.seed(
+        d, weights, payers, as_of, flt.limit * _CANDIDATES_PER_SOURCE, flt.limit * _NEAR_DEADLINE_CANDIDATES
+    )
     found = {(i.claim_id, i.responsibility): i for i in scored(seed, extra)}
     ranked = _top(list(found.values()) + others, flt.limit)
     threshold = ranked[-1].score if len(ranked) >= flt.limit else None
@@ -125,38 +144,81 @@ def _top(items: list[QueueItem], limit: int | None, weights: QueueWeights | None
 
 
 def _claim_item(row, weights: QueueWeights, payers: dict[int, PayerFacts]) -> QueueItem:
-    (claim_id, number, resp, amount, payer_id, user_id, age, untouched, no_resp, filing_left,
-     appeal_left, appeal_passed, catrank, due_in, sql_score) = row
+    (
+        claim_id,
+        number,
+        resp,
+        amount,
+        payer_id,
+        user_id,
+        age,
+        untouched,
+        no_resp,
+        filing_left,
+        appeal_left,
+        appeal_passed,
+        catrank,
+        due_in,
+        sql_score,
+    ) = row
     payer = payers.get(payer_id)
     code = payer.code if payer else ""
     klass = payer.financial_class if payer else ("self-pay" if payer_id == 0 else "")
-    ahead = [(v, kind) for v, kind in ((appeal_left, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
-             if v is not None and v >= 0]
-    passed = [(v, kind) for v, kind in ((appeal_passed, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
-              if v is not None and v < 0]
-    deadline = min(ahead, key=lambda x: (x[0], x[1] != DeadlineKind.APPEAL)) if ahead else \
-        (max(passed, key=lambda x: x[0]) if passed else (None, DeadlineKind.APPEAL))
-    facts = QueueFacts(kind=ItemKind.CLAIM, amount=int(amount), age_days=int(age), payer_code=code,
-                       financial_class=klass,
-                       denial_category=queue_sql.decode_category(catrank, queue_sql.category_codes(weights)),
-                       deadline_days=deadline[0], deadline_kind=deadline[1],
-                       days_without_response=None if no_resp is None else int(no_resp),
-                       untouched_days=int(untouched))
-    return QueueItem(kind=ItemKind.CLAIM, ref=number, claim_number=number, responsibility=int(resp),
-                     payer=code or ("patient" if resp == 0 else ""), amount=int(amount), score=int(sql_score),
-                     facts=facts, claim_id=int(claim_id), user_id=user_id,
-                     follow_up_in=None if due_in is None else int(due_in))
+    ahead = [
+        (v, kind)
+        for v, kind in ((appeal_left, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
+        if v is not None and v >= 0
+    ]
+    passed = [
+        (v, kind)
+        for v, kind in ((appeal_passed, DeadlineKind.APPEAL), (filing_left, DeadlineKind.FILING))
+        if v is not None and v < 0
+    ]
+    deadline = (
+        min(ahead, key=lambda x: (x[0], x[1] != DeadlineKind.APPEAL))
+        if ahead
+        else (max(passed, key=lambda x: x[0]) if passed else (None, DeadlineKind.APPEAL))
+    )
+    facts = QueueFacts(
+        kind=ItemKind.CLAIM,
+        amount=int(amount),
+        age_days=int(age),
+        payer_code=code,
+        financial_class=klass,
+        denial_category=queue_sql.decode_category(catrank, queue_sql.category_codes(weights)),
+        deadline_days=deadline[0],
+        deadline_kind=deadline[1],
+        days_without_response=None if no_resp is None else int(no_resp),
+        untouched_days=int(untouched),
+    )
+    return QueueItem(
+        kind=ItemKind.CLAIM,
+        ref=number,
+        claim_number=number,
+        responsibility=int(resp),
+        payer=code or ("patient" if resp == 0 else ""),
+        amount=int(amount),
+        score=int(sql_score),
+        facts=facts,
+        claim_id=int(claim_id),
+        user_id=user_id,
+        follow_up_in=None if due_in is None else int(due_in),
+    )
 
 
 # -- inputs -----------------------------------------------------------------------------
 
+
 def _payers(db: Sql) -> list[PayerFacts]:
-    return [PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
-            for i, code, klass, count, unit in queue_rows.payer_rows(db)]
+    return [
+        PayerFacts(id=i, code=code, financial_class=klass, filing=TimelyFiling(count=count, unit=unit))
+        for i, code, klass, count, unit in queue_rows.payer_rows(db)
+    ]
 
 
-def _resolve(db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str],
-             payers: list[PayerFacts]) -> tuple[ClaimFilters, set[ItemKind]]:
+def _resolve(
+    db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str], payers: list[PayerFacts]
+) -> tuple[ClaimFilters, set[ItemKind]]:
     kinds = set(ItemKind)
     if flt.kind:
         try:
@@ -169,8 +231,9 @@ def _resolve(db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str],
     if flt.financial_class:
         wanted = flt.financial_class.strip().lower()
         if wanted not in {c.value for c in FinancialClass}:
-            raise InputError(f"--financial-class: {flt.financial_class!r} is not one of "
-                             f"{', '.join(c.value for c in FinancialClass)}")
+            raise InputError(
+                f"--financial-class: {flt.financial_class!r} is not one of {', '.join(c.value for c in FinancialClass)}"
+            )
         ids = {p.id for p in payers if p.financial_class == wanted} | ({0} if wanted == "self-pay" else set())
         payer_ids = ids if payer_ids is None else payer_ids & ids
     service_from = service_to = None
@@ -187,8 +250,7 @@ def _resolve(db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str],
     if flt.category:
         category = flt.category.strip().lower()
         if category not in {c.value for c in DenialCategory}:
-            raise InputError(f"--category: {flt.category!r} is not one of "
-                             f"{', '.join(c.value for c in DenialCategory)}")
+            raise InputError(f"--category: {flt.category!r} is not one of {', '.join(c.value for c in DenialCategory)}")
         kinds &= {ItemKind.CLAIM}
     user_id = None
     if flt.assignee:
@@ -197,9 +259,14 @@ def _resolve(db: Sql, flt: QueueFilter, as_of: date, settings: dict[str, str],
             raise NotFoundError(f"--assignee: user {flt.assignee.strip()!r} does not exist (see `ar-cli users list`)")
     if flt.min_amount is not None and flt.min_amount < 0:
         raise InputError("--min-balance must not be negative")
-    filters = ClaimFilters(payer_ids=None if payer_ids is None else tuple(sorted(payer_ids)),
-                           service_from=service_from, service_to=service_to, category=category,
-                           user_id=user_id, min_amount=flt.min_amount)
+    filters = ClaimFilters(
+        payer_ids=None if payer_ids is None else tuple(sorted(payer_ids)),
+        service_from=service_from,
+        service_to=service_to,
+        category=category,
+        user_id=user_id,
+        min_amount=flt.min_amount,
+    )
     return filters, kinds
 
 
@@ -218,8 +285,14 @@ def add_details(source: Sql | Session, items: list[QueueItem], as_of: date) -> N
             continue
         last, first, user = people.get(item.claim_id, ("", "", None))
         due, action = follow.get(item.claim_id, (None, ""))
-        item.extra.update({"patient_name": f"{last}, {first}" if first else last, "assignee": user or "",
-                           "follow_up": due, "follow_up_action": action})
+        item.extra.update(
+            {
+                "patient_name": f"{last}, {first}" if first else last,
+                "assignee": user or "",
+                "follow_up": due,
+                "follow_up_action": action,
+            }
+        )
 
 
 def _settings(db: Sql) -> dict[str, str]:

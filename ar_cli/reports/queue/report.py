@@ -37,11 +37,22 @@ COLUMNS = [
 def queue_rows(queue: Queue) -> list[dict]:
     rows = []
     for rank, item in enumerate(queue.items, 1):
-        rows.append({"rank": rank, "kind": item.kind.value, "claim_number": item.ref, "owed_by": item.owed_by,
-                     "payer": item.payer, "patient_name": item.extra.get("patient_name", ""),
-                     "amount": item.amount, "age_days": item.facts.age_days, "score": item.score,
-                     "why": item.why, "assignee": item.extra.get("assignee", ""),
-                     "follow_up": item.extra.get("follow_up")})
+        rows.append(
+            {
+                "rank": rank,
+                "kind": item.kind.value,
+                "claim_number": item.ref,
+                "owed_by": item.owed_by,
+                "payer": item.payer,
+                "patient_name": item.extra.get("patient_name", ""),
+                "amount": item.amount,
+                "age_days": item.facts.age_days,
+                "score": item.score,
+                "why": item.why,
+                "assignee": item.extra.get("assignee", ""),
+                "follow_up": item.extra.get("follow_up"),
+            }
+        )
     return rows
 
 
@@ -67,5 +78,6 @@ def report_of(queue: Queue, flt: QueueFilter) -> Report:
     rows = queue_rows(queue)
     shown = "all" if flt.limit is None else f"top {flt.limit}"
     notes = [] if rows else ["Nothing to work: no item matches."]
-    return Report(name="queue", title=f"Work queue as of {as_of.isoformat()} · {shown}", columns=COLUMNS,
-                  rows=rows, notes=notes)
+    return Report(
+        name="queue", title=f"Work queue as of {as_of.isoformat()} · {shown}", columns=COLUMNS, rows=rows, notes=notes
+    )

@@ -42,27 +42,39 @@ def overturn_rows(candidates: list[dict], paid_by_line: Mapping[int | None, int]
     (cents per claim line; None: at claim level) overturns, dated `on` (the payment's
     effective date). Candidates are one payer's, oldest first."""
     found = allocate_overturn(
-        [OverturnCandidate(key=n, line_id=row["line_id"], at_stake=row["amount"] - row["overturned_amount"])
-         for n, row in enumerate(candidates)], paid_by_line)
+        [
+            OverturnCandidate(key=n, line_id=row["line_id"], at_stake=row["amount"] - row["overturned_amount"])
+            for n, row in enumerate(candidates)
+        ],
+        paid_by_line,
+    )
     done = []
     for n, add in found:
         row = candidates[n]
         before = row["status"]
         row["overturned_amount"] += add
         row["status"], row["resolution"], row["resolved_on"] = (
-            DenialStatus.OVERTURNED.value, Resolution.PAID.value, on)
+            DenialStatus.OVERTURNED.value,
+            Resolution.PAID.value,
+            on,
+        )
         done.append(Overturned(row=row, status_before=before, recovered=add))
     return done
 
 
 def stored_values(row: dict) -> dict:
     """What `denials_repo.write_overturns` writes for an overturned row."""
-    return {"overturned_amount": row["overturned_amount"], "status": row["status"],
-            "resolution": row.get("resolution") or "", "resolved_on": row.get("resolved_on")}
+    return {
+        "overturned_amount": row["overturned_amount"],
+        "status": row["status"],
+        "resolution": row.get("resolution") or "",
+        "resolved_on": row.get("resolved_on"),
+    }
 
 
-def overturn_stored(session: Session, rec, *, claim_id: int, payer_id: int,
-                    paid_by_line: Mapping[int | None, int], on: date) -> list[Overturned]:
+def overturn_stored(
+    session: Session, rec, *, claim_id: int, payer_id: int, paid_by_line: Mapping[int | None, int], on: date
+) -> list[Overturned]:
     """A payment by hand: overturn the stored denials of `payer_id` on the claim that it
     pays, write them, and note each in the audit event through `rec` (a ChangeRecorder),
     as ERA posting does."""

@@ -73,8 +73,7 @@ class Worked:
     notes: list[str] = field(default_factory=list)
 
 
-def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, filed_on: date,
-           actor: Actor) -> Worked:
+def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, filed_on: date, actor: Actor) -> Worked:
     """File an appeal at the next level for the open (or upheld) denials."""
     if not note.strip():
         raise InputError("--note: say what the appeal sends (it is kept on the claim)")
@@ -84,8 +83,13 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
         payer = payers_repo.payer_by_id(session, rows[0].payer_id)
         windows = payers_repo.payer_appeal_windows(session, payer)
         levels = {row.id: check_appeal(_state(row)) for row in rows}
-        done = Worked(claim_number=claim.claim_number, coverage=rows[0].responsibility, payer=payer.code,
-                      denial_ids=[r.id for r in rows], status=DenialStatus.APPEALED.value)
+        done = Worked(
+            claim_number=claim.claim_number,
+            coverage=rows[0].responsibility,
+            payer=payer.code,
+            denial_ids=[r.id for r in rows],
+            status=DenialStatus.APPEALED.value,
+        )
         for row in rows:
             level = levels[row.id]
             if level == 1:
@@ -94,24 +98,51 @@ def appeal(ledger: Ledger, claim_number: str, *, note: str, line: int | None, fi
             row.status, row.level, row.last_action_on = DenialStatus.APPEALED.value, level, filed_on
             row.resolution, row.resolved_on = "", None
             save(session, row)
-            rec.note_update("denial", row.id, {"before": before, "status": row.status, "level": level,
-                                               "deadline": str(row.appeal_deadline)})
+            rec.note_update(
+                "denial",
+                row.id,
+                {"before": before, "status": row.status, "level": level, "deadline": str(row.appeal_deadline)},
+            )
             done.level, done.deadline = level, row.appeal_deadline
             if row.appeal_deadline is not None and filed_on > row.appeal_deadline:
-                done.notes.append(f"denial {row.id}: filed {filed_on} after its level {level} deadline "
-                                  f"{row.appeal_deadline}")
+                done.notes.append(
+                    f"denial {row.id}: filed {filed_on} after its level {level} deadline {row.appeal_deadline}"
+                )
         name = windows[done.level].name
-        rec.insert(NoteRow, [{"claim_id": claim.id, "created_at": actor.now, "created_by": actor.user,
-                              "text": f"Appeal ({name}, level {done.level}) of denial(s) "
-                                      f"{', '.join(str(i) for i in done.denial_ids)}: {note.strip()}"}])
+        rec.insert(
+            NoteRow,
+            [
+                {
+                    "claim_id": claim.id,
+                    "created_at": actor.now,
+                    "created_by": actor.user,
+                    "text": f"Appeal ({name}, level {done.level}) of denial(s) "
+                    f"{', '.join(str(i) for i in done.denial_ids)}: {note.strip()}",
+                }
+            ],
+        )
         claims_repo.refresh_status(session, rec, claim.id, claim.status)
-        rec.finish(action="denials.appeal", entity="claim", entity_key=claim.claim_number,
-                   details={"denials": done.denial_ids, "level": done.level, "filed_on": filed_on.isoformat()})
+        rec.finish(
+            action="denials.appeal",
+            entity="claim",
+            entity_key=claim.claim_number,
+            details={"denials": done.denial_ids, "level": done.level, "filed_on": filed_on.isoformat()},
+        )
         return done
 
 
-def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: int | None, decided_on: date,
-            posting_date: date, note: str | None, actor: Actor, waiver: str | None = None) -> Worked:
+def resolve(
+    ledger: Ledger,
+    claim_number: str,
+    resolution: Resolution,
+    *,
+    line: int | None,
+    decided_on: date,
+    posting_date: date,
+    note: str | None,
+    actor: Actor,
+    waiver: str | None = None,
+) -> Worked:
     """Resolve the workable denials of the claim's current coverage (or one line).
     `waiver`: the reference of the patient's written agreement to pay (to-patient only),
     recorded on the claim when the transfer is made."""
@@ -130,12 +161,27 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
             check_resolution(_state(row), resolution)
         rank = rows[0].responsibility
         payer = payers_repo.payer_by_id(session, rows[0].payer_id)
-        done = Worked(claim_number=claim.claim_number, coverage=rank, payer=payer.code,
-                      denial_ids=[r.id for r in rows], status=check_resolution(_state(rows[0]), resolution).value)
+        done = Worked(
+            claim_number=claim.claim_number,
+            coverage=rank,
+            payer=payer.code,
+            denial_ids=[r.id for r in rows],
+            status=check_resolution(_state(rows[0]), resolution).value,
+        )
         if resolution.moves_money:
             ensure_period_open(session, posting_date)
-            _move_money(session, rec, claim, rows, resolution, posting_date=posting_date, decided_on=decided_on,
-                        actor=actor, done=done, waiver=waiver or "")
+            _move_money(
+                session,
+                rec,
+                claim,
+                rows,
+                resolution,
+                posting_date=posting_date,
+                decided_on=decided_on,
+                actor=actor,
+                done=done,
+                waiver=waiver or "",
+            )
         windows = payers_repo.payer_appeal_windows(session, payer)
         for row in rows:
             before = row.status
@@ -146,23 +192,40 @@ def resolve(ledger: Ledger, claim_number: str, resolution: Resolution, *, line: 
                 row.appeal_deadline = level_deadline(windows, following, decided_on) if following else None
                 done.level, done.deadline = row.level, row.appeal_deadline
             save(session, row)
-            rec.note_update("denial", row.id, {"status": [before, row.status], "resolution": resolution.value,
-                                               "deadline": str(row.appeal_deadline)})
+            rec.note_update(
+                "denial",
+                row.id,
+                {"status": [before, row.status], "resolution": resolution.value, "deadline": str(row.appeal_deadline)},
+            )
         if note and note.strip():
-            rec.insert(NoteRow, [{"claim_id": claim.id, "created_at": actor.now, "created_by": actor.user,
-                                  "text": f"Denial(s) {', '.join(str(i) for i in done.denial_ids)} "
-                                          f"{resolution.value.replace('_', ' ')}: {note.strip()}"}])
+            rec.insert(
+                NoteRow,
+                [
+                    {
+                        "claim_id": claim.id,
+                        "created_at": actor.now,
+                        "created_by": actor.user,
+                        "text": f"Denial(s) {', '.join(str(i) for i in done.denial_ids)} "
+                        f"{resolution.value.replace('_', ' ')}: {note.strip()}",
+                    }
+                ],
+            )
         claims_repo.refresh_status(session, rec, claim.id, claim.status)
-        details = {"denials": done.denial_ids, "resolution": resolution.value, "moved": done.moved,
-                   "decided_on": decided_on.isoformat()}
+        details = {
+            "denials": done.denial_ids,
+            "resolution": resolution.value,
+            "moved": done.moved,
+            "decided_on": decided_on.isoformat(),
+        }
         if done.waiver:
             details["waiver"] = done.waiver
         rec.finish(action="denials.resolve", entity="claim", entity_key=claim.claim_number, details=details)
         return done
 
 
-def _selected(session: Session, claim_number: str, line: int | None, *, statuses,
-              resolving: bool = False) -> tuple[Claim, list[DenialRow]]:
+def _selected(
+    session: Session, claim_number: str, line: int | None, *, statuses, resolving: bool = False
+) -> tuple[Claim, list[DenialRow]]:
     claim = claims_repo.get_claim(session, claim_number)
     line_id = None
     if line is not None:
@@ -177,9 +240,11 @@ def _selected(session: Session, claim_number: str, line: int | None, *, statuses
     if not workable:
         if resolving and every:
             latest = every[-1]
-            raise InputError(f"{where}: its denials are already resolved (denial {latest.id} is "
-                             f"{latest.status}{' ' + latest.resolution if latest.resolution else ''}); "
-                             "resolving again changes nothing")
+            raise InputError(
+                f"{where}: its denials are already resolved (denial {latest.id} is "
+                f"{latest.status}{' ' + latest.resolution if latest.resolution else ''}); "
+                "resolving again changes nothing"
+            )
         raise InputError(f"{where} has no open denial")
     balances = claims_repo.balances_of(session, claim.id)
     ranks = sorted({r.responsibility for r in workable})
@@ -188,8 +253,7 @@ def _selected(session: Session, claim_number: str, line: int | None, *, statuses
     wanted = [r for r in chosen if r.status in statuses]
     if not wanted:
         row = chosen[0]
-        raise InputError(f"{where}: denial {row.id} is {row.status}; only an open or upheld denial can be "
-                         "appealed")
+        raise InputError(f"{where}: denial {row.id} is {row.status}; only an open or upheld denial can be appealed")
     return claim, wanted
 
 
@@ -198,8 +262,13 @@ def _state(row: DenialRow) -> DenialState:
         category = DenialCategory(row.category)
     except ValueError:
         category = DenialCategory.OTHER
-    return DenialState(id=row.id, status=DenialStatus(row.status), level=row.level, category=category,
-                       at_stake=row.amount - row.overturned_amount)
+    return DenialState(
+        id=row.id,
+        status=DenialStatus(row.status),
+        level=row.level,
+        category=category,
+        at_stake=row.amount - row.overturned_amount,
+    )
 
 
 def _remittance_start(session: Session, row: DenialRow) -> date:
@@ -210,16 +279,27 @@ def _remittance_start(session: Session, row: DenialRow) -> date:
     return row.denied_on
 
 
-def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[DenialRow],
-                resolution: Resolution, *, posting_date: date, decided_on: date, actor: Actor,
-                done: Worked, waiver: str = "") -> None:
+def _move_money(
+    session: Session,
+    rec: ChangeRecorder,
+    claim: Claim,
+    rows: list[DenialRow],
+    resolution: Resolution,
+    *,
+    posting_date: date,
+    decided_on: date,
+    actor: Actor,
+    done: Worked,
+    waiver: str = "",
+) -> None:
     rank = rows[0].responsibility
     receiver = None
     if resolution is Resolution.BILLED_OTHER_PAYER:
         receiver = next_responsibility(claim, rank)
         if receiver == PATIENT:
-            raise InputError(f"claim {claim.claim_number} has no coverage after coverage {rank}; "
-                             "use --to-patient or --written-off")
+            raise InputError(
+                f"claim {claim.claim_number} has no coverage after coverage {rank}; use --to-patient or --written-off"
+            )
     elif resolution is Resolution.TO_PATIENT:
         receiver = PATIENT
     held = claims_repo.balances_of(session, claim.id).get(rank, 0)
@@ -227,10 +307,22 @@ def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[
     if sum(takes) < sum(r.amount - r.overturned_amount for r in rows):
         done.notes.append(f"coverage {rank} holds {cents_to_text(max(held, 0))}: only that moves")
     if receiver == PATIENT:
-        refuse_unbillable(session, claim, [
-            ToPatient(what=f"denial {row.id}", group=row.adjustment_group, reason_code=row.reason_code,
-                      amount=take, line_modifiers=line_modifiers(claim, row.line_id))
-            for row, take in zip(rows, takes) if take > 0], waiver=waiver)
+        refuse_unbillable(
+            session,
+            claim,
+            [
+                ToPatient(
+                    what=f"denial {row.id}",
+                    group=row.adjustment_group,
+                    reason_code=row.reason_code,
+                    amount=take,
+                    line_modifiers=line_modifiers(claim, row.line_id),
+                )
+                for row, take in zip(rows, takes)
+                if take > 0
+            ],
+            waiver=waiver,
+        )
         if waiver:
             record_waiver(rec, claim, waiver, actor)
             done.waiver = waiver
@@ -241,17 +333,27 @@ def _move_money(session: Session, rec: ChangeRecorder, claim: Claim, rows: list[
     for row, take in zip(rows, takes):
         if take <= 0:
             continue
-        base = {"claim_id": claim.id, "line_id": row.line_id, "posting_date": posting_date,
-                "effective_date": decided_on, "payer_id": row.payer_id, "adjustment_group": row.adjustment_group,
-                "reason_code": row.reason_code, "remark_codes": row.remark_codes,
-                "source_ref": f"denial {row.id}", "created_by": actor.user}
+        base = {
+            "claim_id": claim.id,
+            "line_id": row.line_id,
+            "posting_date": posting_date,
+            "effective_date": decided_on,
+            "payer_id": row.payer_id,
+            "adjustment_group": row.adjustment_group,
+            "reason_code": row.reason_code,
+            "remark_codes": row.remark_codes,
+            "source_ref": f"denial {row.id}",
+            "created_by": actor.user,
+        }
         if receiver is None:
             entries.append({**base, "responsibility": rank, "kind": "denial_writeoff", "amount": -take})
         else:
-            entries.append({**base, "responsibility": rank, "kind": "transfer", "amount": -take,
-                            "transfer_group": group})
-            entries.append({**base, "responsibility": receiver, "kind": "transfer", "amount": take,
-                            "transfer_group": group})
+            entries.append(
+                {**base, "responsibility": rank, "kind": "transfer", "amount": -take, "transfer_group": group}
+            )
+            entries.append(
+                {**base, "responsibility": receiver, "kind": "transfer", "amount": take, "transfer_group": group}
+            )
             deltas[(claim.id, receiver)] = deltas.get((claim.id, receiver), 0) + take
         deltas[(claim.id, rank)] = deltas.get((claim.id, rank), 0) - take
         done.moved += take

@@ -64,8 +64,9 @@ class LoadedBatch:
         """Write the rows so far."""
         write_batch(run, self.rows, self._summary_changes(self.rows.deltas))
 
-    def write_and_go_on(self, run: PostingRun, payer_id: int, *, claim_id: int,
-                        unwritten: Sequence[PlannedEntry]) -> None:
+    def write_and_go_on(
+        self, run: PostingRun, payer_id: int, *, claim_id: int, unwritten: Sequence[PlannedEntry]
+    ) -> None:
         """Write the rows so far and start new ones, the denials to overturn read again
         (the batch's own, just written, now with their ids). `unwritten`: the entries of
         the claim's plan under way, in its balances already but not in these rows."""
@@ -77,8 +78,9 @@ class LoadedBatch:
         self.rows = BatchRows()
         self.overturnable = denials_repo.overturnable(run.session, self.ids, payer_id)
 
-    def _summary_changes(self, deltas: dict[tuple[int, int], int],
-                         held_back: dict[tuple[int, int], int] | None = None) -> list[tuple[int, str, str, int, int]]:
+    def _summary_changes(
+        self, deltas: dict[tuple[int, int], int], held_back: dict[tuple[int, int], int] | None = None
+    ) -> list[tuple[int, str, str, int, int]]:
         """Each changed balance before and after, filed as the open-balance summary
         files it: the batch's balances are in memory already, after its plans (less what
         `held_back` of them is not written yet)."""
@@ -89,8 +91,15 @@ class LoadedBatch:
             after = self.balances[claim_id].get(resp, 0)
             if held_back:
                 after -= held_back.get((claim_id, resp), 0)
-            changes.append((owner_key(resp, payer_id), claim.first_service_date.isoformat(),
-                            claim.billed_date.isoformat(), after - delta, after))
+            changes.append(
+                (
+                    owner_key(resp, payer_id),
+                    claim.first_service_date.isoformat(),
+                    claim.billed_date.isoformat(),
+                    after - delta,
+                    after,
+                )
+            )
         return changes
 
 

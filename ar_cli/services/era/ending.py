@@ -23,8 +23,9 @@ from ar_cli.store.queries import era as queries
 from ar_cli.store.tables import ExceptionRow, LedgerEntryRow, UnappliedEntryRow
 
 
-def end_repeat(run: PostingRun, remittance: Remittance, result: RemittanceResult,
-               ended: RemittanceEnded) -> RemittanceResult:
+def end_repeat(
+    run: PostingRun, remittance: Remittance, result: RemittanceResult, ended: RemittanceEnded
+) -> RemittanceResult:
     """A remittance posted before: skipped when its content is the same, else a conflict."""
     earlier, header = remittance.earlier, remittance.header
     same = earlier.digest == ended.digest
@@ -34,17 +35,33 @@ def end_repeat(run: PostingRun, remittance: Remittance, result: RemittanceResult
         # however often the file is posted again.
         payload = json.dumps({"digest": ended.digest, "remittance_id": earlier.id}, sort_keys=True)
         if remittances_repo.open_conflict(run.session, remittance.payer_id, payload) is None:
-            result.exception_ids.append(run.rec.insert_one(ExceptionRow, {
-                "kind": "remittance_conflict", "status": "open", "payer_id": remittance.payer_id,
-                "amount": header.payment_amount,
-                "summary": f"trace {header.trace_number}: posted before with other content; "
-                           "not posted again", "payload": payload, "source_file_id": run.source_id,
-                "source_ref": f"segment {header.segment}", "created_at": run.actor.now}))
+            result.exception_ids.append(
+                run.rec.insert_one(
+                    ExceptionRow,
+                    {
+                        "kind": "remittance_conflict",
+                        "status": "open",
+                        "payer_id": remittance.payer_id,
+                        "amount": header.payment_amount,
+                        "summary": f"trace {header.trace_number}: posted before with other content; not posted again",
+                        "payload": payload,
+                        "source_file_id": run.source_id,
+                        "source_ref": f"segment {header.segment}",
+                        "created_at": run.actor.now,
+                    },
+                )
+            )
     return result
 
 
-def end_posted(run: PostingRun, remittance: Remittance, result: RemittanceResult, held: Held,
-               ended: RemittanceEnded, claim_paid_total: int) -> RemittanceResult:
+def end_posted(
+    run: PostingRun,
+    remittance: Remittance,
+    result: RemittanceResult,
+    held: Held,
+    ended: RemittanceEnded,
+    claim_paid_total: int,
+) -> RemittanceResult:
     """Tie the remittance out and post its PLB amounts, or reject it whole."""
     header = remittance.header
     if remittance.notification:
@@ -55,46 +72,67 @@ def end_posted(run: PostingRun, remittance: Remittance, result: RemittanceResult
         remittance.savepoint.rollback()
         run.rec.digest.restore(remittance.digest_mark)
         result = RemittanceResult(
-            control_number=result.control_number, trace_number=result.trace_number, payer=result.payer,
-            amount=result.amount, claims=result.claims, status="rejected", difference=difference,
-            warnings=result.warnings)
+            control_number=result.control_number,
+            trace_number=result.trace_number,
+            payer=result.payer,
+            amount=result.amount,
+            claims=result.claims,
+            status="rejected",
+            difference=difference,
+            warnings=result.warnings,
+        )
         _set_remittance(run, remittance, ended, "rejected", difference)
-        result.exception_ids.append(run.rec.insert_one(ExceptionRow, {
-            "kind": "unbalanced_remittance", "status": "open", "payer_id": remittance.payer_id,
-            "amount": difference, "summary": (
-                f"trace {header.trace_number}: BPR02 {cents_to_text(header.payment_amount)} ≠ "
-                f"claim payments {cents_to_text(claim_paid_total)} − PLB {cents_to_text(plb_total)} "
-                f"(difference {cents_to_text(difference)}); nothing posted"),
-            "source_file_id": run.source_id, "source_ref": f"segment {header.segment}",
-            "created_at": run.actor.now}))
+        result.exception_ids.append(
+            run.rec.insert_one(
+                ExceptionRow,
+                {
+                    "kind": "unbalanced_remittance",
+                    "status": "open",
+                    "payer_id": remittance.payer_id,
+                    "amount": difference,
+                    "summary": (
+                        f"trace {header.trace_number}: BPR02 {cents_to_text(header.payment_amount)} ≠ "
+                        f"claim payments {cents_to_text(claim_paid_total)} − PLB {cents_to_text(plb_total)} "
+                        f"(difference {cents_to_text(difference)}); nothing posted"
+                    ),
+                    "source_file_id": run.source_id,
+                    "source_ref": f"segment {header.segment}",
+                    "created_at": run.actor.now,
+                },
+            )
+        )
         return result
     _provider_adjustments(run, remittance, result, held, ended)
     if difference:
         # Forced: the ledger still holds what the bank got. What the claims and PLBs do
         # not explain waits in the payer's unapplied account, under its own reason.
-        held.unapplied(difference, "forced_difference", f"trace {header.trace_number}"[:120],
-                       ref=f"segment {header.segment}")
+        held.unapplied(
+            difference, "forced_difference", f"trace {header.trace_number}"[:120], ref=f"segment {header.segment}"
+        )
     remittance.savepoint.commit()
     _set_remittance(run, remittance, ended, "forced" if difference else "posted", difference)
     result.status, result.difference = ("forced" if difference else "posted"), difference
     return result
 
 
-def _end_notification(run: PostingRun, remittance: Remittance, result: RemittanceResult,
-                      ended: RemittanceEnded) -> RemittanceResult:
+def _end_notification(
+    run: PostingRun, remittance: Remittance, result: RemittanceResult, ended: RemittanceEnded
+) -> RemittanceResult:
     """BPR01 H: the claims' adjudication is posted; no payment, PLB or difference is
     money, so nothing goes to unapplied and there is nothing to tie."""
     if any(plb.amount for plb in ended.provider_adjustments):
-        result.warnings.append(f"trace {remittance.header.trace_number}: notification only (BPR01 H): "
-                               "its PLB amounts are not posted")
+        result.warnings.append(
+            f"trace {remittance.header.trace_number}: notification only (BPR01 H): its PLB amounts are not posted"
+        )
     remittance.savepoint.commit()
     _set_remittance(run, remittance, ended, "notification", 0)
     result.status = "notification"
     return result
 
 
-def _provider_adjustments(run: PostingRun, remittance: Remittance, result: RemittanceResult, held: Held,
-                          ended: RemittanceEnded) -> None:
+def _provider_adjustments(
+    run: PostingRun, remittance: Remittance, result: RemittanceResult, held: Held, ended: RemittanceEnded
+) -> None:
     for plan in posting.plan_provider_adjustments(ended.provider_adjustments):
         if not plan.amount:
             continue
@@ -102,11 +140,24 @@ def _provider_adjustments(run: PostingRun, remittance: Remittance, result: Remit
         if plan.income:
             # Interest is income, closed at once: it is nobody's work.
             opened = held.unapplied(plan.amount, "plb_interest", plan.reference, ref=ref)
-            run.rec.insert(UnappliedEntryRow, [{
-                "payer_id": remittance.payer_id, "amount": -plan.amount, "reason": "interest_income",
-                "reference": plan.reference[:120], "remittance_id": remittance.id,
-                "applies_id": opened, "posting_date": run.posting_date, "effective_date": remittance.effective,
-                "source_file_id": run.source_id, "source_ref": ref, "created_by": run.actor.user}])
+            run.rec.insert(
+                UnappliedEntryRow,
+                [
+                    {
+                        "payer_id": remittance.payer_id,
+                        "amount": -plan.amount,
+                        "reason": "interest_income",
+                        "reference": plan.reference[:120],
+                        "remittance_id": remittance.id,
+                        "applies_id": opened,
+                        "posting_date": run.posting_date,
+                        "effective_date": remittance.effective,
+                        "source_file_id": run.source_id,
+                        "source_ref": ref,
+                        "created_by": run.actor.user,
+                    }
+                ],
+            )
             result.money_unapplied -= plan.amount
             result.money_interest += plan.amount
             continue
@@ -115,8 +166,9 @@ def _provider_adjustments(run: PostingRun, remittance: Remittance, result: Remit
             _apply_to_named_claim(run, remittance, result, plan, opened, ref)
 
 
-def _apply_to_named_claim(run: PostingRun, remittance: Remittance, result: RemittanceResult,
-                          plan: UnappliedPlan, opened: int, ref: str) -> None:
+def _apply_to_named_claim(
+    run: PostingRun, remittance: Remittance, result: RemittanceResult, plan: UnappliedPlan, opened: int, ref: str
+) -> None:
     """A recoupment or forward balance whose reference is exactly a claim number:
     the claim's payment from this payer is reduced by it (the payer is owed again),
     and the same amount comes back out of unapplied, linked to that entry."""
@@ -125,26 +177,57 @@ def _apply_to_named_claim(run: PostingRun, remittance: Remittance, result: Remit
     rank = next((c.rank for c in claim.coverages if c.payer_id == payer_id), None) if claim else None
     if rank is None:
         return  # stays in unapplied for a person: `unapplied apply`
-    entry_id = rec.insert_one(LedgerEntryRow, {
-        "claim_id": claim.id, "line_id": None, "responsibility": rank, "kind": "payment",
-        "amount": -plan.amount, "posting_date": run.posting_date, "effective_date": remittance.effective,
-        "payer_id": payer_id, "adjustment_group": "", "reason_code": plan.reason_code,
-        "source_file_id": run.source_id, "source_ref": f"trace {remittance.header.trace_number} {ref}",
-        "remittance_id": remittance.id, "created_by": run.actor.user})
-    claims_repo.apply_balance_deltas(session, {(claim.id, rank): -plan.amount},
-                                     since={(claim.id, rank): remittance.effective})
-    rec.insert(UnappliedEntryRow, [{
-        "payer_id": payer_id, "amount": -plan.amount, "reason": "applied", "reference": claim.claim_number,
-        "remittance_id": remittance.id, "applies_id": opened, "ledger_entry_id": entry_id,
-        "claim_id": claim.id, "posting_date": run.posting_date, "effective_date": remittance.effective,
-        "source_file_id": run.source_id, "source_ref": ref, "created_by": run.actor.user}])
+    entry_id = rec.insert_one(
+        LedgerEntryRow,
+        {
+            "claim_id": claim.id,
+            "line_id": None,
+            "responsibility": rank,
+            "kind": "payment",
+            "amount": -plan.amount,
+            "posting_date": run.posting_date,
+            "effective_date": remittance.effective,
+            "payer_id": payer_id,
+            "adjustment_group": "",
+            "reason_code": plan.reason_code,
+            "source_file_id": run.source_id,
+            "source_ref": f"trace {remittance.header.trace_number} {ref}",
+            "remittance_id": remittance.id,
+            "created_by": run.actor.user,
+        },
+    )
+    claims_repo.apply_balance_deltas(
+        session, {(claim.id, rank): -plan.amount}, since={(claim.id, rank): remittance.effective}
+    )
+    rec.insert(
+        UnappliedEntryRow,
+        [
+            {
+                "payer_id": payer_id,
+                "amount": -plan.amount,
+                "reason": "applied",
+                "reference": claim.claim_number,
+                "remittance_id": remittance.id,
+                "applies_id": opened,
+                "ledger_entry_id": entry_id,
+                "claim_id": claim.id,
+                "posting_date": run.posting_date,
+                "effective_date": remittance.effective,
+                "source_file_id": run.source_id,
+                "source_ref": ref,
+                "created_by": run.actor.user,
+            }
+        ],
+    )
     result.money_unapplied -= plan.amount
     result.money_paid += plan.amount
     claims_repo.refresh_status(session, rec, claim.id, claim.status)
 
 
-def _set_remittance(run: PostingRun, remittance: Remittance, ended: RemittanceEnded, status: str,
-                    difference: int) -> None:
-    queries.set_remittance_outcome(run.session, remittance.id, digest=ended.digest, status=status,
-                                   difference=difference)
+def _set_remittance(
+    run: PostingRun, remittance: Remittance, ended: RemittanceEnded, status: str, difference: int
+) -> None:
+    queries.set_remittance_outcome(
+        run.session, remittance.id, digest=ended.digest, status=status, difference=difference
+    )
     run.rec.note_update("remittance", remittance.id, {"status": status, "digest": ended.digest})

@@ -42,9 +42,17 @@ def era_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def post_era_files(ledger: Ledger, paths: list[Path], *, actor: Actor, posting_date: date,
-                   dry_run: bool = False, force: bool = False, create_claims: bool = False,
-                   progress: Progress = no_progress) -> list[EraFileResult]:
+def post_era_files(
+    ledger: Ledger,
+    paths: list[Path],
+    *,
+    actor: Actor,
+    posting_date: date,
+    dry_run: bool = False,
+    force: bool = False,
+    create_claims: bool = False,
+    progress: Progress = no_progress,
+) -> list[EraFileResult]:
     """Post each file in its own transaction; a file that fails is reported, the rest go on.
     A posting date in a closed month is refused once, before any file is read."""
     from ar_cli.services.periods import refuse_closed_period
@@ -55,8 +63,17 @@ def post_era_files(ledger: Ledger, paths: list[Path], *, actor: Actor, posting_d
     with fewer_collections():
         for number, path in enumerate(files, 1):
             try:
-                results.append(post_era_file(ledger, path, actor=actor, posting_date=posting_date,
-                                             dry_run=dry_run, force=force, create_claims=create_claims))
+                results.append(
+                    post_era_file(
+                        ledger,
+                        path,
+                        actor=actor,
+                        posting_date=posting_date,
+                        dry_run=dry_run,
+                        force=force,
+                        create_claims=create_claims,
+                    )
+                )
             except ArError as exc:
                 if exc.exit_code != 2 or len(files) == 1:
                     raise
@@ -65,8 +82,9 @@ def post_era_files(ledger: Ledger, paths: list[Path], *, actor: Actor, posting_d
     return results
 
 
-def post_era_file(ledger: Ledger, path: Path, *, actor: Actor, posting_date: date, dry_run: bool,
-                  force: bool, create_claims: bool) -> EraFileResult:
+def post_era_file(
+    ledger: Ledger, path: Path, *, actor: Actor, posting_date: date, dry_run: bool, force: bool, create_claims: bool
+) -> EraFileResult:
     from ar_cli.services.codes import load_code_knowledge
     from ar_cli.x12.remittance_835 import read_835
 
@@ -76,12 +94,28 @@ def post_era_file(ledger: Ledger, path: Path, *, actor: Actor, posting_date: dat
         with ledger.write() as session:
             ensure_period_open(session, posting_date)
             rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-            source_id = rec.insert_one(SourceFileRow, {
-                "kind": "era", "name": path.name, "sha256": facts.sha256, "byte_size": facts.byte_size,
-                "posting_date": posting_date, "read_at": actor.now, "read_by": actor.user})
-            run = PostingRun(session=session, rec=rec, actor=actor, posting_date=posting_date,
-                             source_id=source_id, table=load_code_knowledge(session),
-                             force=force, create_claims=create_claims)
+            source_id = rec.insert_one(
+                SourceFileRow,
+                {
+                    "kind": "era",
+                    "name": path.name,
+                    "sha256": facts.sha256,
+                    "byte_size": facts.byte_size,
+                    "posting_date": posting_date,
+                    "read_at": actor.now,
+                    "read_by": actor.user,
+                },
+            )
+            run = PostingRun(
+                session=session,
+                rec=rec,
+                actor=actor,
+                posting_date=posting_date,
+                source_id=source_id,
+                table=load_code_knowledge(session),
+                force=force,
+                create_claims=create_claims,
+            )
             remittance = None  # the transaction being posted (read_835 starts one first)
             for event in read_835(path):
                 if isinstance(event, ClaimPayment):
@@ -95,8 +129,13 @@ def post_era_file(ledger: Ledger, path: Path, *, actor: Actor, posting_date: dat
                 raise InputError(f"{path}: no remittance (ST*835) in the file")
             if dry_run:
                 raise _DryRun()
-            rec.finish(action="post.era", entity="source_file", entity_key=facts.sha256, source=str(path),
-                       details={"remittances": [[r.trace_number, r.status, r.amount] for r in result.remittances]})
+            rec.finish(
+                action="post.era",
+                entity="source_file",
+                entity_key=facts.sha256,
+                source=str(path),
+                details={"remittances": [[r.trace_number, r.status, r.amount] for r in result.remittances]},
+            )
     except _DryRun:
         pass
     return result

@@ -34,7 +34,7 @@ class ParkedPosted:
     claim_number: str
     payer: str
     rank: int
-    paid: int              # CLP04, taken out of unapplied
+    paid: int  # CLP04, taken out of unapplied
     written_down: int
     to_patient: int
     to_next_payer: int
@@ -43,9 +43,11 @@ class ParkedPosted:
 
     def amounts(self) -> str:
         """What it did, as the exception's note and the command's line say it."""
-        return (f"paid {cents_to_text(self.paid)}, written down {cents_to_text(self.written_down)}, to patient "
-                f"{cents_to_text(self.to_patient)}, to next payer {cents_to_text(self.to_next_payer)}, "
-                f"left denied {cents_to_text(self.denied)}")
+        return (
+            f"paid {cents_to_text(self.paid)}, written down {cents_to_text(self.written_down)}, to patient "
+            f"{cents_to_text(self.to_patient)}, to next payer {cents_to_text(self.to_next_payer)}, "
+            f"left denied {cents_to_text(self.denied)}"
+        )
 
 
 def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
@@ -60,8 +62,17 @@ def parked_payment(row: ExceptionRow) -> tuple[ClaimPayment, int] | None:
         raise InputError(f"exception {row.id}: its stored payment cannot be read ({exc})") from None
 
 
-def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, payment: ClaimPayment,
-                remittance_id: int, claim: Claim, *, actor: Actor, posting_date: date) -> ParkedPosted:
+def post_parked(
+    session: Session,
+    rec: ChangeRecorder,
+    row: ExceptionRow,
+    payment: ClaimPayment,
+    remittance_id: int,
+    claim: Claim,
+    *,
+    actor: Actor,
+    posting_date: date,
+) -> ParkedPosted:
     from ar_cli.services.codes import load_code_knowledge
     from ar_cli.services.era.poster import RemittancePosting
     from ar_cli.services.era.remittance import PostingRun
@@ -69,28 +80,59 @@ def post_parked(session: Session, rec: ChangeRecorder, row: ExceptionRow, paymen
     opened = opened_for_exception(session, row.id)
     held = 0 if opened is None else opened.amount + open_amounts(session, [opened.id]).get(opened.id, 0)
     if held != payment.paid:
-        raise InputError(f"exception {row.id}: the payment paid {cents_to_text(payment.paid)} but "
-                         f"{cents_to_text(held)} of it is still in unapplied (part was applied by hand); "
-                         "apply the rest with `ar-cli unapplied apply`, then resolve the exception")
+        raise InputError(
+            f"exception {row.id}: the payment paid {cents_to_text(payment.paid)} but "
+            f"{cents_to_text(held)} of it is still in unapplied (part was applied by hand); "
+            "apply the rest with `ar-cli unapplied apply`, then resolve the exception"
+        )
     remittance = queries.remittance(session, remittance_id)
     payer = queries.payer(session, row.payer_id) if row.payer_id is not None else None
     if remittance is None or payer is None:
         raise InputError(f"exception {row.id}: its remittance is not in the ledger; nothing to post")
     if all(c.payer_id != payer.id for c in claim.coverages):
-        raise InputError(f"claim {claim.claim_number} has no coverage with payer {payer.code}; "
-                         f"a payment from {payer.code} posts only onto that payer's claims")
-    run = PostingRun(session=session, rec=rec, actor=actor, posting_date=posting_date,
-                     source_id=row.source_file_id, table=load_code_knowledge(session))
+        raise InputError(
+            f"claim {claim.claim_number} has no coverage with payer {payer.code}; "
+            f"a payment from {payer.code} posts only onto that payer's claims"
+        )
+    run = PostingRun(
+        session=session,
+        rec=rec,
+        actor=actor,
+        posting_date=posting_date,
+        source_id=row.source_file_id,
+        table=load_code_knowledge(session),
+    )
     plan = RemittancePosting.of_stored(run, payer, remittance).post_parked(payment, claim)
     if opened is not None and held:
-        rec.insert(UnappliedEntryRow, [{
-            "payer_id": payer.id, "amount": -held, "reason": "applied", "reference": claim.claim_number[:120],
-            "remittance_id": remittance.id, "exception_id": row.id, "applies_id": opened.id,
-            "claim_id": claim.id, "posting_date": posting_date, "effective_date": opened.effective_date,
-            "source_file_id": opened.source_file_id, "source_ref": f"exception {row.id} claim payment",
-            "created_by": actor.user}])
+        rec.insert(
+            UnappliedEntryRow,
+            [
+                {
+                    "payer_id": payer.id,
+                    "amount": -held,
+                    "reason": "applied",
+                    "reference": claim.claim_number[:120],
+                    "remittance_id": remittance.id,
+                    "exception_id": row.id,
+                    "applies_id": opened.id,
+                    "claim_id": claim.id,
+                    "posting_date": posting_date,
+                    "effective_date": opened.effective_date,
+                    "source_file_id": opened.source_file_id,
+                    "source_ref": f"exception {row.id} claim payment",
+                    "created_by": actor.user,
+                }
+            ],
+        )
     totals = plan.totals
-    return ParkedPosted(claim_number=claim.claim_number, payer=payer.code, rank=plan.payer_rank,
-                        paid=payment.paid, written_down=totals.contractual, to_patient=totals.to_patient,
-                        to_next_payer=totals.to_next_payer, denied=totals.denied_open,
-                        unapplied_id=opened.id if opened is not None else None)
+    return ParkedPosted(
+        claim_number=claim.claim_number,
+        payer=payer.code,
+        rank=plan.payer_rank,
+        paid=payment.paid,
+        written_down=totals.contractual,
+        to_patient=totals.to_patient,
+        to_next_payer=totals.to_next_payer,
+        denied=totals.denied_open,
+        unapplied_id=opened.id if opened is not None else None,
+    )

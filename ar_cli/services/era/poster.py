@@ -66,8 +66,7 @@ class RemittancePosting:
     @classmethod
     def of_stored(cls, run: PostingRun, payer: PayerRow, row: RemittanceRow) -> RemittancePosting:
         """A stored remittance, to post a claim payment it parked (`post_parked`)."""
-        result = RemittanceResult(control_number="", trace_number=row.trace_number, payer=payer.code,
-                                  amount=row.amount)
+        result = RemittanceResult(control_number="", trace_number=row.trace_number, payer=payer.code, amount=row.amount)
         return cls(run, parked_remittance(run, payer, row), result)
 
     # -- claims -----------------------------------------------------------------------
@@ -86,9 +85,16 @@ class RemittancePosting:
         if run.create_claims:
             missing = [p for p in payments if p.claim_number not in claims and p.status_code.lstrip("0") != "22"]
             if missing:
-                create_claims_from_payments(run.session, run.rec, missing, payer=self.remittance.payer,
-                                            effective=self.remittance.effective, actor=run.actor,
-                                            posting_date=run.posting_date, source_id=run.source_id)
+                create_claims_from_payments(
+                    run.session,
+                    run.rec,
+                    missing,
+                    payer=self.remittance.payer,
+                    effective=self.remittance.effective,
+                    actor=run.actor,
+                    posting_date=run.posting_date,
+                    source_id=run.source_id,
+                )
                 claims = claims_repo.claims_by_number(run.session, [p.claim_number for p in payments])
         loaded = LoadedBatch(run, claims, self.remittance.payer_id)
         for payment in payments:
@@ -99,8 +105,9 @@ class RemittancePosting:
             self._write_plan(loaded, claim, payment, self._plan(loaded, claim, payment))
         loaded.write(run)
 
-    def _plan(self, loaded: LoadedBatch, claim: Claim, payment: ClaimPayment, *,
-              patient_confirmed: bool = False) -> ClaimPlan:
+    def _plan(
+        self, loaded: LoadedBatch, claim: Claim, payment: ClaimPayment, *, patient_confirmed: bool = False
+    ) -> ClaimPlan:
         """The payment's plan; the batch's balances move on by it."""
         # A reversal undoes an earlier payment: it matches the lines that payment used,
         # and frees them for the correction that follows.
@@ -110,13 +117,20 @@ class RemittancePosting:
         seen = self.seen_claims.get(claim.id)
         balances, lines = loaded.balances, loaded.lines
         plan = posting.plan_claim_payment(
-            claim, payment, payer_id=self.remittance.payer_id, balances=balances[claim.id], table=self.run.table,
+            claim,
+            payment,
+            payer_id=self.remittance.payer_id,
+            balances=balances[claim.id],
+            table=self.run.table,
             line_balances=lines[claim.id],
-            used_line_ids=frozenset(line.id for n, line in enumerate(claim.lines) if used >> n & 1) if used
+            used_line_ids=frozenset(line.id for n, line in enumerate(claim.lines) if used >> n & 1)
+            if used
             else frozenset(),
             patient_confirmed=patient_confirmed,
             earlier_denials=earlier_denials(candidates) if candidates else (),
-            repeat_of=seen or None, pays=not self.remittance.notification)
+            repeat_of=seen or None,
+            pays=not self.remittance.notification,
+        )
         if reversal:
             self.seen_claims[claim.id] = 0
         elif not seen:
@@ -148,8 +162,9 @@ class RemittancePosting:
             return
         if plan.repeated_denials:
             result.denials_repeated += denials.repeat_denials(loaded, remittance, claim, plan)
-        original = (denials.pair_reversal(loaded, run, remittance, held, claim, payment, plan)
-                    if plan.is_reversal else None)
+        original = (
+            denials.pair_reversal(loaded, run, remittance, held, claim, payment, plan) if plan.is_reversal else None
+        )
         rows, run.transfers.value = entry_rows(claim.id, plan.entries, remittance.stamp, run.transfers.value)
         if original is not None:
             if rows:
@@ -160,11 +175,22 @@ class RemittancePosting:
         batch.add_entries(claim.id, rows, remittance.effective)
         denials.open_denials(loaded, run, remittance, claim, plan)
         if plan.follow_ups:
-            batch.follow_ups.extend(follow_up_rows(claim.id, plan.follow_ups, effective=remittance.effective,
-                                                   now=run.actor.now, user=run.actor.user))
-        batch.payments.append(payment_row(
-            claim.id, payment, plan, event_id=run.rec.event_id, payer_id=remittance.payer_id,
-            remittance_id=remittance.id, reverses_id=original.id if original is not None else None))
+            batch.follow_ups.extend(
+                follow_up_rows(
+                    claim.id, plan.follow_ups, effective=remittance.effective, now=run.actor.now, user=run.actor.user
+                )
+            )
+        batch.payments.append(
+            payment_row(
+                claim.id,
+                payment,
+                plan,
+                event_id=run.rec.event_id,
+                payer_id=remittance.payer_id,
+                remittance_id=remittance.id,
+                reverses_id=original.id if original is not None else None,
+            )
+        )
         batch.numbers.add(claim.claim_number)
         totals = plan.totals
         result.money_paid += totals.paid
@@ -187,8 +213,9 @@ class RemittancePosting:
         open_denials, appealed = loaded.denial_counts.get(claim.id, (0, 0))
         open_denials += sum(1 for d in plan.denials if d.amount > 0)
         loaded.denial_counts[claim.id] = (open_denials, appealed)
-        status = derive_status(balances=balances_now, open_denials=open_denials, appealed=appealed,
-                               remitted=True, paid_any=True)
+        status = derive_status(
+            balances=balances_now, open_denials=open_denials, appealed=appealed, remitted=True, paid_any=True
+        )
         if status != batch.statuses.get(claim.id, claim.status):
             batch.statuses[claim.id] = status
 
@@ -215,4 +242,3 @@ class RemittancePosting:
         if self.pending:
             self._flush()
         return ending.end_posted(self.run, self.remittance, self.result, self.held, ended, self.claim_paid_total)
-

@@ -105,49 +105,92 @@ def start_remittance(run: PostingRun, header: RemittanceHeader) -> tuple[Remitta
     payer = _payer(run, header)
     effective = header.payment_date or header.production_date or run.actor.today
     appeal_deadline = first_appeal_deadline(
-        run.session, payer, remittance_start(header.payment_date, header.production_date) or effective)
-    result = RemittanceResult(control_number=header.control_number, trace_number=header.trace_number,
-                              payer=payer.code, amount=header.payment_amount)
+        run.session, payer, remittance_start(header.payment_date, header.production_date) or effective
+    )
+    result = RemittanceResult(
+        control_number=header.control_number,
+        trace_number=header.trace_number,
+        payer=payer.code,
+        amount=header.payment_amount,
+    )
     if notification and header.payment_amount:
         result.warnings.append(
             f"trace {header.trace_number}: segment {header.segment}: BPR01 H (notification only) with BPR02 "
-            f"{cents_to_text(header.payment_amount)}: no money moves; only the adjudication posts")
+            f"{cents_to_text(header.payment_amount)}: no money moves; only the adjudication posts"
+        )
     earlier = remittances_repo.remittance_by_key(
-        run.session, payer_trace_id=header.payer_identifier, trace_number=header.trace_number,
-        payment_date_text=header.payment_date_text, amount=header.payment_amount)
-    shared = dict(header=header, payer=payer, notification=notification, effective=effective,
-                  appeal_deadline=appeal_deadline)
+        run.session,
+        payer_trace_id=header.payer_identifier,
+        trace_number=header.trace_number,
+        payment_date_text=header.payment_date_text,
+        amount=header.payment_amount,
+    )
+    shared = dict(
+        header=header, payer=payer, notification=notification, effective=effective, appeal_deadline=appeal_deadline
+    )
     if earlier is not None:
-        return Remittance(**shared, earlier=PostedBefore(id=earlier.id, digest=earlier.digest), id=None,
-                          stamp=None), result
-    remittance_id = run.rec.insert_one(RemittanceRow, {
-        "payer_id": payer.id, "payer_trace_id": header.payer_identifier,
-        "trace_number": header.trace_number, "payment_date_text": header.payment_date_text,
-        "amount": header.payment_amount, "method": header.payment_method,
-        "payment_date": header.payment_date, "production_date": header.production_date,
-        "effective_date": effective, "posting_date": run.posting_date, "digest": "",
-        "status": "posting", "source_file_id": run.source_id, "segment": header.segment,
-        "created_at": run.actor.now})
+        return Remittance(
+            **shared, earlier=PostedBefore(id=earlier.id, digest=earlier.digest), id=None, stamp=None
+        ), result
+    remittance_id = run.rec.insert_one(
+        RemittanceRow,
+        {
+            "payer_id": payer.id,
+            "payer_trace_id": header.payer_identifier,
+            "trace_number": header.trace_number,
+            "payment_date_text": header.payment_date_text,
+            "amount": header.payment_amount,
+            "method": header.payment_method,
+            "payment_date": header.payment_date,
+            "production_date": header.production_date,
+            "effective_date": effective,
+            "posting_date": run.posting_date,
+            "digest": "",
+            "status": "posting",
+            "source_file_id": run.source_id,
+            "segment": header.segment,
+            "created_at": run.actor.now,
+        },
+    )
     savepoint = queries.savepoint(run.session)
-    return Remittance(**shared, earlier=None, id=remittance_id, stamp=_stamp(run, payer, remittance_id, effective,
-                                                                header.trace_number),
-                      savepoint=savepoint, digest_mark=run.rec.digest.checkpoint()), result
+    return Remittance(
+        **shared,
+        earlier=None,
+        id=remittance_id,
+        stamp=_stamp(run, payer, remittance_id, effective, header.trace_number),
+        savepoint=savepoint,
+        digest_mark=run.rec.digest.checkpoint(),
+    ), result
 
 
 def parked_remittance(run: PostingRun, payer: PayerRow, row: RemittanceRow) -> Remittance:
     """The stored remittance a parked claim payment came in, to post that payment now."""
     appeal_deadline = first_appeal_deadline(
-        run.session, payer, remittance_start(row.payment_date, row.production_date) or row.effective_date)
-    return Remittance(header=None, payer=payer, earlier=None, id=row.id,
-                      notification=row.status == "notification",  # its payments were never money
-                      effective=row.effective_date, appeal_deadline=appeal_deadline,
-                      stamp=_stamp(run, payer, row.id, row.effective_date, row.trace_number))
+        run.session, payer, remittance_start(row.payment_date, row.production_date) or row.effective_date
+    )
+    return Remittance(
+        header=None,
+        payer=payer,
+        earlier=None,
+        id=row.id,
+        notification=row.status == "notification",  # its payments were never money
+        effective=row.effective_date,
+        appeal_deadline=appeal_deadline,
+        stamp=_stamp(run, payer, row.id, row.effective_date, row.trace_number),
+    )
 
 
 def _stamp(run: PostingRun, payer: PayerRow, remittance_id: int, effective: date, trace_number: str) -> EntryStamp:
-    return EntryStamp(event_id=run.rec.event_id, user=run.actor.user, payer_id=payer.id,
-                      posting_date=run.rec.stored(run.posting_date), effective_date=run.rec.stored(effective),
-                      remittance_id=remittance_id, source_id=run.source_id, ref=f"trace {trace_number} segment ")
+    return EntryStamp(
+        event_id=run.rec.event_id,
+        user=run.actor.user,
+        payer_id=payer.id,
+        posting_date=run.rec.stored(run.posting_date),
+        effective_date=run.rec.stored(effective),
+        remittance_id=remittance_id,
+        source_id=run.source_id,
+        ref=f"trace {trace_number} segment ",
+    )
 
 
 def _payer(run: PostingRun, header: RemittanceHeader) -> PayerRow:
@@ -160,9 +203,13 @@ def _payer(run: PostingRun, header: RemittanceHeader) -> PayerRow:
     payer = remittances_repo.payer_by_code(run.session, code)
     if payer is not None:
         return payer
-    return payers_repo.create_payer(run.rec, FirstSight.from_remittance(
-        code, name=header.payer_name, payer_ids=header.payer_ids,
-        filing_indicator=header.first_filing_indicator), run.actor.now)
+    return payers_repo.create_payer(
+        run.rec,
+        FirstSight.from_remittance(
+            code, name=header.payer_name, payer_ids=header.payer_ids, filing_indicator=header.first_filing_indicator
+        ),
+        run.actor.now,
+    )
 
 
 class Held:
@@ -175,38 +222,90 @@ class Held:
 
     def exception(self, claim_number: str, problem: PostingProblem) -> None:
         run = self.run
-        self.result.exception_ids.append(run.rec.insert_one(ExceptionRow, {
-            "kind": problem.kind.value, "status": "open", "claim_number": claim_number,
-            "payer_id": self.remittance.payer_id, "amount": problem.amount, "summary": problem.message[:400],
-            "payload": "{}", "source_file_id": run.source_id, "source_ref": f"segment {problem.segment}",
-            "created_at": run.actor.now}))
+        self.result.exception_ids.append(
+            run.rec.insert_one(
+                ExceptionRow,
+                {
+                    "kind": problem.kind.value,
+                    "status": "open",
+                    "claim_number": claim_number,
+                    "payer_id": self.remittance.payer_id,
+                    "amount": problem.amount,
+                    "summary": problem.message[:400],
+                    "payload": "{}",
+                    "source_file_id": run.source_id,
+                    "source_ref": f"segment {problem.segment}",
+                    "created_at": run.actor.now,
+                },
+            )
+        )
 
     def unmatched(self, payment: ClaimPayment) -> None:
         self.result.unmatched += 1
-        self.park(payment, "unmatched_claim",
-                  f"claim {payment.claim_number}: not in the ledger (segment {payment.segment}); "
-                  f"{cents_to_text(payment.paid)} held in unapplied")
+        self.park(
+            payment,
+            "unmatched_claim",
+            f"claim {payment.claim_number}: not in the ledger (segment {payment.segment}); "
+            f"{cents_to_text(payment.paid)} held in unapplied",
+        )
 
     def park(self, payment: ClaimPayment, kind: str, summary: str, claim_id: int | None = None) -> None:
         run, remittance = self.run, self.remittance
-        exception_id = run.rec.insert_one(ExceptionRow, {
-            "kind": kind, "status": "open", "claim_number": payment.claim_number, "payer_id": remittance.payer_id,
-            "amount": payment.paid, "summary": summary[:400], "payload": parked_payload(payment, remittance.id),
-            "source_file_id": run.source_id, "source_ref": f"segment {payment.segment}",
-            "created_at": run.actor.now})
+        exception_id = run.rec.insert_one(
+            ExceptionRow,
+            {
+                "kind": kind,
+                "status": "open",
+                "claim_number": payment.claim_number,
+                "payer_id": remittance.payer_id,
+                "amount": payment.paid,
+                "summary": summary[:400],
+                "payload": parked_payload(payment, remittance.id),
+                "source_file_id": run.source_id,
+                "source_ref": f"segment {payment.segment}",
+                "created_at": run.actor.now,
+            },
+        )
         self.result.exception_ids.append(exception_id)
         self.result.parked += 1
         if payment.paid and not remittance.notification:  # a notification's CLP04 is no money received
-            self.unapplied(payment.paid, kind, payment.claim_number, exception_id=exception_id,
-                           claim_id=claim_id, ref=f"segment {payment.segment}")
+            self.unapplied(
+                payment.paid,
+                kind,
+                payment.claim_number,
+                exception_id=exception_id,
+                claim_id=claim_id,
+                ref=f"segment {payment.segment}",
+            )
 
-    def unapplied(self, amount: int, reason: str, reference: str, *, exception_id: int | None = None,
-                  claim_id: int | None = None, ref: str = "", ledger_entry_id: int | None = None) -> int:
+    def unapplied(
+        self,
+        amount: int,
+        reason: str,
+        reference: str,
+        *,
+        exception_id: int | None = None,
+        claim_id: int | None = None,
+        ref: str = "",
+        ledger_entry_id: int | None = None,
+    ) -> int:
         run, remittance = self.run, self.remittance
         self.result.money_unapplied += amount
-        return run.rec.insert_one(UnappliedEntryRow, {
-            "payer_id": remittance.payer_id, "amount": amount, "reason": reason, "reference": reference[:120],
-            "remittance_id": remittance.id, "exception_id": exception_id, "claim_id": claim_id,
-            "ledger_entry_id": ledger_entry_id, "posting_date": run.posting_date,
-            "effective_date": remittance.effective, "source_file_id": run.source_id, "source_ref": ref,
-            "created_by": run.actor.user})
+        return run.rec.insert_one(
+            UnappliedEntryRow,
+            {
+                "payer_id": remittance.payer_id,
+                "amount": amount,
+                "reason": reason,
+                "reference": reference[:120],
+                "remittance_id": remittance.id,
+                "exception_id": exception_id,
+                "claim_id": claim_id,
+                "ledger_entry_id": ledger_entry_id,
+                "posting_date": run.posting_date,
+                "effective_date": remittance.effective,
+                "source_file_id": run.source_id,
+                "source_ref": ref,
+                "created_by": run.actor.user,
+            },
+        )

@@ -55,19 +55,26 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
     names = [h.strip().lower() for h in (header or [])]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InputError(f"{name}: line 1: missing column(s) {', '.join(missing)} "
-                         f"(expected {', '.join(REQUIRED)}[, {', '.join(OPTIONAL)}])")
+        raise InputError(
+            f"{name}: line 1: missing column(s) {', '.join(missing)} "
+            f"(expected {', '.join(REQUIRED)}[, {', '.join(OPTIONAL)}])"
+        )
     where = {n: names.index(n) for n in (*REQUIRED, *OPTIONAL) if n in names}
     problems: list[Problem] = []
     payments: list[tuple[int, ManualPayment]] = []
     for line, row in rows:
+
         def cell(column: str) -> str:
             at = where.get(column)
             return row[at].strip() if at is not None and at < len(row) else ""  # noqa: B023 - called in this iteration only
 
         values, bad = {}, False
-        for column, parse in (("amount", parse_amount), ("method", parse_method), ("date", parse_day),
-                              ("adjustments", parse_adjustments)):
+        for column, parse in (
+            ("amount", parse_amount),
+            ("method", parse_method),
+            ("date", parse_day),
+            ("adjustments", parse_adjustments),
+        ):
             try:
                 values[column] = parse(cell(column))
             except InputError as exc:
@@ -80,16 +87,33 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
         line_number = None
         if cell("line"):
             if not cell("line").isdigit() or int(cell("line")) < 1:
-                problems.append(Problem(source=name, location=f"line {line}", field="line",
-                                        message=f"{cell('line')!r} is not a line number"))
+                problems.append(
+                    Problem(
+                        source=name,
+                        location=f"line {line}",
+                        field="line",
+                        message=f"{cell('line')!r} is not a line number",
+                    )
+                )
                 bad = True
             else:
                 line_number = int(cell("line"))
         if not bad:
-            payments.append((line, ManualPayment(
-                claim_number=cell("claim_number"), amount=values["amount"], payer=cell("payer") or None,
-                method=values["method"], reference=cell("reference"), paid_on=values["date"],
-                line=line_number, adjustments=values["adjustments"])))
+            payments.append(
+                (
+                    line,
+                    ManualPayment(
+                        claim_number=cell("claim_number"),
+                        amount=values["amount"],
+                        payer=cell("payer") or None,
+                        method=values["method"],
+                        reference=cell("reference"),
+                        paid_on=values["date"],
+                        line=line_number,
+                        adjustments=values["adjustments"],
+                    ),
+                )
+            )
     if problems:
         raise InputProblems(problems[:_MAX_PROBLEMS], more=max(0, len(problems) - _MAX_PROBLEMS))
     if not payments:
@@ -97,8 +121,7 @@ def _read(path: Path) -> list[tuple[int, ManualPayment]]:
     return payments
 
 
-def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
-               posting_date: date) -> BatchResult:
+def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor, posting_date: date) -> BatchResult:
     """Check every row, then post them all in one transaction, or post nothing. A posting
     date in a closed month is refused before the file is read."""
     from ar_cli.services.codes import load_code_knowledge
@@ -110,18 +133,35 @@ def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
     payments = _read(path)
     total = sum(p.amount for _, p in payments)
     if total != deposit_total:
-        raise InputError(f"{name}: the rows add up to {cents_to_text(total)}, the deposit total is "
-                         f"{cents_to_text(deposit_total)} (difference {cents_to_text(total - deposit_total)}); "
-                         "nothing posted")
+        raise InputError(
+            f"{name}: the rows add up to {cents_to_text(total)}, the deposit total is "
+            f"{cents_to_text(deposit_total)} (difference {cents_to_text(total - deposit_total)}); "
+            "nothing posted"
+        )
     result = BatchResult(file=name, rows=len(payments), total=total)
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        source_id = rec.insert_one(SourceFileRow, {
-            "kind": "payment_batch", "name": path.name, "sha256": facts.sha256, "byte_size": facts.byte_size,
-            "posting_date": posting_date, "read_at": actor.now, "read_by": actor.user})
-        poster = ManualPoster(session, rec, actor=actor, posting_date=posting_date,
-                              table=load_code_knowledge(session), source_file_id=source_id)
+        source_id = rec.insert_one(
+            SourceFileRow,
+            {
+                "kind": "payment_batch",
+                "name": path.name,
+                "sha256": facts.sha256,
+                "byte_size": facts.byte_size,
+                "posting_date": posting_date,
+                "read_at": actor.now,
+                "read_by": actor.user,
+            },
+        )
+        poster = ManualPoster(
+            session,
+            rec,
+            actor=actor,
+            posting_date=posting_date,
+            table=load_code_knowledge(session),
+            source_file_id=source_id,
+        )
         prepared, problems = [], []
         for line, payment in payments:
             try:
@@ -142,12 +182,15 @@ def post_batch(ledger: Ledger, path: Path, *, deposit_total: int, actor: Actor,
             result.transferred += posted.transferred
             result.overturned += len(posted.overturned)
             result.opened += len(posted.opened_ids)
-        details = {"rows": result.rows, "posted": result.posted, "skipped": result.skipped,
-                   "deposit_total": deposit_total}
+        details = {
+            "rows": result.rows,
+            "posted": result.posted,
+            "skipped": result.skipped,
+            "deposit_total": deposit_total,
+        }
         if result.overturned:
             details["overturned_denials"] = [i for p in result.payments for i in p.overturned]
         if result.opened:
             details["opened_denials"] = [i for p in result.payments for i in p.opened_ids]
-        rec.finish(action="post.batch", entity="source_file", entity_key=facts.sha256, source=name,
-                   details=details)
+        rec.finish(action="post.batch", entity="source_file", entity_key=facts.sha256, source=name, details=details)
     return result

@@ -112,8 +112,16 @@ class ManualPoster:
     (claim line, responsibility), so several payments on one claim or line in a batch
     are checked against what the earlier ones left."""
 
-    def __init__(self, session, rec: ChangeRecorder, *, actor: Actor, posting_date: date, table,
-                 source_file_id: int | None = None) -> None:
+    def __init__(
+        self,
+        session,
+        rec: ChangeRecorder,
+        *,
+        actor: Actor,
+        posting_date: date,
+        table,
+        source_file_id: int | None = None,
+    ) -> None:
         self.session, self.rec, self.actor = session, rec, actor
         self.posting_date, self.table, self.source_file_id = posting_date, table, source_file_id
         self._claims: dict[str, Claim] = {}
@@ -137,8 +145,9 @@ class ManualPoster:
             ranks = [c.rank for c in claim.coverages if c.payer_id == payer.id]
             if not ranks:
                 held = ", ".join(c.payer_code for c in claim.coverages) or "none: self-pay"
-                raise InputError(f"payer {payer.code} is not a coverage on claim {claim.claim_number} "
-                                 f"(its coverages: {held})")
+                raise InputError(
+                    f"payer {payer.code} is not a coverage on claim {claim.claim_number} (its coverages: {held})"
+                )
             payer_id, payer_code, rank = payer.id, payer.code, min(ranks)
         line_id = None
         if payment.line is not None:
@@ -156,17 +165,40 @@ class ManualPoster:
         if self._already_posted(claim, payer_id, rank, line_id, reference, payment):
             return _Prepared(payment, claim, payer, payer_id, payer_code, line_id, rank, None)
         balances, lines = self._balances[claim.id], self._line_balances[claim.id]
-        holding = None if line_id is None else LineHolding(
-            number=payment.line, on_line=lines.get((line_id, rank), 0), claim_level=lines.get((None, rank), 0))
-        plan = plan_manual_payment(claim, rank=rank, amount=payment.amount, adjustments=payment.adjustments,
-                                   table=self.table, balances=balances, line=holding)
+        holding = (
+            None
+            if line_id is None
+            else LineHolding(
+                number=payment.line, on_line=lines.get((line_id, rank), 0), claim_level=lines.get((None, rank), 0)
+            )
+        )
+        plan = plan_manual_payment(
+            claim,
+            rank=rank,
+            amount=payment.amount,
+            adjustments=payment.adjustments,
+            table=self.table,
+            balances=balances,
+            line=holding,
+        )
         # What the table moves to the patient must be billable to the patient (a PR code
         # always is; a practice's override may make a CO code a patient treatment).
-        refuse_unbillable(self.session, claim, [
-            ToPatient(what="adjustment", group=e.group, reason_code=e.reason_code, amount=e.amount,
-                      line_modifiers=line_modifiers(claim, line_id))
-            for e in plan.entries if e.responsibility == PATIENT and e.kind == "transfer" and e.amount > 0],
-            waiver_hint=_WAIVER_HINT)
+        refuse_unbillable(
+            self.session,
+            claim,
+            [
+                ToPatient(
+                    what="adjustment",
+                    group=e.group,
+                    reason_code=e.reason_code,
+                    amount=e.amount,
+                    line_modifiers=line_modifiers(claim, line_id),
+                )
+                for e in plan.entries
+                if e.responsibility == PATIENT and e.kind == "transfer" and e.amount > 0
+            ],
+            waiver_hint=_WAIVER_HINT,
+        )
         for resp, delta in plan.deltas().items():
             balances[resp] = balances.get(resp, 0) + delta
             lines[(line_id, resp)] = lines.get((line_id, resp), 0) + delta  # write() puts every entry there
@@ -181,29 +213,48 @@ class ManualPoster:
             self._line_balances[claim.id] = remittances_repo.line_balances(self.session, [claim.id]).get(claim.id, {})
         return self._claims[number]
 
-    def _already_posted(self, claim: Claim, payer_id: int | None, rank: int, line_id: int | None,
-                        reference: str, payment: ManualPayment) -> bool:
+    def _already_posted(
+        self, claim: Claim, payer_id: int | None, rank: int, line_id: int | None, reference: str, payment: ManualPayment
+    ) -> bool:
         """The same claim, payer, reference, date and amount posted before. An
         adjustments-only EOB (amount 0) leaves no payment entry: it was posted before
         when every entry it would write is there already from that reference, on that
         line and day (a second write-down of the same EOB would lower the balance twice)."""
         sources = [f"{m} {reference}" for m in METHODS]
         if payment.amount:
-            return entries.payment_posted(self.session, claim_id=claim.id, payer_id=payer_id, rank=rank,
-                                          effective=payment.paid_on, amount=payment.amount, sources=sources)
-        planned = Counter((p.responsibility, p.kind, p.group, p.reason_code, p.amount) for p in plan_entries(
-            claim, rank=rank, amount=0, adjustments=payment.adjustments, table=self.table).entries)
+            return entries.payment_posted(
+                self.session,
+                claim_id=claim.id,
+                payer_id=payer_id,
+                rank=rank,
+                effective=payment.paid_on,
+                amount=payment.amount,
+                sources=sources,
+            )
+        planned = Counter(
+            (p.responsibility, p.kind, p.group, p.reason_code, p.amount)
+            for p in plan_entries(claim, rank=rank, amount=0, adjustments=payment.adjustments, table=self.table).entries
+        )
         if not planned:
             return False  # denial codes only: the denials' cap keeps a repeat from denying twice
-        there = entries.entries_from(self.session, claim_id=claim.id, payer_id=payer_id, line_id=line_id,
-                                     effective=payment.paid_on, sources=sources)
+        there = entries.entries_from(
+            self.session,
+            claim_id=claim.id,
+            payer_id=payer_id,
+            line_id=line_id,
+            effective=payment.paid_on,
+            sources=sources,
+        )
         return not planned - there
 
     def write(self, prepared: _Prepared) -> PostedPayment:
         payment, claim, plan = prepared.payment, prepared.claim, prepared.plan
-        result = PostedPayment(claim_number=claim.claim_number, payer=prepared.payer_code,
-                               responsibility=responsibility_name(prepared.rank),
-                               reference=f"{payment.method} {payment.reference.strip()}")
+        result = PostedPayment(
+            claim_number=claim.claim_number,
+            payer=prepared.payer_code,
+            responsibility=responsibility_name(prepared.rank),
+            reference=f"{payment.method} {payment.reference.strip()}",
+        )
         if plan is None:
             result.skipped = True
             return result
@@ -215,31 +266,56 @@ class ManualPoster:
                 if entry.transfer not in groups:
                     groups[entry.transfer] = self._transfer_group()
                 group = groups[entry.transfer]
-            rows.append({
-                "claim_id": claim.id, "line_id": prepared.line_id, "responsibility": entry.responsibility,
-                "kind": entry.kind, "amount": entry.amount, "posting_date": self.posting_date,
-                "effective_date": payment.paid_on, "payer_id": prepared.payer_id,
-                "adjustment_group": entry.group, "reason_code": entry.reason_code, "remark_codes": "",
-                "source_file_id": self.source_file_id, "source_ref": result.reference,
-                "transfer_group": group, "created_by": self.actor.user})
+            rows.append(
+                {
+                    "claim_id": claim.id,
+                    "line_id": prepared.line_id,
+                    "responsibility": entry.responsibility,
+                    "kind": entry.kind,
+                    "amount": entry.amount,
+                    "posting_date": self.posting_date,
+                    "effective_date": payment.paid_on,
+                    "payer_id": prepared.payer_id,
+                    "adjustment_group": entry.group,
+                    "reason_code": entry.reason_code,
+                    "remark_codes": "",
+                    "source_file_id": self.source_file_id,
+                    "source_ref": result.reference,
+                    "transfer_group": group,
+                    "created_by": self.actor.user,
+                }
+            )
             key = (claim.id, entry.responsibility)
             deltas[key] = deltas.get(key, 0) + entry.amount
             since[key] = payment.paid_on
         self.rec.insert(LedgerEntryRow, rows)
         claims_repo.apply_balance_deltas(self.session, deltas, since=since)
         if prepared.payer_id is not None and plan.paid > 0:
-            overturned = overturn_stored(self.session, self.rec, claim_id=claim.id, payer_id=prepared.payer_id,
-                                         paid_by_line={prepared.line_id: plan.paid}, on=payment.paid_on)
+            overturned = overturn_stored(
+                self.session,
+                self.rec,
+                claim_id=claim.id,
+                payer_id=prepared.payer_id,
+                paid_by_line={prepared.line_id: plan.paid},
+                on=payment.paid_on,
+            )
             result.overturned = [o.denial_id for o in overturned]
             result.recovered = sum(o.recovered for o in overturned)
         if prepared.payer is not None:
             result.opened = open_hand_denials(
-                self.session, self.rec, claim_id=claim.id, line_id=prepared.line_id, rank=prepared.rank,
-                payer=prepared.payer, denied=plan.denied, denied_on=payment.paid_on, now=self.actor.now)
+                self.session,
+                self.rec,
+                claim_id=claim.id,
+                line_id=prepared.line_id,
+                rank=prepared.rank,
+                payer=prepared.payer,
+                denied=plan.denied,
+                denied_on=payment.paid_on,
+                now=self.actor.now,
+            )
         # A patient's payment on a claim no payer has answered leaves it billed.
         remitted = prepared.payer_id is not None or claim.status != "billed"
-        claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status, remitted=remitted,
-                                   paid_any=remitted)
+        claims_repo.refresh_status(self.session, self.rec, claim.id, claim.status, remitted=remitted, paid_any=remitted)
         result.paid, result.written_down, result.transferred = plan.paid, plan.written_down, plan.transferred
         if plan.transferred_to is not None:
             result.transferred_to = responsibility_name(plan.transferred_to)
@@ -261,16 +337,25 @@ def post_payment(ledger: Ledger, payment: ManualPayment, *, actor: Actor, postin
     with ledger.write() as session:
         ensure_period_open(session, posting_date)
         rec = ChangeRecorder(session, actor=actor.user, now=actor.now)
-        poster = ManualPoster(session, rec, actor=actor, posting_date=posting_date,
-                              table=load_code_knowledge(session))
+        poster = ManualPoster(session, rec, actor=actor, posting_date=posting_date, table=load_code_knowledge(session))
         result = poster.write(poster.prepare(payment))
         if rec.changed:
-            details = {"payer": result.payer, "paid": result.paid, "written_down": result.written_down,
-                       "transferred": result.transferred, "date": payment.paid_on.isoformat()}
+            details = {
+                "payer": result.payer,
+                "paid": result.paid,
+                "written_down": result.written_down,
+                "transferred": result.transferred,
+                "date": payment.paid_on.isoformat(),
+            }
             if result.overturned:
                 details["overturned_denials"] = result.overturned
             if result.opened_ids:
                 details["opened_denials"] = result.opened_ids
-            rec.finish(action="post.payment", entity="claim", entity_key=result.claim_number,
-                       source=result.reference, details=details)
+            rec.finish(
+                action="post.payment",
+                entity="claim",
+                entity_key=result.claim_number,
+                source=result.reference,
+                details=details,
+            )
     return result

@@ -30,16 +30,20 @@ def check_waiver_reference(text: str) -> str:
     return reference
 
 
-def refuse_unbillable(session: Session, claim: Claim, moves: Sequence[ToPatient], *, waiver: str = "",
-                      waiver_hint: str = "--waiver REF") -> None:
+def refuse_unbillable(
+    session: Session, claim: Claim, moves: Sequence[ToPatient], *, waiver: str = "", waiver_hint: str = "--waiver REF"
+) -> None:
     """Raise InputError when any of `moves` may not be billed to the patient of `claim`.
     `waiver` is one given with this request (not yet recorded)."""
     moves = [m for m in moves if not assigned_to_patient(m)]  # PR: no need to read the claim's facts
     if not moves:
         return
-    facts = ClaimFacts(claim_number=claim.claim_number, self_pay=not claim.coverages,
-                       remark_codes=patient_billing_repo.remark_codes(session, claim.id),
-                       waiver=waiver or patient_billing_repo.recorded_waiver(session, claim.id))
+    facts = ClaimFacts(
+        claim_number=claim.claim_number,
+        self_pay=not claim.coverages,
+        remark_codes=patient_billing_repo.remark_codes(session, claim.id),
+        waiver=waiver or patient_billing_repo.recorded_waiver(session, claim.id),
+    )
     said = first_refusal(moves, facts, waiver_hint=waiver_hint)
     if said is not None:
         raise InputError(said)
@@ -47,8 +51,10 @@ def refuse_unbillable(session: Session, claim: Claim, moves: Sequence[ToPatient]
 
 def record_waiver(rec: ChangeRecorder, claim: Claim, reference: str, actor: Actor) -> int:
     """Record the patient's written agreement on the claim (digested by `rec`)."""
-    return rec.insert_one(ClaimWaiverRow, {"claim_id": claim.id, "reference": reference,
-                                           "recorded_at": actor.now, "recorded_by": actor.user})
+    return rec.insert_one(
+        ClaimWaiverRow,
+        {"claim_id": claim.id, "reference": reference, "recorded_at": actor.now, "recorded_by": actor.user},
+    )
 
 
 def line_modifiers(claim: Claim, line_id: int | None) -> tuple[str, ...]:

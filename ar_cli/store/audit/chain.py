@@ -49,9 +49,14 @@ def _field_defaults(model: type[SQLModel]) -> dict[str, Any]:
     """The model's declared field defaults (Core inserts would not apply them)."""
     cached = _DEFAULTS.get(model)
     if cached is None:
-        cached = {name: info.default for name, info in model.model_fields.items()
-                  if name != "id" and info.default is not None and not info.is_required()
-                  and info.default is not PydanticUndefined}
+        cached = {
+            name: info.default
+            for name, info in model.model_fields.items()
+            if name != "id"
+            and info.default is not None
+            and not info.is_required()
+            and info.default is not PydanticUndefined
+        }
         _DEFAULTS[model] = cached
     return cached
 
@@ -67,6 +72,7 @@ def _sqlite_value(column) -> Any:
 
     kind = column.type
     if isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime):
+
         @lru_cache(maxsize=64)  # a bulk insert stamps thousands of rows with one moment
         def stamp(value):
             if value is None:
@@ -76,6 +82,7 @@ def _sqlite_value(column) -> Any:
             # isoformat pads the year to 4 digits, as SQLAlchemy's SQLite dialect and
             # PostgreSQL's to_char do (strftime's %Y does not, below year 1000).
             return value.isoformat(" ", "microseconds")
+
         return stamp
     if isinstance(kind, Date):
         return lambda value: None if value is None else value.isoformat()
@@ -114,8 +121,9 @@ def _sqlite_executemany(session: Session, table, keys: list[str], params: list[t
         if whole:
             flat = list(chain.from_iterable(params[:whole]))
             step = per * width
-            cursor.executemany(head + ", ".join([one] * per),
-                               (flat[start:start + step] for start in range(0, len(flat), step)))
+            cursor.executemany(
+                head + ", ".join([one] * per), (flat[start : start + step] for start in range(0, len(flat), step))
+            )
         if whole < len(params):
             cursor.executemany(head + one, params[whole:])
     finally:
@@ -127,13 +135,13 @@ class ChangeRecorder:
         self.session = session
         self.actor = actor
         self.now = now
-        head = session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        ).scalar_one()
+        head = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()).scalar_one()
         problem = head_problem(session, head)
         if problem is not None:
-            raise ChainBrokenError(f"the audit chain does not verify at its head: {problem}; nothing was "
-                                   "written (run `ar-cli audit verify`; restore the ledger from a backup)")
+            raise ChainBrokenError(
+                f"the audit chain does not verify at its head: {problem}; nothing was "
+                "written (run `ar-cli audit verify`; restore the ledger from a backup)"
+            )
         self._prev_hash = head.last_hash
         # Never an id issued before, even if the events that had it are gone.
         self.event_id = max(head.last_event_id or 0, head.issued_event_id or 0) + 1
@@ -149,8 +157,9 @@ class ChangeRecorder:
         except ValueError:
             return self.digest.chain(table, audit_rows.plain_rows(rows))
 
-    def insert(self, model: type[SQLModel], rows: Sequence[dict[str, Any]], *,
-               returning_ids: bool = False) -> list[int]:
+    def insert(
+        self, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False
+    ) -> list[int]:
         """Bulk-insert rows (Core executemany, in batches), digesting each one."""
         if not rows:
             return []
@@ -160,7 +169,7 @@ class ChangeRecorder:
         defaults = _field_defaults(model)
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
-            batch = rows[start:start + _BATCH]
+            batch = rows[start : start + _BATCH]
             # executemany needs the same keys in every row of a batch; a money row
             # gives every column it is hashed by.
             keys = set().union(*batch) | set(defaults)
@@ -186,8 +195,9 @@ class ChangeRecorder:
                 continue
             if covered:
                 names = audit_rows.columns(table.name)
-                values = audit_rows.hashable(table.name, [tuple([row[k] for k in names]) for row in batch],
-                                             sqlite=False)
+                values = audit_rows.hashable(
+                    table.name, [tuple([row[k] for k in names]) for row in batch], sqlite=False
+                )
                 batch = [{**row, "row_hash": h} for row, h in zip(batch, self._chain(table.name, values))]
             else:
                 self.digest.add_rows(table.name, sorted(batch[0]), batch)
@@ -215,8 +225,9 @@ class ChangeRecorder:
             return value
         return value.isoformat()
 
-    def insert_tuples(self, model: type[SQLModel], keys: Sequence[str], rows: Sequence[Sequence], *,
-                      returning_ids: bool = False) -> list[int]:
+    def insert_tuples(
+        self, model: type[SQLModel], keys: Sequence[str], rows: Sequence[Sequence], *, returning_ids: bool = False
+    ) -> list[int]:
         """Bulk-insert rows already laid out in `keys` order, every column given, dates
         through `stored`, `audit_event_id` = this recorder's event: the path for the
         tables written by the hundred thousand (ledger entries, claim payments), where
@@ -232,7 +243,7 @@ class ChangeRecorder:
             raise ValueError(f"{table.name}: rows must give every hashed column, in sorted order")
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
-            batch = [row if type(row) is tuple else tuple(row) for row in rows[start:start + _BATCH]]
+            batch = [row if type(row) is tuple else tuple(row) for row in rows[start : start + _BATCH]]
             if self._sqlite:
                 names = list(keys)
                 if covered:
@@ -288,25 +299,57 @@ class ChangeRecorder:
     def changed(self) -> bool:
         return self.digest.count > 0
 
-    def finish(self, *, action: str, entity: str = "", entity_key: str = "", source: str = "",
-               details: dict[str, Any] | None = None) -> int:
+    def finish(
+        self,
+        *,
+        action: str,
+        entity: str = "",
+        entity_key: str = "",
+        source: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> int:
         """Append the event covering everything written; returns its id."""
         occurred = self.now.isoformat()
         details_json = canonical_json(details or {})
         manifest = self._manifest().text()
         rows_digest = manifest_digest(manifest)
-        digest = event_hash(prev_hash=self._prev_hash, event_id=self.event_id, occurred_at=occurred,
-                            actor=self.actor, action=action, entity=entity, entity_key=entity_key,
-                            source=source, details=details_json, rows_digest=rows_digest, rows_version=2)
+        digest = event_hash(
+            prev_hash=self._prev_hash,
+            event_id=self.event_id,
+            occurred_at=occurred,
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_key=entity_key,
+            source=source,
+            details=details_json,
+            rows_digest=rows_digest,
+            rows_version=2,
+        )
         self.session.execute(insert(AuditRowsRow.__table__), [{"event_id": self.event_id, "manifest": manifest}])
-        self.session.execute(insert(AuditEventRow.__table__), [{
-            "id": self.event_id, "occurred_at": self.now, "actor": self.actor, "action": action,
-            "entity": entity, "entity_key": entity_key, "source": source, "details": details_json,
-            "rows_digest": rows_digest, "prev_hash": self._prev_hash, "hash": digest,
-        }])
-        self.session.execute(update(AuditHeadRow.__table__).where(AuditHeadRow.__table__.c.id == 1)
-                             .values(last_event_id=self.event_id, last_hash=digest,
-                                     issued_event_id=self.event_id))
+        self.session.execute(
+            insert(AuditEventRow.__table__),
+            [
+                {
+                    "id": self.event_id,
+                    "occurred_at": self.now,
+                    "actor": self.actor,
+                    "action": action,
+                    "entity": entity,
+                    "entity_key": entity_key,
+                    "source": source,
+                    "details": details_json,
+                    "rows_digest": rows_digest,
+                    "prev_hash": self._prev_hash,
+                    "hash": digest,
+                }
+            ],
+        )
+        self.session.execute(
+            update(AuditHeadRow.__table__)
+            .where(AuditHeadRow.__table__.c.id == 1)
+            .values(last_event_id=self.event_id, last_hash=digest, issued_event_id=self.event_id)
+        )
         self.finished = True
         return self.event_id
 
@@ -319,6 +362,5 @@ class ChangeRecorder:
             for table, keys in sorted(self.digest.touched.items()):
                 # Encoding 2: the text the database builds, as `audit verify` reads it.
                 for key, values in audit_rows.current(self.session, table, sorted(keys), encoding).items():
-                    changed[(table, key)] = (text_state_hash(values) if encoding == ENCODING_JSON
-                                             else state_hash(values))
+                    changed[(table, key)] = text_state_hash(values) if encoding == ENCODING_JSON else state_hash(values)
         return self.digest.manifest(changed)

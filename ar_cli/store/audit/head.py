@@ -17,10 +17,19 @@ from ar_cli.store.tables import AuditEventRow, AuditRowsRow
 def expected_event_hash(row, manifest: str | None) -> str:
     """What an event's hash must be, from its stored fields (and its manifest, when it
     was written with one: since revision 0007)."""
-    return event_hash(prev_hash=row.prev_hash, event_id=row.id, occurred_at=row.occurred_at.isoformat(),
-                      actor=row.actor, action=row.action, entity=row.entity, entity_key=row.entity_key,
-                      source=row.source, details=row.details, rows_digest=row.rows_digest,
-                      rows_version=1 if manifest is None else 2)
+    return event_hash(
+        prev_hash=row.prev_hash,
+        event_id=row.id,
+        occurred_at=row.occurred_at.isoformat(),
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_key=row.entity_key,
+        source=row.source,
+        details=row.details,
+        rows_digest=row.rows_digest,
+        rows_version=1 if manifest is None else 2,
+    )
 
 
 def head_problem(session: Session, head) -> str | None:
@@ -28,15 +37,18 @@ def head_problem(session: Session, head) -> str | None:
     and hashes to what the head says (with its manifest), and no later id was issued."""
     last, issued = head.last_event_id or 0, head.issued_event_id or 0
     if issued > last:
-        return (f"event {issued} was written but the head points at event {last} "
-                "(events were removed from the end of the chain)")
+        return (
+            f"event {issued} was written but the head points at event {last} "
+            "(events were removed from the end of the chain)"
+        )
     if not last:
         return None if head.last_hash == GENESIS_HASH else "the head names a hash but no event"
     row = _event_row(session, last)
     if row is None:
         return f"its last event {last} is missing"
-    manifest = session.execute(select(AuditRowsRow.__table__.c.manifest)
-                               .where(AuditRowsRow.__table__.c.event_id == last)).scalar()
+    manifest = session.execute(
+        select(AuditRowsRow.__table__.c.manifest).where(AuditRowsRow.__table__.c.event_id == last)
+    ).scalar()
     if manifest is not None and manifest_digest(manifest) != row.rows_digest:
         return f"event {last}'s manifest does not match its rows digest"
     if row.hash != expected_event_hash(row, manifest) or row.hash != head.last_hash:
@@ -44,8 +56,19 @@ def head_problem(session: Session, head) -> str | None:
     return None
 
 
-_EVENT_FIELDS = ("id", "occurred_at", "actor", "action", "entity", "entity_key", "source", "details",
-                 "rows_digest", "prev_hash", "hash")
+_EVENT_FIELDS = (
+    "id",
+    "occurred_at",
+    "actor",
+    "action",
+    "entity",
+    "entity_key",
+    "source",
+    "details",
+    "rows_digest",
+    "prev_hash",
+    "hash",
+)
 
 
 def _event_row(session: Session, event_id: int):

@@ -51,8 +51,18 @@ from ar_cli.store.tables import (
 
 # The money tables, and those whose rows decide what money may do (a closed period, an
 # exception holding a parked payment): each row hashed, rebuilt by `audit verify`.
-COVERED: dict[str, type[SQLModel]] = {model.__tablename__: model for model in (
-    ClaimPaymentRow, ClosedPeriodRow, DenialRow, ExceptionRow, LedgerEntryRow, RemittanceRow, UnappliedEntryRow)}
+COVERED: dict[str, type[SQLModel]] = {
+    model.__tablename__: model
+    for model in (
+        ClaimPaymentRow,
+        ClosedPeriodRow,
+        DenialRow,
+        ExceptionRow,
+        LedgerEntryRow,
+        RemittanceRow,
+        UnappliedEntryRow,
+    )
+}
 
 # Tables whose rows have a posting date, checked against closed periods.
 POSTED = ("ledger_entry", "remittance", "unapplied_entry")
@@ -139,7 +149,7 @@ def _select(table: str, dialect: str) -> str:
     for n, name in enumerate(columns(table)):
         if dialect != "sqlite" and n in kinds:
             # A zoned time read in UTC, whatever the server's TimeZone (the writer hashed UTC).
-            column = f'"{name}" AT TIME ZONE \'UTC\'' if kinds[n] == "timestamptz" else f'"{name}"'
+            column = f"\"{name}\" AT TIME ZONE 'UTC'" if kinds[n] == "timestamptz" else f'"{name}"'
             pattern = "YYYY-MM-DD" if kinds[n] == "date" else "YYYY-MM-DD HH24:MI:SS.US"
             names.append(f"to_char({column}, '{pattern}')")
         else:
@@ -163,9 +173,14 @@ def _text_sql(table: str, dialect: str, blobs: bool = False) -> str:
     names = columns(table)
     if dialect == "sqlite":
         if blobs:
-            return "json_array(" + ", ".join(
-                f"""CASE WHEN typeof("{name}") = 'blob' THEN json_object('blob', hex("{name}")) ELSE "{name}" END"""
-                for name in names) + ")"
+            return (
+                "json_array("
+                + ", ".join(
+                    f"""CASE WHEN typeof("{name}") = 'blob' THEN json_object('blob', hex("{name}")) ELSE "{name}" END"""
+                    for name in names
+                )
+                + ")"
+            )
         return "json_array(" + ", ".join(f'"{name}"' for name in names) + ")"
     parts = []
     kinds = dict(_kinds(table))
@@ -214,8 +229,15 @@ def first_id_from_event(session: Session, table: str, event_id: int) -> int | No
     return None if found is None or found[0] is None else int(found[0])
 
 
-def batches(session: Session, table: str, *, encoding: int = 1, extra: Sequence[str] = (),
-            ids: tuple[int | None, int | None] = (None, None), blobs: bool = False) -> Iterator[list[tuple]]:
+def batches(
+    session: Session,
+    table: str,
+    *,
+    encoding: int = 1,
+    extra: Sequence[str] = (),
+    ids: tuple[int | None, int | None] = (None, None),
+    blobs: bool = False,
+) -> Iterator[list[tuple]]:
     """Rows of a covered table in id order, a batch at a time (a generator per row cost
     a tenth of `audit verify`). Encoding 1: (id, row hash, *values); encoding 2: (id,
     row hash, audit event, canonical text, *extra). `ids`: from (inclusive), below.
@@ -259,7 +281,7 @@ def current(session: Session, table: str, ids: Sequence[int], encoding: int = 1)
     cursor = session.connection().connection.cursor()
     try:
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             cursor.execute(sql + f" WHERE id IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
             if json:
                 found.update({row[0]: row[3] for row in cursor.fetchall()})
@@ -276,8 +298,9 @@ def entry_sums(session: Session) -> dict[tuple[int, int], int]:
     more)."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute("SELECT claim_id, responsibility, sum(amount) FROM ledger_entry "
-                       "GROUP BY claim_id, responsibility")
+        cursor.execute(
+            "SELECT claim_id, responsibility, sum(amount) FROM ledger_entry GROUP BY claim_id, responsibility"
+        )
         return {(int(claim), int(resp)): int(total) for claim, resp, total in cursor.fetchall()}
     finally:
         cursor.close()

@@ -42,19 +42,44 @@ def posted_after(db: Sql, as_of: date) -> bool:
     return latest is not None and latest > as_of
 
 
-def aged_rows(db: Sql, *, basis: Basis, group_by: GroupBy, party: Party, edges: BucketEdges, as_of: date,
-              payer_id: int | None = None, financial_class: str | None = None,
-              min_balance: int | None = None, from_entries: bool) -> list[tuple]:
+def aged_rows(
+    db: Sql,
+    *,
+    basis: Basis,
+    group_by: GroupBy,
+    party: Party,
+    edges: BucketEdges,
+    as_of: date,
+    payer_id: int | None = None,
+    financial_class: str | None = None,
+    min_balance: int | None = None,
+    from_entries: bool,
+) -> list[tuple]:
     """The aging's rows. `from_entries`: something was posted after `as_of` (`posted_after`),
     so the balances are today's less those entries; otherwise the cache (and, when it
     holds what is asked, its summary) serves."""
     if not from_entries and summary_serves(basis, group_by, min_balance):
-        sql, params = aged_summary_sql(basis=basis, group_by=group_by, party=party, edges=edges, as_of=as_of,
-                                       payer_id=payer_id, financial_class=financial_class)
+        sql, params = aged_summary_sql(
+            basis=basis,
+            group_by=group_by,
+            party=party,
+            edges=edges,
+            as_of=as_of,
+            payer_id=payer_id,
+            financial_class=financial_class,
+        )
     else:
-        sql, params = aged_balances_sql(basis=basis, group_by=group_by, party=party, edges=edges, as_of=as_of,
-                                        payer_id=payer_id, financial_class=financial_class,
-                                        min_balance=min_balance, from_entries=from_entries)
+        sql, params = aged_balances_sql(
+            basis=basis,
+            group_by=group_by,
+            party=party,
+            edges=edges,
+            as_of=as_of,
+            payer_id=payer_id,
+            financial_class=financial_class,
+            min_balance=min_balance,
+            from_entries=from_entries,
+        )
     return db.rows(sql, params)
 
 
@@ -65,8 +90,16 @@ def summary_serves(basis: Basis, group_by: GroupBy, min_balance: int | None) -> 
     return basis in SUMMARY_BASES and group_by in SUMMARY_GROUPS and not min_balance
 
 
-def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: BucketEdges, as_of: date,
-                     payer_id: int | None = None, financial_class: str | None = None) -> tuple[str, dict]:
+def aged_summary_sql(
+    *,
+    basis: Basis,
+    group_by: GroupBy,
+    party: Party,
+    edges: BucketEdges,
+    as_of: date,
+    payer_id: int | None = None,
+    financial_class: str | None = None,
+) -> tuple[str, dict]:
     """Steps 2–3 over the open-balance summary. By payer the key is the owner key (−1 the
     patient, 0 no coverage at that rank) and the labels are the payer's code and name; by
     financial class the key is the class ('' no coverage, NULL the patient), no labels.
@@ -81,8 +114,11 @@ def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: Bu
         cases.append(f"WHEN {when} >= :cut{i} THEN {i:d}")
     bucket = f"CASE WHEN s.sign < 0 THEN {CREDIT_BUCKET:d} {' '.join(cases)} ELSE {edges.count - 1:d} END"
     by_class = group_by == GroupBy.FINANCIAL_CLASS
-    key = (f"CASE WHEN s.owner_key = {PATIENT_KEY:d} THEN NULL ELSE coalesce(p.financial_class, '') END"
-           if by_class else "s.owner_key")
+    key = (
+        f"CASE WHEN s.owner_key = {PATIENT_KEY:d} THEN NULL ELSE coalesce(p.financial_class, '') END"
+        if by_class
+        else "s.owner_key"
+    )
     where = []
     if party == Party.INSURANCE:
         where.append(f"s.owner_key <> {PATIENT_KEY:d}")
@@ -94,22 +130,35 @@ def aged_summary_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: Bu
     if financial_class is not None:
         where.append("p.financial_class = :financial_class")
         params["financial_class"] = financial_class
-    grouped = (f"SELECT {key} AS owner, {bucket} AS bucket, sum(s.amount) AS amount, "
-               f"sum(s.balance_count) AS balances, "
-               f"sum(CASE WHEN s.sign > 0 AND {when} < :old_cut THEN s.amount ELSE 0 END) AS old "
-               f"FROM open_balance_summary AS s"
-               + (" LEFT OUTER JOIN payer AS p ON p.id = s.owner_key" if by_class or financial_class else "")
-               + (f" WHERE {' AND '.join(where)}" if where else "")
-               + " GROUP BY 1, 2")
+    grouped = (
+        f"SELECT {key} AS owner, {bucket} AS bucket, sum(s.amount) AS amount, "
+        f"sum(s.balance_count) AS balances, "
+        f"sum(CASE WHEN s.sign > 0 AND {when} < :old_cut THEN s.amount ELSE 0 END) AS old "
+        f"FROM open_balance_summary AS s"
+        + (" LEFT OUTER JOIN payer AS p ON p.id = s.owner_key" if by_class or financial_class else "")
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " GROUP BY 1, 2"
+    )
     if by_class:
         return f"SELECT g.owner, g.bucket, g.amount, g.balances, g.old FROM ({grouped}) AS g", params
-    return (f"SELECT g.owner, g.bucket, g.amount, g.balances, g.old, named.code, named.name "
-            f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"), params
+    return (
+        f"SELECT g.owner, g.bucket, g.amount, g.balances, g.old, named.code, named.name "
+        f"FROM ({grouped}) AS g LEFT OUTER JOIN payer AS named ON named.id = g.owner"
+    ), params
 
 
-def aged_balances_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: BucketEdges, as_of: date,
-                      payer_id: int | None = None, financial_class: str | None = None,
-                      min_balance: int | None = None, from_entries: bool = False) -> tuple[str, dict]:
+def aged_balances_sql(
+    *,
+    basis: Basis,
+    group_by: GroupBy,
+    party: Party,
+    edges: BucketEdges,
+    as_of: date,
+    payer_id: int | None = None,
+    financial_class: str | None = None,
+    min_balance: int | None = None,
+    from_entries: bool = False,
+) -> tuple[str, dict]:
     """Steps 1–3 over each (claim, responsibility) balance, for every basis and grouping."""
     params: dict[str, Any] = {}
     balances = _open_balances_sql(party, min_balance, from_entries, as_of, params)
@@ -125,18 +174,22 @@ def aged_balances_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: B
         # and each claim is found by its rowid. PostgreSQL plans a hash join either way.
         source += " JOIN claim ON claim.id = balances.claim_id + 0"
     if needs_cov:
-        source += (" LEFT OUTER JOIN coverage AS cov ON cov.claim_id = balances.claim_id "
-                   "AND cov.rank = balances.responsibility")
+        source += (
+            " LEFT OUTER JOIN coverage AS cov ON cov.claim_id = balances.claim_id "
+            "AND cov.rank = balances.responsibility"
+        )
     if needs_payer:
         source += " LEFT OUTER JOIN payer ON payer.id = cov.payer_id"
     if basis == Basis.LAST_PAYMENT:
         # Each balance's latest payment (its effective date, the check or EFT date) among
         # the entries posted on or before as_of. A reversal is not a payment.
         params["paid_by"] = as_of
-        source += (" LEFT OUTER JOIN (SELECT claim_id, responsibility, max(effective_date) AS paid_on "
-                   "FROM ledger_entry WHERE kind = 'payment' AND amount < 0 AND reverses_id IS NULL "
-                   "AND posting_date <= :paid_by GROUP BY claim_id, responsibility) AS paid "
-                   "ON paid.claim_id = balances.claim_id AND paid.responsibility = balances.responsibility")
+        source += (
+            " LEFT OUTER JOIN (SELECT claim_id, responsibility, max(effective_date) AS paid_on "
+            "FROM ledger_entry WHERE kind = 'payment' AND amount < 0 AND reverses_id IS NULL "
+            "AND posting_date <= :paid_by GROUP BY claim_id, responsibility) AS paid "
+            "ON paid.claim_id = balances.claim_id AND paid.responsibility = balances.responsibility"
+        )
         when = "coalesce(paid.paid_on, claim.billed_date)"
     elif basis == Basis.RESPONSIBILITY:
         when = "balances.since"
@@ -147,16 +200,14 @@ def aged_balances_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: B
     for i, cut in enumerate(edges.cutoffs(as_of)):
         params[f"cut{i}"] = cut
         cases.append(f"WHEN {when} >= :cut{i} THEN {i:d}")
-    bucket = (f"CASE WHEN balances.balance < 0 THEN {CREDIT_BUCKET:d} {' '.join(cases)} "
-              f"ELSE {edges.count - 1:d} END")
+    bucket = f"CASE WHEN balances.balance < 0 THEN {CREDIT_BUCKET:d} {' '.join(cases)} ELSE {edges.count - 1:d} END"
     # Two grouping columns, not three (every sort column costs on a million balances): by
     # payer, the patient is key -1 and an insurance balance with no coverage at its rank 0;
     # by class, the patient is NULL and no coverage ''.
     key = {
-        GroupBy.PAYER: f"CASE WHEN balances.responsibility > 0 THEN coalesce(cov.payer_id, 0) "
-                       f"ELSE {PATIENT_KEY:d} END",
+        GroupBy.PAYER: f"CASE WHEN balances.responsibility > 0 THEN coalesce(cov.payer_id, 0) ELSE {PATIENT_KEY:d} END",
         GroupBy.FINANCIAL_CLASS: "CASE WHEN balances.responsibility > 0 THEN coalesce(payer.financial_class, '') "
-                                 "ELSE NULL END",
+        "ELSE NULL END",
         GroupBy.PATIENT: "claim.patient_id",
         GroupBy.PROVIDER: "CASE WHEN claim.rendering_npi <> '' THEN claim.rendering_npi ELSE claim.billing_npi END",
         GroupBy.CLAIM: "balances.claim_id",
@@ -173,16 +224,20 @@ def aged_balances_sql(*, basis: Basis, group_by: GroupBy, party: Party, edges: B
     if financial_class:
         where.append("payer.financial_class = :financial_class")
         params["financial_class"] = financial_class
-    per_balance = (f"SELECT {key} AS grp, {bucket} AS bucket, balances.balance AS balance{old} FROM {source}"
-                   + (f" WHERE {' AND '.join(where)}" if where else ""))
-    grouped = (f"SELECT aged.grp, aged.bucket, sum(aged.balance) AS amount, count(*) AS n, "
-               f"{'sum(aged.old)' if old else '0'} AS old_sum FROM ({per_balance}) AS aged "
-               "GROUP BY aged.grp, aged.bucket")
+    per_balance = f"SELECT {key} AS grp, {bucket} AS bucket, balances.balance AS balance{old} FROM {source}" + (
+        f" WHERE {' AND '.join(where)}" if where else ""
+    )
+    grouped = (
+        f"SELECT aged.grp, aged.bucket, sum(aged.balance) AS amount, count(*) AS n, "
+        f"{'sum(aged.old)' if old else '0'} AS old_sum FROM ({per_balance}) AS aged "
+        "GROUP BY aged.grp, aged.bucket"
+    )
     return _with_labels(grouped, group_by), params
 
 
-def _open_balances_sql(party: Party, min_balance: int | None, from_entries: bool, as_of: date,
-                       params: dict[str, Any]) -> str:
+def _open_balances_sql(
+    party: Party, min_balance: int | None, from_entries: bool, as_of: date, params: dict[str, Any]
+) -> str:
     """(claim_id, responsibility, balance, since) of every non-zero balance on as_of."""
     if from_entries:
         # As it stood on as_of = today's cached balance less what was posted after as_of:
@@ -190,9 +245,11 @@ def _open_balances_sql(party: Party, min_balance: int | None, from_entries: bool
         # (claim, responsibility) that ever had an entry has a balance row (zero or not).
         params["as_of"] = as_of
         balance = "cb.balance - coalesce(later.amount, 0)"
-        source = ("claim_balance AS cb LEFT OUTER JOIN (SELECT claim_id, responsibility, sum(amount) AS amount "
-                  "FROM ledger_entry WHERE posting_date > :as_of GROUP BY claim_id, responsibility) AS later "
-                  "ON later.claim_id = cb.claim_id AND later.responsibility = cb.responsibility")
+        source = (
+            "claim_balance AS cb LEFT OUTER JOIN (SELECT claim_id, responsibility, sum(amount) AS amount "
+            "FROM ledger_entry WHERE posting_date > :as_of GROUP BY claim_id, responsibility) AS later "
+            "ON later.claim_id = cb.claim_id AND later.responsibility = cb.responsibility"
+        )
     else:
         balance, source = "cb.balance", "claim_balance AS cb"
     where = [f"{balance} <> 0"]
@@ -203,8 +260,10 @@ def _open_balances_sql(party: Party, min_balance: int | None, from_entries: bool
     if min_balance:
         where.append(f"abs({balance}) >= :min_balance")
         params["min_balance"] = min_balance
-    return (f"SELECT cb.claim_id, cb.responsibility, {balance} AS balance, cb.responsible_since AS since "
-            f"FROM {source} WHERE {' AND '.join(where)}")
+    return (
+        f"SELECT cb.claim_id, cb.responsibility, {balance} AS balance, cb.responsible_since AS since "
+        f"FROM {source} WHERE {' AND '.join(where)}"
+    )
 
 
 def _with_labels(grouped: str, group_by: GroupBy) -> str:
@@ -213,11 +272,15 @@ def _with_labels(grouped: str, group_by: GroupBy) -> str:
     if group_by == GroupBy.PAYER:
         return f"SELECT {cols}, payer.code, payer.name FROM ({grouped}) AS g LEFT OUTER JOIN payer ON payer.id = g.grp"
     if group_by == GroupBy.PATIENT:
-        return (f"SELECT {cols}, patient.account, patient.last_name, patient.first_name "
-                f"FROM ({grouped}) AS g JOIN patient ON patient.id = g.grp")
+        return (
+            f"SELECT {cols}, patient.account, patient.last_name, patient.first_name "
+            f"FROM ({grouped}) AS g JOIN patient ON patient.id = g.grp"
+        )
     if group_by == GroupBy.CLAIM:
-        return (f"SELECT {cols}, claim.claim_number, patient.account, patient.last_name, patient.first_name "
-                f"FROM ({grouped}) AS g JOIN claim ON claim.id = g.grp JOIN patient ON patient.id = claim.patient_id")
+        return (
+            f"SELECT {cols}, claim.claim_number, patient.account, patient.last_name, patient.first_name "
+            f"FROM ({grouped}) AS g JOIN claim ON claim.id = g.grp JOIN patient ON patient.id = claim.patient_id"
+        )
     return f"SELECT {cols} FROM ({grouped}) AS g"
 
 
@@ -237,13 +300,18 @@ def snapshot_dates(db: Sql, *, start: date | None, end: date | None) -> list[tup
     """(as of, bucket edges) of each snapshot taken in the range, oldest first."""
     params: dict[str, Any] = {}
     where = _snapshot_range(start, end, params)
-    rows = db.rows("SELECT DISTINCT as_of, bucket_edges FROM aging_snapshot"
-                   + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY as_of", params)
+    rows = db.rows(
+        "SELECT DISTINCT as_of, bucket_edges FROM aging_snapshot"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY as_of",
+        params,
+    )
     return [(day(as_of), edges) for as_of, edges in rows]
 
 
-def snapshot_sums(db: Sql, *, start: date | None, end: date | None, edges: str,
-                  payer_id: int | None) -> list[tuple[date, int, int]]:
+def snapshot_sums(
+    db: Sql, *, start: date | None, end: date | None, edges: str, payer_id: int | None
+) -> list[tuple[date, int, int]]:
     """(as of, bucket, sum) of the snapshots taken in the range with these bucket edges
     (of one payer, when given)."""
     params: dict[str, Any] = {"edges": edges}
@@ -251,6 +319,8 @@ def snapshot_sums(db: Sql, *, start: date | None, end: date | None, edges: str,
     if payer_id is not None:
         where.append("payer_id = :payer_id")
         params["payer_id"] = payer_id
-    rows = db.rows(f"SELECT as_of, bucket, sum(amount) FROM aging_snapshot WHERE {' AND '.join(where)} "
-                   "GROUP BY as_of, bucket", params)
+    rows = db.rows(
+        f"SELECT as_of, bucket, sum(amount) FROM aging_snapshot WHERE {' AND '.join(where)} GROUP BY as_of, bucket",
+        params,
+    )
     return [(day(as_of), int(bucket), int(amount or 0)) for as_of, bucket, amount in rows]

@@ -38,6 +38,7 @@ _STAMPED = {"ledger_entry": LedgerEntryRow, "unapplied_entry": UnappliedEntryRow
 
 # The head and the anchor.
 
+
 def head(session: Session) -> tuple[int | None, str, int | None] | None:
     """(last event id, last hash, last event id issued) of the chain's head row, or None
     when the row is missing."""
@@ -61,6 +62,7 @@ def last_event_id(session: Session) -> int:
 
 # The chain.
 
+
 def manifests(session: Session) -> Iterator[tuple[int, str]]:
     """(event id, manifest text) of every stored manifest, by event id (event 0 holds
     revision 0007's boundary)."""
@@ -73,9 +75,23 @@ def chain_events(session: Session) -> Iterator[Any]:
     entity_key, source, details, rows_digest, prev_hash, hash), by those names too
     (what store/audit/head.expected_event_hash reads)."""
     t = AuditEventRow.__table__
-    stmt = (select(t.c.id, t.c.occurred_at, t.c.actor, t.c.action, t.c.entity, t.c.entity_key,
-                   t.c.source, t.c.details, t.c.rows_digest, t.c.prev_hash, t.c.hash)
-            .order_by(t.c.id).execution_options(yield_per=_CHUNK))
+    stmt = (
+        select(
+            t.c.id,
+            t.c.occurred_at,
+            t.c.actor,
+            t.c.action,
+            t.c.entity,
+            t.c.entity_key,
+            t.c.source,
+            t.c.details,
+            t.c.rows_digest,
+            t.c.prev_hash,
+            t.c.hash,
+        )
+        .order_by(t.c.id)
+        .execution_options(yield_per=_CHUNK)
+    )
     return iter(session.execute(stmt))
 
 
@@ -92,6 +108,7 @@ def closed_periods(session: Session) -> Iterator[tuple[str, datetime, datetime |
 
 # Entries written around the chain.
 
+
 def entry_count(session: Session, table: str) -> int:
     """Rows in `table` (ledger_entry or unapplied_entry)."""
     return int(session.execute(select(func.count()).select_from(_STAMPED[table].__table__)).scalar_one())
@@ -103,10 +120,14 @@ def stamps_not_in_chain(session: Session, table: str) -> list[tuple[int, int, in
     t = _STAMPED[table].__table__
     events = AuditEventRow.__table__.c.id
     stamp = t.c.audit_event_id
-    return [tuple(row) for row in session.execute(
-        select(stamp, func.count(), func.min(t.c.id), func.max(t.c.id))
-        .where(stamp.is_not(None), ~select(events).where(events == stamp).exists())
-        .group_by(stamp)).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(stamp, func.count(), func.min(t.c.id), func.max(t.c.id))
+            .where(stamp.is_not(None), ~select(events).where(events == stamp).exists())
+            .group_by(stamp)
+        ).all()
+    ]
 
 
 def unstamped_ids(session: Session, table: str) -> Iterator[tuple[int]]:
@@ -117,12 +138,16 @@ def unstamped_ids(session: Session, table: str) -> Iterator[tuple[int]]:
 
 # Balances, unapplied money, remittances.
 
+
 def claim_numbers(session: Session, claim_ids: Sequence[int]) -> dict[int, str]:
     """Claim number by claim id, for the ids given."""
     numbers: dict[int, str] = {}
     for start in range(0, len(claim_ids), _IDS):
-        numbers.update(session.execute(select(ClaimRow.id, ClaimRow.claim_number)
-                                       .where(ClaimRow.id.in_(claim_ids[start:start + _IDS]))).all())
+        numbers.update(
+            session.execute(
+                select(ClaimRow.id, ClaimRow.claim_number).where(ClaimRow.id.in_(claim_ids[start : start + _IDS]))
+            ).all()
+        )
     return numbers
 
 
@@ -130,8 +155,11 @@ def unapplied_entries(session: Session) -> list[Any]:
     """Every unapplied entry by id: rows of (id, payer_id, amount, reason, applies_id,
     ledger_entry_id, remittance_id), by those names too."""
     u = UnappliedEntryRow.__table__
-    return session.execute(select(u.c.id, u.c.payer_id, u.c.amount, u.c.reason, u.c.applies_id,
-                                  u.c.ledger_entry_id, u.c.remittance_id).order_by(u.c.id)).all()
+    return session.execute(
+        select(
+            u.c.id, u.c.payer_id, u.c.amount, u.c.reason, u.c.applies_id, u.c.ledger_entry_id, u.c.remittance_id
+        ).order_by(u.c.id)
+    ).all()
 
 
 def entry_amounts(session: Session, entry_ids: Sequence[int]) -> dict[int, int]:
@@ -139,8 +167,14 @@ def entry_amounts(session: Session, entry_ids: Sequence[int]) -> dict[int, int]:
     amounts: dict[int, int] = {}
     e = LedgerEntryRow.__table__
     for start in range(0, len(entry_ids), _IDS):
-        amounts.update({int(i): int(a) for i, a in session.execute(
-            select(e.c.id, e.c.amount).where(e.c.id.in_(entry_ids[start:start + _IDS])))})
+        amounts.update(
+            {
+                int(i): int(a)
+                for i, a in session.execute(
+                    select(e.c.id, e.c.amount).where(e.c.id.in_(entry_ids[start : start + _IDS]))
+                )
+            }
+        )
     return amounts
 
 
@@ -150,13 +184,19 @@ def payments_by_remittance(session: Session) -> Iterable[tuple[int, int]]:
     e = LedgerEntryRow.__table__
     return session.execute(
         select(e.c.remittance_id, func.sum(e.c.amount))
-        .where(e.c.kind == "payment", e.c.remittance_id.is_not(None)).group_by(e.c.remittance_id))
+        .where(e.c.kind == "payment", e.c.remittance_id.is_not(None))
+        .group_by(e.c.remittance_id)
+    )
 
 
 def tied_remittances(session: Session) -> Iterator[tuple[int, str, int, str]]:
     """(id, trace number, BPR02 amount, status) of each posted, forced or notification
     remittance, by id."""
     r = RemittanceRow.__table__
-    return iter(session.execute(
-        select(r.c.id, r.c.trace_number, r.c.amount, r.c.status)
-        .where(r.c.status.in_(("posted", "forced", "notification"))).order_by(r.c.id)))
+    return iter(
+        session.execute(
+            select(r.c.id, r.c.trace_number, r.c.amount, r.c.status)
+            .where(r.c.status.in_(("posted", "forced", "notification")))
+            .order_by(r.c.id)
+        )
+    )

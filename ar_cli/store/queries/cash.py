@@ -14,5 +14,7 @@ def payments_by_day(source: Any, *, first: date, as_of: date) -> list[tuple[date
     rows = sql_of(source).rows(
         "SELECT effective_date, responsibility, sum(amount) FROM ledger_entry WHERE kind = 'payment' "
         "AND effective_date >= :first AND effective_date <= :as_of AND posting_date <= :as_of "
-        "GROUP BY effective_date, responsibility", {"first": first, "as_of": as_of})
+        "GROUP BY effective_date, responsibility",
+        {"first": first, "as_of": as_of},
+    )
     return [(day(on), int(resp), int(amount)) for on, resp, amount in rows]

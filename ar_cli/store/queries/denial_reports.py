@@ -35,15 +35,26 @@ _OPEN_OR_UPHELD = (DenialStatus.OPEN.value, DenialStatus.UPHELD.value)
 
 
 # -- the list and one claim's denials ------------------------------------------------
-def listed_denials(session: Session, *, as_of: date, claim_id: int | None = None, category: str | None = None,
-                   payer_id: int | None = None, status: str = "workable") -> list[tuple]:
+def listed_denials(
+    session: Session,
+    *,
+    as_of: date,
+    claim_id: int | None = None,
+    category: str | None = None,
+    payer_id: int | None = None,
+    status: str = "workable",
+) -> list[tuple]:
     """(DenialRow, claim number, payer code, line number, remittance trace) of the
     denials recorded by `as_of`; `status` one status, 'workable' or 'all'."""
     d, c, p, ln = DenialRow, ClaimRow, PayerRow, ClaimLineRow
-    stmt = (select(d, c.claim_number, p.code, ln.line_number, RemittanceRow.trace_number)
-            .join(c, c.id == d.claim_id).outerjoin(p, p.id == d.payer_id)
-            .outerjoin(ln, ln.id == d.line_id).outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id)
-            .where(d.denied_on <= as_of))
+    stmt = (
+        select(d, c.claim_number, p.code, ln.line_number, RemittanceRow.trace_number)
+        .join(c, c.id == d.claim_id)
+        .outerjoin(p, p.id == d.payer_id)
+        .outerjoin(ln, ln.id == d.line_id)
+        .outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id)
+        .where(d.denied_on <= as_of)
+    )
     if claim_id is not None:
         stmt = stmt.where(d.claim_id == claim_id)
     if category:
@@ -69,25 +80,35 @@ def first_adjudication_rows(session: Session, *, end: date | None) -> list[tuple
     reversed (as the ledger stood at `end`, when given)."""
     cp = ClaimPaymentRow
     reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
-    reversed_ids = (select(reversal.reverses_id).join(posted, posted.id == reversal.remittance_id)
-                    .where(reversal.reverses_id.is_not(None)))
-    first = (select(func.min(cp.id)).join(RemittanceRow, RemittanceRow.id == cp.remittance_id)
-             .where(cp.status_code != "22"))
+    reversed_ids = (
+        select(reversal.reverses_id)
+        .join(posted, posted.id == reversal.remittance_id)
+        .where(reversal.reverses_id.is_not(None))
+    )
+    first = (
+        select(func.min(cp.id)).join(RemittanceRow, RemittanceRow.id == cp.remittance_id).where(cp.status_code != "22")
+    )
     if end is not None:
         reversed_ids = reversed_ids.where(posted.posting_date <= end)
         first = first.where(RemittanceRow.posting_date <= end)
     first = first.where(cp.id.not_in(reversed_ids)).group_by(cp.claim_id, cp.payer_id)
-    return [tuple(row) for row in session.execute(
-        select(cp.id, cp.claim_id, cp.paid, cp.amounts, RemittanceRow.effective_date, PayerRow.code)
-        .join(RemittanceRow, RemittanceRow.id == cp.remittance_id).join(PayerRow, PayerRow.id == cp.payer_id)
-        .where(cp.id.in_(first))).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(cp.id, cp.claim_id, cp.paid, cp.amounts, RemittanceRow.effective_date, PayerRow.code)
+            .join(RemittanceRow, RemittanceRow.id == cp.remittance_id)
+            .join(PayerRow, PayerRow.id == cp.payer_id)
+            .where(cp.id.in_(first))
+        ).all()
+    ]
 
 
 def categories_by_payment(session: Session) -> dict[int, set[str]]:
     """{claim payment id: the categories of the denials it opened}."""
     categories: dict[int, set[str]] = defaultdict(set)
     for payment_id, category in session.execute(
-            select(DenialRow.claim_payment_id, DenialRow.category).where(DenialRow.claim_payment_id.is_not(None))):
+        select(DenialRow.claim_payment_id, DenialRow.category).where(DenialRow.claim_payment_id.is_not(None))
+    ):
         categories[payment_id].add(category)
     return categories
 
@@ -99,39 +120,53 @@ def trend_denial_rows(session: Session, *, start: date | None, end: date | None)
     then. Oldest first."""
     d = DenialRow
     reversal, posted = aliased(ClaimPaymentRow), aliased(RemittanceRow)
-    stmt = (select(d.id, d.category, d.amount, d.denied_on, d.status, PayerRow.code)
-            .outerjoin(PayerRow, PayerRow.id == d.payer_id)
-            .outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id))
+    stmt = (
+        select(d.id, d.category, d.amount, d.denied_on, d.status, PayerRow.code)
+        .outerjoin(PayerRow, PayerRow.id == d.payer_id)
+        .outerjoin(RemittanceRow, RemittanceRow.id == d.remittance_id)
+    )
     if start is not None:
         stmt = stmt.where(d.denied_on >= start)
     if end is None:
         stmt = stmt.where(d.status != DenialStatus.SUPERSEDED.value)
     else:
-        reversed_later = (select(reversal.id).join(posted, posted.id == reversal.remittance_id)
-                          .where(reversal.reverses_id == d.claim_payment_id, posted.posting_date > end)
-                          .exists())
+        reversed_later = (
+            select(reversal.id)
+            .join(posted, posted.id == reversal.remittance_id)
+            .where(reversal.reverses_id == d.claim_payment_id, posted.posting_date > end)
+            .exists()
+        )
         stmt = stmt.where(
-            d.denied_on <= end, or_(RemittanceRow.posting_date <= end, d.remittance_id.is_(None)),
-            or_(d.status != DenialStatus.SUPERSEDED.value, reversed_later))
+            d.denied_on <= end,
+            or_(RemittanceRow.posting_date <= end, d.remittance_id.is_(None)),
+            or_(d.status != DenialStatus.SUPERSEDED.value, reversed_later),
+        )
     return [tuple(row) for row in session.execute(stmt.order_by(d.denied_on, d.id))]
 
 
 # -- flags ------------------------------------------------------------------------
 def _denials(session: Session, *where: Any) -> list[tuple]:
     d = DenialRow
-    return [tuple(row) for row in session.execute(
-        select(d, ClaimRow.claim_number, PayerRow.code, ClaimLineRow.line_number)
-        .join(ClaimRow, ClaimRow.id == d.claim_id).outerjoin(PayerRow, PayerRow.id == d.payer_id)
-        .outerjoin(ClaimLineRow, ClaimLineRow.id == d.line_id).where(*where).order_by(d.id)).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(d, ClaimRow.claim_number, PayerRow.code, ClaimLineRow.line_number)
+            .join(ClaimRow, ClaimRow.id == d.claim_id)
+            .outerjoin(PayerRow, PayerRow.id == d.payer_id)
+            .outerjoin(ClaimLineRow, ClaimLineRow.id == d.line_id)
+            .where(*where)
+            .order_by(d.id)
+        ).all()
+    ]
 
 
-def appealable_denials(session: Session, *, as_of: date, deadline_from: date | None = None,
-                       deadline_before: date | None = None) -> list[tuple]:
+def appealable_denials(
+    session: Session, *, as_of: date, deadline_from: date | None = None, deadline_before: date | None = None
+) -> list[tuple]:
     """(DenialRow, claim number, payer code, line number) of the open or upheld denials of
     an appealable category recorded by `as_of` with an appeal deadline (in
     [deadline_from, deadline_before) when given), by id."""
-    where = [DenialRow.status.in_(_OPEN_OR_UPHELD), DenialRow.category.in_(_APPEALABLE),
-             DenialRow.denied_on <= as_of]
+    where = [DenialRow.status.in_(_OPEN_OR_UPHELD), DenialRow.category.in_(_APPEALABLE), DenialRow.denied_on <= as_of]
     if deadline_from is None and deadline_before is None:
         where.append(DenialRow.appeal_deadline.is_not(None))
     if deadline_from is not None:
@@ -152,27 +187,49 @@ def resubmittable_denials(session: Session) -> list[tuple]:
 
 
 def last_note_by_claim(session: Session) -> dict[int, datetime]:
-    return dict(session.execute(select(NoteRow.claim_id, func.max(NoteRow.created_at))
-                                .group_by(NoteRow.claim_id)).all())
+    return dict(
+        session.execute(select(NoteRow.claim_id, func.max(NoteRow.created_at)).group_by(NoteRow.claim_id)).all()
+    )
 
 
 def insurance_holding(session: Session) -> dict[tuple[int, int], int]:
     """{(claim id, coverage rank): cents} of the coverages still holding money."""
-    return {(c, r): int(b) for c, r, b in session.execute(
-        select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility, ClaimBalanceRow.balance)
-        .where(ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance > 0))}
+    return {
+        (c, r): int(b)
+        for c, r, b in session.execute(
+            select(ClaimBalanceRow.claim_id, ClaimBalanceRow.responsibility, ClaimBalanceRow.balance).where(
+                ClaimBalanceRow.responsibility > 0, ClaimBalanceRow.balance > 0
+            )
+        )
+    }
 
 
 def coverage_filing_limits(session: Session) -> list[tuple[int, int, int, str, int, str]]:
     """(claim id, rank, payer id, payer code, timely filing count, unit) of every coverage."""
-    return [tuple(row) for row in session.execute(
-        select(CoverageRow.claim_id, CoverageRow.rank, PayerRow.id, PayerRow.code, PayerRow.timely_filing_count,
-               PayerRow.timely_filing_unit).join(PayerRow, PayerRow.id == CoverageRow.payer_id))]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                CoverageRow.claim_id,
+                CoverageRow.rank,
+                PayerRow.id,
+                PayerRow.code,
+                PayerRow.timely_filing_count,
+                PayerRow.timely_filing_unit,
+            ).join(PayerRow, PayerRow.id == CoverageRow.payer_id)
+        )
+    ]
 
 
 def open_claim_lines(session: Session) -> list[tuple[int, str, int, int, date]]:
     """(claim id, claim number, line id, line number, service to) of the claims not closed."""
-    return [tuple(row) for row in session.execute(
-        select(ClaimRow.id, ClaimRow.claim_number, ClaimLineRow.id, ClaimLineRow.line_number,
-               ClaimLineRow.service_to).join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-        .where(ClaimRow.status != "closed"))]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                ClaimRow.id, ClaimRow.claim_number, ClaimLineRow.id, ClaimLineRow.line_number, ClaimLineRow.service_to
+            )
+            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+            .where(ClaimRow.status != "closed")
+        )
+    ]

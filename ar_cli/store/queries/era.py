@@ -26,8 +26,7 @@ def remittance(session: Session, remittance_id: int) -> RemittanceRow | None:
     return session.get(RemittanceRow, remittance_id)
 
 
-def set_remittance_outcome(session: Session, remittance_id: int, *, digest: str, status: str,
-                           difference: int) -> None:
+def set_remittance_outcome(session: Session, remittance_id: int, *, digest: str, status: str, difference: int) -> None:
     """The remittance as its end left it: posted, forced, rejected or notification."""
     row = session.get(RemittanceRow, remittance_id)
     row.digest, row.status, row.difference = digest, status, difference
@@ -36,8 +35,10 @@ def set_remittance_outcome(session: Session, remittance_id: int, *, digest: str,
 
 def set_claim_statuses(session: Session, statuses: list[tuple[int, str]]) -> None:
     """Each (claim id, status): one executemany for a batch of claims."""
-    sql_of(session).executemany("UPDATE claim SET status = :status WHERE id = :id",
-                                [{"status": status, "id": claim_id} for claim_id, status in statuses])
+    sql_of(session).executemany(
+        "UPDATE claim SET status = :status WHERE id = :id",
+        [{"status": status, "id": claim_id} for claim_id, status in statuses],
+    )
 
 
 def entries_of_payment(session: Session, original: ClaimPaymentRow) -> list[tuple]:
@@ -48,4 +49,5 @@ def entries_of_payment(session: Session, original: ClaimPaymentRow) -> list[tupl
         "SELECT id, line_id, responsibility, kind, adjustment_group, reason_code, amount FROM ledger_entry "
         "WHERE claim_id = :claim_id AND remittance_id = :remittance_id AND reverses_id IS NULL "
         "AND kind IN ('payment', 'contractual', 'transfer') ORDER BY id",
-        {"claim_id": original.claim_id, "remittance_id": original.remittance_id})
+        {"claim_id": original.claim_id, "remittance_id": original.remittance_id},
+    )

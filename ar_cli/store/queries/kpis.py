@@ -19,8 +19,11 @@ def claim_numbers(session: Session, claim_ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     ids = sorted(claim_ids)
     for start in range(0, len(ids), _CHUNK):
-        out.update(session.execute(select(ClaimRow.id, ClaimRow.claim_number)
-                                   .where(ClaimRow.id.in_(ids[start:start + _CHUNK]))).all())
+        out.update(
+            session.execute(
+                select(ClaimRow.id, ClaimRow.claim_number).where(ClaimRow.id.in_(ids[start : start + _CHUNK]))
+            ).all()
+        )
     return out
 
 
@@ -29,8 +32,11 @@ def ar_and_window_charges(session: Session, end: date, since: date) -> list[tupl
     to `end`) per claim with entries posted by `end`."""
     e = LedgerEntryRow.__table__
     in_window = (e.c.kind == "charge") & (e.c.effective_date >= since) & (e.c.effective_date <= end)
-    stmt = (select(e.c.claim_id, func.sum(e.c.amount), func.sum(case((in_window, e.c.amount), else_=0)))
-            .where(e.c.posting_date <= end).group_by(e.c.claim_id))
+    stmt = (
+        select(e.c.claim_id, func.sum(e.c.amount), func.sum(case((in_window, e.c.amount), else_=0)))
+        .where(e.c.posting_date <= end)
+        .group_by(e.c.claim_id)
+    )
     return [(int(c), int(ar), int(ch)) for c, ar, ch in session.execute(stmt)]
 
 
@@ -42,11 +48,13 @@ def cohort_totals(session: Session, start: date, end: date) -> list[tuple[str, i
     def total(kind: str):
         return func.coalesce(func.sum(case((e.c.kind == kind, e.c.amount), else_=0)), 0)
 
-    stmt = (select(ClaimRow.claim_number, total("charge"), total("payment"), total("refund"), total("contractual"))
-            .join(ClaimRow, ClaimRow.id == e.c.claim_id)
-            .where(ClaimRow.first_service_date >= start, ClaimRow.first_service_date <= end,
-                   e.c.posting_date <= end)
-            .group_by(ClaimRow.claim_number).order_by(ClaimRow.claim_number))
+    stmt = (
+        select(ClaimRow.claim_number, total("charge"), total("payment"), total("refund"), total("contractual"))
+        .join(ClaimRow, ClaimRow.id == e.c.claim_id)
+        .where(ClaimRow.first_service_date >= start, ClaimRow.first_service_date <= end, e.c.posting_date <= end)
+        .group_by(ClaimRow.claim_number)
+        .order_by(ClaimRow.claim_number)
+    )
     return [(n, int(c), int(p), int(r), int(w)) for n, c, p, r, w in session.execute(stmt)]
 
 
@@ -57,15 +65,21 @@ def first_adjudications(session: Session, start: date, end: date) -> list[tuple[
     p, r = ClaimPaymentRow.__table__, RemittanceRow.__table__
     # The first among the claim payments posted by `end`: one posted later (even for a
     # check dated in the range) is not part of the range's figures.
-    first_ids = (select(func.min(p.c.id)).join(r, r.c.id == p.c.remittance_id)
-                 .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.responsibility == 1,
-                        r.c.posting_date <= end)
-                 .group_by(p.c.claim_id))
-    return [tuple(row) for row in session.execute(
-        select(p.c.id, p.c.claim_number, p.c.charge, p.c.paid, p.c.patient_responsibility)
+    first_ids = (
+        select(func.min(p.c.id))
         .join(r, r.c.id == p.c.remittance_id)
-        .where(p.c.id.in_(first_ids), r.c.effective_date >= start, r.c.effective_date <= end)
-        .order_by(p.c.claim_number)).all()]
+        .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.responsibility == 1, r.c.posting_date <= end)
+        .group_by(p.c.claim_id)
+    )
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(p.c.id, p.c.claim_number, p.c.charge, p.c.paid, p.c.patient_responsibility)
+            .join(r, r.c.id == p.c.remittance_id)
+            .where(p.c.id.in_(first_ids), r.c.effective_date >= start, r.c.effective_date <= end)
+            .order_by(p.c.claim_number)
+        ).all()
+    ]
 
 
 def denied_by_payment(session: Session, payment_ids: list[int]) -> dict[int, int]:
@@ -74,8 +88,10 @@ def denied_by_payment(session: Session, payment_ids: list[int]) -> dict[int, int
     d = DenialRow.__table__
     for start in range(0, len(payment_ids), _CHUNK):
         for payment_id, amount in session.execute(
-                select(d.c.claim_payment_id, func.sum(d.c.amount))
-                .where(d.c.claim_payment_id.in_(payment_ids[start:start + _CHUNK])).group_by(d.c.claim_payment_id)):
+            select(d.c.claim_payment_id, func.sum(d.c.amount))
+            .where(d.c.claim_payment_id.in_(payment_ids[start : start + _CHUNK]))
+            .group_by(d.c.claim_payment_id)
+        ):
             denied[int(payment_id)] = int(amount)
     return denied
 
@@ -86,13 +102,18 @@ def first_payments(session: Session, start: date, end: date) -> list[tuple[str, 
     the effective date) in the range; by payer code and claim number."""
     p, r = ClaimPaymentRow.__table__, RemittanceRow.__table__
     paid_on = func.coalesce(r.c.payment_date, r.c.effective_date)
-    firsts = (select(p.c.claim_id, p.c.payer_id, func.min(paid_on).label("paid_on"))
-              .join(r, r.c.id == p.c.remittance_id)
-              .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.paid > 0,
-                     r.c.posting_date <= end)
-              .group_by(p.c.claim_id, p.c.payer_id).subquery())
-    stmt = (select(PayerRow.code, ClaimRow.claim_number, ClaimRow.billed_date, firsts.c.paid_on)
-            .join(ClaimRow, ClaimRow.id == firsts.c.claim_id).join(PayerRow, PayerRow.id == firsts.c.payer_id)
-            .where(firsts.c.paid_on >= start, firsts.c.paid_on <= end)
-            .order_by(PayerRow.code, ClaimRow.claim_number))
+    firsts = (
+        select(p.c.claim_id, p.c.payer_id, func.min(paid_on).label("paid_on"))
+        .join(r, r.c.id == p.c.remittance_id)
+        .where(p.c.reverses_id.is_(None), p.c.status_code != "22", p.c.paid > 0, r.c.posting_date <= end)
+        .group_by(p.c.claim_id, p.c.payer_id)
+        .subquery()
+    )
+    stmt = (
+        select(PayerRow.code, ClaimRow.claim_number, ClaimRow.billed_date, firsts.c.paid_on)
+        .join(ClaimRow, ClaimRow.id == firsts.c.claim_id)
+        .join(PayerRow, PayerRow.id == firsts.c.payer_id)
+        .where(firsts.c.paid_on >= start, firsts.c.paid_on <= end)
+        .order_by(PayerRow.code, ClaimRow.claim_number)
+    )
     return [tuple(row) for row in session.execute(stmt)]

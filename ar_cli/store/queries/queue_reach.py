@@ -23,37 +23,48 @@ EVERYTHING = "SELECT claim_id, responsibility FROM claim_balance WHERE balance >
 
 
 def top_payer_points(weights: QueueWeights, payers: list[PayerFacts]) -> int:
-    return max([weights.payer_points(x.code, x.financial_class) for x in payers]
-               + [weights.payer_points("", "self-pay"), 0])
+    return max(
+        [weights.payer_points(x.code, x.financial_class) for x in payers] + [weights.payer_points("", "self-pay"), 0]
+    )
 
 
-def seed(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
-          k: int, near: int) -> tuple[str, dict]:
+def seed(
+    d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date, k: int, near: int
+) -> tuple[str, dict]:
     """A few rows likely near the top, k from each source: the largest balances, the
     oldest claims of each open status, the nearest appeal deadlines and filing limits."""
-    parts = [f"SELECT * FROM (SELECT claim_id, responsibility FROM denial WHERE status = 'open' "
-             f"AND appeal_deadline >= :as_of ORDER BY appeal_deadline LIMIT {near}) near_appeal"]
+    parts = [
+        f"SELECT * FROM (SELECT claim_id, responsibility FROM denial WHERE status = 'open' "
+        f"AND appeal_deadline >= :as_of ORDER BY appeal_deadline LIMIT {near}) near_appeal"
+    ]
     extra: dict = {}
     span = queue_sql.filing_candidate_range(payers, as_of, weights.window)
     if span is not None:
-        parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = 'billed' "
-                     f"AND first_service_date BETWEEN :filing_from AND :filing_to ORDER BY first_service_date "
-                     f"LIMIT {near}) near_limit JOIN claim_balance b ON b.claim_id = near_limit.id "
-                     f"AND b.responsibility > 0")
+        parts.append(
+            f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = 'billed' "
+            f"AND first_service_date BETWEEN :filing_from AND :filing_to ORDER BY first_service_date "
+            f"LIMIT {near}) near_limit JOIN claim_balance b ON b.claim_id = near_limit.id "
+            f"AND b.responsibility > 0"
+        )
         extra = {"filing_from": d.date_param(span[0]), "filing_to": d.date_param(span[1])}
     for resp in (0, 1, 2, 3):
-        parts.append(f"SELECT * FROM (SELECT claim_id, responsibility FROM claim_balance "
-                     f"WHERE responsibility = {resp} AND balance > 0 ORDER BY balance DESC LIMIT {k}) big{resp}")
+        parts.append(
+            f"SELECT * FROM (SELECT claim_id, responsibility FROM claim_balance "
+            f"WHERE responsibility = {resp} AND balance > 0 ORDER BY balance DESC LIMIT {k}) big{resp}"
+        )
     # The oldest claims of each status that can owe money (index claim(status, first_service_date)).
     for status in OPEN_STATUSES:
-        parts.append(f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = '{status}' "
-                     f"ORDER BY first_service_date LIMIT {k}) old_{status} "
-                     f"JOIN claim_balance b ON b.claim_id = old_{status}.id")
+        parts.append(
+            f"SELECT b.claim_id, b.responsibility FROM (SELECT id FROM claim WHERE status = '{status}' "
+            f"ORDER BY first_service_date LIMIT {k}) old_{status} "
+            f"JOIN claim_balance b ON b.claim_id = old_{status}.id"
+        )
     return " UNION ".join(parts), extra
 
 
-def reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date,
-           threshold: int | None) -> tuple[str | None, dict]:
+def reach(
+    d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: date, threshold: int | None
+) -> tuple[str | None, dict]:
     """Every row not ruled out from reaching `threshold` (None: every row).
 
     A row scores at most money(balance) + deadline + denial + C, C being age, no response,
@@ -75,8 +86,10 @@ def reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: da
         return EVERYTHING, {}
     parts, extra = [], {}
     if need <= p["money"]:
-        parts.append("SELECT claim_id, responsibility FROM claim_balance "
-                     "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance")
+        parts.append(
+            "SELECT claim_id, responsibility FROM claim_balance "
+            "WHERE responsibility IN (0, 1, 2, 3) AND balance >= :least_balance"
+        )
         extra["least_balance"] = max(1, -(-need * weights.money_full_cents // p["money"]))
     denial = p["denial"] + max([weights.category_points(c) for c in weights.category] + [0])
     money = f"{p['money']} * {d.least('b.balance', str(weights.money_full_cents))} / {weights.money_full_cents}"
@@ -89,36 +102,54 @@ def reach(d: Dialect, weights: QueueWeights, payers: list[PayerFacts], as_of: da
         # reach (read from the balance index, largest balances only), inside it the few
         # denials due soon are checked, their deadline first and their balance after.
         if need - denial <= p["money"]:
-            parts.append("SELECT b.claim_id, b.responsibility FROM claim_balance b "
-                         "WHERE b.responsibility IN (0, 1, 2, 3) AND b.balance >= :denial_money AND EXISTS "
-                         "(SELECT 1 FROM denial dn WHERE dn.claim_id = b.claim_id "
-                         "AND dn.responsibility = b.responsibility AND dn.status = 'open')")
+            parts.append(
+                "SELECT b.claim_id, b.responsibility FROM claim_balance b "
+                "WHERE b.responsibility IN (0, 1, 2, 3) AND b.balance >= :denial_money AND EXISTS "
+                "(SELECT 1 FROM denial dn WHERE dn.claim_id = b.claim_id "
+                "AND dn.responsibility = b.responsibility AND dn.status = 'open')"
+            )
             extra["denial_money"] = _least_for(weights, need - denial)
         left = d.days_until("dn.appeal_deadline")
-        points = (f"CASE WHEN dn.appeal_deadline >= :as_of AND {left} <= {window} "
-                  f"THEN {p['deadline']} * ({window} - {left}) / {window} ELSE 0 END")
-        parts.append("SELECT dn.claim_id, dn.responsibility FROM denial dn JOIN claim_balance b "
-                     "ON b.claim_id = dn.claim_id AND b.responsibility = dn.responsibility "
-                     "WHERE dn.status = 'open' AND dn.appeal_deadline BETWEEN :as_of AND :appeal_until "
-                     f"AND b.balance >= :denial_least AND {money} + {points} >= {need - denial}")
-        extra.update({"denial_least": _least_for(weights, need - denial - p["deadline"]),
-                      "appeal_until": d.date_param(as_of + timedelta(days=window))})
+        points = (
+            f"CASE WHEN dn.appeal_deadline >= :as_of AND {left} <= {window} "
+            f"THEN {p['deadline']} * ({window} - {left}) / {window} ELSE 0 END"
+        )
+        parts.append(
+            "SELECT dn.claim_id, dn.responsibility FROM denial dn JOIN claim_balance b "
+            "ON b.claim_id = dn.claim_id AND b.responsibility = dn.responsibility "
+            "WHERE dn.status = 'open' AND dn.appeal_deadline BETWEEN :as_of AND :appeal_until "
+            f"AND b.balance >= :denial_least AND {money} + {points} >= {need - denial}"
+        )
+        extra.update(
+            {
+                "denial_least": _least_for(weights, need - denial - p["deadline"]),
+                "appeal_until": d.date_param(as_of + timedelta(days=window)),
+            }
+        )
     filing_days = _days_for(weights, need - p["money"])
-    span = queue_sql.filing_candidate_range(payers, as_of, weights.window if filing_days is None or filing_days < 0
-                                            else filing_days)
+    span = queue_sql.filing_candidate_range(
+        payers, as_of, weights.window if filing_days is None or filing_days < 0 else filing_days
+    )
     if filing_days is not None and span is not None:
         # money(balance) + the filing limit's points must reach need: the balance alone
         # first (before the coverage is read), the limit's points after.
         points = f"CASE WHEN fl BETWEEN 0 AND {window} THEN {p['deadline']} * ({window} - fl) / {window} ELSE 0 END"
-        parts.append("SELECT claim_id, responsibility FROM ("
-                     "SELECT b.claim_id, b.responsibility, b.balance AS balance, "
-                     f"{queue_sql.filing_left_sql(d, payers)} AS fl "
-                     "FROM claim c JOIN claim_balance b ON b.claim_id = c.id AND b.responsibility > 0 "
-                     "JOIN coverage cov ON cov.claim_id = c.id AND cov.rank = b.responsibility "
-                     "WHERE c.status = 'billed' AND c.first_service_date BETWEEN :reach_from AND :reach_to "
-                     f"AND b.balance >= :filing_least) b WHERE {money} + {points} >= {need}")
-        extra.update({"reach_from": d.date_param(span[0]), "reach_to": d.date_param(span[1]),
-                      "filing_least": _least_for(weights, need - p["deadline"])})
+        parts.append(
+            "SELECT claim_id, responsibility FROM ("
+            "SELECT b.claim_id, b.responsibility, b.balance AS balance, "
+            f"{queue_sql.filing_left_sql(d, payers)} AS fl "
+            "FROM claim c JOIN claim_balance b ON b.claim_id = c.id AND b.responsibility > 0 "
+            "JOIN coverage cov ON cov.claim_id = c.id AND cov.rank = b.responsibility "
+            "WHERE c.status = 'billed' AND c.first_service_date BETWEEN :reach_from AND :reach_to "
+            f"AND b.balance >= :filing_least) b WHERE {money} + {points} >= {need}"
+        )
+        extra.update(
+            {
+                "reach_from": d.date_param(span[0]),
+                "reach_to": d.date_param(span[1]),
+                "filing_least": _least_for(weights, need - p["deadline"]),
+            }
+        )
     return (" UNION ".join(parts) or None), extra
 
 

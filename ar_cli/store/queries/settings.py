@@ -31,8 +31,12 @@ def get_setting(db: Session | Sql, key: str) -> str:
 
 def settings_like(db: Session | Sql, prefix: str, *keys: str) -> dict[str, str]:
     """Stored rows whose key starts with `prefix` or is one of `keys`."""
-    found = {str(k): str(v) for k, v in sql_of(db).rows('SELECT "key", value FROM setting WHERE "key" LIKE :prefix',
-                                                        {"prefix": prefix + "%"})}
+    found = {
+        str(k): str(v)
+        for k, v in sql_of(db).rows(
+            'SELECT "key", value FROM setting WHERE "key" LIKE :prefix', {"prefix": prefix + "%"}
+        )
+    }
     for key in keys:
         value = lookups.stored_setting(sql_of(db), key)
         if value is not None:

@@ -18,8 +18,11 @@ CLOSING_REASONS = ("applied", "interest_income")
 
 def open_amounts(session: Session, ids: list[int] | None = None) -> dict[int, int]:
     """Sum of the entries pointing at each opened entry (what has been applied/closed)."""
-    stmt = (select(UnappliedEntryRow.applies_id, func.sum(UnappliedEntryRow.amount))
-            .where(UnappliedEntryRow.applies_id.is_not(None)).group_by(UnappliedEntryRow.applies_id))
+    stmt = (
+        select(UnappliedEntryRow.applies_id, func.sum(UnappliedEntryRow.amount))
+        .where(UnappliedEntryRow.applies_id.is_not(None))
+        .group_by(UnappliedEntryRow.applies_id)
+    )
     if ids is not None:
         stmt = stmt.where(UnappliedEntryRow.applies_id.in_(ids))
     return {int(i): int(s) for i, s in session.execute(stmt)}
@@ -27,10 +30,15 @@ def open_amounts(session: Session, ids: list[int] | None = None) -> dict[int, in
 
 def opened_for_exception(session: Session, exception_id: int) -> UnappliedEntryRow | None:
     """The unapplied entry that holds an exception's money (None: it held none)."""
-    return session.execute(
-        select(UnappliedEntryRow).where(UnappliedEntryRow.exception_id == exception_id,
-                                        UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-        .order_by(UnappliedEntryRow.id)).scalars().first()
+    return (
+        session.execute(
+            select(UnappliedEntryRow)
+            .where(UnappliedEntryRow.exception_id == exception_id, UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+            .order_by(UnappliedEntryRow.id)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def opened_entry(session: Session, unapplied_id: int) -> UnappliedEntryRow:
@@ -39,25 +47,32 @@ def opened_entry(session: Session, unapplied_id: int) -> UnappliedEntryRow:
     if row is None:
         raise NotFoundError(f"unapplied entry {unapplied_id} does not exist")
     if row.reason in CLOSING_REASONS:
-        raise InputError(f"unapplied entry {unapplied_id} is an {row.reason} entry, not money held; "
-                         f"see entry {row.applies_id}")
+        raise InputError(
+            f"unapplied entry {unapplied_id} is an {row.reason} entry, not money held; see entry {row.applies_id}"
+        )
     return row
 
 
 def trace_number_of(session: Session, remittance_id: int | None) -> str:
     if remittance_id is None:
         return ""
-    return session.execute(select(RemittanceRow.trace_number)
-                           .where(RemittanceRow.id == remittance_id)).scalar_one_or_none() or ""
+    return (
+        session.execute(
+            select(RemittanceRow.trace_number).where(RemittanceRow.id == remittance_id)
+        ).scalar_one_or_none()
+        or ""
+    )
 
 
 def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool) -> list[dict]:
     """One row per opened entry, with what is still open on it."""
-    stmt = (select(UnappliedEntryRow, PayerRow.code, RemittanceRow.trace_number)
-            .outerjoin(PayerRow, PayerRow.id == UnappliedEntryRow.payer_id)
-            .outerjoin(RemittanceRow, RemittanceRow.id == UnappliedEntryRow.remittance_id)
-            .where(UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
-            .order_by(UnappliedEntryRow.id))
+    stmt = (
+        select(UnappliedEntryRow, PayerRow.code, RemittanceRow.trace_number)
+        .outerjoin(PayerRow, PayerRow.id == UnappliedEntryRow.payer_id)
+        .outerjoin(RemittanceRow, RemittanceRow.id == UnappliedEntryRow.remittance_id)
+        .where(UnappliedEntryRow.reason.not_in(CLOSING_REASONS))
+        .order_by(UnappliedEntryRow.id)
+    )
     if payer:
         code = payer.strip().upper()
         if not payers_by_code(session, [code]):
@@ -70,9 +85,18 @@ def unapplied_rows(session: Session, *, payer: str | None, include_closed: bool)
         open_amount = entry.amount + closed[entry.id]
         if open_amount == 0 and not include_closed:
             continue
-        rows.append({"id": str(entry.id), "payer": code or "", "reason": entry.reason,
-                     "reference": entry.reference, "trace": trace or "",
-                     "exception": str(entry.exception_id) if entry.exception_id else "",
-                     "date": entry.effective_date, "amount": entry.amount,
-                     "applied": -closed[entry.id], "open": open_amount})
+        rows.append(
+            {
+                "id": str(entry.id),
+                "payer": code or "",
+                "reason": entry.reason,
+                "reference": entry.reference,
+                "trace": trace or "",
+                "exception": str(entry.exception_id) if entry.exception_id else "",
+                "date": entry.effective_date,
+                "amount": entry.amount,
+                "applied": -closed[entry.id],
+                "open": open_amount,
+            }
+        )
     return rows

@@ -18,8 +18,9 @@ def user_exists(db: Session | Sql, name: str) -> bool:
 
 
 def active_user_id(db: Session | Sql, name: str) -> int:
-    found = sql_of(db).scalar("SELECT id FROM app_user WHERE name = :name AND active = :yes",
-                              {"name": name.strip(), "yes": True})
+    found = sql_of(db).scalar(
+        "SELECT id FROM app_user WHERE name = :name AND active = :yes", {"name": name.strip(), "yes": True}
+    )
     if found is None:
         raise NotFoundError(f"user {name.strip()!r} does not exist (add them with `ar-cli users add`)")
     return int(found)
@@ -31,20 +32,29 @@ def user_names(db: Session | Sql) -> dict[int, str]:
 
 def users_with_claim_counts(session: Session) -> list[tuple[UserRow, int]]:
     """Every user by name, with the number of claims assigned to them."""
-    counts = dict(session.execute(select(ClaimRow.assigned_user_id, func.count())
-                                  .where(ClaimRow.assigned_user_id.is_not(None))
-                                  .group_by(ClaimRow.assigned_user_id)).all())
+    counts = dict(
+        session.execute(
+            select(ClaimRow.assigned_user_id, func.count())
+            .where(ClaimRow.assigned_user_id.is_not(None))
+            .group_by(ClaimRow.assigned_user_id)
+        ).all()
+    )
     return [(u, int(counts.get(u.id, 0))) for u in session.execute(select(UserRow).order_by(UserRow.name)).scalars()]
 
 
 def replace_open_follow_ups(session: Session, claim_id: int, now: datetime) -> list[int]:
     """Mark the claim's open follow-ups `replaced`; their ids, oldest first."""
     db = sql_of(session)
-    ids = [int(i) for i, in db.rows("SELECT id FROM follow_up WHERE claim_id = :claim AND status = 'open' "
-                                    "ORDER BY id", {"claim": claim_id})]
+    ids = [
+        int(i)
+        for (i,) in db.rows(
+            "SELECT id FROM follow_up WHERE claim_id = :claim AND status = 'open' ORDER BY id", {"claim": claim_id}
+        )
+    ]
     if ids:
-        db.execute("UPDATE follow_up SET status = 'replaced', done_at = :now WHERE id IN :ids",
-                   {"now": now, "ids": Keys(ids)})
+        db.execute(
+            "UPDATE follow_up SET status = 'replaced', done_at = :now WHERE id IN :ids", {"now": now, "ids": Keys(ids)}
+        )
     return ids
 
 

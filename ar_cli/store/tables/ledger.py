@@ -82,8 +82,7 @@ class ClaimBalanceRow(SQLModel, table=True):
     last_payment_date: date | None = None
 
 
-Index("ix_claim_balance_open", ClaimBalanceRow.__table__.c.responsibility,
-      ClaimBalanceRow.__table__.c.balance)
+Index("ix_claim_balance_open", ClaimBalanceRow.__table__.c.responsibility, ClaimBalanceRow.__table__.c.balance)
 
 
 class RemittanceRow(SQLModel, table=True):
@@ -94,9 +93,16 @@ class RemittanceRow(SQLModel, table=True):
     # as history, and the same transaction, corrected or forced, may post after it
     # (revision 0006).
     __table_args__ = (
-        Index("uq_remittance_key_not_rejected", "payer_trace_id", "trace_number", "payment_date_text", "amount",
-              unique=True, sqlite_where=text("status <> 'rejected'"),
-              postgresql_where=text("status <> 'rejected'")),
+        Index(
+            "uq_remittance_key_not_rejected",
+            "payer_trace_id",
+            "trace_number",
+            "payment_date_text",
+            "amount",
+            unique=True,
+            sqlite_where=text("status <> 'rejected'"),
+            postgresql_where=text("status <> 'rejected'"),
+        ),
     )
 
     id: int | None = Field(default=None, sa_column=id_column())

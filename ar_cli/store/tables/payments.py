@@ -46,8 +46,6 @@ class ClaimPaymentRow(SQLModel, table=True):
     row_hash: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
 
 
-Index("ix_claim_payment_pairing", ClaimPaymentRow.__table__.c.payer_id,
-      ClaimPaymentRow.__table__.c.payer_claim_number)
+Index("ix_claim_payment_pairing", ClaimPaymentRow.__table__.c.payer_id, ClaimPaymentRow.__table__.c.payer_claim_number)
 # Has this payer answered this claim (store/payer_answers.py)? Revision 0005.
-Index("ix_claim_payment_claim_payer", ClaimPaymentRow.__table__.c.claim_id,
-      ClaimPaymentRow.__table__.c.payer_id)
+Index("ix_claim_payment_claim_payer", ClaimPaymentRow.__table__.c.claim_id, ClaimPaymentRow.__table__.c.payer_id)

@@ -15,8 +15,15 @@ def test_a_payment_reversed_in_the_same_remittance_leaves_the_summary_exact(ledg
     import_claims(ledger, claims_csv(tmp_path), actor=actor, posting_date=POSTING)
     paid = claim("D3", "1", 15000, 15000, "ICN-D3", "MC333", [line("99213", 15000, 15000, "D3-1")])
     undo = claim("D3", "22", -15000, -15000, "ICN-D3", "MC333", [line("99213", -15000, -15000, "D3-1")])
-    result = post_era_file(ledger, era(tmp_path / "same.835", "MCR01", "M2", "20260601", paid, undo),
-                           actor=actor, posting_date=POSTING, dry_run=False, force=False, create_claims=False)
+    result = post_era_file(
+        ledger,
+        era(tmp_path / "same.835", "MCR01", "M2", "20260601", paid, undo),
+        actor=actor,
+        posting_date=POSTING,
+        dry_run=False,
+        force=False,
+        create_claims=False,
+    )
     (remittance,) = result.remittances
     assert (remittance.status, remittance.reversed, remittance.exception_ids) == ("posted", 1, [])
     with ledger.read() as session:

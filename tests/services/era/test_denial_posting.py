@@ -22,19 +22,34 @@ def practice(ledger, actor, tmp_path):
 
 
 def post(ledger, actor, path):
-    return post_era_file(ledger, path, actor=actor, posting_date=POSTING, dry_run=False, force=False,
-                         create_claims=False)
+    return post_era_file(
+        ledger, path, actor=actor, posting_date=POSTING, dry_run=False, force=False, create_claims=False
+    )
 
 
 def first_era(tmp_path):
     """Acme, 2026-05-10: D1 line 1 paid with a PR-1 share moved to Second Choice, line 2
     denied CO-97 (bundling); D2 denied whole CO-197 (authorization, status 4)."""
-    return era(tmp_path / "e1.835", "ACME1", "T1", "20260510",
-               claim("D1", "1", 12500, 6000, "PCN-D1-A", "AC111",
-                     [line("99213", 10000, 6000, "D1-1", ("CO", "45", 2000), ("PR", "1", 2000)),
-                      line("36415", 2500, 0, "D1-2", ("CO", "97", 2500))], pr=2000),
-               claim("D2", "4", 20000, 0, "PCN-D2-A", "AC222",
-                     [line("99214", 20000, 0, "D2-1", ("CO", "197", 20000))]))
+    return era(
+        tmp_path / "e1.835",
+        "ACME1",
+        "T1",
+        "20260510",
+        claim(
+            "D1",
+            "1",
+            12500,
+            6000,
+            "PCN-D1-A",
+            "AC111",
+            [
+                line("99213", 10000, 6000, "D1-1", ("CO", "45", 2000), ("PR", "1", 2000)),
+                line("36415", 2500, 0, "D1-2", ("CO", "97", 2500)),
+            ],
+            pr=2000,
+        ),
+        claim("D2", "4", 20000, 0, "PCN-D2-A", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "197", 20000))]),
+    )
 
 
 def denials(ledger):
@@ -52,7 +67,9 @@ def test_denials_open_with_their_payment_and_appeal_deadline(practice, actor, tm
     found = denials(practice)
     d1, d2 = claim_id(practice, "D1"), claim_id(practice, "D2")
     assert sorted((k[1], r.category, r.amount, r.status, r.level) for k, r in found.items()) == [
-        ("197", "authorization", 20000, "open", 0), ("97", "bundling", 2500, "open", 0)]
+        ("197", "authorization", 20000, "open", 0),
+        ("97", "bundling", 2500, "open", 0),
+    ]
     # Acme is not Medicare: 180 days from BPR16.
     assert {r.appeal_deadline for r in found.values()} == {date(2026, 11, 6)}
     with practice.read() as session:
@@ -64,21 +81,43 @@ def test_denials_open_with_their_payment_and_appeal_deadline(practice, actor, tm
 
 
 def test_medicare_denial_deadline_is_120_days_plus_5_from_bpr16(practice, actor, tmp_path):
-    post(practice, actor, era(tmp_path / "m.835", "MCR01", "M1", "20260601",
-                              claim("D3", "1", 15000, 0, "ICN-D3", "MC333",
-                                    [line("99213", 15000, 0, "D3-1", ("CO", "50", 15000))])))
+    post(
+        practice,
+        actor,
+        era(
+            tmp_path / "m.835",
+            "MCR01",
+            "M1",
+            "20260601",
+            claim("D3", "1", 15000, 0, "ICN-D3", "MC333", [line("99213", 15000, 0, "D3-1", ("CO", "50", 15000))]),
+        ),
+    )
     (denial,) = denials(practice).values()
     assert (denial.category, denial.appeal_deadline) == ("medical_necessity", date(2026, 10, 4))
 
 
 def test_a_later_payment_by_the_same_payer_overturns_for_the_amount_paid(practice, actor, tmp_path):
     post(practice, actor, first_era(tmp_path))
-    post(practice, actor, era(tmp_path / "e2.835", "ACME1", "T2", "20260610",
-                              claim("D2", "1", 20000, 12000, "PCN-D2-B", "AC222",
-                                    [line("99214", 20000, 12000, "D2-1", ("CO", "45", 8000))])))
+    post(
+        practice,
+        actor,
+        era(
+            tmp_path / "e2.835",
+            "ACME1",
+            "T2",
+            "20260610",
+            claim(
+                "D2", "1", 20000, 12000, "PCN-D2-B", "AC222", [line("99214", 20000, 12000, "D2-1", ("CO", "45", 8000))]
+            ),
+        ),
+    )
     d2 = denials(practice)[(claim_id(practice, "D2"), "197")]
     assert (d2.status, d2.resolution, d2.overturned_amount, d2.resolved_on) == (
-        "overturned", "paid", 12000, date(2026, 6, 10))
+        "overturned",
+        "paid",
+        12000,
+        date(2026, 6, 10),
+    )
     # The bundling denial on D1 was not paid: still open.
     assert denials(practice)[(claim_id(practice, "D1"), "97")].status == "open"
     with practice.read() as session:
@@ -91,9 +130,17 @@ def test_another_payer_paying_the_line_does_not_overturn(practice, actor, tmp_pa
     post(practice, actor, first_era(tmp_path))
     # Second Choice pays 10.00 on the denied line 2 (its OA-23 says the rest was the
     # prior payer's): not Acme, so Acme's denial stays open.
-    post(practice, actor, era(tmp_path / "s.835", "SECO2", "S1", "20260601",
-                              claim("D1", "2", 2500, 1000, "SC-D1", "SC111",
-                                    [line("36415", 2500, 1000, "D1-2", ("OA", "23", 1500))])))
+    post(
+        practice,
+        actor,
+        era(
+            tmp_path / "s.835",
+            "SECO2",
+            "S1",
+            "20260601",
+            claim("D1", "2", 2500, 1000, "SC-D1", "SC111", [line("36415", 2500, 1000, "D1-2", ("OA", "23", 1500))]),
+        ),
+    )
     denial = denials(practice)[(claim_id(practice, "D1"), "97")]
     assert (denial.status, denial.overturned_amount) == ("open", 0)
 
@@ -101,13 +148,42 @@ def test_another_payer_paying_the_line_does_not_overturn(practice, actor, tmp_pa
 def test_a_reversal_supersedes_the_denials_of_the_payment_it_reverses(practice, actor, tmp_path):
     post(practice, actor, first_era(tmp_path))
     # Acme reverses its D1 payment and sends a correction paying line 2 too.
-    post(practice, actor, era(tmp_path / "e3.835", "ACME1", "T3", "20260620",
-                              claim("D1", "22", -12500, -6000, "PCN-D1-A", "AC111",
-                                    [line("99213", -10000, -6000, "D1-1", ("CO", "45", -2000), ("PR", "1", -2000)),
-                                     line("36415", -2500, 0, "D1-2", ("CO", "97", -2500))], pr=-2000),
-                              claim("D1", "1", 12500, 8500, "PCN-D1-B", "AC111",
-                                    [line("99213", 10000, 6000, "D1-1", ("CO", "45", 2000), ("PR", "1", 2000)),
-                                     line("36415", 2500, 2500, "D1-2")], pr=2000)))
+    post(
+        practice,
+        actor,
+        era(
+            tmp_path / "e3.835",
+            "ACME1",
+            "T3",
+            "20260620",
+            claim(
+                "D1",
+                "22",
+                -12500,
+                -6000,
+                "PCN-D1-A",
+                "AC111",
+                [
+                    line("99213", -10000, -6000, "D1-1", ("CO", "45", -2000), ("PR", "1", -2000)),
+                    line("36415", -2500, 0, "D1-2", ("CO", "97", -2500)),
+                ],
+                pr=-2000,
+            ),
+            claim(
+                "D1",
+                "1",
+                12500,
+                8500,
+                "PCN-D1-B",
+                "AC111",
+                [
+                    line("99213", 10000, 6000, "D1-1", ("CO", "45", 2000), ("PR", "1", 2000)),
+                    line("36415", 2500, 2500, "D1-2"),
+                ],
+                pr=2000,
+            ),
+        ),
+    )
     denial = denials(practice)[(claim_id(practice, "D1"), "97")]
     # Superseded by the reversal, so the correction's payment does not overturn it.
     assert (denial.status, denial.resolution, denial.overturned_amount) == ("superseded", "reversed", 0)
@@ -138,9 +214,17 @@ def test_a_reversal_earlier_in_the_same_file_is_paired(practice, actor, tmp_path
 
 def test_a_reversal_that_differs_from_its_original_is_an_exception(practice, actor, tmp_path):
     post(practice, actor, first_era(tmp_path))
-    result = post(practice, actor, era(tmp_path / "e4.835", "ACME1", "T4", "20260620",
-                                       claim("D2", "22", -20000, 0, "PCN-D2-A", "AC222",
-                                             [line("99214", -20000, 0, "D2-1", ("CO", "16", -20000))])))
+    result = post(
+        practice,
+        actor,
+        era(
+            tmp_path / "e4.835",
+            "ACME1",
+            "T4",
+            "20260620",
+            claim("D2", "22", -20000, 0, "PCN-D2-A", "AC222", [line("99214", -20000, 0, "D2-1", ("CO", "16", -20000))]),
+        ),
+    )
     assert result.needs_attention
     with practice.read() as session:
         (held,) = session.execute(select(ExceptionRow)).scalars().all()
@@ -150,9 +234,19 @@ def test_a_reversal_that_differs_from_its_original_is_an_exception(practice, act
 
 
 def test_a_reversal_with_no_original_is_an_exception_and_posts(practice, actor, tmp_path):
-    post(practice, actor, era(tmp_path / "e5.835", "ACME1", "T5", "20260620",
-                              claim("D2", "22", -20000, 0, "NOT-THERE", "AC222",
-                                    [line("99214", -20000, 0, "D2-1", ("CO", "45", -20000))])))
+    post(
+        practice,
+        actor,
+        era(
+            tmp_path / "e5.835",
+            "ACME1",
+            "T5",
+            "20260620",
+            claim(
+                "D2", "22", -20000, 0, "NOT-THERE", "AC222", [line("99214", -20000, 0, "D2-1", ("CO", "45", -20000))]
+            ),
+        ),
+    )
     with practice.read() as session:
         assert session.execute(select(ExceptionRow.kind)).scalars().all() == ["reversal_unpaired"]
         assert session.execute(select(ClaimPaymentRow.reverses_id)).scalars().all() == [None]
@@ -167,10 +261,15 @@ def test_sample_practice_reversal_pairs_with_the_earlier_file(ledger, actor):
     import_claims(ledger, REPO / "sample_data" / "claims.csv", actor=actor, posting_date=POSTING)
     post_era_files(ledger, [REPO / "sample_data" / "eras"], actor=actor, posting_date=POSTING)
     with ledger.read() as session:
-        (reversal,) = session.execute(select(ClaimPaymentRow).where(ClaimPaymentRow.status_code == "22")).scalars().all()
+        (reversal,) = (
+            session.execute(select(ClaimPaymentRow).where(ClaimPaymentRow.status_code == "22")).scalars().all()
+        )
         original = session.get(ClaimPaymentRow, reversal.reverses_id)
         assert (original.claim_number, original.payer_claim_number, original.paid) == (
-            "CLM100157", "1126098886050", 4475)
+            "CLM100157",
+            "1126098886050",
+            4475,
+        )
         assert reversal.paid == -original.paid
         kinds = session.execute(select(ExceptionRow.kind)).scalars().all()
         assert "reversal_differs" not in kinds and "reversal_unpaired" not in kinds

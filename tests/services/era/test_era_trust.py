@@ -38,8 +38,9 @@ def practice(ledger, actor, tmp_path):
 
 
 def post(ledger, actor, path, *, force=False, dry_run=False, create_claims=False):
-    return post_era_file(ledger, path, actor=actor, posting_date=POSTING, dry_run=dry_run, force=force,
-                         create_claims=create_claims)
+    return post_era_file(
+        ledger, path, actor=actor, posting_date=POSTING, dry_run=dry_run, force=force, create_claims=create_claims
+    )
 
 
 def rewrite(path, old: str, new: str, count: int = 1):
@@ -63,15 +64,28 @@ def run_sql(url: str, sql: str) -> None:
 
 def denied_d2(tmp_path, name, trace, date):
     """Acme denies D2 (200.00, one line) whole: CO-16 on its line."""
-    return era(tmp_path / name, "ACME1", trace, date,
-               claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "16", 20000))]))
+    return era(
+        tmp_path / name,
+        "ACME1",
+        trace,
+        date,
+        claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "16", 20000))]),
+    )
 
 
 def open_denials(ledger):
     with ledger.read() as session:
-        return session.execute(select(DenialRow.reason_code, DenialRow.amount, DenialRow.times_denied,
-                                      DenialRow.last_denied_on, DenialRow.denied_on)
-                               .where(DenialRow.status == "open").order_by(DenialRow.id)).all()
+        return session.execute(
+            select(
+                DenialRow.reason_code,
+                DenialRow.amount,
+                DenialRow.times_denied,
+                DenialRow.last_denied_on,
+                DenialRow.denied_on,
+            )
+            .where(DenialRow.status == "open")
+            .order_by(DenialRow.id)
+        ).all()
 
 
 def denial_breaks(ledger):
@@ -79,6 +93,7 @@ def denial_breaks(ledger):
 
 
 # -- item 2: a denial said again is the same denial; open denials ≤ what is owed ------------
+
 
 def test_a_remittance_resent_under_a_new_trace_opens_no_second_denial(practice, actor, tmp_path):
     post(practice, actor, denied_d2(tmp_path, "a.835", "T1", "20260510"))
@@ -91,23 +106,31 @@ def test_a_remittance_resent_under_a_new_trace_opens_no_second_denial(practice, 
 
 def test_another_reason_on_a_fully_denied_line_opens_nothing_more(practice, actor, tmp_path):
     post(practice, actor, denied_d2(tmp_path, "a.835", "T1", "20260510"))
-    other = era(tmp_path / "b.835", "ACME1", "T2", "20260601",
-                claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "197", 20000))]))
+    other = era(
+        tmp_path / "b.835",
+        "ACME1",
+        "T2",
+        "20260601",
+        claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "197", 20000))]),
+    )
     post(practice, actor, other)
     assert [(r, a) for r, a, *_ in open_denials(practice)] == [("16", 20000)]
     assert denial_breaks(practice) == []
 
 
 def test_claim_number_repeated_in_one_file_is_held_and_never_denied_twice(practice, actor, tmp_path):
-    copies = [claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "16", 20000))])
-              for _ in range(40)]
+    copies = [
+        claim("D2", "1", 20000, 0, "PCN-D2", "AC222", [line("99214", 20000, 0, "D2-1", ("CO", "16", 20000))])
+        for _ in range(40)
+    ]
     result = post(practice, actor, era(tmp_path / "r.835", "ACME1", "T1", "20260510", *copies))
     remittance = result.remittances[0]
     assert remittance.status == "posted"
     assert [(r, a) for r, a, *_ in open_denials(practice)] == [("16", 20000)]
     with practice.read() as session:
-        held = session.execute(select(ExceptionRow.kind, ExceptionRow.summary)
-                               .where(ExceptionRow.id.in_(remittance.exception_ids))).all()
+        held = session.execute(
+            select(ExceptionRow.kind, ExceptionRow.summary).where(ExceptionRow.id.in_(remittance.exception_ids))
+        ).all()
     assert len(held) == 39 and {kind for kind, _ in held} == {"repeated_claim_number"}
     assert "the claim number repeats within the remittance (first at segment 10)" in held[0][1]
     assert denial_breaks(practice) == []
@@ -117,8 +140,9 @@ def test_a_paid_claim_repeated_in_one_file_is_not_paid_twice(practice, actor, tm
     paid = claim("D2", "1", 20000, 15000, "PCN-D2", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))])
     result = post(practice, actor, era(tmp_path / "p.835", "ACME1", "T1", "20260510", paid, paid))
     with practice.read() as session:
-        payments = session.execute(select(func.sum(LedgerEntryRow.amount)).where(LedgerEntryRow.kind == "payment")
-                                   ).scalar_one()
+        payments = session.execute(
+            select(func.sum(LedgerEntryRow.amount)).where(LedgerEntryRow.kind == "payment")
+        ).scalar_one()
         kinds = session.execute(select(ExceptionRow.kind)).scalars().all()
         held = session.execute(select(func.sum(UnappliedEntryRow.amount))).scalar_one()
     assert payments == -15000 and kinds == ["repeated_claim_number"] and held == 15000
@@ -130,25 +154,35 @@ def test_a_split_claim_and_a_correction_after_its_reversal_still_post(practice, 
     second = claim("D1", "1", 2500, 2500, "PCN-D1B", "AC111", [line("36415", 2500, 2500, "D1-2")])
     result = post(practice, actor, era(tmp_path / "s.835", "ACME1", "T1", "20260510", first, second))
     assert result.remittances[0].exception_ids == []
-    reversal = claim("D1", "22", -10000, -8000, "PCN-D1", "AC111",
-                     [line("99213", -10000, -8000, "D1-1", ("CO", "45", -2000))])
+    reversal = claim(
+        "D1", "22", -10000, -8000, "PCN-D1", "AC111", [line("99213", -10000, -8000, "D1-1", ("CO", "45", -2000))]
+    )
     again = claim("D1", "1", 10000, 9000, "PCN-D1", "AC111", [line("99213", 10000, 9000, "D1-1", ("CO", "45", 1000))])
     result = post(practice, actor, era(tmp_path / "c.835", "ACME1", "T2", "20260601", reversal, again))
     assert result.remittances[0].exception_ids == [] and result.remittances[0].reversed == 1
     with practice.read() as session:
-        assert session.execute(select(func.sum(LedgerEntryRow.amount)).where(LedgerEntryRow.kind == "payment")
-                               ).scalar_one() == -(9000 + 2500)
+        assert session.execute(
+            select(func.sum(LedgerEntryRow.amount)).where(LedgerEntryRow.kind == "payment")
+        ).scalar_one() == -(9000 + 2500)
 
 
-@pytest.mark.parametrize("name", ["keironstoddart__edi-835-parser__tests__test_edi_835_files__emedny_sample.txt",
-                                  "albmarin__badX12__tests__files__edi__X221-multiple-claims-single-check.edi"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "keironstoddart__edi-835-parser__tests__test_edi_835_files__emedny_sample.txt",
+        "albmarin__badX12__tests__files__edi__X221-multiple-claims-single-check.edi",
+    ],
+)
 def test_public_files_whose_claims_share_a_claim_number(ledger, actor, shared_x12, name):
     result = post(ledger, actor, shared_x12 / name, create_claims=True)
     assert [r.status for r in result.remittances] == ["posted"]
     with ledger.read() as session:
         kinds = set(session.execute(select(ExceptionRow.kind)).scalars())
-        per_claim = session.execute(select(func.count(), func.count(func.distinct(LedgerEntryRow.claim_id)))
-                                    .where(LedgerEntryRow.kind == "payment")).one()
+        per_claim = session.execute(
+            select(func.count(), func.count(func.distinct(LedgerEntryRow.claim_id))).where(
+                LedgerEntryRow.kind == "payment"
+            )
+        ).one()
     assert kinds <= {"repeated_claim_number"}
     verified = verify_ledger(ledger)
     assert verified.clean, [str(f) for f in verified.findings]
@@ -166,18 +200,36 @@ def test_verify_reports_open_denials_beyond_what_the_coverage_owes(practice, act
 
 # -- item 4: notification only -------------------------------------------------------------
 
+
 def test_notification_only_posts_adjudication_and_no_money(practice, actor, tmp_path):
-    path = era(tmp_path / "h.835", "ACME1", "T1", "20260510",
-               claim("D2", "1", 20000, 0, "PCN-D2", "AC222",
-                     [line("99214", 20000, 0, "D2-1", ("CO", "45", 5000), ("CO", "16", 15000))]),
-               claim("NOPE9", "1", 150000, 150000, "PCN-X", "ZZ999", [line("99215", 150000, 150000, "X-1")]))
+    path = era(
+        tmp_path / "h.835",
+        "ACME1",
+        "T1",
+        "20260510",
+        claim(
+            "D2",
+            "1",
+            20000,
+            0,
+            "PCN-D2",
+            "AC222",
+            [line("99214", 20000, 0, "D2-1", ("CO", "45", 5000), ("CO", "16", 15000))],
+        ),
+        claim("NOPE9", "1", 150000, 150000, "PCN-X", "ZZ999", [line("99215", 150000, 150000, "X-1")]),
+    )
     rewrite(path, "BPR*C*1500.00*C*CHK", "BPR*H*1500.00*C*NON")
     result = post(practice, actor, path).remittances[0]
     assert result.status == "notification" and result.money_paid == 0 and result.money_unapplied == 0
     assert any("BPR01 H (notification only) with BPR02 1500.00" in w for w in result.warnings)
     with practice.read() as session:
-        kinds = dict(session.execute(select(LedgerEntryRow.kind, func.sum(LedgerEntryRow.amount))
-                                     .where(LedgerEntryRow.kind != "charge").group_by(LedgerEntryRow.kind)).all())
+        kinds = dict(
+            session.execute(
+                select(LedgerEntryRow.kind, func.sum(LedgerEntryRow.amount))
+                .where(LedgerEntryRow.kind != "charge")
+                .group_by(LedgerEntryRow.kind)
+            ).all()
+        )
         unapplied = session.execute(select(func.count()).select_from(UnappliedEntryRow)).scalar_one()
         held = session.execute(select(ExceptionRow.kind, ExceptionRow.amount)).all()
     assert kinds == {"contractual": -5000} and unapplied == 0
@@ -188,17 +240,31 @@ def test_notification_only_posts_adjudication_and_no_money(practice, actor, tmp_
 
 # -- item 5: SVC02 / SVC03 missing ---------------------------------------------------------
 
+
 def test_a_line_without_svc03_holds_its_claim_and_the_rest_posts(practice, actor, tmp_path):
-    path = era(tmp_path / "m.835", "ACME1", "T1", "20260510",
-               claim("D1", "1", 12500, 8000, "PCN-D1", "AC111",
-                     [line("99213", 10000, 8000, "D1-1", ("CO", "45", 2000)), line("36415", 2500, 0, "D1-2")]),
-               claim("D2", "1", 20000, 15000, "PCN-D2", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))]))
+    path = era(
+        tmp_path / "m.835",
+        "ACME1",
+        "T1",
+        "20260510",
+        claim(
+            "D1",
+            "1",
+            12500,
+            8000,
+            "PCN-D1",
+            "AC111",
+            [line("99213", 10000, 8000, "D1-1", ("CO", "45", 2000)), line("36415", 2500, 0, "D1-2")],
+        ),
+        claim("D2", "1", 20000, 15000, "PCN-D2", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))]),
+    )
     rewrite(path, "SVC*HC:36415*25.00*0.00*", "SVC*HC:36415*25.00**")
     result = post(practice, actor, path).remittances[0]
     assert result.status == "posted" and result.money_paid == 15000 and result.money_unapplied == 8000
     with practice.read() as session:
-        (held,) = session.execute(select(ExceptionRow.kind, ExceptionRow.claim_number, ExceptionRow.summary,
-                                         ExceptionRow.source_ref)).all()
+        (held,) = session.execute(
+            select(ExceptionRow.kind, ExceptionRow.claim_number, ExceptionRow.summary, ExceptionRow.source_ref)
+        ).all()
     assert held[:2] == ("missing_line_amount", "D1") and held[3] == "segment 10"
     assert "segment 16: SVC03 (line paid) missing (required)" in held[2]
     assert verify_ledger(practice).clean
@@ -209,8 +275,12 @@ def test_public_file_with_an_empty_svc02_and_svc03_holds_that_claim(sqlite_url, 
     from ar_cli.store.location import resolve_location
 
     ledger = Ledger(resolve_location(sqlite_url)).open()
-    result = post(ledger, actor, shared_x12 / "keironstoddart__edi-835-parser__tests__test_edi_835_files__"
-                                              "blue_cross_nc_sample.txt", create_claims=True).remittances[0]
+    result = post(
+        ledger,
+        actor,
+        shared_x12 / "keironstoddart__edi-835-parser__tests__test_edi_835_files__blue_cross_nc_sample.txt",
+        create_claims=True,
+    ).remittances[0]
     assert result.status == "posted" and result.money_paid == 0 and result.money_unapplied == 192286
     with ledger.read() as session:
         assert session.execute(select(ExceptionRow.kind, ExceptionRow.summary)).one()[0] == "missing_line_amount"
@@ -221,10 +291,16 @@ def test_public_file_with_an_empty_svc02_and_svc03_holds_that_claim(sqlite_url, 
 
 # -- item 6: forced ------------------------------------------------------------------------
 
+
 def off_by(tmp_path, name, trace, cents):
     """D2 paid 150.00, but BPR02 says 150.00 + cents."""
-    path = era(tmp_path / name, "ACME1", trace, "20260510",
-               claim("D2", "1", 20000, 15000, "PCN-D2", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))]))
+    path = era(
+        tmp_path / name,
+        "ACME1",
+        trace,
+        "20260510",
+        claim("D2", "1", 20000, 15000, "PCN-D2", "AC222", [line("99214", 20000, 15000, "D2-1", ("CO", "45", 5000))]),
+    )
     return rewrite(path, "BPR*C*150.00*", f"BPR*C*{money(15000 + cents)}*")
 
 
@@ -233,15 +309,20 @@ def test_a_forced_remittance_holds_its_difference_in_unapplied_and_is_listed(pra
     assert (result.status, result.difference) == ("forced", -2161)
     with practice.read() as session:
         assert session.execute(select(UnappliedEntryRow.reason, UnappliedEntryRow.amount)).all() == [
-            ("forced_difference", -2161)]
+            ("forced_difference", -2161)
+        ]
     verified = verify_ledger(practice)
     assert verified.clean and verified.remittances == 1
     assert [str(f) for f in verified.forced] == [
         f"remittance {verified.forced[0].remittance_id} (trace T1, payer ACME1, posted 2026-06-30): forced; BPR02 "
-        "128.39, its claims and PLBs differ by -21.61, held in unapplied"]
+        "128.39, its claims and PLBs differ by -21.61, held in unapplied"
+    ]
     from ar_cli.reports.nightly import gather_nightly
+
     night = gather_nightly(practice, as_of=POSTING, queue_limit=5)
-    assert [(r["trace"], r["difference"]) for r in night.csv_reports()["forced_remittances.csv"].rows] == [("T1", -2161)]
+    assert [(r["trace"], r["difference"]) for r in night.csv_reports()["forced_remittances.csv"].rows] == [
+        ("T1", -2161)
+    ]
     # Ledger = bank is checked for forced remittances too.
     run_sql(ledger_url, "UPDATE unapplied_entry SET amount = 0 WHERE reason = 'forced_difference'")
     # The rows check names the changed unapplied row as well (tests/services/test_audit_rows.py).
@@ -250,6 +331,7 @@ def test_a_forced_remittance_holds_its_difference_in_unapplied_and_is_listed(pra
 
 # -- item 8: a rejected remittance does not block later posts ------------------------------
 
+
 def test_rejected_then_again_dry_run_forced_and_corrected(practice, actor, tmp_path):
     path = off_by(tmp_path, "u.835", "T1", 10000)
     assert post(practice, actor, path).remittances[0].status == "rejected"
@@ -257,13 +339,21 @@ def test_rejected_then_again_dry_run_forced_and_corrected(practice, actor, tmp_p
     assert post(practice, actor, path, force=True, dry_run=True).remittances[0].status == "forced"
     assert post(practice, actor, path, dry_run=True).remittances[0].status == "rejected"
     # Corrected: the same key (trace, BPR02, date), the claim now explains the money.
-    corrected = era(tmp_path / "ok.835", "ACME1", "T1", "20260510",
-                    claim("D2", "1", 25000, 25000, "PCN-D2", "AC222", [line("99214", 25000, 25000, "D2-1")]))
+    corrected = era(
+        tmp_path / "ok.835",
+        "ACME1",
+        "T1",
+        "20260510",
+        claim("D2", "1", 25000, 25000, "PCN-D2", "AC222", [line("99214", 25000, 25000, "D2-1")]),
+    )
     assert post(practice, actor, corrected).remittances[0].status == "posted"
     assert post(practice, actor, path, force=True).remittances[0].status == "conflict"
     with practice.read() as session:
         assert session.execute(select(RemittanceRow.status).order_by(RemittanceRow.id)).scalars().all() == [
-            "rejected", "rejected", "posted"]
+            "rejected",
+            "rejected",
+            "posted",
+        ]
     assert verify_ledger(practice).clean
 
 
@@ -287,9 +377,15 @@ def test_cli_reposts_of_a_rejected_file_never_exit_70(cli, tmp_path):
 
 # -- item 9: a payer without ids; one conflict, one exception ------------------------------
 
+
 def no_ids(tmp_path, name, trace, number):
-    path = era(tmp_path / name, "ACME1", trace, "20260510",
-               claim(number, "1", 10000, 10000, "PCN", "AC999", [line("99213", 10000, 10000, "X-1")]))
+    path = era(
+        tmp_path / name,
+        "ACME1",
+        trace,
+        "20260510",
+        claim(number, "1", 10000, 10000, "PCN", "AC999", [line("99213", 10000, 10000, "X-1")]),
+    )
     rewrite(path, f"TRN*1*{trace}*1ACME1", f"TRN*1*{trace}")
     return rewrite(path, "N1*PR*ACME HEALTH PLAN*XV*ACME1", "N1*PR*NAMELESS MUTUAL")
 
@@ -298,8 +394,12 @@ def test_a_payer_without_ids_posts_every_later_file(practice, actor, tmp_path):
     assert post(practice, actor, no_ids(tmp_path, "1.835", "T1", "ZZ1")).remittances[0].status == "posted"
     assert post(practice, actor, no_ids(tmp_path, "2.835", "T2", "ZZ2")).remittances[0].status == "posted"
     with practice.read() as session:
-        assert session.execute(select(func.count()).select_from(PayerRow)
-                               .where(PayerRow.code == "NAMELESS MUTUAL")).scalar_one() == 1
+        assert (
+            session.execute(
+                select(func.count()).select_from(PayerRow).where(PayerRow.code == "NAMELESS MUTUAL")
+            ).scalar_one()
+            == 1
+        )
         assert session.execute(select(func.count(func.distinct(RemittanceRow.payer_id)))).scalar_one() == 1
 
 
@@ -309,5 +409,9 @@ def test_a_conflicting_remittance_posted_again_is_one_exception(practice, actor,
     for _ in range(3):
         assert post(practice, actor, other).remittances[0].status == "conflict"
     with practice.read() as session:
-        assert session.execute(select(func.count()).select_from(ExceptionRow)
-                               .where(ExceptionRow.kind == "remittance_conflict")).scalar_one() == 1
+        assert (
+            session.execute(
+                select(func.count()).select_from(ExceptionRow).where(ExceptionRow.kind == "remittance_conflict")
+            ).scalar_one()
+            == 1
+        )

@@ -19,8 +19,13 @@ def _ids(path: Path) -> str:
 @pytest.mark.parametrize("path", FILES, ids=_ids)
 def test_no_driver_or_orm_imported(path):
     for node in ast.walk(ast.parse(path.read_text())):
-        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module
+            else []
+        )
         for name in names:
             assert name.split(".")[0] not in DRIVERS, f"{path.name} imports {name}"
 
@@ -35,8 +40,13 @@ def test_attributes_are_set_in_init(path):
     for cls in (n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.ClassDef)):
         for method in (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name != "__init__"):
             for node in ast.walk(method):
-                targets = (node.targets if isinstance(node, ast.Assign)
-                           else [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else [])
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else [node.target]
+                    if isinstance(node, ast.AugAssign | ast.AnnAssign)
+                    else []
+                )
                 for target in targets:
                     for t in ast.walk(target):
                         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
@@ -49,5 +59,7 @@ def _set_in_init(cls: ast.ClassDef, attr: str) -> bool:
     init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
     if init is None:
         return False
-    return any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-               and t.attr == attr for t in ast.walk(init))
+    return any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and t.attr == attr
+        for t in ast.walk(init)
+    )
