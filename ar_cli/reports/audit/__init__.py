@@ -6,5 +6,7 @@
   the remittances posted with --force, listed for a person.
 - `rows_check`: `audit verify`, the money rows: each event's manifest rebuilt from the rows
   stored.
+- `table_walk`: One money table rebuilt into its events' manifests: hashes recomputed in each
+  row's encoding, changed rows against their latest state, posting dates against closed months.
 - `verify`: `ar-cli audit verify`: is the ledger what its audit chain and its entries say it is?
 """
