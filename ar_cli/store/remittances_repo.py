@@ -28,12 +28,6 @@ def payer_by_remittance_ids(session: Session, ids: Iterable[str]) -> PayerRow | 
     return None
 
 
-def payer_by_code(session: Session, code: str) -> PayerRow | None:
-    """The payer whose code is `code` (a payer first seen without any id is coded by its
-    name, and found again by it)."""
-    return session.execute(select(PayerRow).where(PayerRow.code == code)).scalars().first()
-
-
 def open_conflict(session: Session, payer_id: int, payload: str) -> int | None:
     """The open remittance_conflict exception with this payload (the remittance and the
     other content's digest), if one is recorded: the same conflict is one exception."""

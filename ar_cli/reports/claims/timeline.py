@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ar_cli.domain.claims.records import responsibility_name
 from ar_cli.reports.report import Column, Kind, Report
+from ar_cli.store.queries import claims as claim_sql
 from ar_cli.store.queries import timeline as timeline_sql
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def claim_timeline(session: Session, claim_id: int) -> Report:
                 "amount": amount,
             }
         )
-    for created_at, created_by, text in timeline_sql.notes(session, claim_id):
+    for created_at, created_by, text in claim_sql.claim_notes(session, claim_id):
         rows.append({"date": _day(created_at), "event": "note", "by": created_by, "detail": text, "amount": None})
     users = timeline_sql.user_names(session)
     for created_at, created_by, user_id, due_on, action, status in timeline_sql.follow_ups(session, claim_id):

@@ -21,13 +21,13 @@ from ar_cli.domain.errors import InputError, NotFoundError
 from ar_cli.domain.payers import FinancialClass, TimelyFiling
 from ar_cli.domain.queue.score import DeadlineKind, ItemKind, QueueFacts, QueueWeights, why
 from ar_cli.domain.queue.weights import weights_from_settings
-from ar_cli.domain.settings import SETTINGS
 from ar_cli.reports.queue import items as queue_items
 from ar_cli.reports.queue.items import QueueItem
 from ar_cli.store.queries import lookups, queue_reach
 from ar_cli.store.queries import queue as queue_rows
 from ar_cli.store.queries import queue_scoring as queue_sql
 from ar_cli.store.queries.queue_scoring import ClaimFilters, Dialect, PayerFacts
+from ar_cli.store.queries.settings import current_settings
 from ar_cli.store.sql import Sql, day, sql_of
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class Queue:
 def build_queue(source: Sql | Session, flt: QueueFilter, *, as_of: date) -> Queue:
     """The queue, read in the caller's transaction."""
     db = sql_of(source)
-    settings = _settings(db)
+    settings = current_settings(db)
     weights = weights_from_settings(settings)
     payers = _payers(db)
     by_id = {p.id: p for p in payers}
@@ -293,10 +293,3 @@ def add_details(source: Sql | Session, items: list[QueueItem], as_of: date) -> N
                 "follow_up_action": action,
             }
         )
-
-
-def _settings(db: Sql) -> dict[str, str]:
-    """The team's settings (services/settings.py's view, read without the ORM tables:
-    `ar-cli queue` imports only what it needs to start fast)."""
-    stored = lookups.stored_settings(db)
-    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}

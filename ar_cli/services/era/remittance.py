@@ -200,7 +200,7 @@ def _payer(run: PostingRun, header: RemittanceHeader) -> PayerRow:
     code = (header.payer_id or header.payer_identifier or header.payer_name or "UNKNOWN").upper()[:80]
     # A payer that sends no id (no TRN03, N1*PR04 or REF*2U) was created under its
     # name as its code: the same code is that payer again.
-    payer = remittances_repo.payer_by_code(run.session, code)
+    payer = payers_repo.payers_by_code(run.session, [code]).get(code)
     if payer is not None:
         return payer
     return payers_repo.create_payer(

@@ -39,6 +39,26 @@ _STAMPED = {"ledger_entry": LedgerEntryRow, "unapplied_entry": UnappliedEntryRow
 # The head and the anchor.
 
 
+def event_columns() -> tuple:
+    """An audit event's columns in the order the chain hashes and exports list them: (id,
+    occurred_at, actor, action, entity, entity_key, source, details, rows_digest,
+    prev_hash, hash)."""
+    t = AuditEventRow.__table__
+    return (
+        t.c.id,
+        t.c.occurred_at,
+        t.c.actor,
+        t.c.action,
+        t.c.entity,
+        t.c.entity_key,
+        t.c.source,
+        t.c.details,
+        t.c.rows_digest,
+        t.c.prev_hash,
+        t.c.hash,
+    )
+
+
 def head(session: Session) -> tuple[int | None, str, int | None] | None:
     """(last event id, last hash, last event id issued) of the chain's head row, or None
     when the row is missing."""
@@ -75,23 +95,7 @@ def chain_events(session: Session) -> Iterator[Any]:
     entity_key, source, details, rows_digest, prev_hash, hash), by those names too
     (what store/audit/head.expected_event_hash reads)."""
     t = AuditEventRow.__table__
-    stmt = (
-        select(
-            t.c.id,
-            t.c.occurred_at,
-            t.c.actor,
-            t.c.action,
-            t.c.entity,
-            t.c.entity_key,
-            t.c.source,
-            t.c.details,
-            t.c.rows_digest,
-            t.c.prev_hash,
-            t.c.hash,
-        )
-        .order_by(t.c.id)
-        .execution_options(yield_per=_CHUNK)
-    )
+    stmt = select(*event_columns()).order_by(t.c.id).execution_options(yield_per=_CHUNK)
     return iter(session.execute(stmt))
 
 

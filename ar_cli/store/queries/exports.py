@@ -14,6 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from ar_cli.store.queries.audit import event_columns
 from ar_cli.store.tables import (
     AuditEventRow,
     ClaimLineRow,
@@ -254,22 +255,6 @@ def audit_events(session: Session, start: date, end: date) -> Iterator[tuple]:
     t = AuditEventRow.__table__
     low = datetime.combine(start, time(), tzinfo=UTC)
     high = datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC)
-    stmt = (
-        select(
-            t.c.id,
-            t.c.occurred_at,
-            t.c.actor,
-            t.c.action,
-            t.c.entity,
-            t.c.entity_key,
-            t.c.source,
-            t.c.details,
-            t.c.rows_digest,
-            t.c.prev_hash,
-            t.c.hash,
-        )
-        .where(t.c.occurred_at >= low, t.c.occurred_at < high)
-        .order_by(t.c.id)
-    )
+    stmt = select(*event_columns()).where(t.c.occurred_at >= low, t.c.occurred_at < high).order_by(t.c.id)
 
     return _stream(session, stmt)

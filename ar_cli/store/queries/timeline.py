@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ar_cli.store.tables import DenialRow, FollowUpRow, LedgerEntryRow, NoteRow, PayerRow, SourceFileRow, UserRow
+from ar_cli.store.tables import DenialRow, FollowUpRow, LedgerEntryRow, PayerRow, SourceFileRow, UserRow
 
 
 def payer_codes(session: Session) -> dict[int, str]:
@@ -49,18 +49,6 @@ def denials(session: Session, claim_id: int) -> list[tuple]:
             )
             .where(d.claim_id == claim_id)
             .order_by(d.id)
-        )
-    ]
-
-
-def notes(session: Session, claim_id: int) -> list[tuple]:
-    """(created at, created by, text) by id."""
-    return [
-        tuple(row)
-        for row in session.execute(
-            select(NoteRow.created_at, NoteRow.created_by, NoteRow.text)
-            .where(NoteRow.claim_id == claim_id)
-            .order_by(NoteRow.id)
         )
     ]
 
