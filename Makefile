@@ -12,7 +12,7 @@ AR := $(BIN)/ar-cli --db $(DEMO_DB) --user demo
 # Exit 1 means "done, and something needs a human" (an exception): fine for a demo.
 OK1 := || test $$? -eq 1
 
-.PHONY: demo test lint duplicates-baseline venv bench reliability clean readme golden
+.PHONY: demo test lint duplicates-baseline venv bench reliability clean readme golden golden-differential
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ readme: $(STAMP)
 # written again: review the diff before committing it. tests/x12/test_era_golden.py compares.
 golden: $(STAMP)
 	AR_GOLDEN_WRITE=1 $(BIN)/python -m pytest -q tests/x12/test_era_golden.py
+
+# The differential test's goldens (tests/differential/golden/: every ledger fact after posting
+# the shared 835s, the sample practice and generated files), written again from SQLite, then
+# PostgreSQL compared with them: only when a change in what posting writes is meant; review the diff.
+golden-differential: $(STAMP)
+	AR_GOLDEN_WRITE=1 $(BIN)/python -m pytest -q tests/differential
 
 # The long reliability run (tests/reliability/long_run.py): 50 kill trials, 4 writers x
 # 1,000 payments per database, 10,000 mutated 835s per database; prints its figures.
