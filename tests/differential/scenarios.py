@@ -84,3 +84,4 @@ def generated(seed: int, followup: bool) -> Callable[[Run, Path], list[str]]:
 
 SCENARIOS: dict[str, Callable[[Run, Path], list[str]]] = {"shared": shared, "demo": demo}
 SCENARIOS["generated-835"] = generated(835, followup=False)
+SCENARIOS["generated-7-followup"] = generated(7, followup=True)
