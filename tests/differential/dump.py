@@ -253,6 +253,37 @@ def _exceptions(conn: Connection, ids: Ordinals) -> list[str]:
     return _section("exception_record", header, ((ids.of("exception_record", r[0]), *r[1:]) for r in rows))
 
 
+def _follow_ups(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        text(
+            """
+            SELECT c.claim_number, f.due_on, f.action, f.status, f.created_by
+            FROM follow_up f JOIN claim c ON c.id = f.claim_id
+            ORDER BY f.id
+            """
+        )
+    ).all()
+    return _section("follow_up", "claim due action status user", rows)
+
+
+def _open_balance_summary(conn: Connection) -> list[str]:
+    """owner_key is a payer id (or -1 the patient, 0 no coverage): written as the payer's code."""
+    rows = conn.execute(
+        text(
+            """
+            SELECT CASE WHEN s.owner_key = -1 THEN 'patient' WHEN s.owner_key = 0 THEN 'no coverage' ELSE p.code END,
+                   s.service_date, s.billed_date, s.sign, s.amount, s.balance_count
+            FROM open_balance_summary s LEFT JOIN payer p ON p.id = s.owner_key
+            """
+        )
+    ).all()
+    return _section(
+        "open_balance_summary",
+        "owner service billed sign amount count",
+        sorted([_cell(v) for v in row] for row in rows),
+    )
+
+
 def _source_files(conn: Connection, ids: Ordinals) -> list[str]:
     rows = conn.execute(text("SELECT id, kind, name, sha256, posting_date, read_by FROM source_file ORDER BY id"))
     return _section(
@@ -276,6 +307,8 @@ def table_facts(db: str) -> list[str]:
                 _unapplied(conn, ids),
                 _remittances(conn, ids),
                 _exceptions(conn, ids),
+                _follow_ups(conn),
+                _open_balance_summary(conn),
             ):
                 lines += part
             id_maps = ids.maps
