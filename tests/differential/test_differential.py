@@ -54,12 +54,26 @@ def test_posting_leaves_the_golden_ledger(ledger_url, tmp_path, scenario):
     assert path.exists(), f"{path.name} is missing: `make golden-differential` writes it (review the diff)"
     expected = path.read_text(encoding="utf-8")
     if text != expected:
+        where = first_difference(expected, text)
         diff = "".join(
             difflib.unified_diff(
                 expected.splitlines(True), text.splitlines(True), f"golden/{path.name}", "this code", n=1
             )
         )
-        pytest.fail(f"{scenario}: the ledger differs from golden/{path.name}:\n{diff[:8000]}", pytrace=False)
+        pytest.fail(
+            f"{scenario}: the ledger differs from golden/{path.name}, first in {where}:\n{diff[:8000]}", pytrace=False
+        )
+
+
+def first_difference(expected: str, actual: str) -> str:
+    """The section (its `== ` title) and line of the first line that differs."""
+    section = "the commands"
+    for number, (old, new) in enumerate(zip(expected.splitlines(), actual.splitlines(), strict=False), 1):
+        if old != new:
+            return f"{section} (line {number})"
+        if old.startswith("== "):
+            section = old[3:]
+    return f"{section} (one text is longer)"
 
 
 def test_every_golden_is_a_scenario():
