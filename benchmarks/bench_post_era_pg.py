@@ -45,8 +45,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pg", default=ADMIN_URL, metavar="URL", help="administrative PostgreSQL URL")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files and the SQLite template in DIR")
+    parser.add_argument(
+        "--template",
+        metavar="NAME",
+        help="PostgreSQL template database to use, made (and claims imported) when missing, and kept: "
+        "importing 100,000 claims takes minutes (with --keep, so that its claims match the file)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        help="time the ar_cli package in DIR (say, `git archive REV ar_cli` unpacked) instead of the "
+        "installed one (PYTHONPATH comes before the editable install), so that two revisions are "
+        "timed on the same files and template",
+    )
     args = parser.parse_args()
     exe = str(Path(sys.executable).parent / "ar-cli")
+    if args.source:  # every child (the imports and the timed runs) reads ar_cli from there
+        os.environ["PYTHONPATH"] = str(Path(args.source).resolve())
     if args.keep:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
         run(args, exe=exe, folder=Path(args.keep))
@@ -81,16 +96,16 @@ def run(args, *, exe: str, folder: Path) -> None:
     subprocess.run([exe, "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)
 
     prefix = f"ar_bench_{os.getpid()}"
-    pg_template, pg_run = f"{prefix}_template", f"{prefix}_run"
+    pg_template, pg_run = args.template or f"{prefix}_template", f"{prefix}_run"
     admin = _admin(args.pg)
     try:
-        admin.execute(f'CREATE DATABASE "{pg_template}"')
-        started = time.perf_counter()
-        subprocess.run(
-            [exe, "--db", _db_url(args.pg, pg_template), "db", "init"], check=True, stdout=subprocess.DEVNULL
-        )
-        _import(exe, _db_url(args.pg, pg_template), claims)
-        print(f"claims imported into PostgreSQL in {time.perf_counter() - started:.1f} s wall", flush=True)
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (pg_template,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{pg_template}"')
+            started = time.perf_counter()
+            url = _db_url(args.pg, pg_template)
+            subprocess.run([exe, "--db", url, "db", "init"], check=True, stdout=subprocess.DEVNULL)
+            _import(exe, url, claims)
+            print(f"claims imported into PostgreSQL in {time.perf_counter() - started:.1f} s wall", flush=True)
         sqlite, pg = [], []
         db = folder / "run.sqlite"
         for _ in range(args.runs):
@@ -108,13 +123,15 @@ def run(args, *, exe: str, folder: Path) -> None:
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             leftover.unlink(missing_ok=True)
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{pg_run}"')
-        admin.execute(f'DROP DATABASE IF EXISTS "{pg_template}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{pg_run}" WITH (FORCE)')
+        if not args.template:
+            admin.execute(f'DROP DATABASE IF EXISTS "{pg_template}" WITH (FORCE)')
         admin.close()
     lite = [statistics.median(m[k] for m in sqlite) for k in range(3)]
     post = [statistics.median(m[k] for m in pg) for k in range(3)]
     total = statistics.median(m[1] + m[2] for m in pg)
-    print(f"post era {args.claims:,} claims, medians of {args.runs}; load average {os.getloadavg()[0]:.2f}")
+    source = f" (ar_cli from {args.source})" if args.source else ""
+    print(f"post era {args.claims:,} claims{source}, medians of {args.runs}; load average {os.getloadavg()[0]:.2f}")
     print(f"  SQLite:     {lite[0]:.2f} s wall, {lite[1]:.2f} s CPU")
     print(
         f"  PostgreSQL: {post[0]:.2f} s wall, {post[1]:.2f} s client CPU + {post[2]:.2f} s server CPU = {total:.2f} s"
