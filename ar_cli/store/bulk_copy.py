@@ -16,6 +16,14 @@ What stays as the INSERT had it:
   in with the rows, in ascending order (what INSERT … RETURNING in parameter order gave);
 - the database's foreign keys, unique indexes and checks apply to every row; an error
   ends the COPY and leaves the transaction to roll back, as a failed INSERT does.
+
+The rows a posting batch changes in place (claim statuses here; the cached balances in
+claims_repo._upsert_balances_pg) go in one statement joined to the batch passed as
+arrays (`unnest`), rather than a COPY into a temporary table and then one statement:
+the same set-based plan without creating a table (catalog rows) and emptying it per
+batch, in one round trip. Against a statement per row (psycopg's pipelined executemany)
+a thousand-claim batch costs about half the client and server CPU for the balances and
+a fifth less for the statuses, where updating the claim rows themselves is most of it.
 """
 
 from __future__ import annotations
@@ -84,9 +92,8 @@ def _converters(session: Session, table: Table, keys: tuple[str, ...]) -> list[C
 
 
 def set_claim_statuses(session: Session, statuses: Sequence[tuple[int, str]]) -> None:
-    """Each (claim id, status), in one UPDATE joined to the batch given as two arrays: a
-    statement per claim cost the server a parse-free but still per-statement executor
-    start, and the client a round of the pipeline, for each of a thousand claims."""
+    """Each (claim id, status), in one UPDATE joined to the batch given as two arrays
+    (the claim ids are distinct: one status per claim)."""
     if not statuses:
         return
     sql_of(session).execute(

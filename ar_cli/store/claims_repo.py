@@ -195,8 +195,8 @@ def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since
 
 
 # PostgreSQL: the batch's balances as arrays, unnested into one upsert (the same ON
-# CONFLICT), instead of a statement per balance (executemany: 2.5x the client and server
-# CPU for a batch of a thousand claims; store/bulk_copy.py says why not a COPY here).
+# CONFLICT; each key once, as `deltas` is a dict) instead of a statement per balance:
+# about half the client and server CPU (store/bulk_copy.py says why not a COPY here).
 _UPSERT_BALANCES_PG = (
     "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) "
     "SELECT * FROM unnest(:claim_ids::bigint[], :responsibilities::integer[], :deltas::bigint[], :since::date[]) "
