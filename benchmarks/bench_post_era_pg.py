@@ -16,6 +16,13 @@ for each run (SQLite and PostgreSQL taking turns) copies the template (a file co
 Prints medians, and the ratio of PostgreSQL's CPU (client + server) to SQLite's.
 
     .venv/bin/python benchmarks/bench_post_era_pg.py [--claims N] [--runs N] [--pg URL]
+        [--keep DIR --template NAME] [--source DIR]
+
+Before and after a change, on the same files and template (`git archive REV ar_cli
+migrations pyproject.toml | tar -x -C DIR` for each revision):
+
+    … --claims 100000 --keep /tmp/b100k --template ar_bench_t100k --source /tmp/before
+    … --claims 100000 --keep /tmp/b100k --template ar_bench_t100k --source /tmp/after
 
 URL is an administrative connection (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres,
 or AR_TEST_PG_URL) that may create and drop databases; the databases made here are named
@@ -138,7 +145,7 @@ def run(args, *, exe: str, folder: Path) -> None:
     )
     ratios = sorted((p[1] + p[2]) / s[1] for s, p in zip(sqlite, pg))
     print(
-        f"  PostgreSQL / SQLite CPU: {total / lite[1]:.2f}x (per run {', '.join(f'{r:.2f}' for r in ratios)}); "
+        f"  PostgreSQL / SQLite CPU: {total / lite[1]:.2f}x (runs, sorted: {', '.join(f'{r:.2f}' for r in ratios)}); "
         f"wall {post[0] / lite[0]:.2f}x; target <= 2x"
     )
 
