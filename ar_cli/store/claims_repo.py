@@ -181,6 +181,9 @@ _UPSERT_BALANCE = (
 
 
 def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        _upsert_balances_pg(session, deltas, since)
+        return
     # Straight to the driver: SQLAlchemy's per-row processing cost more than the upsert.
     sql_of(session).executemany(
         _UPSERT_BALANCE,
@@ -188,6 +191,31 @@ def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since
             {"claim_id": claim_id, "responsibility": resp, "balance": int(delta), "since": since[(claim_id, resp)]}
             for (claim_id, resp), delta in sorted(deltas.items())
         ],
+    )
+
+
+# PostgreSQL: the batch's balances as arrays, unnested into one upsert (the same ON
+# CONFLICT; each key once, as `deltas` is a dict) instead of a statement per balance:
+# about half the client and server CPU (store/bulk_copy.py says why not a COPY here).
+_UPSERT_BALANCES_PG = (
+    "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since) "
+    "SELECT * FROM unnest(:claim_ids::bigint[], :responsibilities::integer[], :deltas::bigint[], :since::date[]) "
+    + _UPSERT_BALANCE[_UPSERT_BALANCE.index("ON CONFLICT") :]
+)
+
+
+def _upsert_balances_pg(
+    session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]
+) -> None:
+    keys = sorted(deltas)
+    sql_of(session).execute(
+        _UPSERT_BALANCES_PG,
+        {
+            "claim_ids": [claim_id for claim_id, _ in keys],
+            "responsibilities": [resp for _, resp in keys],
+            "deltas": [int(deltas[key]) for key in keys],
+            "since": [since[key] for key in keys],
+        },
     )
 
 

@@ -38,6 +38,7 @@ from ar_cli.domain.errors import ChainBrokenError
 from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash, head_problem  # noqa: F401 (verify's, from here)
 from ar_cli.store.audit.rows import COVERED
+from ar_cli.store.bulk_copy import copy_rows
 from ar_cli.store.tables import AuditEventRow, AuditHeadRow, AuditRowsRow
 
 _BATCH = 5000
@@ -201,11 +202,14 @@ class ChangeRecorder:
                 batch = [{**row, "row_hash": h} for row, h in zip(batch, self._chain(table.name, values))]
             else:
                 self.digest.add_rows(table.name, sorted(batch[0]), batch)
-            if returning_ids:
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                ids.extend(self.session.execute(stmt, batch).scalars().all())
-            else:
-                self.session.execute(insert(table), batch)
+            names = sorted(batch[0])  # COPY (store/bulk_copy.py)
+            given = returning_ids and "id" in names
+            tuples = [tuple([row[k] for k in names]) for row in batch]
+            ids.extend(
+                copy_rows(self.session, table, names, tuples, count=len(tuples), ids=returning_ids and not given)
+            )
+            if given:
+                ids.extend(row["id"] for row in batch)
         return ids
 
     def _hashed_params(self, table: str, keys: list[str], params: list[tuple]) -> tuple[list[str], list[tuple]]:
@@ -259,17 +263,14 @@ class ChangeRecorder:
                     self.digest.add_tuples(table.name, names, batch)
                 _sqlite_executemany(self.session, table, names, batch)
                 continue
+            names = list(keys)
             if covered:
                 hashes = self._chain(table.name, audit_rows.hashable(table.name, batch, sqlite=False))
-                dicts = [{**dict(zip(keys, row)), "row_hash": h} for row, h in zip(batch, hashes)]
+                batch = [row + (h,) for row, h in zip(batch, hashes)]
+                names.append("row_hash")
             else:
                 self.digest.add_tuples(table.name, keys, batch)
-                dicts = [dict(zip(keys, row)) for row in batch]
-            if returning_ids:
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                ids.extend(self.session.execute(stmt, dicts).scalars().all())
-            else:
-                self.session.execute(insert(table), dicts)
+            ids.extend(copy_rows(self.session, table, names, batch, count=len(batch), ids=returning_ids))
         return ids
 
     def _next_id(self, table) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ar_cli.store import bulk_copy
 from ar_cli.store.sql import sql_of
 from ar_cli.store.tables import ClaimPaymentRow, PayerRow, RemittanceRow
 
@@ -34,7 +35,11 @@ def set_remittance_outcome(session: Session, remittance_id: int, *, digest: str,
 
 
 def set_claim_statuses(session: Session, statuses: list[tuple[int, str]]) -> None:
-    """Each (claim id, status): one executemany for a batch of claims."""
+    """Each (claim id, status): one executemany for a batch of claims; on PostgreSQL one
+    UPDATE joined to the batch as arrays (store/bulk_copy.set_claim_statuses)."""
+    if session.get_bind().dialect.name == "postgresql":
+        bulk_copy.set_claim_statuses(session, statuses)
+        return
     sql_of(session).executemany(
         "UPDATE claim SET status = :status WHERE id = :id",
         [{"status": status, "id": claim_id} for claim_id, status in statuses],
