@@ -18,6 +18,7 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 
 from ar_cli.domain.claims.records import PATIENT, Claim
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.posting import values
 from ar_cli.domain.posting.amounts import PlanWork, TreatmentLookup
 from ar_cli.domain.posting.checks import (
     CROSSOVER_FOLLOW_UP_DAYS,
@@ -38,11 +39,9 @@ from ar_cli.domain.posting.match import match_lines_once
 from ar_cli.domain.posting.result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting.values import (
     DenialToOpen,
-    FollowUp,
     FollowUpKind,
     LineMatch,
     MatchMethod,
-    PlannedEntry,
     PostingProblem,
     ProblemKind,
     Severity,
@@ -232,9 +231,9 @@ class _Plan:
     def _finish(
         self,
         disposition: Disposition,
-        entries: tuple[PlannedEntry, ...],
+        entries: tuple[values.PlannedEntry, ...],
         denials: tuple[DenialToOpen, ...],
-        follow_ups: tuple[FollowUp, ...],
+        follow_ups: tuple[values.FollowUp, ...],
         problems: tuple[PostingProblem, ...],
         totals: PlanTotals,
         parked: int,
