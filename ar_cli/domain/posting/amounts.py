@@ -31,6 +31,7 @@ from ar_cli.domain.claims.records import PATIENT
 from ar_cli.domain.codes.treatments import Treatment, TreatmentRule, effective_treatment
 from ar_cli.domain.posting.checks import PENDING_FOLLOW_UP_DAYS, adjustment_remarks
 from ar_cli.domain.posting.denial_caps import AskedDenial
+from ar_cli.domain.posting.result import PlanTotals, new_totals
 from ar_cli.domain.posting.values import (
     EntryKind,
     FollowUp,
@@ -40,7 +41,7 @@ from ar_cli.domain.posting.values import (
     new_entry,
     new_follow_up,
 )
-from ar_cli.domain.remittance.advice import Adjustment, ClaimPayment
+from ar_cli.domain.remittance.advice import Adjustment, AdjustmentGroup, ClaimPayment
 
 
 class TreatmentLookup(Protocol):
@@ -66,15 +67,23 @@ class PlanWork:
 
     __slots__ = (
         "asked",
+        "contractual",
+        "denied",
         "entries",
         "follow_ups",
+        "informational",
+        "lines_paid",
+        "paid",
         "payment",
         "pays",
+        "pending",
         "rank",
         "receiver",
         "reversal",
-        "sums",
+        "rules",
         "table",
+        "to_next_payer",
+        "to_patient",
         "transfers",
     )
 
@@ -88,66 +97,85 @@ class PlanWork:
         reversal: bool,
         pays: bool = True,
     ) -> None:
-        self.payment, self.rank, self.table, self.receiver = payment, rank, table, receiver
+        self.payment, self.rank, self.receiver = payment, rank, receiver
+        self.table, self.rules = table, _rules_of(table)
         self.reversal = reversal  # opens no denial or follow-up: the service supersedes the original's
         self.entries: list[PlannedEntry] = []
         self.asked: list[AskedDenial] = []
         self.follow_ups: list[FollowUp] = []
-        self.sums = {
-            "paid": 0,
-            "contractual": 0,
-            "to_next_payer": 0,
-            "to_patient": 0,
-            "denied": 0,
-            "pending": 0,
-            "informational": 0,
-        }  # PlanTotals' fields, filled in
+        # PlanTotals' fields, filled in (totals() makes them one)
+        self.paid = self.contractual = self.to_next_payer = self.to_patient = 0
+        self.denied = self.pending = self.informational = 0
+        self.lines_paid = 0  # Σ SVC03 of the lines seen: CLP04 less it is paid at claim level
         self.transfers = 0
         self.pays = pays  # False: a notification-only remittance moves no money
 
+    @property
+    def lowered(self) -> int:
+        """How much the paying coverage's balance goes down (PlanTotals.lowered)."""
+        return self.paid + self.contractual + self.to_next_payer + self.to_patient
+
+    def totals(self, charge: int, denied_open: int) -> PlanTotals:
+        return new_totals(
+            charge, self.paid, self.contractual, self.to_next_payer, self.to_patient, self.denied, denied_open,
+            self.pending, self.informational, 0,
+        )  # fmt: skip
+
     def pay(self, line_id: int | None, amount: int, segment: int) -> None:
         if amount and self.pays:
-            self.entries.append(new_entry(line_id, self.rank, _PAYMENT, -amount, segment=segment))
-            self.sums["paid"] += amount
+            self.entries.append(new_entry(line_id, self.rank, _PAYMENT, -amount, "", "", (), None, segment))
+            self.paid += amount
 
     def service_line(self, match: LineMatch) -> None:
         line = match.service_line
-        self.pay(match.claim_line_id, line.paid, line.segment)
+        line_id, paid = match.claim_line_id, line.paid
+        self.lines_paid += paid
+        if paid and self.pays:
+            self.entries.append(new_entry(line_id, self.rank, _PAYMENT, -paid, "", "", (), None, line.segment))
+            self.paid += paid
         if line.adjustments:
-            remarks = adjustment_remarks(self.payment.remark_codes, line.remark_codes)
+            claim_remarks = self.payment.remark_codes
+            remarks = adjustment_remarks(claim_remarks, line.remark_codes) if claim_remarks else line.remark_codes
             for adjustment in line.adjustments:
-                self.adjustment(adjustment, match.claim_line_id, remarks)
+                self.adjustment(adjustment, line_id, remarks)
 
     def adjustment(self, adj: Adjustment, line_id: int | None, remarks: tuple[str, ...]) -> None:
         amount = adj.amount
         if not amount:
             return
-        group = str(adj.group)
-        rule = self.table.lookup(group, adj.reason_code, remarks)
-        treatment = effective_treatment(rule, amount)
-        reason = rule.carc or adj.reason_code
+        key = (adj.group, adj.reason_code, remarks)
+        known = self.rules.get(key)
+        if known is None:
+            if len(self.rules) > 4096:  # a file full of junk codes must not grow it without end
+                self.rules.clear()
+            known = self.rules[key] = _rule(self.table, adj, remarks)
+        group, reason, rule, treatment, undone = known
+        if amount < 0:
+            treatment = undone
         if treatment is _T_CONTRACTUAL:
             self.entries.append(
                 new_entry(line_id, self.rank, _CONTRACTUAL, -amount, group, reason, remarks, None, adj.segment)
             )
-            self.sums["contractual"] += amount
+            self.contractual += amount
         elif treatment is _T_PATIENT:
             self.transfers += 1
+            transfers = self.transfers
             self.entries.append(
-                new_entry(line_id, self.rank, _TRANSFER, -amount, group, reason, remarks, self.transfers, adj.segment)
+                new_entry(line_id, self.rank, _TRANSFER, -amount, group, reason, remarks, transfers, adj.segment)
             )
             self.entries.append(
-                new_entry(
-                    line_id, self.receiver, _TRANSFER, amount, group, reason, remarks, self.transfers, adj.segment
-                )
+                new_entry(line_id, self.receiver, _TRANSFER, amount, group, reason, remarks, transfers, adj.segment)
             )
-            self.sums["to_patient" if self.receiver == PATIENT else "to_next_payer"] += amount
+            if self.receiver == PATIENT:
+                self.to_patient += amount
+            else:
+                self.to_next_payer += amount
         elif treatment is _T_DENIAL:
-            self.sums["denied"] += amount
+            self.denied += amount
             if not self.reversal:
                 self.asked.append(AskedDenial(line_id, adj, rule, remarks))
         elif treatment is _T_PENDING:
-            self.sums["pending"] += amount
+            self.pending += amount
             if not self.reversal:
                 self.follow_ups.append(
                     new_follow_up(
@@ -163,4 +191,27 @@ class PlanWork:
                     )
                 )
         else:
-            self.sums["informational"] += amount
+            self.informational += amount
+
+
+# What one (group, CARC, RARCs) asks of posting: the group's text, the reason code the
+# entries carry, the rule, and its treatment of a positive and of a negative amount.
+_Known = tuple[str, str, TreatmentRule, Treatment, Treatment]
+# The rules already looked up, per table (the table itself kept with them, so that an id
+# reused by a later table can never find an earlier table's rules). A run uses one table.
+_TABLES: dict[int, tuple[TreatmentLookup, dict[tuple[AdjustmentGroup, str, tuple[str, ...]], _Known]]] = {}
+
+
+def _rules_of(table: TreatmentLookup) -> dict[tuple[AdjustmentGroup, str, tuple[str, ...]], _Known]:
+    held = _TABLES.get(id(table))
+    if held is None or held[0] is not table:
+        if len(_TABLES) >= 8:  # tables made one after another (tests) must not pile up
+            _TABLES.clear()
+        held = _TABLES[id(table)] = (table, {})
+    return held[1]
+
+
+def _rule(table: TreatmentLookup, adj: Adjustment, remarks: tuple[str, ...]) -> _Known:
+    group = str(adj.group)
+    rule = table.lookup(group, adj.reason_code, remarks)
+    return group, rule.carc or adj.reason_code, rule, effective_treatment(rule, 1), effective_treatment(rule, -1)

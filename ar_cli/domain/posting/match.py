@@ -31,16 +31,27 @@ from ar_cli.domain.remittance.advice import ClaimPayment, ServiceLine
 def match_lines(claim: Claim, payment: ClaimPayment, used_line_ids: Collection[int] = frozenset()) -> list[LineMatch]:
     """One LineMatch per service line of `payment`, in order. Never mutates its inputs.
     `claim.lines` are in line-number order (Claim's contract): that order breaks ties."""
+    return list(match_lines_once(claim, payment, used_line_ids)[0])
+
+
+def match_lines_once(
+    claim: Claim, payment: ClaimPayment, used_line_ids: Collection[int] = frozenset()
+) -> tuple[tuple[LineMatch, ...], bool]:
+    """match_lines' matches as a tuple, and whether any service line matched nothing
+    (the planner asks both, once per claim payment)."""
     taken = set(used_line_ids)
     found: list[LineMatch] = []
+    unmatched = False
+    lines = claim.lines
     for index, service in enumerate(payment.lines):
-        line, method = _match_one(service, payment, claim.lines, taken)
+        line, method = _match_one(service, payment, lines, taken)
         if line is None:
+            unmatched = True
             found.append(new_match(index, service, None, method))
         else:
             taken.add(line.id)
             found.append(new_match(index, service, line.id, method))
-    return found
+    return tuple(found), unmatched
 
 
 def _match_one(

@@ -18,6 +18,7 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 
 from ar_cli.domain.claims.records import PATIENT, Claim
 from ar_cli.domain.money import cents_to_text
+from ar_cli.domain.posting import values
 from ar_cli.domain.posting.amounts import PlanWork, TreatmentLookup
 from ar_cli.domain.posting.checks import (
     CROSSOVER_FOLLOW_UP_DAYS,
@@ -34,7 +35,7 @@ from ar_cli.domain.posting.checks import (
     normalize_status,
 )
 from ar_cli.domain.posting.denial_caps import EarlierDenial, LineBalances, cap_denials
-from ar_cli.domain.posting.match import match_lines
+from ar_cli.domain.posting.match import match_lines_once
 from ar_cli.domain.posting.result import ClaimPlan, Disposition, PlanTotals, new_plan, new_totals
 from ar_cli.domain.posting.values import (
     DenialToOpen,
@@ -85,20 +86,23 @@ def plan_claim_payment(
     """
     status = normalize_status(payment.status_code)
     rank = coverage_rank(claim, payer_id, status)
-    matches = tuple(match_lines(claim, payment, used_line_ids))
+    matches, unmatched = match_lines_once(claim, payment, used_line_ids)
     problems = check_payer(claim, payment, rank, status)
     if not patient_confirmed:
         problems += check_patient(claim, payment, rank)
     problems += check_claim(claim, payment, status)
-    if any(m.claim_line_id is None for m in matches):
+    if unmatched:
         problems += _unmatched(claim, matches)
+    blocked = False
+    for problem in problems:
+        if problem.blocks:
+            blocked = True
+            break
     plan = _Plan(claim, payment, status, rank, matches, pays)
     repeated = repeat_of is not None and status != REVERSAL
-    if repeated and (
-        not payment.lines or any(m.claim_line_id is None for m in matches) or any(p.blocks for p in problems)
-    ):
+    if repeated and (not payment.lines or unmatched or blocked):
         return plan.not_posted([_repeated(claim, payment, repeat_of, problems)], park=True)
-    if rank is None or (problems and any(p.blocks for p in problems)):
+    if rank is None or blocked:
         return plan.not_posted(problems, park=True)
     if status in NO_POST_STATUSES:
         kind = ProblemKind.FORWARDED_NOT_OURS if status == NOT_OURS else ProblemKind.PREDETERMINATION
@@ -114,11 +118,12 @@ def plan_claim_payment(
     work = PlanWork(payment, rank, table, next_responsibility(claim, rank), reversal=status == REVERSAL, pays=pays)
     for match in matches:
         work.service_line(match)
-    for adjustment in payment.adjustments:
-        work.adjustment(adjustment, None, payment.remark_codes)
-    work.pay(None, payment.paid - sum(line.paid for line in payment.lines), payment.segment)
-    sums = work.sums
-    lowered = sums["paid"] + sums["contractual"] + sums["to_next_payer"] + sums["to_patient"]
+    if payment.adjustments:
+        claim_remarks = payment.remark_codes
+        for adjustment in payment.adjustments:
+            work.adjustment(adjustment, None, claim_remarks)
+    work.pay(None, payment.paid - work.lines_paid, payment.segment)
+    lowered = work.lowered
     held = balances.get(rank, 0)
     if lowered > held:
         if repeated:
@@ -166,14 +171,14 @@ def plan_claim_payment(
                 None,
                 work.receiver,
                 CROSSOVER_FOLLOW_UP_DAYS,
-                amount=sums["to_next_payer"],
+                amount=work.to_next_payer,
                 segment=payment.segment,
             )
         )
-    denied_open = sum([d.amount for d in denials]) if denials else 0
-    return plan.posted(
-        work, tuple(denials), problems, new_totals(payment.charge, denied_open=denied_open, **sums), tuple(repeats)
-    )
+    denied_open = 0
+    for denial in denials:
+        denied_open += denial.amount
+    return plan.posted(work, tuple(denials), problems, work.totals(payment.charge, denied_open), tuple(repeats))
 
 
 def _repeated(
@@ -223,32 +228,52 @@ class _Plan:
         self.claim, self.payment, self.status, self.rank, self.matches = claim, payment, status, rank, matches
         self.pays = pays  # False: notification only (BPR01 H), nothing to park
 
-    def _finish(self, disposition: Disposition, **rest: object) -> ClaimPlan:
+    def _finish(
+        self,
+        disposition: Disposition,
+        entries: tuple[values.PlannedEntry, ...],
+        denials: tuple[DenialToOpen, ...],
+        follow_ups: tuple[values.FollowUp, ...],
+        problems: tuple[PostingProblem, ...],
+        totals: PlanTotals,
+        parked: int,
+        line_ids_used: frozenset[int],
+        repeated_denials: tuple[tuple[Hashable, int], ...] = (),
+    ) -> ClaimPlan:
+        status = self.status
+        # ClaimPlan's fields, in order (new_plan is positional: a hundred thousand a file)
         return new_plan(
-            claim_id=self.claim.id,
-            claim_number=self.claim.claim_number,
-            payment_segment=self.payment.segment,
-            status_code=self.status,
-            payer_rank=self.rank,
-            disposition=disposition,
-            matches=self.matches,
-            crossover=self.status in CROSSOVER_STATUSES,
-            claim_denied=self.status == DENIED,
-            is_reversal=self.status == REVERSAL,
-            **rest,
+            self.claim.id,
+            self.claim.claim_number,
+            self.payment.segment,
+            status,
+            self.rank,
+            disposition,
+            entries,
+            denials,
+            follow_ups,
+            problems,
+            self.matches,
+            totals,
+            parked,
+            status in CROSSOVER_STATUSES,
+            status == DENIED,
+            status == REVERSAL,
+            line_ids_used,
+            repeated_denials,
         )
 
     def not_posted(self, problems: list[PostingProblem], *, park: bool) -> ClaimPlan:
         parked = self.payment.paid if park and self.pays else 0
         return self._finish(
             Disposition.PARK if park else Disposition.RECORD_ONLY,
-            entries=(),
-            denials=(),
-            follow_ups=(),
-            problems=tuple(problems),
-            totals=new_totals(self.payment.charge, parked=parked),
-            parked=parked,
-            line_ids_used=frozenset(),
+            (),
+            (),
+            (),
+            tuple(problems),
+            new_totals(self.payment.charge, parked=parked),
+            parked,
+            _NO_LINES,
         )
 
     def posted(
@@ -260,19 +285,22 @@ class _Plan:
         repeated_denials: tuple[tuple[Hashable, int], ...] = (),
     ) -> ClaimPlan:
         # A reversal uses no line: its correction must match the same lines again.
-        used = (
-            frozenset()
-            if self.status == REVERSAL
-            else frozenset([m.claim_line_id for m in self.matches if m.claim_line_id is not None])
-        )
+        if self.status == REVERSAL:
+            used = _NO_LINES
+        else:
+            used = frozenset([m.claim_line_id for m in self.matches if m.claim_line_id is not None])
         return self._finish(
-            Disposition.POST,
-            entries=tuple(work.entries),
-            denials=denials,
-            follow_ups=tuple(work.follow_ups),
-            problems=tuple(problems),
-            totals=totals,
-            parked=0,
-            line_ids_used=used,
-            repeated_denials=repeated_denials,
+            _POST,
+            tuple(work.entries),
+            denials,
+            tuple(work.follow_ups),
+            tuple(problems),
+            totals,
+            0,
+            used,
+            repeated_denials,
         )
+
+
+_POST = Disposition.POST
+_NO_LINES: frozenset[int] = frozenset()

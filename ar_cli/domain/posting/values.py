@@ -12,7 +12,7 @@ Money is integer cents. Responsibility numbers: 0 the patient, 1/2/3 coverage ra
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields, make_dataclass
+from dataclasses import MISSING, dataclass, fields, make_dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -230,19 +230,33 @@ def quick(cls: type[T]) -> Callable[..., T]:
     A frozen __init__ stores each field through object.__setattr__, and a remittance
     plans about a million values. Same trick as ar_cli/x12/fast_values.py (which the
     domain may not import): a plain slots twin with the same layout is filled, and its
-    __post_init__ retags it as `cls`. The result is an ordinary, immutable `cls`, equal
-    to one its own constructor builds (tests/domain/test_posting_values.py).
+    __init__ ends by retagging it as `cls` (written out here, as dataclasses writes its
+    own, so no __post_init__ call is paid per value). The result is an ordinary,
+    immutable `cls`, equal to one its own constructor builds
+    (tests/domain/test_posting_values.py).
     """
-    spec = [(f.name, f.type, field(default=f.default) if f.default is not MISSING else field()) for f in fields(cls)]  # type: ignore[arg-type]
-
-    def retag(value: Any) -> None:
-        value.__class__ = cls
-
+    names, scope = [], {"_cls": cls}
+    params = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        names.append(f.name)
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+    stores = "".join(f"    self.{name} = {name}\n" for name in names)
+    exec(f"def __init__(self, {', '.join(params)}):\n{stores}    self.__class__ = _cls\n", scope)
     draft: Any = make_dataclass(
-        f"_{cls.__name__}Draft", spec, slots=True, eq=False, repr=False, namespace={"__post_init__": retag}
+        f"_{cls.__name__}Draft",
+        [(f.name, f.type) for f in fields(cls)],  # type: ignore[arg-type]
+        slots=True,
+        init=False,
+        eq=False,
+        repr=False,
     )
     if draft.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__} cannot have a quick constructor")
+    draft.__init__ = scope["__init__"]
     return draft  # type: ignore[no-any-return]
 
 
