@@ -182,14 +182,18 @@ _UPSERT_BALANCE = (
 
 
 def _upsert_balances(session: Session, deltas: dict[tuple[int, int], int], since: dict[tuple[int, int], date]) -> None:
-    # Straight to the driver: SQLAlchemy's per-row processing cost more than the upsert.
-    sql_of(session).executemany(
-        _UPSERT_BALANCE,
-        [
-            {"claim_id": claim_id, "responsibility": resp, "balance": int(delta), "since": since[(claim_id, resp)]}
-            for (claim_id, resp), delta in sorted(deltas.items())
-        ],
-    )
+    # Straight to the driver, rows as tuples: SQLAlchemy's per-row processing, and then
+    # binding a mapping per row, cost more than the upsert.
+    db = sql_of(session)
+    days: dict[date, object] = {}  # a batch's balances share a few days: each bound once
+    rows = []
+    for key, delta in sorted(deltas.items()):
+        when = since[key]
+        bound = days.get(when)
+        if bound is None:
+            bound = days[when] = db.bindable(when)
+        rows.append((key[0], key[1], int(delta), bound))
+    db.executemany(_UPSERT_BALANCE, rows)
 
 
 def claim_count(session: Session) -> int:

@@ -36,8 +36,7 @@ def set_remittance_outcome(session: Session, remittance_id: int, *, digest: str,
 def set_claim_statuses(session: Session, statuses: list[tuple[int, str]]) -> None:
     """Each (claim id, status): one executemany for a batch of claims."""
     sql_of(session).executemany(
-        "UPDATE claim SET status = :status WHERE id = :id",
-        [{"status": status, "id": claim_id} for claim_id, status in statuses],
+        "UPDATE claim SET status = :status WHERE id = :id", [(status, claim_id) for claim_id, status in statuses]
     )
 
 
