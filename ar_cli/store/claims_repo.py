@@ -41,19 +41,28 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
     # A batch's claims share few distinct days and modifier lists: each is parsed once.
     days: dict = {None: None}
     modifier_lists: dict = {None: (), "": ()}
-    lines: dict[int, list[ClaimLine]] = defaultdict(list)
+    lines: dict[int, list[ClaimLine]] = {}
     line = _records.line
+    of_claim: list[ClaimLine] = []
+    last_claim = None
+    # The lines come by claim (ORDER BY claim_id): each claim's list is found once.
     for line_id, claim_id, number, control, code, modifiers, units, charge, start, end in db.rows(_LINES_SQL, ids):
+        if claim_id != last_claim:
+            of_claim = lines[claim_id] = []
+            last_claim = claim_id
         begins = days.get(start)
         if begins is None and start is not None:
             begins = days[start] = day(start)
-        ends = days.get(end)
-        if ends is None and end is not None:
-            ends = days[end] = day(end)
+        if end == start:
+            ends = begins
+        else:
+            ends = days.get(end)
+            if ends is None and end is not None:
+                ends = days[end] = day(end)
         listed = modifier_lists.get(modifiers)
         if listed is None:
             listed = modifier_lists[modifiers] = tuple([m for m in modifiers.split(":") if m])
-        lines[claim_id].append(line(line_id, number, control, code, listed, units, charge, begins, ends))
+        of_claim.append(line(line_id, number, control, code, listed, units, charge, begins, ends))
     claim = _records.claim
     no_rows: list = []
     for (

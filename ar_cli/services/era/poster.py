@@ -209,10 +209,11 @@ class RemittancePosting:
             owed = balances_now.get(plan.payer_rank, 0)
             result.paid_in_full += owed == 0
             result.partially_paid += owed != 0
-        for problem in plan.problems:
-            if problem.severity is posting.Severity.EXCEPTION:
-                held.exception(claim.claim_number, problem)
-        result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
+        if plan.problems:
+            for problem in plan.problems:
+                if problem.severity is posting.Severity.EXCEPTION:
+                    held.exception(claim.claim_number, problem)
+            result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
         open_denials, appealed = loaded.denial_counts.get(claim.id, (0, 0))
         if plan.denials:
             open_denials += sum(1 for d in plan.denials if d.amount > 0)
