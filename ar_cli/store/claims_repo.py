@@ -65,43 +65,20 @@ def claims_by_number(session: Session, numbers: Iterable[str]) -> dict[str, Clai
         of_claim.append(line(line_id, number, control, code, listed, units, charge, begins, ends))
     claim = _records.claim
     no_rows: list = []
-    for (
-        claim_id,
-        number,
-        patient_id,
-        account,
-        last,
-        first,
-        billed,
-        first_service,
-        billing_npi,
-        rendering_npi,
-        pos,
-        frequency,
-        original,
-        status,
-    ) in claims:
+    # _CLAIMS_SQL's columns are the Claim's fields in order, the two dates parsed.
+    for row in claims:
+        claim_id, billed, first_service = row[0], row[6], row[7]
         billed_day = days.get(billed)
         if billed_day is None and billed is not None:
             billed_day = days[billed] = day(billed)
         first_day = days.get(first_service)
         if first_day is None and first_service is not None:
             first_day = days[first_service] = day(first_service)
-        found[number] = claim(
-            claim_id,
-            number,
-            patient_id,
-            account,
-            last,
-            first,
+        found[row[1]] = claim(
+            *row[:6],
             billed_day,
             first_day,
-            billing_npi,
-            rendering_npi,
-            pos,
-            frequency,
-            original,
-            status,
+            *row[8:],
             tuple(coverages.get(claim_id, no_rows)),
             tuple(lines.get(claim_id, no_rows)),
         )
