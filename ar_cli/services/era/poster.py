@@ -21,6 +21,8 @@ Every posted claim payment is kept (claim_payment, with all its amounts) so that
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.errors import InputError
@@ -99,18 +101,31 @@ class RemittancePosting:
                 )
                 claims = claims_repo.claims_by_number(run.session, [p.claim_number for p in payments])
         loaded = LoadedBatch(run, claims, self.payer_id)
+        # Payments still to come in this batch per claim number: a claim's line balances
+        # move on only for a later payment of it here (the next batch reads them again).
+        to_come = Counter([p.claim_number for p in payments])
         for payment in payments:
             claim = claims.get(payment.claim_number)
             if claim is None:
                 self.held.unmatched(payment)
                 continue
-            self._write_plan(loaded, claim, payment, self._plan(loaded, claim, payment))
+            to_come[payment.claim_number] -= 1
+            plan = self._plan(loaded, claim, payment, again=to_come[payment.claim_number] > 0)
+            self._write_plan(loaded, claim, payment, plan)
         loaded.write(run)
 
     def _plan(
-        self, loaded: LoadedBatch, claim: Claim, payment: ClaimPayment, *, patient_confirmed: bool = False
+        self,
+        loaded: LoadedBatch,
+        claim: Claim,
+        payment: ClaimPayment,
+        *,
+        patient_confirmed: bool = False,
+        again: bool = True,
     ) -> ClaimPlan:
-        """The payment's plan; the batch's balances move on by it."""
+        """The payment's plan; the batch's balances move on by it, and its line balances
+        when the claim has another payment in the batch (`again`); else they are dropped
+        (None: read again, they would fail loudly rather than be stale)."""
         # A reversal undoes an earlier payment: it matches the lines that payment used,
         # and frees them for the correction that follows.
         reversal = payment.status_code.lstrip("0") == "22"
@@ -138,7 +153,7 @@ class RemittancePosting:
         elif not seen:
             self.seen_claims[claim.id] = payment.segment
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
-        lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
+        lines[claim.id] = posting.line_balances_after(lines[claim.id], plan) if again else None
         if reversal:
             self.used_lines.pop(claim.id, None)
         elif plan.line_ids_used:
