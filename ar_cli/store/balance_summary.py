@@ -118,12 +118,20 @@ def restate_known(session: Session, changes: Iterable[tuple[int, str, str, int, 
         return  # an outer restating covers this change
     deltas: dict[Key, list[int]] = {}
     for owner, served, billed, before, after in changes:
+        if before == after:
+            continue  # filed under the same key, it changes nothing
         if before:
-            d = deltas.setdefault((owner, served, billed, -1 if before < 0 else 1), [0, 0])
+            key = (owner, served, billed, -1 if before < 0 else 1)
+            d = deltas.get(key)
+            if d is None:
+                d = deltas[key] = [0, 0]
             d[0] -= before
             d[1] -= 1
         if after:
-            d = deltas.setdefault((owner, served, billed, -1 if after < 0 else 1), [0, 0])
+            key = (owner, served, billed, -1 if after < 0 else 1)
+            d = deltas.get(key)
+            if d is None:
+                d = deltas[key] = [0, 0]
             d[0] += after
             d[1] += 1
     _add(session, {k: (v[0], v[1]) for k, v in deltas.items()})

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from ar_cli.domain.denials.resolutions import SUPERSEDABLE, WORKABLE, DenialStatus, Resolution
@@ -95,16 +95,12 @@ def overturnable(session: Session, claim_ids: Iterable[int], payer_id: int) -> d
 def write_repeats(session: Session, updates: dict[int, dict]) -> None:
     """A denial said again: {denial id: {times_denied, last_denied_on, appeal_deadline}},
     one executemany."""
-    sql_of(session).executemany(
+    db = sql_of(session)
+    db.executemany(
         "UPDATE denial SET times_denied = :times_denied, last_denied_on = :last_denied_on, "
         "appeal_deadline = :appeal_deadline WHERE id = :id",
         [
-            {
-                "times_denied": u["times_denied"],
-                "last_denied_on": u["last_denied_on"],
-                "appeal_deadline": u["appeal_deadline"],
-                "id": i,
-            }
+            (u["times_denied"], db.bindable(u["last_denied_on"]), db.bindable(u["appeal_deadline"]), i)
             for i, u in sorted(updates.items())
         ],
     )
@@ -112,26 +108,12 @@ def write_repeats(session: Session, updates: dict[int, dict]) -> None:
 
 def write_overturns(session: Session, updates: dict[int, dict]) -> None:
     """Apply {denial id: {overturned_amount, status, resolution, resolved_on}} in one executemany."""
-    if not updates:
-        return
-    t = DenialRow.__table__
-    session.execute(
-        update(t)
-        .where(t.c.id == bindparam("denial_id"))
-        .values(
-            overturned_amount=bindparam("new_overturned"),
-            status=bindparam("new_status"),
-            resolution=bindparam("new_resolution"),
-            resolved_on=bindparam("new_resolved_on"),
-        ),
+    db = sql_of(session)
+    db.executemany(
+        "UPDATE denial SET overturned_amount = :overturned_amount, status = :status, resolution = :resolution, "
+        "resolved_on = :resolved_on WHERE id = :id",
         [
-            {
-                "denial_id": i,
-                "new_overturned": u["overturned_amount"],
-                "new_status": u["status"],
-                "new_resolution": u["resolution"],
-                "new_resolved_on": u["resolved_on"],
-            }
+            (u["overturned_amount"], u["status"], u["resolution"], db.bindable(u["resolved_on"]), i)
             for i, u in sorted(updates.items())
         ],
     )

@@ -8,7 +8,7 @@ text on the driver's own cursor and returns plain tuples.
     db.one(sql, params)             # first row or None
     db.scalar(sql, params)          # first column of the first row, or None
     db.execute(sql, params)         # rowcount
-    db.executemany(sql, rows)       # rows: a sequence of mappings
+    db.executemany(sql, rows)       # rows: a sequence of mappings, or of tuples
 
 One placeholder style, `:name`. SQLite's driver reads it as written; for PostgreSQL
 (psycopg 3, `%(name)s`) the text is translated once per statement text (cached) by a
@@ -20,6 +20,13 @@ with `{"ids": Keys(values)}` becomes `IN (SELECT value FROM json_each(:ids))` on
 (the keys bound as one JSON text) and `= ANY(%(ids)s)` (`<> ALL`) on PostgreSQL (one
 array). A statement text is therefore the same whatever the number of keys, and so is
 its cached translation and the database's statement cache.
+
+Rows given to `executemany` as tuples (the bulk writes: a posting batch's balances and
+statuses, a few hundred thousand rows a remittance) go to the driver as they are, in the
+order the statement names its parameters, each name written once: the text is
+translated once to the driver's positional marks (`?`, `%s`), and no mapping is built
+or bound row by row. Their values must be what the driver takes as it is (on SQLite:
+int, str, float, bytes or None; dates as ISO text), checked on the first row.
 
 On SQLite `date` parameters bind as ISO text and timestamps as SQLAlchemy writes them
 (`YYYY-MM-DD HH:MM:SS.ffffff`), so a row written here reads back through the ORM and
@@ -139,6 +146,32 @@ def translate(sql: str, dialect: str) -> tuple[str, frozenset[str]]:
     return "".join(out), frozenset(keys)
 
 
+@lru_cache(maxsize=256)
+def positional(sql: str, dialect: str) -> tuple[str, tuple[str, ...]]:
+    """The statement text with each `:name` as the driver's positional mark (`?` on
+    SQLite, `%s` on PostgreSQL), and the names in the order written: what a row given as
+    a tuple binds. Refuses key lists and a name written twice. Cached per (text, dialect)."""
+    _text, keys = translate(sql, dialect)  # checks the text as every statement is checked
+    if keys:
+        raise SqlTextError(f"`IN :{sorted(keys)[0]}` takes Keys(...), which rows given as tuples cannot")
+    pg = dialect == "postgresql"
+    out: list[str] = []
+    names: list[str] = []
+    for match in _TOKEN.finditer(sql):
+        kind, piece = match.lastgroup, match.group()
+        if kind == "param":
+            name = match.group("name")
+            if name in names:
+                raise SqlTextError(f":{name} is written twice; rows given as tuples bind each name once")
+            names.append(name)
+            out.append("%s" if pg else "?")
+            continue
+        if pg and kind in ("quoted", "ident", "line", "block", "percent"):
+            piece = piece.replace("%", "%%")
+        out.append(piece)
+    return "".join(out), tuple(names)
+
+
 def _drop_trailing_word(out: list[str], word: str) -> None:
     """Take `word` (and the spaces after it) off the end of the text built so far."""
     while out and out[-1].isspace():
@@ -160,14 +193,21 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return _sqlite_value(value)
+    raise TypeError(f"a key of type {type(value).__name__} cannot be bound")
+
+
 def _bind(params: Params, keys: frozenset[str], dialect: str) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     for name, value in (params or {}).items():
         if isinstance(value, Keys):
             if name not in keys:
                 raise SqlTextError(f"Keys bound to :{name}, which is not written `IN :{name}`")
-            items = [_sqlite_value(v) for v in value.values] if dialect == "sqlite" else value.values
-            bound[name] = json.dumps(items) if dialect == "sqlite" else items
+            # On SQLite one JSON text: dates as they bind (the encoder asks `_json_value`
+            # only for what it cannot write itself, so a list of ids or numbers costs nothing).
+            bound[name] = json.dumps(value.values, default=_json_value) if dialect == "sqlite" else value.values
         elif name in keys:
             raise SqlTextError(f"`IN :{name}` takes Keys(...), not {type(value).__name__}")
         else:
@@ -204,6 +244,11 @@ class Sql:
             raise
         return cursor
 
+    def bindable(self, value: Any) -> Any:
+        """A value as a row given as a tuple carries it: dates as ISO text on SQLite (as
+        `:name` parameters bind them), anything on PostgreSQL as it is."""
+        return _sqlite_value(value) if self.dialect == "sqlite" else value
+
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
         """All rows, as plain tuples."""
         cursor = self._run(sql, params)
@@ -233,14 +278,26 @@ class Sql:
         finally:
             cursor.close()
 
-    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """One statement for each mapping of `rows` (nothing when there is none)."""
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]] | Sequence[tuple]) -> None:
+        """One statement for each row of `rows` (nothing when there is none): mappings
+        by name, or tuples in the order the statement names its parameters, handed to
+        the driver as they are (see the module's docstring)."""
         if not rows:
             return
-        text, keys = translate(sql, self.dialect)
+        first = rows[0]
+        if isinstance(first, tuple):
+            text, names = positional(sql, self.dialect)
+            if len(first) != len(names):
+                raise SqlTextError(f"a row of {len(first)} values for {len(names)} parameters")
+            if self.dialect == "sqlite" and any(isinstance(value, date) for value in first):
+                raise SqlTextError("dates in rows given as tuples are bound as ISO text on SQLite")
+            params: Any = rows
+        else:
+            text, keys = translate(sql, self.dialect)
+            params = [_bind(row, keys, self.dialect) for row in rows]  # type: ignore[arg-type]
         cursor = self._cursor()
         try:
-            cursor.executemany(text, [_bind(row, keys, self.dialect) for row in rows])
+            cursor.executemany(text, params)
         finally:
             cursor.close()
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ar_cli.store.sql import Keys, Sql, SqlTextError, day, sql_of, translate
+from ar_cli.store.sql import Keys, Sql, SqlTextError, day, positional, sql_of, translate
 
 # Text either database takes in a literal: no NUL (PostgreSQL refuses it), no lone surrogate.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
@@ -113,6 +113,39 @@ def test_translation_only_touches_parameters_and_percents(words):
 
 
 # -- a database: SQLite file and PostgreSQL ---------------------------------------
+def test_positional_text_marks_each_name_in_order():
+    sql = "UPDATE t SET a = :a, b = ':b' WHERE id = :id AND c LIKE '%x' -- :c"
+    assert positional(sql, "sqlite") == ("UPDATE t SET a = ?, b = ':b' WHERE id = ? AND c LIKE '%x' -- :c", ("a", "id"))
+    assert positional(sql, "postgresql") == (
+        "UPDATE t SET a = %s, b = ':b' WHERE id = %s AND c LIKE '%%x' -- :c",
+        ("a", "id"),
+    )
+    with pytest.raises(SqlTextError, match="twice"):
+        positional("SELECT :a, :a", "sqlite")
+    with pytest.raises(SqlTextError, match="Keys"):
+        positional("SELECT 1 WHERE x IN :xs", "sqlite")
+
+
+def test_executemany_takes_rows_as_tuples(db):
+    rows = [(n, f"L{n}", db.bindable(date(2026, 6, n))) for n in range(1, 5)]
+    db.executemany("INSERT INTO scratch (id, label, on_day) VALUES (:id, :label, :on_day)", rows)
+    db.executemany("UPDATE scratch SET label = :label WHERE id = :id", [("x", 2), ("y", 3)])
+    got = db.rows("SELECT id, label, on_day FROM scratch ORDER BY id")
+    assert [(i, label, day(d)) for i, label, d in got] == [
+        (1, "L1", date(2026, 6, 1)),
+        (2, "x", date(2026, 6, 2)),
+        (3, "y", date(2026, 6, 3)),
+        (4, "L4", date(2026, 6, 4)),
+    ]
+    # The same rows by name read back the same.
+    assert db.rows("SELECT on_day FROM scratch WHERE on_day = :d", {"d": date(2026, 6, 4)}) == [got[3][2:]]
+    with pytest.raises(SqlTextError, match="values for"):
+        db.executemany("UPDATE scratch SET label = :label WHERE id = :id", [("x",)])
+    if db.dialect == "sqlite":
+        with pytest.raises(SqlTextError, match="ISO text"):
+            db.executemany("UPDATE scratch SET on_day = :d WHERE id = :id", [(date(2026, 1, 1), 1)])
+
+
 def test_dialect(db, ledger):
     assert db.dialect == ("sqlite" if ledger.location.sqlite_path else "postgresql")
     assert isinstance(db, Sql)

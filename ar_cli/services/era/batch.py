@@ -85,21 +85,23 @@ class LoadedBatch:
         files it: the batch's balances are in memory already, after its plans (less what
         `held_back` of them is not written yet)."""
         changes = []
+        claims_by_id, balances = self.claims_by_id, self.balances
+        # Per claim: its payers by rank (the first coverage of a rank, as Claim.coverage
+        # finds it) and its dates as the summary files them, found once for its balances.
+        filed: dict[int, tuple[dict[int, int], str, str]] = {}
         for (claim_id, resp), delta in deltas.items():
-            claim = self.claims_by_id[claim_id]
-            payer_id = next((c.payer_id for c in claim.coverages if c.rank == resp), None)
-            after = self.balances[claim_id].get(resp, 0)
-            if held_back:
-                after -= held_back.get((claim_id, resp), 0)
-            changes.append(
-                (
-                    owner_key(resp, payer_id),
+            facts = filed.get(claim_id)
+            if facts is None:
+                claim = claims_by_id[claim_id]
+                facts = filed[claim_id] = (
+                    {c.rank: c.payer_id for c in reversed(claim.coverages)},
                     claim.first_service_date.isoformat(),
                     claim.billed_date.isoformat(),
-                    after - delta,
-                    after,
                 )
-            )
+            after = balances[claim_id].get(resp, 0)
+            if held_back:
+                after -= held_back.get((claim_id, resp), 0)
+            changes.append((owner_key(resp, facts[0].get(resp)), facts[1], facts[2], after - delta, after))
         return changes
 
 

@@ -21,6 +21,8 @@ Every posted claim payment is kept (claim_payment, with all its amounts) so that
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ar_cli.domain.claims.records import Claim
 from ar_cli.domain.claims.status import derive_status
 from ar_cli.domain.errors import InputError
@@ -45,6 +47,8 @@ class RemittancePosting:
 
     def __init__(self, run: PostingRun, remittance: Remittance, result: RemittanceResult) -> None:
         self.run, self.remittance, self.result = run, remittance, result
+        # The payer's id, read once: through the payer's ORM row it costs a microsecond a claim.
+        self.payer_id = remittance.payer_id
         self.held = Held(run, remittance, result)
         self.claim_paid_total = 0
         self.pending: list[ClaimPayment] = []
@@ -96,19 +100,32 @@ class RemittancePosting:
                     source_id=run.source_id,
                 )
                 claims = claims_repo.claims_by_number(run.session, [p.claim_number for p in payments])
-        loaded = LoadedBatch(run, claims, self.remittance.payer_id)
+        loaded = LoadedBatch(run, claims, self.payer_id)
+        # Payments still to come in this batch per claim number: a claim's line balances
+        # move on only for a later payment of it here (the next batch reads them again).
+        to_come = Counter([p.claim_number for p in payments])
         for payment in payments:
             claim = claims.get(payment.claim_number)
             if claim is None:
                 self.held.unmatched(payment)
                 continue
-            self._write_plan(loaded, claim, payment, self._plan(loaded, claim, payment))
+            to_come[payment.claim_number] -= 1
+            plan = self._plan(loaded, claim, payment, again=to_come[payment.claim_number] > 0)
+            self._write_plan(loaded, claim, payment, plan)
         loaded.write(run)
 
     def _plan(
-        self, loaded: LoadedBatch, claim: Claim, payment: ClaimPayment, *, patient_confirmed: bool = False
+        self,
+        loaded: LoadedBatch,
+        claim: Claim,
+        payment: ClaimPayment,
+        *,
+        patient_confirmed: bool = False,
+        again: bool = True,
     ) -> ClaimPlan:
-        """The payment's plan; the batch's balances move on by it."""
+        """The payment's plan; the batch's balances move on by it, and its line balances
+        when the claim has another payment in the batch (`again`); else they are dropped
+        (None: read again, they would fail loudly rather than be stale)."""
         # A reversal undoes an earlier payment: it matches the lines that payment used,
         # and frees them for the correction that follows.
         reversal = payment.status_code.lstrip("0") == "22"
@@ -119,7 +136,7 @@ class RemittancePosting:
         plan = posting.plan_claim_payment(
             claim,
             payment,
-            payer_id=self.remittance.payer_id,
+            payer_id=self.payer_id,
             balances=balances[claim.id],
             table=self.run.table,
             line_balances=lines[claim.id],
@@ -136,13 +153,14 @@ class RemittancePosting:
         elif not seen:
             self.seen_claims[claim.id] = payment.segment
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
-        lines[claim.id] = posting.line_balances_after(lines[claim.id], plan)
+        lines[claim.id] = posting.line_balances_after(lines[claim.id], plan) if again else None
         if reversal:
             self.used_lines.pop(claim.id, None)
-        else:
+        elif plan.line_ids_used:
+            used_ids = plan.line_ids_used
             mask = self.used_lines.get(claim.id, 0)
             for n, line in enumerate(claim.lines):
-                if line.id in plan.line_ids_used:
+                if line.id in used_ids:
                     mask |= 1 << n
             if mask:
                 self.used_lines[claim.id] = mask
@@ -186,7 +204,7 @@ class RemittancePosting:
                 payment,
                 plan,
                 event_id=run.rec.event_id,
-                payer_id=remittance.payer_id,
+                payer_id=self.payer_id,
                 remittance_id=remittance.id,
                 reverses_id=original.id if original is not None else None,
             )
@@ -206,13 +224,15 @@ class RemittancePosting:
             owed = balances_now.get(plan.payer_rank, 0)
             result.paid_in_full += owed == 0
             result.partially_paid += owed != 0
-        for problem in plan.problems:
-            if problem.severity is posting.Severity.EXCEPTION:
-                held.exception(claim.claim_number, problem)
-        result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
+        if plan.problems:
+            for problem in plan.problems:
+                if problem.severity is posting.Severity.EXCEPTION:
+                    held.exception(claim.claim_number, problem)
+            result.warnings.extend(p.message for p in plan.problems if p.severity is posting.Severity.WARNING)
         open_denials, appealed = loaded.denial_counts.get(claim.id, (0, 0))
-        open_denials += sum(1 for d in plan.denials if d.amount > 0)
-        loaded.denial_counts[claim.id] = (open_denials, appealed)
+        if plan.denials:
+            open_denials += sum(1 for d in plan.denials if d.amount > 0)
+            loaded.denial_counts[claim.id] = (open_denials, appealed)
         status = derive_status(
             balances=balances_now, open_denials=open_denials, appealed=appealed, remitted=True, paid_any=True
         )
@@ -225,7 +245,7 @@ class RemittancePosting:
         account) onto `claim`, now that a person has named it: planned and written as its
         remittance would have, the patient taken as confirmed. Returns the plan; raises
         InputError, writing nothing, when it would still not post."""
-        loaded = LoadedBatch(self.run, {claim.claim_number: claim}, self.remittance.payer_id)
+        loaded = LoadedBatch(self.run, {claim.claim_number: claim}, self.payer_id)
         plan = self._plan(loaded, claim, payment, patient_confirmed=True)
         if plan.disposition is not posting.Disposition.POST:
             reasons = "; ".join(p.message for p in plan.problems if p.blocks) or "it posts nothing"

@@ -41,8 +41,7 @@ def set_claim_statuses(session: Session, statuses: list[tuple[int, str]]) -> Non
         bulk_copy.set_claim_statuses(session, statuses)
         return
     sql_of(session).executemany(
-        "UPDATE claim SET status = :status WHERE id = :id",
-        [{"status": status, "id": claim_id} for claim_id, status in statuses],
+        "UPDATE claim SET status = :status WHERE id = :id", [(status, claim_id) for claim_id, status in statuses]
     )
 
 
