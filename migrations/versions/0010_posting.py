@@ -72,6 +72,7 @@ BOUNDARY_HEADER = "before 0007_audit_rows"
 def upgrade() -> None:
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
+    _defer_foreign_keys(conn, sqlite)
     op.create_table(
         "posting",
         sa.Column("id", ID_TYPE, autoincrement=True, nullable=False),
@@ -148,6 +149,9 @@ def upgrade() -> None:
             )
         )
     _point_unapplied_at("posting_entry", "ledger_entry", sqlite)
+    # Its rows pointing at each other: SQLite's DROP deletes them one by one, and would
+    # count a reversed entry deleted before its reversal as a broken key at commit.
+    conn.execute(sa.text("UPDATE ledger_entry SET reverses_id = NULL WHERE reverses_id IS NOT NULL"))
     op.drop_index("ix_ledger_entry_remittance_id", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_posting_date", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_claim_id", table_name="ledger_entry")
@@ -161,6 +165,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
+    _defer_foreign_keys(conn, sqlite)
     conn.execute(sa.text("DROP VIEW ledger_entry"))
     op.create_table(
         "ledger_entry",
@@ -216,6 +221,7 @@ def downgrade() -> None:
             )
         )
     _point_unapplied_at("ledger_entry", "posting_entry", sqlite)
+    conn.execute(sa.text("UPDATE posting_entry SET reverses_id = NULL WHERE reverses_id IS NOT NULL"))
     op.drop_index(op.f("ix_posting_entry_posting_id"), table_name="posting_entry")
     op.drop_index(op.f("ix_posting_entry_claim_id"), table_name="posting_entry")
     op.drop_table("posting_entry")
@@ -226,13 +232,32 @@ def downgrade() -> None:
     _boundary(conn, lambda lines: [line for line in lines if not line.startswith("posting ")])
 
 
+def _defer_foreign_keys(conn, sqlite: bool) -> None:
+    """SQLite checks foreign keys (on at connect) at commit from here: rebuilding
+    unapplied_entry drops the old copy, whose rows point at each other (applies_id),
+    which a check per row refuses. Every key holds again before the commit."""
+    if sqlite:
+        conn.execute(sa.text("PRAGMA defer_foreign_keys = ON"))
+
+
 def _point_unapplied_at(target: str, before: str, sqlite: bool) -> None:
     """unapplied_entry.ledger_entry_id's foreign key, from `before`.id to `target`.id."""
     old, new = f"fk_unapplied_entry_ledger_entry_id_{before}", f"fk_unapplied_entry_ledger_entry_id_{target}"
     if sqlite:
+        # The copy's rows point at each other (applies_id) by the table's name, which is
+        # the old copy's until it is dropped: SQLite would count every such key as broken
+        # at commit. Taken off for the rebuild and put back after it (same transaction).
+        conn = op.get_bind()
+        links = [
+            {"i": i, "a": a}
+            for i, a in conn.execute(sa.text("SELECT id, applies_id FROM unapplied_entry WHERE applies_id IS NOT NULL"))
+        ]
+        conn.execute(sa.text("UPDATE unapplied_entry SET applies_id = NULL WHERE applies_id IS NOT NULL"))
         with op.batch_alter_table("unapplied_entry") as batch:
             batch.drop_constraint(old, type_="foreignkey")
             batch.create_foreign_key(new, target, ["ledger_entry_id"], ["id"])
+        if links:
+            conn.execute(sa.text("UPDATE unapplied_entry SET applies_id = :a WHERE id = :i"), links)
     else:
         op.drop_constraint(old, "unapplied_entry", type_="foreignkey")
         op.create_foreign_key(new, "unapplied_entry", target, ["ledger_entry_id"], ["id"])

@@ -350,9 +350,7 @@ class ChangeRecorder:
         values = dict(zip(POSTING_SHARED, key))
         values["source_ref"] = prefix
         names = audit_rows.columns("posting")
-        posting_id = self.insert_tuples(
-            PostingRow, names, [tuple([values[n] for n in names])], returning_ids=True
-        )[0]
+        posting_id = self.insert_tuples(PostingRow, names, [tuple([values[n] for n in names])], returning_ids=True)[0]
         choices = self._postings.setdefault(key, [])
         choices.append((prefix, posting_id))
         choices.sort(key=lambda choice: -len(choice[0]))
