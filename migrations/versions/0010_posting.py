@@ -122,24 +122,30 @@ def upgrade() -> None:
     op.create_index(op.f("ix_posting_entry_claim_id"), "posting_entry", ["claim_id"], unique=False)
     op.create_index(op.f("ix_posting_entry_posting_id"), "posting_entry", ["posting_id"], unique=False)
 
+    kept = 0
+    if sa.inspect(conn).has_table("posting_kept"):
+        kept = _restore_kept(conn, sqlite)
     # One posting per set of shared values, numbered in the order of their first entry.
     shared = ", ".join(SHARED)
     conn.execute(
         sa.text(
             f"INSERT INTO posting ({shared}, source_ref) SELECT {shared}, '' FROM ledger_entry "
+            "WHERE id NOT IN (SELECT id FROM posting_entry) "
             f"GROUP BY {shared} ORDER BY min(id)"
         )
     )
     same = "IS" if sqlite else "IS NOT DISTINCT FROM"
     match = " AND ".join(f"p.{name} {same} e.{name}" for name in SHARED)
     own = ", ".join(OWN)
-    # In id order: an entry's reverses_id names an earlier entry (checked as it goes in).
+    # In id order: an entry's reverses_id names an earlier entry.
     conn.execute(
         sa.text(
             f"INSERT INTO posting_entry (id, posting_id, {own}) "
             f"SELECT e.id, p.id, {', '.join('e.' + n for n in OWN)} FROM ledger_entry e "
-            f"JOIN posting p ON {match} ORDER BY e.id"
-        )
+            f"JOIN posting p ON p.id > :kept AND {match} "
+            "WHERE e.id NOT IN (SELECT id FROM posting_entry) ORDER BY e.id"
+        ),
+        {"kept": kept},
     )
     if not sqlite:
         conn.execute(
@@ -158,7 +164,7 @@ def upgrade() -> None:
     op.drop_index("ix_ledger_entry_audit_event_id", table_name="ledger_entry")
     op.drop_table("ledger_entry")
     conn.execute(sa.text(f"CREATE VIEW ledger_entry AS {VIEW}"))
-    last = conn.execute(sa.text("SELECT max(id) FROM posting")).scalar() or 0
+    last = conn.execute(sa.text("SELECT max(id) FROM posting WHERE row_hash IS NULL")).scalar() or kept
     _boundary(conn, lambda lines: [*lines, f"posting {int(last)}"])
 
 
@@ -221,6 +227,7 @@ def downgrade() -> None:
             )
         )
     _point_unapplied_at("ledger_entry", "posting_entry", sqlite)
+    _keep(conn)
     conn.execute(sa.text("UPDATE posting_entry SET reverses_id = NULL WHERE reverses_id IS NOT NULL"))
     op.drop_index(op.f("ix_posting_entry_posting_id"), table_name="posting_entry")
     op.drop_index(op.f("ix_posting_entry_claim_id"), table_name="posting_entry")
@@ -230,6 +237,71 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_posting_audit_event_id"), table_name="posting")
     op.drop_table("posting")
     _boundary(conn, lambda lines: [line for line in lines if not line.startswith("posting ")])
+
+
+def _keep(conn) -> None:
+    """Before the postings go (downgrade): each posting, and which posting each entry
+    was under, kept in two plain tables (no keys: no other revision's rebuild minds them)
+    that the upgrade puts back, so a round trip keeps the postings their events hashed."""
+    op.create_table(
+        "posting_kept",
+        sa.Column("id", ID_TYPE, nullable=False),
+        sa.Column("posting_date", sa.Date(), nullable=False),
+        sa.Column("effective_date", sa.Date(), nullable=False),
+        sa.Column("payer_id", ID_TYPE, nullable=True),
+        sa.Column("source_file_id", ID_TYPE, nullable=True),
+        sa.Column("remittance_id", ID_TYPE, nullable=True),
+        sa.Column("source_ref", sa.String(length=120), nullable=False),
+        sa.Column("audit_event_id", ID_TYPE, nullable=True),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("row_hash", sa.String(length=32), nullable=True),
+    )
+    op.create_table(
+        "posting_entry_kept",
+        sa.Column("entry_id", ID_TYPE, nullable=False),
+        sa.Column("posting_id", ID_TYPE, nullable=False),
+    )
+    columns = "id, posting_date, effective_date, payer_id, source_file_id, remittance_id, source_ref, " + (
+        "audit_event_id, created_by, row_hash"
+    )
+    conn.execute(sa.text(f"INSERT INTO posting_kept ({columns}) SELECT {columns} FROM posting"))
+    conn.execute(
+        sa.text("INSERT INTO posting_entry_kept (entry_id, posting_id) SELECT id, posting_id FROM posting_entry")
+    )
+
+
+def _restore_kept(conn, sqlite: bool) -> int:
+    """The postings a downgrade kept, back with their ids and row hashes, and the entries
+    that were under them back under them: each entry whose shared values are still its
+    posting's and whose source starts with the posting's prefix (an entry changed in
+    between gets a posting of its own, as any other, and verify names it). Returns the
+    highest posting id put back."""
+    columns = "id, posting_date, effective_date, payer_id, source_file_id, remittance_id, source_ref, " + (
+        "audit_event_id, created_by, row_hash"
+    )
+    conn.execute(sa.text(f"INSERT INTO posting ({columns}) SELECT {columns} FROM posting_kept ORDER BY id"))
+    same = "IS" if sqlite else "IS NOT DISTINCT FROM"
+    match = " AND ".join(f"p.{name} {same} e.{name}" for name in SHARED)
+    own = ", ".join(OWN)
+    picked = ", ".join("substr(e.source_ref, length(p.source_ref) + 1)" if n == "source_ref" else "e." + n for n in OWN)
+    conn.execute(
+        sa.text(
+            f"INSERT INTO posting_entry (id, posting_id, {own}) SELECT e.id, p.id, {picked} FROM ledger_entry e "
+            "JOIN posting_entry_kept k ON k.entry_id = e.id JOIN posting p ON p.id = k.posting_id "
+            f"AND {match} AND substr(e.source_ref, 1, length(p.source_ref)) = p.source_ref ORDER BY e.id"
+        )
+    )
+    kept = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM posting")).scalar()
+    if not sqlite:
+        conn.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('posting', 'id'), "
+                "(SELECT coalesce(max(id), 0) + 1 FROM posting), false)"
+            )
+        )
+    op.drop_table("posting_entry_kept")
+    op.drop_table("posting_kept")
+    return int(kept)
 
 
 def _defer_foreign_keys(conn, sqlite: bool) -> None:

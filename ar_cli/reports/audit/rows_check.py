@@ -108,7 +108,8 @@ def check_rows(
             walk = TableWalk(session, table, manifests, occurred, closed, sums)
             for encoding, ids in _ranges(session, table, first_json):
                 walk.read(encoding, ids, blobs=True)
-        total += walk.rows
+        if table != "posting":  # the entries' shared part: its rows are counted as the entries they show
+            total += walk.rows
         found.extend(walk.finish())
     return total, found
 
