@@ -81,3 +81,29 @@ def copy_entry(entry_id: int) -> tuple[str, tuple]:
     """A statement copying an entry, hash and all, under the same posting (the next id)."""
     columns = ", ".join(("posting_id", *OWN, "source_ref", "row_hash"))
     return (f"INSERT INTO posting_entry ({columns}) SELECT {columns} FROM posting_entry WHERE id = ?", (entry_id,))
+
+
+def raw(ledger, *statements: tuple[str, tuple]) -> list:
+    """Run SQL (`?` marks) through the driver itself, foreign keys off on PostgreSQL
+    (as a superuser can; sqlite3 has them off unless asked); the last statement's rows."""
+    import sqlite3
+
+    import psycopg
+
+    url = ledger.engine.url
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database)
+        mark = "?"
+    else:
+        conn = psycopg.connect(url.render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql"))
+        conn.execute("SET session_replication_role = replica")
+        mark = "%s"
+    try:
+        rows: list = []
+        for sql, params in statements:
+            cursor = conn.execute(sql.replace("?", mark), params)
+            rows = cursor.fetchall() if cursor.description else []
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
