@@ -380,7 +380,6 @@ class ChangeRecorder:
         if self._postings and self.digest.tables is not self._postings_seen:
             self._forget_rolled_back()
         key_of, own_of, at = _entry_layout()
-        table = PostingEntryRow.__table__
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
             batch = [row if type(row) is tuple else tuple(row) for row in rows[start : start + _BATCH]]
@@ -393,22 +392,26 @@ class ChangeRecorder:
                 (posting_id, *own, ref, h)
                 for posting_id, own, ref, h in zip(posting_ids, map(own_of, batch), refs, hashes)
             ]
-            if self._sqlite:
-                names = list(NARROW_KEYS)
-                if returning_ids:  # numbered here, under the write lock (see insert)
-                    first = self._next_id(table)
-                    narrow = [(first + n, *row) for n, row in enumerate(narrow)]
-                    ids.extend(range(first, first + len(narrow)))
-                    names.insert(0, "id")
-                _sqlite_executemany(self.session, table, names, narrow)
-                continue
-            dicts = [dict(zip(NARROW_KEYS, row)) for row in narrow]
-            if returning_ids:
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                ids.extend(self.session.execute(stmt, dicts).scalars().all())
-            else:
-                self.session.execute(insert(table), dicts)
+            ids.extend(self._insert_narrow(narrow, returning_ids))
         return ids
+
+    def _insert_narrow(self, rows: list[tuple], returning_ids: bool) -> list[int]:
+        """posting_entry rows (NARROW_KEYS order), hashed already; their ids if asked."""
+        table = PostingEntryRow.__table__
+        if not self._sqlite:
+            dicts = [dict(zip(NARROW_KEYS, row)) for row in rows]
+            if not returning_ids:
+                self.session.execute(insert(table), dicts)
+                return []
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(self.session.execute(stmt, dicts).scalars())
+        if not returning_ids:
+            _sqlite_executemany(self.session, table, list(NARROW_KEYS), rows)
+            return []
+        first = self._next_id(table)  # numbered here, under the write lock (see insert)
+        numbered = [(first + n, *row) for n, row in enumerate(rows)]
+        _sqlite_executemany(self.session, table, ["id", *NARROW_KEYS], numbered)
+        return list(range(first, first + len(rows)))
 
     def _file_under_postings(self, keys: list[tuple], sources: list[str]) -> tuple[list[int], list[str]]:
         """Each entry's posting id and its own part of the source: under this event's
