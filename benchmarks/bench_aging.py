@@ -87,7 +87,7 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
     con.execute("PRAGMA cache_size=-262144")
     indexes = con.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('claim', 'coverage', 'claim_line', 'ledger_entry', "
+        "AND tbl_name IN ('claim', 'coverage', 'claim_line', 'posting', 'posting_entry', "
         "'claim_balance', 'patient')"
     ).fetchall()
     for name, _ in indexes:
@@ -105,6 +105,7 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
     )
     claim_rows, coverage_rows, line_rows, entries, balances = [], [], [], [], []
     line_id = entry_id = coverage_id = 0
+    postings: dict[tuple, int] = {}
 
     def flush(final: bool = False) -> None:
         if len(entries) < 200_000 and not final:
@@ -125,12 +126,25 @@ def build(path: Path, claims: int, seed: int = 11) -> None:
             "VALUES (?, ?, ?, ?, ?, '', '1', ?, ?, ?)",
             line_rows,
         )
+        # Entries as revision 0010 stores them: one posting per (posting date, effective
+        # date, payer), the entries narrow under it (the ledger_entry view shows them whole).
+        narrow, new_postings = [], []
+        for eid, claim, line, resp, kind, amount, posted, effective, payer, group, reason, transfer in entries:
+            posting_id = postings.get((posted, effective, payer))
+            if posting_id is None:
+                posting_id = postings[(posted, effective, payer)] = len(postings) + 1
+                new_postings.append((posting_id, posted, effective, payer))
+            narrow.append((eid, posting_id, claim, line, resp, kind, amount, group, reason, transfer))
         con.executemany(
-            "INSERT INTO ledger_entry (id, claim_id, line_id, responsibility, kind, amount, "
-            "posting_date, effective_date, payer_id, adjustment_group, reason_code, "
-            "remark_codes, source_ref, transfer_group, created_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 'bench')",
-            entries,
+            "INSERT INTO posting (id, posting_date, effective_date, payer_id, source_ref, created_by) "
+            "VALUES (?, ?, ?, ?, '', 'bench')",
+            new_postings,
+        )
+        con.executemany(
+            "INSERT INTO posting_entry (id, posting_id, claim_id, line_id, responsibility, kind, amount, "
+            "adjustment_group, reason_code, remark_codes, source_ref, transfer_group) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?)",
+            narrow,
         )
         con.executemany(
             "INSERT INTO claim_balance (claim_id, responsibility, balance, responsible_since, "

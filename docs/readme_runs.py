@@ -280,7 +280,11 @@ class Tour:
         era_payment = self.sql(
             name, ("SELECT min(id) FROM ledger_entry WHERE kind = 'payment' AND remittance_id IS NOT NULL", ())
         )[0][0]
-        columns = [row[1] for row in self.sql(name, ("PRAGMA table_info(ledger_entry)", ())) if row[1] != "id"]
+        # ledger_entry is a view of posting + posting_entry (revision 0010): the forged
+        # payment goes in under its ERA payment's posting; the July payment is moved onto
+        # a copy of its posting dated in June, numbered below every posting (as the
+        # postings 0010 made from older rows are), so what is named is the entry itself.
+        columns = [row[1] for row in self.sql(name, ("PRAGMA table_info(posting_entry)", ())) if row[1] not in ("id",)]
         forged = {
             "claim_id": "?",
             "responsibility": "?",
@@ -291,16 +295,24 @@ class Tour:
             "row_hash": "NULL",
         }
         picked = ", ".join(forged.get(c, c) for c in columns)
+        shared = "posting_date, effective_date, payer_id, source_file_id, remittance_id, source_ref, audit_event_id, "
+        shared += "created_by"
         self.sql(
             name,
-            ("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry,)),
+            ("UPDATE posting_entry SET amount = amount + 1000 WHERE id = ?", (entry,)),
             *move(1000),
             (
-                f"INSERT INTO ledger_entry ({', '.join(columns)}) SELECT {picked} FROM ledger_entry WHERE id = ?",
+                f"INSERT INTO posting_entry ({', '.join(columns)}) SELECT {picked} FROM posting_entry WHERE id = ?",
                 (claim, resp, era_payment),
             ),
             *move(-1000),
-            ("UPDATE ledger_entry SET posting_date = '2026-06-15' WHERE id = ?", (july,)),
+            (
+                f"INSERT INTO posting (id, {shared}) SELECT (SELECT min(id) - 1 FROM posting), "
+                f"{shared.replace('posting_date', chr(39) + '2026-06-15' + chr(39), 1)} FROM posting "
+                "WHERE id = (SELECT posting_id FROM posting_entry WHERE id = ?)",
+                (july,),
+            ),
+            ("UPDATE posting_entry SET posting_id = (SELECT min(id) FROM posting) WHERE id = ?", (july,)),
         )
 
     def copy_ledger(self, name: str) -> Path:

@@ -16,5 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_audit_rows",
     "0008_claim_waiver",
     "0009_row_encoding",
+    "0010_posting",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -67,7 +67,7 @@ def test_a_charge_raised_with_sqlite3_exits_1_naming_the_row(sample_cli):
             "b.claim_id = e.claim_id AND b.responsibility = e.responsibility WHERE e.kind = 'charge' "
             "AND e.responsibility = 1 AND b.balance > 1000 ORDER BY e.id LIMIT 1"
         ).fetchone()
-        con.execute("UPDATE ledger_entry SET amount = amount + 1000 WHERE id = ?", (entry_id,))
+        con.execute("UPDATE posting_entry SET amount = amount + 1000 WHERE id = ?", (entry_id,))
         con.execute(
             "UPDATE claim_balance SET balance = balance + 1000 WHERE claim_id = ? AND responsibility = ?",
             (claim_id, resp),

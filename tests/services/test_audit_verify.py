@@ -85,7 +85,7 @@ def test_an_edited_ledger_entry_is_caught_by_its_claims_balance(sample):
             .order_by(LedgerEntryRow.id)
             .limit(1)
         ).one()
-    _tamper(sample, "UPDATE ledger_entry SET amount = amount + 100 WHERE id = :i", i=entry_id)
+    _tamper(sample, "UPDATE posting_entry SET amount = amount + 100 WHERE id = :i", i=entry_id)
     result = verify_ledger(sample)
     assert [(f.check, f.ref) for f in result.findings] == [
         ("rows", f"ledger_entry {entry_id}"),
@@ -104,7 +104,7 @@ def test_an_edited_payment_and_balance_together_still_break_the_remittance(sampl
             .order_by(LedgerEntryRow.id)
             .limit(1)
         ).scalar_one()
-    _tamper(sample, "UPDATE ledger_entry SET amount = amount - 500 WHERE id = :i", i=entry.id)
+    _tamper(sample, "UPDATE posting_entry SET amount = amount - 500 WHERE id = :i", i=entry.id)
     _tamper(
         sample,
         "UPDATE claim_balance SET balance = balance - 500 WHERE claim_id = :c AND responsibility = :r",
@@ -123,12 +123,17 @@ def test_an_entry_written_around_the_chain_is_unaudited(sample):
         entry = session.execute(select(LedgerEntryRow).order_by(LedgerEntryRow.id).limit(1)).scalar_one()
     _tamper(
         sample,
-        "INSERT INTO ledger_entry (claim_id, responsibility, kind, amount, posting_date, effective_date, "
-        "adjustment_group, reason_code, remark_codes, source_ref, created_by) VALUES "
-        "(:c, :r, 'writeoff', -100, :d, :d, '', '', '', '', 'mallory')",
+        "INSERT INTO posting (id, posting_date, effective_date, source_ref, created_by) VALUES "
+        "((SELECT min(id) - 1 FROM posting), :d, :d, '', 'mallory')",
+        d=POSTING,
+    )
+    _tamper(
+        sample,
+        "INSERT INTO posting_entry (posting_id, claim_id, responsibility, kind, amount, "
+        "adjustment_group, reason_code, remark_codes, source_ref) VALUES "
+        "((SELECT min(id) FROM posting), :c, :r, 'writeoff', -100, '', '', '', '')",
         c=entry.claim_id,
         r=entry.responsibility,
-        d=POSTING,
     )
     _tamper(
         sample,

@@ -25,6 +25,7 @@ from ar_cli.store.audit import chain as audit_chain
 from ar_cli.store.database import Ledger
 from ar_cli.store.location import resolve_location
 from conftest import POSTING, REPO
+from ledger_tamper import copy_entry, set_shared
 
 SAMPLE = REPO / "sample_data"
 ERAS = sorted((SAMPLE / "eras").iterdir())
@@ -153,7 +154,7 @@ def test_a_changed_amount_is_named_in_either_encoding(mixed):
     url, first_json = mixed
     old_id, old_event = _entry(url, encoding_2=False, first_json=first_json)
     new_id, new_event = _entry(url, encoding_2=True, first_json=first_json)
-    _raw(url, "UPDATE ledger_entry SET amount = amount - 1 WHERE id IN (?, ?)", (old_id, new_id))
+    _raw(url, "UPDATE posting_entry SET amount = amount - 1 WHERE id IN (?, ?)", (old_id, new_id))
     found = _findings(url)
     for entry_id, event in ((old_id, old_event), (new_id, new_event)):
         assert found[("rows", f"ledger_entry {entry_id}")] == [
@@ -165,7 +166,7 @@ def test_a_deleted_row_is_named_in_either_encoding(mixed):
     url, first_json = mixed
     old_id, old_event = _entry(url, encoding_2=False, first_json=first_json)
     new_id, new_event = _entry(url, encoding_2=True, first_json=first_json)
-    _raw(url, "DELETE FROM ledger_entry WHERE id IN (?, ?)", (old_id, new_id))
+    _raw(url, "DELETE FROM posting_entry WHERE id IN (?, ?)", (old_id, new_id))
     found = _findings(url)
     for event in (old_event, new_event):
         assert found[("rows", f"event {event}")][0].endswith("are stored: rows removed")
@@ -174,14 +175,12 @@ def test_a_deleted_row_is_named_in_either_encoding(mixed):
 def test_an_inserted_row_is_named_in_either_encoding(mixed):
     """Copies of an encoding-1 and an encoding-2 entry, hash and all, attributed to their
     events: the encoding-1 copy now sits among encoding-2 rows and is read again alone."""
-    from ar_cli.store.audit import rows as audit_rows
 
     url, first_json = mixed
-    columns = ", ".join([*audit_rows.columns("ledger_entry"), "row_hash"])
     picked = {}
     for encoding_2 in (False, True):
         entry_id, event = _entry(url, encoding_2=encoding_2, first_json=first_json)
-        _raw(url, f"INSERT INTO ledger_entry ({columns}) SELECT {columns} FROM ledger_entry WHERE id = ?", (entry_id,))
+        _raw(url, *copy_entry(entry_id))
         picked[_raw(url, "SELECT max(id) FROM ledger_entry")[0][0]] = event
     found = _findings(url)
     for new_id, event in picked.items():
@@ -206,7 +205,8 @@ def test_a_row_of_encoding_1_changed_in_place_by_encoding_2_is_checked_in_its_st
 def test_a_posting_date_moved_into_a_closed_month_is_named_in_either_encoding(mixed):
     url, first_json = mixed
     ids = [_entry(url, encoding_2=flag, first_json=first_json)[0] for flag in (False, True)]
-    _raw(url, "UPDATE ledger_entry SET posting_date = ? WHERE id IN (?, ?)", ("2026-05-15", *ids))
+    for sql, params in set_shared(tuple(ids), "posting_date", "?", ("2026-05-15",)):
+        _raw(url, sql, params)
     found = _findings(url)
     for entry_id in ids:
         assert any(

@@ -152,12 +152,15 @@ def start_remittance(run: PostingRun, header: RemittanceHeader) -> tuple[Remitta
             "created_at": run.actor.now,
         },
     )
+    # The remittance's posting is written before its savepoint: it stays with the
+    # remittance row when the savepoint rolls back (with no entries then).
+    stamp = _stamp(run, payer, remittance_id, effective, header.trace_number)
     savepoint = queries.savepoint(run.session)
     return Remittance(
         **shared,
         earlier=None,
         id=remittance_id,
-        stamp=_stamp(run, payer, remittance_id, effective, header.trace_number),
+        stamp=stamp,
         savepoint=savepoint,
         digest_mark=run.rec.digest.checkpoint(),
     ), result
@@ -181,6 +184,17 @@ def parked_remittance(run: PostingRun, payer: PayerRow, row: RemittanceRow) -> R
 
 
 def _stamp(run: PostingRun, payer: PayerRow, remittance_id: int, effective: date, trace_number: str) -> EntryStamp:
+    """What the remittance's entries carry, and their posting (written now): its entries'
+    source_ref is its 'trace T segment ' followed by their own segment number."""
+    ref = f"trace {trace_number} segment "
+    run.rec.posting(
+        posting_date=run.posting_date,
+        effective_date=effective,
+        payer_id=payer.id,
+        source_file_id=run.source_id,
+        remittance_id=remittance_id,
+        source_ref=ref,
+    )
     return EntryStamp(
         event_id=run.rec.event_id,
         user=run.actor.user,
@@ -189,7 +203,7 @@ def _stamp(run: PostingRun, payer: PayerRow, remittance_id: int, effective: date
         effective_date=run.rec.stored(effective),
         remittance_id=remittance_id,
         source_id=run.source_id,
-        ref=f"trace {trace_number} segment ",
+        ref=ref,
     )
 
 

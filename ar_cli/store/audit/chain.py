@@ -39,7 +39,7 @@ from ar_cli.store.audit import rows as audit_rows
 from ar_cli.store.audit.head import expected_event_hash, head_problem  # noqa: F401 (verify's, from here)
 from ar_cli.store.audit.rows import COVERED
 from ar_cli.store.bulk_copy import copy_rows
-from ar_cli.store.tables import AuditEventRow, AuditHeadRow, AuditRowsRow
+from ar_cli.store.tables import AuditEventRow, AuditHeadRow, AuditRowsRow, LedgerEntryRow, PostingEntryRow, PostingRow
 
 _BATCH = 5000
 # The row encoding new events are written in (domain/audit.py); events keep theirs.
@@ -131,6 +131,44 @@ def _sqlite_executemany(session: Session, table, keys: list[str], params: list[t
         cursor.close()
 
 
+# A ledger entry as written (revision 0010): the `ledger_entry` view's wide row splits
+# into its posting's shared values and the entry's own; the row hash is over the wide row.
+POSTING_SHARED = (
+    "posting_date",
+    "effective_date",
+    "payer_id",
+    "source_file_id",
+    "remittance_id",
+    "audit_event_id",
+    "created_by",
+)
+ENTRY_OWN = (
+    "claim_id",
+    "line_id",
+    "responsibility",
+    "kind",
+    "amount",
+    "adjustment_group",
+    "reason_code",
+    "remark_codes",
+    "reverses_id",
+    "transfer_group",
+)
+NARROW_KEYS = ("posting_id", *ENTRY_OWN, "source_ref", "row_hash")
+
+
+@lru_cache(maxsize=1)
+def _entry_layout() -> tuple[Any, Any, int]:
+    """Pickers of a wide row (ledger_entry's hashed columns, sorted): its posting key
+    (POSTING_SHARED), its own values (ENTRY_OWN), and where its source_ref is."""
+    names = audit_rows.columns("ledger_entry")
+    return (
+        itemgetter(*[names.index(n) for n in POSTING_SHARED]),
+        itemgetter(*[names.index(n) for n in ENTRY_OWN]),
+        names.index("source_ref"),
+    )
+
+
 class ChangeRecorder:
     def __init__(self, session: Session, *, actor: str, now: datetime) -> None:
         self.session = session
@@ -149,6 +187,10 @@ class ChangeRecorder:
         self.digest = RowsDigest(ROW_ENCODING)
         self.finished = False
         self._sqlite = session.get_bind().dialect.name == "sqlite"
+        # Postings this event wrote, by their shared values (POSTING_SHARED, as stored):
+        # [(source prefix, id)], longest prefix first; checked again after a rollback.
+        self._postings: dict[tuple, list[tuple[str, int]]] = {}
+        self._postings_seen = self.digest.tables
 
     def _chain(self, table: str, rows) -> list[str]:
         """Row hashes of money rows (their values as stored); rows the encoding refuses
@@ -164,6 +206,8 @@ class ChangeRecorder:
         """Bulk-insert rows (Core executemany, in batches), digesting each one."""
         if not rows:
             return []
+        if model is LedgerEntryRow:  # the view: postings and their entries (revision 0010)
+            return self._insert_entry_dicts(rows, returning_ids)
         table = model.__table__
         stamp = "audit_event_id" in table.c
         covered = table.name in COVERED
@@ -238,6 +282,10 @@ class ChangeRecorder:
         building a dict per row and converting it cost more than the insert."""
         if not rows:
             return []
+        if model is LedgerEntryRow:  # the view: postings and their entries (revision 0010)
+            if tuple(keys) != audit_rows.columns("ledger_entry"):
+                raise ValueError("ledger_entry: rows must give every hashed column, in sorted order")
+            return self._write_entries(rows, returning_ids)
         table = model.__table__
         keys = list(keys)
         if "audit_event_id" in table.c and "audit_event_id" not in keys:
@@ -272,6 +320,134 @@ class ChangeRecorder:
                 self.digest.add_tuples(table.name, keys, batch)
             ids.extend(copy_rows(self.session, table, names, batch, count=len(batch), ids=returning_ids))
         return ids
+
+    # Ledger entries (revision 0010): written as postings and narrow posting_entry rows.
+
+    def posting(
+        self,
+        *,
+        posting_date: date,
+        effective_date: date,
+        payer_id: int | None,
+        source_file_id: int | None,
+        remittance_id: int | None,
+        source_ref: str = "",
+    ) -> int:
+        """A posting of this event (written now), for the ledger entries written later
+        with these shared values whose source_ref starts with `source_ref`: they store
+        only the rest of it. Returns its id."""
+        key = (
+            self.stored(posting_date),
+            self.stored(effective_date),
+            payer_id,
+            source_file_id,
+            remittance_id,
+            self.event_id,
+            self.actor,
+        )
+        return self._new_posting(key, source_ref)
+
+    def _new_posting(self, key: tuple, prefix: str) -> int:
+        values = dict(zip(POSTING_SHARED, key))
+        values["source_ref"] = prefix
+        names = audit_rows.columns("posting")
+        posting_id = self.insert_tuples(PostingRow, names, [tuple([values[n] for n in names])], returning_ids=True)[0]
+        choices = self._postings.setdefault(key, [])
+        choices.append((prefix, posting_id))
+        choices.sort(key=lambda choice: -len(choice[0]))
+        return posting_id
+
+    def _insert_entry_dicts(self, rows: Sequence[dict[str, Any]], returning_ids: bool) -> list[int]:
+        """Wide ledger_entry rows given as dicts (every writer but ERA posting's bulk
+        path): defaults and this event filled in, values as stored, then written."""
+        names = audit_rows.columns("ledger_entry")
+        defaults = _field_defaults(LedgerEntryRow)
+        base = {name: defaults.get(name) for name in names}
+        base["audit_event_id"] = self.event_id
+        full = [{**base, **row} for row in rows]
+        if self._sqlite:
+            convert = [_sqlite_value(LedgerEntryRow.__table__.c[name]) for name in names]
+            pairs = list(zip(names, convert))
+            wide = [tuple([conv(row[k]) if conv else row[k] for k, conv in pairs]) for row in full]
+        else:
+            wide = [tuple([row[k] for k in names]) for row in full]
+        return self._write_entries(wide, returning_ids)
+
+    def _write_entries(self, rows: Sequence[Sequence], returning_ids: bool) -> list[int]:
+        """Wide ledger_entry rows (its hashed columns in sorted order, values as stored,
+        as `insert_tuples` takes them): each hashed over the wide row (the view's, as
+        `audit verify` reads it), filed under its posting (made here for shared values
+        no posting of this event has), written as a narrow posting_entry row."""
+        if self._postings and self.digest.tables is not self._postings_seen:
+            self._forget_rolled_back()
+        key_of, own_of, at = _entry_layout()
+        ids: list[int] = []
+        for start in range(0, len(rows), _BATCH):
+            batch = [row if type(row) is tuple else tuple(row) for row in rows[start : start + _BATCH]]
+            keys = list(map(key_of, batch))
+            sources = [row[at] for row in batch]
+            posting_ids, refs = self._file_under_postings(keys, sources)
+            hashable = batch if self._sqlite else audit_rows.hashable("ledger_entry", batch, sqlite=False)
+            hashes = self._chain("ledger_entry", hashable)
+            narrow = [
+                (posting_id, *own, ref, h)
+                for posting_id, own, ref, h in zip(posting_ids, map(own_of, batch), refs, hashes)
+            ]
+            ids.extend(self._insert_narrow(narrow, returning_ids))
+        return ids
+
+    def _insert_narrow(self, rows: list[tuple], returning_ids: bool) -> list[int]:
+        """posting_entry rows (NARROW_KEYS order), hashed already; their ids if asked."""
+        table = PostingEntryRow.__table__
+        if not self._sqlite:
+            return copy_rows(self.session, table, list(NARROW_KEYS), rows, count=len(rows), ids=returning_ids)
+        if not returning_ids:
+            _sqlite_executemany(self.session, table, list(NARROW_KEYS), rows)
+            return []
+        first = self._next_id(table)  # numbered here, under the write lock (see insert)
+        numbered = [(first + n, *row) for n, row in enumerate(rows)]
+        _sqlite_executemany(self.session, table, ["id", *NARROW_KEYS], numbered)
+        return list(range(first, first + len(rows)))
+
+    def _file_under_postings(self, keys: list[tuple], sources: list[str]) -> tuple[list[int], list[str]]:
+        """Each entry's posting id and its own part of the source: under this event's
+        posting with the same shared values whose source prefix it starts with (the
+        longest), else under one with no prefix (made here when there is none)."""
+        first = keys[0]
+        if keys.count(first) == len(keys):  # the bulk case: one posting's entries
+            for prefix, posting_id in self._postings.get(first, ()):
+                if all([source.startswith(prefix) for source in sources]):
+                    cut = len(prefix)
+                    return [posting_id] * len(keys), [source[cut:] for source in sources] if cut else sources
+        posting_ids, refs = [], []
+        for key, source in zip(keys, sources):
+            for prefix, posting_id in self._postings.get(key, ()):
+                if source.startswith(prefix):
+                    posting_ids.append(posting_id)
+                    refs.append(source[len(prefix) :])
+                    break
+            else:
+                posting_ids.append(self._new_posting(key, ""))
+                refs.append(source)
+        return posting_ids, refs
+
+    def _forget_rolled_back(self) -> None:
+        """After a savepoint rolled back (the digest restored), forget the postings it took."""
+        cursor = self.session.connection().connection.cursor()
+        mark = "?" if self._sqlite else "%s"
+        known = sorted({posting_id for choices in self._postings.values() for _, posting_id in choices})
+        stored: set[int] = set()
+        try:
+            for start in range(0, len(known), 500):
+                chunk = known[start : start + 500]
+                cursor.execute(f"SELECT id FROM posting WHERE id IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+                stored.update(int(found[0]) for found in cursor.fetchall())
+        finally:
+            cursor.close()
+        self._postings = {
+            key: kept for key, choices in self._postings.items() if (kept := [c for c in choices if c[1] in stored])
+        }
+        self._postings_seen = self.digest.tables
 
     def _next_id(self, table) -> int:
         from sqlalchemy import func

@@ -45,12 +45,16 @@ from ar_cli.store.tables import (
     DenialRow,
     ExceptionRow,
     LedgerEntryRow,
+    PostingRow,
     RemittanceRow,
     UnappliedEntryRow,
 )
 
 # The money tables, and those whose rows decide what money may do (a closed period, an
 # exception holding a parked payment): each row hashed, rebuilt by `audit verify`.
+# `ledger_entry` is a view since revision 0010 (a posting_entry row with its posting's
+# columns): its rows are hashed and read back as that wide row, as before, and their
+# hash is stored on posting_entry; `posting` is covered as a table of its own.
 COVERED: dict[str, type[SQLModel]] = {
     model.__tablename__: model
     for model in (
@@ -59,6 +63,7 @@ COVERED: dict[str, type[SQLModel]] = {
         DenialRow,
         ExceptionRow,
         LedgerEntryRow,
+        PostingRow,
         RemittanceRow,
         UnappliedEntryRow,
     )
@@ -299,7 +304,8 @@ def entry_sums(session: Session) -> dict[tuple[int, int], int]:
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(
-            "SELECT claim_id, responsibility, sum(amount) FROM ledger_entry GROUP BY claim_id, responsibility"
+            # posting_entry holds every row of the ledger_entry view (a LEFT JOIN) and its amounts.
+            "SELECT claim_id, responsibility, sum(amount) FROM posting_entry GROUP BY claim_id, responsibility"
         )
         return {(int(claim), int(resp)): int(total) for claim, resp, total in cursor.fetchall()}
     finally:
