@@ -127,6 +127,7 @@ def writes(template: str, posted: str, target: str) -> None:
     from datetime import UTC, datetime
 
     from ar_cli.store.audit.chain import ChangeRecorder
+    from ar_cli.store.audit.rows import COVERED, columns
     from ar_cli.store.claims_repo import _UPSERT_BALANCE
     from ar_cli.store.sql import sql_of
     from ar_cli.store.tables import ClaimPaymentRow, DenialRow, LedgerEntryRow, RemittanceRow, SourceFileRow
@@ -136,10 +137,16 @@ def writes(template: str, posted: str, target: str) -> None:
         rows = {}
         for table in _WRITTEN_TABLES:
             first = before.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
-            keys = [c for (_, c, *_) in after.execute(f'PRAGMA table_info("{table}")')]
+            # Money rows are given as the audit chain hashes them (every column but id and
+            # row_hash, sorted; ledger_entry read whole through its view); others whole but id.
+            if table in COVERED:
+                keys = list(columns(table))
+            else:
+                keys = [c for (_, c, *_) in after.execute(f'PRAGMA table_info("{table}")') if c != "id"]
+            listed = ", ".join(f'"{k}"' for k in keys)
             rows[table] = (
                 keys,
-                after.execute(f'SELECT * FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall(),
+                after.execute(f'SELECT {listed} FROM "{table}" WHERE id > ? ORDER BY id', (first,)).fetchall(),
             )
         balances = after.execute("SELECT claim_id, responsibility, balance FROM claim_balance").fetchall()
         olds = {(c, r): b for c, r, b in before.execute("SELECT claim_id, responsibility, balance FROM claim_balance")}
