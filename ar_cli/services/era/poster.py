@@ -32,6 +32,7 @@ from ar_cli.domain.posting.rows import earlier_denials, entry_rows, follow_up_ro
 from ar_cli.domain.remittance.advice import ClaimPayment, RemittanceEnded, RemittanceHeader
 from ar_cli.services.era import denials, ending
 from ar_cli.services.era.batch import LoadedBatch
+from ar_cli.services.era.marks import ClaimMarks
 from ar_cli.services.era.new_claims import create_claims_from_payments
 from ar_cli.services.era.remittance import Held, PostingRun, Remittance, parked_remittance, start_remittance
 from ar_cli.services.era.results import RemittanceResult
@@ -54,12 +55,13 @@ class RemittancePosting:
         self.pending: list[ClaimPayment] = []
         # Per claim: the claim lines earlier payments in this remittance used, as a bit
         # per line position (a set per claim cost ~250 bytes a claim: 250 MB in a
-        # 1,000,000-claim file, against a 300 MB ceiling).
-        self.used_lines: dict[int, int] = {}
+        # 1,000,000-claim file, against a 300 MB ceiling; a dict of ints ~45 bytes, in
+        # ClaimMarks ~8 when the claim ids are dense: marks.py).
+        self.used_lines = ClaimMarks()
         # Per claim paid in this remittance: the segment of its first payment, 0 after a
-        # reversal (the next is its correction): a claim number that repeats otherwise
-        # is held, never posted twice (posting_plan's repeat_of).
-        self.seen_claims: dict[int, int] = {}
+        # reversal (the next is its correction) or when none: a claim number that repeats
+        # otherwise is held, never posted twice (posting_plan's repeat_of).
+        self.seen_claims = ClaimMarks()
 
     @classmethod
     def start(cls, run: PostingRun, header: RemittanceHeader) -> RemittancePosting:
@@ -129,7 +131,7 @@ class RemittancePosting:
         # A reversal undoes an earlier payment: it matches the lines that payment used,
         # and frees them for the correction that follows.
         reversal = payment.status_code.lstrip("0") == "22"
-        used = 0 if reversal else self.used_lines.get(claim.id, 0)
+        used = 0 if reversal else self.used_lines.get(claim.id)
         candidates = loaded.overturnable.get(claim.id)
         seen = self.seen_claims.get(claim.id)
         balances, lines = loaded.balances, loaded.lines
@@ -155,10 +157,10 @@ class RemittancePosting:
         balances[claim.id] = posting.balances_after(balances[claim.id], plan)
         lines[claim.id] = posting.line_balances_after(lines[claim.id], plan) if again else None
         if reversal:
-            self.used_lines.pop(claim.id, None)
+            self.used_lines.pop(claim.id)
         elif plan.line_ids_used:
             used_ids = plan.line_ids_used
-            mask = self.used_lines.get(claim.id, 0)
+            mask = self.used_lines.get(claim.id)
             for n, line in enumerate(claim.lines):
                 if line.id in used_ids:
                     mask |= 1 << n
