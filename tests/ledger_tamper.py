@@ -12,28 +12,10 @@ as it was when the column was the entry's own.
 
 from __future__ import annotations
 
-SHARED = (
-    "posting_date",
-    "effective_date",
-    "payer_id",
-    "source_file_id",
-    "remittance_id",
-    "audit_event_id",
-    "created_by",
-)
+from ar_cli.store.audit.chain import ENTRY_OWN as OWN
+from ar_cli.store.audit.chain import POSTING_SHARED as SHARED
+
 POSTING_COLUMNS = (*SHARED, "source_ref")
-OWN = (
-    "claim_id",
-    "line_id",
-    "responsibility",
-    "kind",
-    "amount",
-    "adjustment_group",
-    "reason_code",
-    "remark_codes",
-    "reverses_id",
-    "transfer_group",
-)
 
 
 def set_shared(entry_ids: tuple[int, ...], column: str, value_sql: str, params: tuple = ()) -> list[tuple[str, tuple]]:
